@@ -1,0 +1,179 @@
+"""The permission policy: the one place that answers "may this user do this action on this object".
+
+Every service calls ``require`` after it has locked its row; views and the API
+use ``can`` to show or hide buttons and ``order_scope`` to scope querysets, so
+what a role sees and what it may do come from the same table.
+
+A rule maps an action to the roles that may take it and the *scope* in which
+each role may take it:
+
+- ``ANY``: on every object of the kind;
+- ``OWN``: on orders the user owns (for children: the order they belong to);
+- ``SHARED``: on orders the user owns or that are shared with them (reading);
+- ``CLIENT``: on orders the integration client itself created;
+- ``PRODUCTION``: on orders that have a production order.
+
+Superusers (the admin role) may do everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .exceptions import PermissionDenied
+from .roles import Role, roles_of
+
+if TYPE_CHECKING:
+    from gendan.models import User
+    from orders.models import Order
+
+ANY, OWN, SHARED, CLIENT, PRODUCTION = "any", "own", "shared", "client", "production"
+
+M, SUP, FIN, PROD, INT = (
+    Role.MERCHANDISER.value,
+    Role.SUPERVISOR.value,
+    Role.FINANCE.value,
+    Role.PRODUCTION.value,
+    Role.INTEGRATION.value,
+)
+
+# action -> {role: scope}. Reads first, then the lifecycle in its order.
+RULES: dict[str, dict[str, str]] = {
+    # Reference data
+    "customer.view": {M: ANY, SUP: ANY, FIN: ANY, PROD: ANY, INT: ANY},
+    "customer.create": {M: ANY, SUP: ANY, INT: ANY},
+    "customer.update": {M: ANY, SUP: ANY, INT: ANY},
+    "product.view": {M: ANY, SUP: ANY, FIN: ANY, PROD: ANY, INT: ANY},
+    "product.create": {M: ANY, SUP: ANY, INT: ANY},
+    "product.update": {M: ANY, SUP: ANY, INT: ANY},
+    # Orders
+    "order.view": {M: SHARED, SUP: ANY, FIN: ANY, PROD: PRODUCTION, INT: ANY},
+    "order.create": {M: ANY, SUP: ANY, INT: ANY},
+    "order.update": {M: OWN, SUP: ANY, INT: CLIENT},
+    "order.confirm": {M: OWN, SUP: ANY},
+    "order.request_deposit": {M: OWN, SUP: ANY},
+    "order.waive_deposit": {SUP: ANY},
+    "order.issue_production": {M: OWN, SUP: ANY},
+    "order.accept_shortfall": {SUP: ANY},
+    "order.complete_production": {M: OWN, SUP: ANY, PROD: PRODUCTION},
+    "order.request_balance": {M: OWN, SUP: ANY},
+    "order.release_on_credit": {SUP: ANY},
+    "order.confirm_delivery": {M: OWN, SUP: ANY},
+    "order.close": {M: OWN, SUP: ANY},
+    "order.cancel": {M: OWN, SUP: ANY},
+    "order.cancel_after_production": {SUP: ANY},
+    "order.amend": {M: OWN, SUP: ANY},
+    "order.reassign": {SUP: ANY},
+    # Money
+    "payment.view": {M: SHARED, SUP: ANY, FIN: ANY, INT: ANY},
+    "payment.confirm": {FIN: ANY},
+    # Production
+    "production_order.start": {PROD: PRODUCTION, SUP: ANY},
+    "progress_report.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    "inspection.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    "incident.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    "incident.resolve": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    # Shipping and after-sales
+    "shipment.create": {M: OWN, SUP: ANY},
+    "shipment.update": {M: OWN, SUP: ANY},
+    "shipment.ship": {M: OWN, SUP: ANY},
+    "shipment.deliver": {M: OWN, SUP: ANY},
+    "shipment.cancel": {M: OWN, SUP: ANY},
+    "after_sales.open": {M: OWN, SUP: ANY},
+    "after_sales.update": {M: OWN, SUP: ANY},
+}
+
+
+def order_of(obj: Any) -> Order | None:
+    """The order an object belongs to (the object itself for an Order)."""
+    from orders.models import Order
+
+    if obj is None or isinstance(obj, Order):
+        return obj
+    if hasattr(obj, "order"):
+        return obj.order
+    if hasattr(obj, "production_order"):
+        return obj.production_order.order
+    if hasattr(obj, "shipment"):
+        return obj.shipment.order
+    return None
+
+
+def _in_scope(user: User, scope: str, obj: Any) -> bool:
+    if scope == ANY:
+        return True
+    order = order_of(obj)
+    if order is None:
+        # No object yet (e.g. "may this user create orders at all"): the role is enough.
+        return obj is None
+    if scope == OWN:
+        return order.owner_id == user.pk
+    if scope == SHARED:
+        return order.owner_id == user.pk or order.shared_with.filter(pk=user.pk).exists()
+    if scope == CLIENT:
+        return order.client_id == user.pk
+    if scope == PRODUCTION:
+        return order.production_orders.exists()
+    raise ValueError(f"unknown scope {scope!r}")
+
+
+def can(user: User | None, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` may take ``action`` (on ``obj`` when given)."""
+    if action not in RULES:
+        raise KeyError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = RULES[action]
+    return any(_in_scope(user, rule[role], obj) for role in roles_of(user) if role in rule)
+
+
+def require(user: User | None, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action=action)
+
+
+def order_scope(user: User | None, queryset: QuerySet, action: str = "order.view") -> QuerySet:
+    """Restrict an Order queryset to the orders ``user`` may take ``action`` on."""
+    return _scope(user, queryset, action, prefix="")
+
+
+def related_scope(user: User | None, queryset: QuerySet, order_path: str, action: str) -> QuerySet:
+    """Restrict a queryset of an order's children (``order_path`` leads to the order)."""
+    return _scope(user, queryset, action, prefix=f"{order_path}__")
+
+
+def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> QuerySet:
+    from orders.models import Order
+    from production.models import ProductionOrder
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    rule = RULES[action]
+    condition = Q(pk__in=[])
+    for role in roles_of(user):
+        scope = rule.get(role)
+        if scope is None:
+            continue
+        if scope == ANY:
+            return queryset
+        if scope == OWN:
+            condition |= Q(**{f"{prefix}owner": user})
+        elif scope == SHARED:
+            # Exists() rather than a join: a join on the M2M would duplicate rows.
+            shared = Order.shared_with.through.objects.filter(
+                order_id=OuterRef(f"{prefix}pk"), user_id=user.pk
+            )
+            condition |= Q(**{f"{prefix}owner": user}) | Q(Exists(shared))
+        elif scope == CLIENT:
+            condition |= Q(**{f"{prefix}client": user})
+        elif scope == PRODUCTION:
+            has_po = ProductionOrder.objects.filter(order_id=OuterRef(f"{prefix}pk"))
+            condition |= Q(Exists(has_po))
+    return queryset.filter(condition)

@@ -1,0 +1,514 @@
+"""Customers, products, orders, lines, payments, approvals and the order timeline.
+
+Models hold fields, constraints and cheap single-row properties; every change
+of a domain row goes through ``orders.services`` (or the other apps' services).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .states import OrderStatus
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Customer(TimeStamped):
+    code = models.CharField(_("客户编号"), max_length=32, unique=True)
+    name = models.CharField(_("客户名称"), max_length=200)
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("电话"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("电子邮件"), blank=True)
+    address = models.TextField(_("地址"), blank=True)
+    country = models.CharField(_("国家/地区"), max_length=64, blank=True)
+    default_deposit_ratio = models.DecimalField(
+        _("默认订金比例"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.3000"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("付款期限（天）"), default=7)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责跟单员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_deposit_ratio__gte=0) & Q(default_deposit_ratio__lte=1),
+                name="customer_deposit_ratio_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Product(TimeStamped):
+    item_number = models.CharField(_("货号"), max_length=64, unique=True)
+    name = models.CharField(_("品名"), max_length=200)
+    series = models.CharField(_("型号系列"), max_length=100, blank=True)
+    spec = models.CharField(_("规格"), max_length=200, blank=True)
+    unit = models.CharField(_("单位"), max_length=16, default="pcs")
+    default_price = models.DecimalField(_("默认单价"), default=ZERO, **MONEY)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("产品")
+        verbose_name_plural = _("产品")
+        ordering = ["item_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_price__gte=0), name="product_default_price_gte_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_number} {self.name}"
+
+
+class ConfirmationMethod(models.TextChoices):
+    FAX = "fax", _("传真")
+    EMAIL = "email", _("电子邮件")
+    SIGNED_ORDER = "signed_order", _("签字订单")
+
+
+class Order(TimeStamped):
+    number = models.CharField(_("订单编号"), max_length=32, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="orders"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟单员"),
+        on_delete=models.PROTECT,
+        related_name="owned_orders",
+    )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("共享给"),
+        blank=True,
+        related_name="shared_orders",
+    )
+    customer_po = models.CharField(_("客户订单号"), max_length=64, blank=True)
+    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True)
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接口客户端"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="client_orders",
+        help_text=_("通过接口创建此订单的 ERP 客户端。"),
+    )
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    order_date = models.DateField(_("下单日期"))
+    contract_delivery_date = models.DateField(_("合同交期"))
+    planned_ship_date = models.DateField(_("计划出货日期"), null=True, blank=True)
+    deposit_ratio = models.DecimalField(
+        _("订金比例"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    revision = models.PositiveIntegerField(_("版本"), default=1)
+    quality_requirements = models.TextField(_("品质特殊要求"), blank=True)
+    packing_requirements = models.TextField(_("包装要求"), blank=True)
+    confirmation_method = models.CharField(
+        _("确认方式"), max_length=20, choices=ConfirmationMethod.choices, blank=True
+    )
+    confirmation_reference = models.CharField(_("确认凭据"), max_length=200, blank=True)
+    phone_confirmed = models.BooleanField(_("已电话确认"), default=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Amounts are computed by the services from lines and receipts, never from input.
+    total_amount = models.DecimalField(_("总金额"), default=ZERO, **MONEY)
+    deposit_due = models.DecimalField(_("应付订金"), default=ZERO, **MONEY)
+    amount_received = models.DecimalField(_("已收金额"), default=ZERO, **MONEY)
+    total_quantity = models.PositiveIntegerField(_("总数量"), default=0)
+    deposit_waived = models.BooleanField(_("已豁免订金"), default=False)
+    credit_released = models.BooleanField(_("已赊销放行"), default=False)
+    shortfall_accepted = models.BooleanField(_("已接受短交"), default=False)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    fully_shipped_at = models.DateTimeField(_("全部出货时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "contract_delivery_date"], name="order_status_due_idx"),
+            models.Index(fields=["owner", "status"], name="order_owner_status_idx"),
+            models.Index(fields=["contract_delivery_date"], name="order_due_idx"),
+            models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
+            models.Index(fields=["order_date"], name="order_date_idx"),
+            models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="order_external_ref_unique_per_client",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_ratio__gte=0) & Q(deposit_ratio__lte=1),
+                name="order_deposit_ratio_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount__gte=0)
+                & Q(deposit_due__gte=0)
+                & Q(deposit_due__lte=models.F("total_amount")),
+                name="order_amounts_consistent",
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="order_revision_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def balance_due(self) -> Decimal:
+        """What the customer still owes (never negative)."""
+        return max(self.total_amount - self.amount_received, ZERO)
+
+    @property
+    def deposit_outstanding(self) -> Decimal:
+        return max(self.deposit_due - self.amount_received, ZERO)
+
+    @property
+    def fully_paid(self) -> bool:
+        return self.amount_received >= self.total_amount
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("行号"), default=1)
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("产品"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
+    description = models.CharField(_("描述"), max_length=200, blank=True)
+    series = models.CharField(_("型号系列"), max_length=100, blank=True)
+    colour = models.CharField(_("颜色"), max_length=64, blank=True)
+    spec = models.CharField(_("规格"), max_length=200, blank=True)
+    size = models.CharField(_("尺码"), max_length=32, blank=True)
+    quantity = models.PositiveIntegerField(_("数量"))
+    unit = models.CharField(_("单位"), max_length=16, default="pcs")
+    unit_price = models.DecimalField(_("单价"), **MONEY)
+    amount = models.DecimalField(_("金额"), **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("订单行")
+        verbose_name_plural = _("订单行")
+        ordering = ["order_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="order_line_unit_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=~Q(product=None) | ~Q(description=""),
+                name="order_line_product_or_description",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.description or (self.product.name if self.product_id else "")
+        return f"{label} × {self.quantity}"
+
+
+class PaymentKind(models.TextChoices):
+    DEPOSIT = "deposit", _("订金")
+    BALANCE = "balance", _("尾款")
+    REFUND = "refund", _("退款")
+    OTHER = "other", _("其他")
+
+
+class PaymentStatus(models.TextChoices):
+    REQUESTED = "requested", _("待收款")  # asked for, nothing received yet
+    PARTIALLY_RECEIVED = "partially_received", _("部分到账")  # some receipts confirmed
+    RECEIVED = "received", _("已到账")  # receipts cover the amount due
+    VOIDED = "voided", _("已作废")  # request withdrawn (waiver, cancellation)
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("银行转账")
+    TT = "tt", _("电汇 T/T")
+    LC = "lc", _("信用证 L/C")
+    CASH = "cash", _("现金")
+    CHEQUE = "cheque", _("支票")
+    OTHER = "other", _("其他")
+
+
+class Payment(TimeStamped):
+    """A request for money (or a refund to make) and what finance confirmed of it."""
+
+    Kind = PaymentKind
+    Status = PaymentStatus
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=PaymentKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
+    )
+    amount_due = models.DecimalField(_("应收金额"), **MONEY)
+    amount_received = models.DecimalField(_("已收金额"), default=ZERO, **MONEY)
+    requested_at = models.DateTimeField(_("请款时间"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("请款人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("到期日"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    received_on = models.DateField(_("到账日期"), null=True, blank=True)
+    method = models.CharField(
+        _("付款方式"), max_length=20, choices=PaymentMethod.choices, blank=True
+    )
+    reference = models.CharField(_("银行流水号"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("收付款")
+        verbose_name_plural = _("收付款")
+        ordering = ["order_id", "requested_at", "id"]
+        indexes = [
+            models.Index(fields=["kind", "status", "due_date"], name="payment_kind_status_due_idx"),
+            models.Index(fields=["status", "requested_at"], name="payment_status_requested_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_due__gte=0), name="payment_amount_due_gte_0"),
+            models.CheckConstraint(
+                condition=Q(amount_received__gte=0), name="payment_amount_received_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()} {self.amount_due}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_due - self.amount_received, ZERO)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+
+
+class PaymentReceipt(models.Model):
+    """One receipt (or refund paid out) confirmed by finance; partial receipts add up."""
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("收付款"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    amount = models.DecimalField(_("金额"), **MONEY)
+    received_on = models.DateField(_("到账日期"))
+    method = models.CharField(_("付款方式"), max_length=20, choices=PaymentMethod.choices)
+    reference = models.CharField(_("银行流水号"), max_length=100, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("到账记录")
+        verbose_name_plural = _("到账记录")
+        ordering = ["payment_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_gt_0"),
+            # The same bank transfer cannot be confirmed twice against one request.
+            models.UniqueConstraint(
+                fields=["payment", "reference"],
+                condition=~Q(reference=""),
+                name="receipt_reference_unique_per_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.amount} ({self.received_on})"
+
+
+class ApprovalKind(models.TextChoices):
+    DEPOSIT_WAIVER = "deposit_waiver", _("订金豁免")
+    RELEASE_ON_CREDIT = "release_on_credit", _("赊销放行")
+    PRODUCTION_SHORTFALL = "production_shortfall", _("接受短交")
+    LATE_CANCELLATION = "late_cancellation", _("生产后取消")
+
+
+class Approval(models.Model):
+    """A supervisor's recorded exception: who allowed what, when and why."""
+
+    Kind = ApprovalKind
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    kind = models.CharField(_("类型"), max_length=24, choices=ApprovalKind.choices)
+    reason = models.TextField(_("原因"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("主管批准")
+        verbose_name_plural = _("主管批准")
+        ordering = ["order_id", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()}"
+
+
+class OrderRevision(models.Model):
+    """One amendment (改单): the new revision, its lines and the customer's written confirmation."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    revision = models.PositiveIntegerField(_("版本"))
+    previous_lines = models.JSONField(_("修改前的订单行"), default=list)
+    previous_values = models.JSONField(_("修改前的字段"), default=dict)
+    total_amount = models.DecimalField(_("新总金额"), **MONEY)
+    confirmation_method = models.CharField(
+        _("确认方式"), max_length=20, choices=ConfirmationMethod.choices
+    )
+    confirmation_reference = models.CharField(_("确认凭据"), max_length=200, blank=True)
+    reason = models.TextField(_("改单原因"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("改单记录")
+        verbose_name_plural = _("改单记录")
+        ordering = ["order_id", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "revision"], name="order_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} r{self.revision}"
+
+
+class EventType(models.TextChoices):
+    CREATED = "created", _("创建")
+    UPDATED = "updated", _("修改")
+    STATUS_CHANGED = "status_changed", _("状态变更")
+    PAYMENT_REQUESTED = "payment_requested", _("请款")
+    PAYMENT_RECEIVED = "payment_received", _("到账确认")
+    PAYMENT_VOIDED = "payment_voided", _("请款作废")
+    REFUND_FLAGGED = "refund_flagged", _("待退款")
+    APPROVAL = "approval", _("主管批准")
+    AMENDED = "amended", _("改单")
+    REASSIGNED = "reassigned", _("转交")
+    PRODUCTION_ISSUED = "production_issued", _("下达生产单")
+    PRODUCTION_STARTED = "production_started", _("开始生产")
+    PRODUCTION_SUPERSEDED = "production_superseded", _("生产单作废（改单）")
+    PRODUCTION_RECALLED = "production_recalled", _("生产单回收")
+    PROGRESS_REPORTED = "progress_reported", _("生产日报")
+    INSPECTION_RECORDED = "inspection_recorded", _("检验")
+    INCIDENT_OPENED = "incident_opened", _("异常")
+    INCIDENT_RESOLVED = "incident_resolved", _("异常解决")
+    SHIPMENT_CREATED = "shipment_created", _("出货计划")
+    SHIPMENT_PACKED = "shipment_packed", _("装箱")
+    SHIPMENT_SHIPPED = "shipment_shipped", _("出货")
+    SHIPMENT_DELIVERED = "shipment_delivered", _("签收")
+    SHIPMENT_CANCELLED = "shipment_cancelled", _("出货取消")
+    AFTER_SALES_OPENED = "after_sales_opened", _("售后登记")
+    AFTER_SALES_UPDATED = "after_sales_updated", _("售后处理")
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: who did what, when, from which status to which."""
+
+    Type = EventType
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="events"
+    )
+    type = models.CharField(_("类型"), max_length=32, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("原状态"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("新状态"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
+    note = models.TextField(_("备注"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("订单事件")
+        verbose_name_plural = _("订单事件")
+        ordering = ["order_id", "created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"

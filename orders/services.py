@@ -1,0 +1,986 @@
+"""Every operation that changes customers, products, orders and payments.
+
+Each transition of product.md §2 is one function here (production and shipping
+transitions live in their apps' services). The pattern: lock the order row,
+check the caller's permission, the state and the guards under the lock, write
+the change and its event in one transaction, raise a ``DomainError`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from gendan import policy
+from gendan.exceptions import (
+    AlreadyDone,
+    Duplicate,
+    GuardFailed,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from gendan.models import User
+from gendan.roles import Role, has_role
+from gendan.sequences import next_number
+
+from . import events
+from .models import (
+    CENT,
+    ZERO,
+    Approval,
+    ApprovalKind,
+    ConfirmationMethod,
+    Customer,
+    Order,
+    OrderLine,
+    OrderRevision,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentReceipt,
+    PaymentStatus,
+    Product,
+)
+from .states import PRODUCTION_STARTED, OrderStatus, ensure_transition
+
+S = OrderStatus
+OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by the services of orders, production and shipping
+# --------------------------------------------------------------------------
+
+
+def money(value: Any, *, field: str) -> Decimal:
+    """Parse a money amount to a Decimal with two places, or raise ValidationFailed."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed(fields={field: [_("请输入有效的金额。")]}) from None
+    if not amount.is_finite():
+        raise ValidationFailed(fields={field: [_("请输入有效的金额。")]})
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(fields={field: [_("金额最多两位小数。")]})
+    return amount.quantize(CENT)
+
+
+def lock_order(order_id: int) -> Order:
+    """Lock an order row for the rest of the transaction (call inside atomic)."""
+    try:
+        # of=("self",): lock the order only, not the customer or owner rows.
+        return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+    except Order.DoesNotExist:
+        raise NotFound(model="order", id=order_id) from None
+
+
+def save(obj, actor: User | None, fields: Iterable[str]) -> None:
+    """Save only ``fields`` (plus ``updated_at`` where the model has it), with history user."""
+    obj._history_user = actor
+    names = list(fields)
+    if hasattr(obj, "updated_at") and "updated_at" not in names:
+        names.append("updated_at")
+    obj.save(update_fields=names)
+
+
+def move(order: Order, action: str, *, actor: User, to: str | None = None, note: str = "", **data):
+    """Check ``action`` against the transition table and move the order, with its event."""
+    target = ensure_transition(order, action)
+    target = to or target
+    if target is None or target == order.status:
+        raise ValueError(f"action {action!r} does not change the status")
+    previous, order.status = order.status, target
+    save(order, actor, ["status"])
+    events.status_changed(order, actor=actor, previous=previous, note=note, action=action, **data)
+
+
+def line_amount(quantity: int, unit_price: Decimal) -> Decimal:
+    return (Decimal(quantity) * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def deposit_for(total: Decimal, ratio: Decimal) -> Decimal:
+    return (total * ratio).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={field: [_("请填写原因。")]})
+    return reason
+
+
+# --------------------------------------------------------------------------
+# Customers and products
+# --------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = (
+    "code",
+    "name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "country",
+    "default_deposit_ratio",
+    "payment_terms_days",
+    "owner",
+    "is_active",
+)
+PRODUCT_FIELDS = ("item_number", "name", "series", "spec", "unit", "default_price", "is_active")
+
+
+def _clean_reference(obj, fields: Iterable[str]) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(validate_constraints=False, validate_unique=True)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=exc.message_dict) from None
+    unknown = set(fields) - {f.name for f in obj._meta.fields}
+    if unknown:
+        raise ValidationFailed(fields={name: [_("未知字段。")] for name in unknown})
+
+
+@transaction.atomic
+def customer_create(*, actor: User, **fields: Any) -> Customer:
+    """Create a customer. Raises PermissionDenied, ValidationFailed."""
+    policy.require(actor, "customer.create")
+    customer = Customer(**{k: v for k, v in fields.items() if k in CUSTOMER_FIELDS})
+    _clean_reference(customer, fields)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer:
+    """Change a customer's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
+    try:
+        customer = Customer.objects.select_for_update().get(pk=customer_id)
+    except Customer.DoesNotExist:
+        raise NotFound(model="customer", id=customer_id) from None
+    policy.require(actor, "customer.update", customer)
+    for name, value in fields.items():
+        if name in CUSTOMER_FIELDS:
+            setattr(customer, name, value)
+    _clean_reference(customer, fields)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def product_create(*, actor: User, **fields: Any) -> Product:
+    """Create a product. Raises PermissionDenied, ValidationFailed."""
+    policy.require(actor, "product.create")
+    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
+    _clean_reference(product, fields)
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: User, product_id: int, **fields: Any) -> Product:
+    """Change a product's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
+    try:
+        product = Product.objects.select_for_update().get(pk=product_id)
+    except Product.DoesNotExist:
+        raise NotFound(model="product", id=product_id) from None
+    policy.require(actor, "product.update", product)
+    for name, value in fields.items():
+        if name in PRODUCT_FIELDS:
+            setattr(product, name, value)
+    _clean_reference(product, fields)
+    product.save()
+    return product
+
+
+# --------------------------------------------------------------------------
+# Order lines: validated input, amounts computed here
+# --------------------------------------------------------------------------
+
+LINE_TEXT_FIELDS = ("description", "series", "colour", "spec", "size", "unit")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product: Product | None
+    description: str
+    series: str
+    colour: str
+    spec: str
+    size: str
+    quantity: int
+    unit: str
+    unit_price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return line_amount(self.quantity, self.unit_price)
+
+
+def parse_lines(raw_lines: Iterable[Mapping[str, Any]]) -> list[LineInput]:
+    """Validate raw line dicts; every error names its field as ``lines[i].name``.
+
+    A line needs a product or a description, a whole quantity > 0 and a unit
+    price ≥ 0 (the product's default price when omitted). Amounts are never
+    taken from the input.
+    """
+    raw_lines = list(raw_lines)
+    errors: dict[str, list[str]] = {}
+    product_ids = {
+        line.get("product") for line in raw_lines if isinstance(line.get("product"), int)
+    }
+    products = Product.objects.in_bulk(product_ids)
+    parsed: list[LineInput] = []
+    for i, raw in enumerate(raw_lines):
+        key = f"lines[{i}]"
+        product = None
+        if raw.get("product") is not None:
+            product = products.get(raw["product"]) if isinstance(raw["product"], int) else None
+            if product is None:
+                errors[f"{key}.product"] = [_("产品不存在。")]
+        description = str(raw.get("description") or (product.name if product else "")).strip()
+        if product is None and not description and f"{key}.product" not in errors:
+            errors[f"{key}.description"] = [_("请选择产品或填写描述。")]
+        quantity = raw.get("quantity")
+        if isinstance(quantity, str) and quantity.strip().isdigit():
+            quantity = int(quantity)
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            errors[f"{key}.quantity"] = [_("数量必须是大于 0 的整数。")]
+        price_raw = raw.get("unit_price")
+        if price_raw is None or price_raw == "":
+            price_raw = product.default_price if product else None
+        unit_price = ZERO
+        if price_raw is None:
+            errors[f"{key}.unit_price"] = [_("请填写单价。")]
+        else:
+            try:
+                unit_price = money(price_raw, field=f"{key}.unit_price")
+            except ValidationFailed as exc:
+                errors.update(exc.fields)
+            else:
+                if unit_price < 0:
+                    errors[f"{key}.unit_price"] = [_("单价不能为负数。")]
+        if f"{key}.quantity" in errors or f"{key}.unit_price" in errors:
+            continue
+        text = {name: str(raw.get(name) or "").strip() for name in LINE_TEXT_FIELDS}
+        parsed.append(
+            LineInput(
+                product=product,
+                description=description,
+                series=text["series"] or (product.series if product else ""),
+                colour=text["colour"],
+                spec=text["spec"] or (product.spec if product else ""),
+                size=text["size"],
+                quantity=quantity,
+                unit=text["unit"] or (product.unit if product else "pcs"),
+                unit_price=unit_price,
+            )
+        )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return parsed
+
+
+def _replace_lines(order: Order, lines: list[LineInput], actor: User) -> None:
+    """Replace an order's lines and recompute its amounts (under the order's lock)."""
+    for old in order.lines.all():
+        old._history_user = actor
+        old.delete()
+    new_lines = [
+        OrderLine(
+            order=order,
+            position=i,
+            product=line.product,
+            description=line.description,
+            series=line.series,
+            colour=line.colour,
+            spec=line.spec,
+            size=line.size,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            amount=line.amount,
+        )
+        for i, line in enumerate(lines, start=1)
+    ]
+    bulk_create_with_history(new_lines, OrderLine, default_user=actor)
+    _recompute_totals(order, lines)
+
+
+def _recompute_totals(order: Order, lines: list[LineInput]) -> None:
+    order.total_amount = sum((line.amount for line in lines), ZERO)
+    order.total_quantity = sum(line.quantity for line in lines)
+    order.deposit_due = deposit_for(order.total_amount, order.deposit_ratio)
+
+
+def _line_snapshot(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "product": line.product_id,
+            "description": line.description,
+            "series": line.series,
+            "colour": line.colour,
+            "spec": line.spec,
+            "size": line.size,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": str(line.unit_price),
+            "amount": str(line.amount),
+        }
+        for line in order.lines.all()
+    ]
+
+
+def _parse_ratio(value: Any) -> Decimal:
+    try:
+        ratio = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed(
+            fields={"deposit_ratio": [_("请输入 0 到 1 之间的比例。")]}
+        ) from None
+    if not ratio.is_finite() or not Decimal(0) <= ratio <= Decimal(1):
+        raise ValidationFailed(fields={"deposit_ratio": [_("请输入 0 到 1 之间的比例。")]})
+    return ratio.quantize(Decimal("0.0001"))
+
+
+# --------------------------------------------------------------------------
+# Orders: create and edit drafts
+# --------------------------------------------------------------------------
+
+ORDER_HEADER_FIELDS = (
+    "customer_po",
+    "currency",
+    "order_date",
+    "contract_delivery_date",
+    "planned_ship_date",
+    "quality_requirements",
+    "packing_requirements",
+)
+
+
+def _owner_for(actor: User, owner_id: int | None, customer: Customer) -> User:
+    if owner_id is None:
+        if has_role(actor, Role.MERCHANDISER):
+            return actor
+        if customer.owner_id:
+            return customer.owner
+        raise ValidationFailed(fields={"owner": [_("请指定跟单员。")]})
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None or not has_role(owner, Role.MERCHANDISER):
+        raise ValidationFailed(fields={"owner": [_("跟单员不存在。")]})
+    acting_for_someone_else = owner != actor and not actor.is_superuser
+    if (
+        acting_for_someone_else
+        and has_role(actor, Role.MERCHANDISER)
+        and not has_role(actor, Role.SUPERVISOR)
+    ):
+        raise ValidationFailed(fields={"owner": [_("跟单员只能为自己创建订单。")]})
+    return owner
+
+
+@transaction.atomic
+def order_create(
+    *,
+    actor: User,
+    customer_id: int,
+    lines: Iterable[Mapping[str, Any]],
+    contract_delivery_date: dt.date,
+    owner_id: int | None = None,
+    order_date: dt.date | None = None,
+    deposit_ratio: Decimal | str | None = None,
+    currency: str = "",
+    customer_po: str = "",
+    external_ref: str = "",
+    planned_ship_date: dt.date | None = None,
+    quality_requirements: str = "",
+    packing_requirements: str = "",
+) -> Order:
+    """Record a draft order with its lines; amounts computed from the lines.
+
+    ``external_ref`` is unique per integration client: a second order with the
+    same reference from the same client raises ``Duplicate`` carrying the
+    existing order's id. Raises PermissionDenied, ValidationFailed, Duplicate.
+    """
+    policy.require(actor, "order.create")
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise ValidationFailed(fields={"customer": [_("客户不存在。")]})
+    owner = _owner_for(actor, owner_id, customer)
+    parsed = parse_lines(lines)
+    if not isinstance(contract_delivery_date, dt.date):
+        raise ValidationFailed(fields={"contract_delivery_date": [_("请填写合同交期。")]})
+    client = actor if has_role(actor, Role.INTEGRATION) else None
+    external_ref = (external_ref or "").strip()
+    if external_ref:
+        existing = Order.objects.filter(client=client, external_ref=external_ref).first()
+        if existing:
+            raise Duplicate(id=existing.pk, field="external_ref")
+    order = Order(
+        number=next_number("GD"),
+        customer=customer,
+        owner=owner,
+        client=client,
+        external_ref=external_ref,
+        customer_po=customer_po,
+        currency=(currency or "CNY").upper(),
+        order_date=order_date or timezone.localdate(),
+        contract_delivery_date=contract_delivery_date,
+        planned_ship_date=planned_ship_date,
+        deposit_ratio=_parse_ratio(
+            customer.default_deposit_ratio if deposit_ratio is None else deposit_ratio
+        ),
+        quality_requirements=quality_requirements,
+        packing_requirements=packing_requirements,
+        status=S.DRAFT,
+    )
+    _recompute_totals(order, parsed)
+    order._history_user = actor
+    try:
+        # Savepoint: a concurrent insert of the same external_ref surfaces here.
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        existing = Order.objects.filter(client=client, external_ref=external_ref).first()
+        if existing:
+            raise Duplicate(id=existing.pk, field="external_ref") from None
+        raise
+    _replace_lines(order, parsed, actor)
+    events.created(order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def order_update_draft(
+    *, actor: User, order_id: int, lines: Iterable[Mapping[str, Any]] | None = None, **fields: Any
+) -> Order:
+    """Change a draft's header fields and/or replace its lines.
+
+    Only drafts change this way; a confirmed order changes through ``order_amend``.
+    Raises NotFound, PermissionDenied, InvalidTransition, ValidationFailed.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.update", order)
+    ensure_transition(order, "update_draft")
+    changed: list[str] = []
+    if "customer_id" in fields or "customer" in fields:
+        customer_id = fields.pop("customer_id", fields.pop("customer", None))
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is None:
+            raise ValidationFailed(fields={"customer": [_("客户不存在。")]})
+        order.customer = customer
+        changed.append("customer")
+    if "deposit_ratio" in fields:
+        order.deposit_ratio = _parse_ratio(fields.pop("deposit_ratio"))
+        changed.append("deposit_ratio")
+    if "external_ref" in fields:
+        order.external_ref = (fields.pop("external_ref") or "").strip()
+        changed.append("external_ref")
+    for name in ORDER_HEADER_FIELDS:
+        if name in fields:
+            setattr(order, name, fields.pop(name))
+            changed.append(name)
+    if fields:
+        raise ValidationFailed(fields={name: [_("此字段不可修改。")] for name in fields})
+    if lines is not None:
+        _replace_lines(order, parse_lines(lines), actor)
+        changed.append("lines")
+    else:
+        order.deposit_due = deposit_for(order.total_amount, order.deposit_ratio)
+    save(
+        order,
+        actor,
+        [n for n in changed if n != "lines"] + ["total_amount", "total_quantity", "deposit_due"],
+    )
+    events.updated(order, actor=actor, changed=changed)
+    return order
+
+
+# --------------------------------------------------------------------------
+# The lifecycle
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_confirm(
+    *,
+    actor: User,
+    order_id: int,
+    method: str,
+    reference: str = "",
+    phone_confirmed: bool = True,
+) -> Order:
+    """The customer confirmed the order in writing (and by phone): draft -> confirmed.
+
+    Guards: at least one line, every quantity > 0 and price ≥ 0, a contract
+    delivery date not in the past. With a deposit ratio of 0 the order moves
+    on to deposit_paid at once. Raises InvalidTransition, GuardFailed,
+    ValidationFailed, PermissionDenied.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.confirm", order)
+    ensure_transition(order, "confirm")
+    if method not in ConfirmationMethod.values:
+        raise ValidationFailed(
+            fields={"method": [_("请选择书面确认方式（传真、邮件或签字订单）。")]}
+        )
+    lines = list(order.lines.all())
+    if not lines:
+        raise GuardFailed(_("订单没有订单行，不能确认。"), code="no_lines")
+    if any(line.quantity <= 0 for line in lines):
+        raise GuardFailed(_("每行数量必须大于 0。"), code="invalid_quantity")
+    if any(line.unit_price < 0 for line in lines):
+        raise GuardFailed(_("单价不能为负数。"), code="invalid_price")
+    if order.contract_delivery_date < timezone.localdate():
+        raise GuardFailed(_("合同交期已过，请先修改交期。"), code="delivery_date_in_past")
+    order.confirmation_method = method
+    order.confirmation_reference = reference
+    order.phone_confirmed = phone_confirmed
+    order.confirmed_at = timezone.now()
+    save(
+        order,
+        actor,
+        ["confirmation_method", "confirmation_reference", "phone_confirmed", "confirmed_at"],
+    )
+    move(order, "confirm", actor=actor, method=method)
+    if order.deposit_due == ZERO:
+        # A deposit ratio of 0: nothing to wait for (product.md §2).
+        move(order, "skip_deposit", actor=actor, note=_("订金比例为 0，无需订金。"))
+    return order
+
+
+@transaction.atomic
+def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -> Order:
+    """Tell the customer the deposit to pay: confirmed -> awaiting_deposit, with a deposit request.
+
+    Raises InvalidTransition, PermissionDenied, ValidationFailed.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.request_deposit", order)
+    ensure_transition(order, "request_deposit")
+    if due_in_days < 0:
+        raise ValidationFailed(fields={"due_in_days": [_("天数不能为负数。")]})
+    payment = _request_payment(
+        order, PaymentKind.DEPOSIT, order.deposit_outstanding, actor=actor, due_in_days=due_in_days
+    )
+    move(order, "request_deposit", actor=actor, payment=payment.pk)
+    return order
+
+
+def _request_payment(
+    order: Order, kind: str, amount: Decimal, *, actor: User | None, due_in_days: int
+) -> Payment:
+    now = timezone.now()
+    payment = Payment(
+        order=order,
+        kind=kind,
+        amount_due=amount,
+        requested_at=now,
+        requested_by=actor,
+        due_date=timezone.localdate(now) + dt.timedelta(days=due_in_days),
+    )
+    payment._history_user = actor
+    payment.save()
+    events.payment_requested(order, actor=actor, payment=payment)
+    return payment
+
+
+def _void_open_payments(order: Order, *, actor: User, kinds: Iterable[str], note: str) -> int:
+    voided = 0
+    for payment in order.payments.select_for_update().filter(
+        kind__in=kinds, status__in=OPEN_PAYMENT
+    ):
+        payment.status = PaymentStatus.VOIDED
+        payment.voided_at = timezone.now()
+        save(payment, actor, ["status", "voided_at"])
+        events.payment_voided(order, actor=actor, payment=payment, note=note)
+        voided += 1
+    return voided
+
+
+@transaction.atomic
+def payment_confirm(
+    *,
+    actor: User,
+    payment_id: int,
+    amount_received: Decimal | str,
+    received_on: dt.date,
+    method: str,
+    reference: str = "",
+) -> Payment:
+    """Finance confirms money received against a request; partial receipts add up.
+
+    When the order's confirmed receipts reach the deposit (awaiting_deposit) or
+    the full amount (awaiting_balance), the order moves on. Confirming the same
+    bank reference twice, or a request already fully received, raises
+    AlreadyDone; an amount above what is outstanding raises ValidationFailed.
+    """
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(model="payment", id=payment_id)
+    # Lock order first, then the payment: the same order as every other service.
+    order = lock_order(order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    policy.require(actor, "payment.confirm", payment)
+    amount = money(amount_received, field="amount_received")
+    errors: dict[str, list[str]] = {}
+    if amount <= 0:
+        errors["amount_received"] = [_("金额必须大于 0。")]
+    if not isinstance(received_on, dt.date):
+        errors["received_on"] = [_("请填写到账日期。")]
+    elif received_on > timezone.localdate():
+        errors["received_on"] = [_("到账日期不能晚于今天。")]
+    if method not in PaymentMethod.values:
+        errors["method"] = [_("请选择付款方式。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    reference = (reference or "").strip()
+    if reference and payment.receipts.filter(reference=reference).exists():
+        raise AlreadyDone(_("该银行流水已确认过。"), code="receipt_already_confirmed")
+    if payment.status == PaymentStatus.RECEIVED:
+        raise AlreadyDone(_("该款项已全部到账。"), code="payment_already_received")
+    if payment.status == PaymentStatus.VOIDED:
+        raise InvalidTransition(_("该请款已作废。"), code="payment_voided")
+    if amount > payment.outstanding:
+        raise ValidationFailed(
+            fields={"amount_received": [_("金额超过未收金额 %(o)s。") % {"o": payment.outstanding}]}
+        )
+    receipt = PaymentReceipt(
+        payment=payment,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        confirmed_by=actor,
+    )
+    receipt._history_user = actor
+    receipt.save()
+    payment.amount_received += amount
+    payment.status = (
+        PaymentStatus.RECEIVED
+        if payment.amount_received >= payment.amount_due
+        else PaymentStatus.PARTIALLY_RECEIVED
+    )
+    payment.confirmed_by = actor
+    payment.confirmed_at = timezone.now()
+    payment.received_on = received_on
+    payment.method = method
+    payment.reference = reference
+    save(
+        payment,
+        actor,
+        [
+            "amount_received",
+            "status",
+            "confirmed_by",
+            "confirmed_at",
+            "received_on",
+            "method",
+            "reference",
+        ],
+    )
+    sign = -1 if payment.kind == PaymentKind.REFUND else 1
+    order.amount_received += sign * amount
+    save(order, actor, ["amount_received"])
+    events.payment_received(order, actor=actor, payment=payment, receipt=receipt)
+    if order.status == S.AWAITING_DEPOSIT and order.amount_received >= order.deposit_due:
+        move(order, "deposit_received", actor=actor, payment=payment.pk)
+    elif order.status == S.AWAITING_BALANCE and order.fully_paid:
+        move(order, "balance_received", actor=actor, payment=payment.pk)
+    return payment
+
+
+def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> Approval:
+    approval = Approval.objects.create(order=order, kind=kind, reason=reason, approved_by=actor)
+    events.approval(order, actor=actor, approval=approval)
+    return approval
+
+
+@transaction.atomic
+def order_waive_deposit(*, actor: User, order_id: int, reason: str) -> Order:
+    """Supervisor waives the deposit: confirmed/awaiting_deposit -> deposit_paid without money.
+
+    An open deposit request is voided; what is unpaid becomes balance.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.waive_deposit", order)
+    ensure_transition(order, "waive_deposit")
+    reason = require_reason(reason)
+    approval = record_approval(order, ApprovalKind.DEPOSIT_WAIVER, actor=actor, reason=reason)
+    _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=reason)
+    order.deposit_waived = True
+    save(order, actor, ["deposit_waived"])
+    move(order, "waive_deposit", actor=actor, note=reason, approval=approval.pk)
+    return order
+
+
+@transaction.atomic
+def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None = None) -> Order:
+    """Tell the customer to pay the balance: produced -> awaiting_balance.
+
+    The request is for what is still unpaid, due after the customer's payment
+    terms. If nothing is unpaid the order moves straight on to paid.
+    Raises InvalidTransition, PermissionDenied.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.request_balance", order)
+    ensure_transition(order, "request_balance")
+    if order.balance_due == ZERO:
+        move(order, "request_balance", actor=actor)
+        move(order, "balance_received", actor=actor, note=_("货款已全部收到。"))
+        return order
+    # An earlier shortfall request (e.g. after an amendment) is folded into this one.
+    _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=_("并入尾款请款。"))
+    days = order.customer.payment_terms_days if due_in_days is None else due_in_days
+    payment = _request_payment(
+        order, PaymentKind.BALANCE, order.balance_due, actor=actor, due_in_days=days
+    )
+    move(order, "request_balance", actor=actor, payment=payment.pk)
+    return order
+
+
+@transaction.atomic
+def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order:
+    """Supervisor lets shipments leave before the balance is in (赊销放行).
+
+    The status stays; the balance request stays open and the order cannot be
+    closed until the full amount is received. Raises InvalidTransition,
+    AlreadyDone, PermissionDenied, ValidationFailed.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.release_on_credit", order)
+    ensure_transition(order, "release_on_credit")
+    if order.credit_released:
+        raise AlreadyDone(_("已赊销放行。"), code="already_released")
+    reason = require_reason(reason)
+    record_approval(order, ApprovalKind.RELEASE_ON_CREDIT, actor=actor, reason=reason)
+    order.credit_released = True
+    save(order, actor, ["credit_released"])
+    return order
+
+
+@transaction.atomic
+def order_confirm_delivery(
+    *, actor: User, order_id: int, delivered_at: dt.datetime | None = None
+) -> Order:
+    """The customer received the goods: shipped -> delivered; its shipments are marked delivered.
+
+    Raises InvalidTransition, PermissionDenied.
+    """
+    from shipping.services import mark_shipments_delivered
+
+    order = lock_order(order_id)
+    policy.require(actor, "order.confirm_delivery", order)
+    ensure_transition(order, "confirm_delivery")
+    delivered_at = delivered_at or timezone.now()
+    mark_shipments_delivered(order, actor=actor, delivered_at=delivered_at)
+    order.delivered_at = delivered_at
+    save(order, actor, ["delivered_at"])
+    move(order, "confirm_delivery", actor=actor)
+    return order
+
+
+@transaction.atomic
+def order_close(*, actor: User, order_id: int, note: str = "") -> Order:
+    """Archive a delivered order: delivered -> closed.
+
+    Guards: no open after-sales case and the full amount received.
+    Raises InvalidTransition, GuardFailed, PermissionDenied.
+    """
+    from shipping.models import OPEN_AFTER_SALES_STATUSES
+
+    order = lock_order(order_id)
+    policy.require(actor, "order.close", order)
+    ensure_transition(order, "close")
+    if order.after_sales_cases.filter(status__in=OPEN_AFTER_SALES_STATUSES).exists():
+        raise GuardFailed(_("还有未解决的售后案例。"), code="open_after_sales")
+    if not order.fully_paid:
+        raise GuardFailed(
+            _("货款未收齐（欠 %(b)s）。") % {"b": order.balance_due}, code="balance_outstanding"
+        )
+    order.closed_at = timezone.now()
+    save(order, actor, ["closed_at"])
+    move(order, "close", actor=actor, note=note)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
+    """Cancel before anything shipped: open production orders are recalled, unpaid
+    requests voided, received money flagged for a refund by finance, planned
+    shipments cancelled. After production started only a supervisor may cancel.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed.
+    """
+    from production.services import recall_production_orders
+    from shipping.services import cancel_open_shipments
+
+    order = lock_order(order_id)
+    policy.require(actor, "order.cancel", order)
+    ensure_transition(order, "cancel")
+    reason = require_reason(reason)
+    if order.status in PRODUCTION_STARTED:
+        policy.require(actor, "order.cancel_after_production", order)
+        record_approval(order, ApprovalKind.LATE_CANCELLATION, actor=actor, reason=reason)
+    recall_production_orders(order, actor=actor, note=reason)
+    cancel_open_shipments(order, actor=actor, note=reason)
+    _void_open_payments(order, actor=actor, kinds=INCOMING_KINDS, note=reason)
+    if order.amount_received > 0:
+        refund = _request_payment(
+            order, PaymentKind.REFUND, order.amount_received, actor=actor, due_in_days=7
+        )
+        events.refund_flagged(order, actor=actor, payment=refund)
+    order.cancel_reason = reason
+    order.cancelled_at = timezone.now()
+    save(order, actor, ["cancel_reason", "cancelled_at"])
+    move(order, "cancel", actor=actor, note=reason)
+    return order
+
+
+@transaction.atomic
+def order_amend(
+    *,
+    actor: User,
+    order_id: int,
+    lines: Iterable[Mapping[str, Any]],
+    confirmation_method: str,
+    confirmation_reference: str = "",
+    reason: str = "",
+    contract_delivery_date: dt.date | None = None,
+    planned_ship_date: dt.date | None = None,
+    quality_requirements: str | None = None,
+    packing_requirements: str | None = None,
+) -> Order:
+    """Amend a confirmed order (改单): a new revision with the customer's written confirmation.
+
+    The status stays. Amounts are recomputed: confirmed money stays confirmed,
+    an open request is adjusted to the new amount, and a new shortfall is
+    requested. An issued production order is superseded and a new one issued
+    for the new revision; the old sheets are recalled.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed.
+    """
+    from production.services import reissue_for_revision
+
+    order = lock_order(order_id)
+    policy.require(actor, "order.amend", order)
+    ensure_transition(order, "amend")
+    if confirmation_method not in ConfirmationMethod.values:
+        raise ValidationFailed(fields={"confirmation_method": [_("改单须有客户的书面确认。")]})
+    parsed = parse_lines(lines)
+    if not parsed:
+        raise ValidationFailed(fields={"lines": [_("订单至少需要一行。")]})
+    if contract_delivery_date is not None and contract_delivery_date < timezone.localdate():
+        raise ValidationFailed(fields={"contract_delivery_date": [_("合同交期不能早于今天。")]})
+    previous_values = {
+        "contract_delivery_date": str(order.contract_delivery_date),
+        "planned_ship_date": str(order.planned_ship_date or ""),
+        "total_amount": str(order.total_amount),
+        "deposit_due": str(order.deposit_due),
+        "revision": order.revision,
+    }
+    previous_lines = _line_snapshot(order)
+    changed = ["revision", "total_amount", "total_quantity", "deposit_due"]
+    for name, value in (
+        ("contract_delivery_date", contract_delivery_date),
+        ("planned_ship_date", planned_ship_date),
+        ("quality_requirements", quality_requirements),
+        ("packing_requirements", packing_requirements),
+    ):
+        if value is not None:
+            setattr(order, name, value)
+            changed.append(name)
+    _replace_lines(order, parsed, actor)
+    order.revision += 1
+    save(order, actor, changed)
+    revision = OrderRevision.objects.create(
+        order=order,
+        revision=order.revision,
+        previous_lines=previous_lines,
+        previous_values=previous_values,
+        total_amount=order.total_amount,
+        confirmation_method=confirmation_method,
+        confirmation_reference=confirmation_reference,
+        reason=reason,
+        created_by=actor,
+    )
+    events.amended(order, actor=actor, revision=revision)
+    _adjust_requests_after_amendment(order, actor=actor)
+    if order.status == S.IN_PRODUCTION:
+        reissue_for_revision(order, actor=actor)
+    return order
+
+
+def _adjust_requests_after_amendment(order: Order, *, actor: User) -> None:
+    """Confirmed money stays; an open deposit request follows the new deposit; a new
+    shortfall of deposit is requested once the deposit phase is over."""
+    open_deposit = (
+        order.payments.select_for_update()
+        .filter(kind=PaymentKind.DEPOSIT, status__in=OPEN_PAYMENT)
+        .first()
+    )
+    if order.status == S.AWAITING_DEPOSIT and open_deposit is not None:
+        received_elsewhere = order.amount_received - open_deposit.amount_received
+        new_due = max(order.deposit_due - received_elsewhere, open_deposit.amount_received)
+        open_deposit.amount_due = new_due
+        if open_deposit.amount_received >= new_due:
+            open_deposit.status = PaymentStatus.RECEIVED
+        save(open_deposit, actor, ["amount_due", "status"])
+        if order.amount_received >= order.deposit_due:
+            move(order, "deposit_received", actor=actor, note=_("改单后订金已足额。"))
+        return
+    if order.status in (S.DEPOSIT_PAID, S.IN_PRODUCTION) and not order.deposit_waived:
+        shortfall = order.deposit_outstanding
+        if open_deposit is not None:
+            open_deposit.amount_due = open_deposit.amount_received + shortfall
+            if shortfall == ZERO:
+                open_deposit.status = PaymentStatus.VOIDED
+                open_deposit.voided_at = timezone.now()
+            save(open_deposit, actor, ["amount_due", "status", "voided_at"])
+        elif shortfall > ZERO:
+            _request_payment(order, PaymentKind.DEPOSIT, shortfall, actor=actor, due_in_days=7)
+
+
+@transaction.atomic
+def order_reassign(*, actor: User, order_id: int, owner_id: int, note: str = "") -> Order:
+    """Supervisor hands an order to another merchandiser.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed, AlreadyDone."""
+    order = lock_order(order_id)
+    policy.require(actor, "order.reassign", order)
+    ensure_transition(order, "reassign")
+    new_owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if new_owner is None or not has_role(new_owner, Role.MERCHANDISER):
+        raise ValidationFailed(fields={"owner": [_("跟单员不存在。")]})
+    if new_owner.pk == order.owner_id:
+        raise AlreadyDone(_("订单已属于该跟单员。"), code="same_owner")
+    previous_owner = order.owner
+    order.owner = new_owner
+    save(order, actor, ["owner"])
+    events.reassigned(order, actor=actor, previous_owner=previous_owner, note=note)
+    return order
+
+
+def order_received_total(order: Order) -> Decimal:
+    """Net money received for an order, summed from its receipts (for checks and repairs)."""
+    incoming = (
+        PaymentReceipt.objects.filter(
+            payment__order=order, payment__kind__in=INCOMING_KINDS
+        ).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+    refunded = (
+        PaymentReceipt.objects.filter(
+            payment__order=order, payment__kind=PaymentKind.REFUND
+        ).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+    return incoming - refunded

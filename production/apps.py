@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProductionConfig(AppConfig):
+    name = "production"
+    verbose_name = _("生产")

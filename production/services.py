@@ -1,0 +1,555 @@
+"""Production orders, progress reports, inspections and incidents.
+
+Every function locks the customer order first (the same lock order as all
+services), then its own rows, and writes its event to the order's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan import policy
+from gendan.exceptions import (
+    AlreadyDone,
+    Duplicate,
+    GuardFailed,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from gendan.models import User
+from gendan.sequences import next_number
+from orders import events
+from orders.models import ApprovalKind, EventType, Order
+from orders.services import lock_order, money, move, record_approval, require_reason, save
+from orders.states import OrderStatus, ensure_transition
+
+from . import selectors
+from .models import (
+    ACTIVE_PRODUCTION_STATUSES,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    InspectionKind,
+    InspectionResult,
+    PlanMilestone,
+    ProductionOrder,
+    ProductionOrderStatus,
+    ProgressReport,
+    QualityInspection,
+    Stage,
+    VarianceReason,
+)
+
+PO = ProductionOrderStatus
+
+
+def _lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
+    order_id = (
+        ProductionOrder.objects.filter(pk=production_order_id)
+        .values_list("order_id", flat=True)
+        .first()
+    )
+    if order_id is None:
+        raise NotFound(model="production_order", id=production_order_id)
+    order = lock_order(order_id)
+    return order, ProductionOrder.objects.select_for_update().get(pk=production_order_id)
+
+
+def _validate_plan(planned_start: Any, planned_finish: Any) -> None:
+    errors = {}
+    if not isinstance(planned_start, dt.date):
+        errors["planned_start"] = [_("请填写计划开始日期。")]
+    if not isinstance(planned_finish, dt.date):
+        errors["planned_finish"] = [_("请填写计划完成日期。")]
+    elif isinstance(planned_start, dt.date) and planned_finish < planned_start:
+        errors["planned_finish"] = [_("计划完成日期不能早于开始日期。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def _create_production_order(
+    order: Order,
+    *,
+    actor: User,
+    factory: str,
+    planned_start: dt.date,
+    planned_finish: dt.date,
+    is_outside_processor: bool,
+    processing_fee: Decimal,
+    note: str,
+    milestones: Iterable[Mapping[str, Any]] = (),
+) -> ProductionOrder:
+    production_order = ProductionOrder.objects.create(
+        number=next_number("PO"),
+        order=order,
+        revision=order.revision,
+        issued_by=actor,
+        issued_at=timezone.now(),
+        factory=factory,
+        is_outside_processor=is_outside_processor,
+        planned_start=planned_start,
+        planned_finish=planned_finish,
+        quantity=order.total_quantity,
+        processing_fee=processing_fee,
+        note=note,
+    )
+    points = []
+    for i, point in enumerate(milestones):
+        date, quantity = point.get("date"), point.get("planned_cumulative_quantity")
+        if not isinstance(date, dt.date) or not isinstance(quantity, int) or quantity < 0:
+            raise ValidationFailed(fields={f"milestones[{i}]": [_("计划节点无效。")]})
+        points.append(
+            PlanMilestone(
+                production_order=production_order, date=date, planned_cumulative_quantity=quantity
+            )
+        )
+    PlanMilestone.objects.bulk_create(points)
+    events.production_order_event(
+        order, EventType.PRODUCTION_ISSUED, actor=actor, production_order=production_order
+    )
+    return production_order
+
+
+@transaction.atomic
+def production_order_issue(
+    *,
+    actor: User,
+    order_id: int,
+    factory: str,
+    planned_start: dt.date,
+    planned_finish: dt.date,
+    is_outside_processor: bool = False,
+    processing_fee: Decimal | str = "0",
+    note: str = "",
+    milestones: Iterable[Mapping[str, Any]] = (),
+) -> ProductionOrder:
+    """Issue a production order (生产通知单): deposit_paid -> in_production.
+
+    The deposit must be confirmed or waived by a supervisor, which is what
+    deposit_paid records. Raises InvalidTransition, PermissionDenied,
+    ValidationFailed.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "order.issue_production", order)
+    ensure_transition(order, "issue_production")
+    if not (factory or "").strip():
+        raise ValidationFailed(fields={"factory": [_("请填写工厂或车间。")]})
+    _validate_plan(planned_start, planned_finish)
+    fee = money(processing_fee, field="processing_fee")
+    if fee < 0:
+        raise ValidationFailed(fields={"processing_fee": [_("加工费不能为负数。")]})
+    production_order = _create_production_order(
+        order,
+        actor=actor,
+        factory=factory.strip(),
+        planned_start=planned_start,
+        planned_finish=planned_finish,
+        is_outside_processor=is_outside_processor,
+        processing_fee=fee,
+        note=note,
+        milestones=milestones,
+    )
+    move(order, "issue_production", actor=actor, production_order=production_order.pk)
+    return production_order
+
+
+@transaction.atomic
+def production_order_start(*, actor: User, production_order_id: int) -> ProductionOrder:
+    """Production planning accepts and starts a production order: issued -> in_progress.
+    Raises InvalidTransition, AlreadyDone, PermissionDenied."""
+    order, production_order = _lock_production_order(production_order_id)
+    policy.require(actor, "production_order.start", production_order)
+    if production_order.status == PO.IN_PROGRESS:
+        raise AlreadyDone(_("生产单已开始。"), code="already_started")
+    _start(order, production_order, actor=actor)
+    return production_order
+
+
+def _start(order: Order, production_order: ProductionOrder, *, actor: User) -> None:
+    if production_order.status != PO.ISSUED or order.status != OrderStatus.IN_PRODUCTION:
+        raise InvalidTransition(status=production_order.status, action="start")
+    production_order.status = PO.IN_PROGRESS
+    production_order.started_at = timezone.now()
+    save(production_order, actor, ["status", "started_at"])
+    events.production_order_event(
+        order, EventType.PRODUCTION_STARTED, actor=actor, production_order=production_order
+    )
+
+
+@transaction.atomic
+def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> Order:
+    """Supervisor accepts producing less than ordered, so production can complete.
+    Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
+    order = lock_order(order_id)
+    policy.require(actor, "order.accept_shortfall", order)
+    ensure_transition(order, "accept_shortfall")
+    if order.shortfall_accepted:
+        raise AlreadyDone(_("已接受短交。"), code="already_accepted")
+    reason = require_reason(reason)
+    record_approval(order, ApprovalKind.PRODUCTION_SHORTFALL, actor=actor, reason=reason)
+    order.shortfall_accepted = True
+    save(order, actor, ["shortfall_accepted"])
+    return order
+
+
+@transaction.atomic
+def production_order_complete(*, actor: User, production_order_id: int) -> ProductionOrder:
+    """Complete production: in_production -> produced, the production order completed.
+
+    Guards: good quantity at the output stage ≥ ordered quantity (or a
+    supervisor-accepted shortfall) and a passed final inspection.
+    Raises InvalidTransition, GuardFailed, PermissionDenied.
+    """
+    order, production_order = _lock_production_order(production_order_id)
+    policy.require(actor, "order.complete_production", order)
+    ensure_transition(order, "complete_production")
+    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
+        raise InvalidTransition(status=production_order.status, action="complete")
+    produced = selectors.produced_quantity(production_order)
+    if produced < production_order.quantity and not order.shortfall_accepted:
+        raise GuardFailed(
+            _("已生产良品 %(p)s，少于订单数量 %(q)s。")
+            % {"p": produced, "q": production_order.quantity},
+            code="quantity_short",
+            produced=produced,
+            ordered=production_order.quantity,
+        )
+    if not selectors.final_inspection_passed(production_order):
+        raise GuardFailed(_("尾期/出货前检验尚未合格。"), code="final_inspection_missing")
+    if production_order.status == PO.ISSUED:
+        _start(order, production_order, actor=actor)
+    production_order.status = PO.COMPLETED
+    production_order.completed_at = timezone.now()
+    save(production_order, actor, ["status", "completed_at"])
+    move(
+        order,
+        "complete_production",
+        actor=actor,
+        production_order=production_order.pk,
+        produced=produced,
+    )
+    return production_order
+
+
+@transaction.atomic
+def order_complete_production(*, actor: User, order_id: int) -> ProductionOrder:
+    """Complete the order's live production order (see ``production_order_complete``)."""
+    order = lock_order(order_id)
+    policy.require(actor, "order.complete_production", order)
+    ensure_transition(order, "complete_production")
+    production_order = order.production_orders.filter(status__in=ACTIVE_PRODUCTION_STATUSES).first()
+    if production_order is None:
+        raise InvalidTransition(_("没有进行中的生产单。"), code="no_production_order")
+    return production_order_complete(actor=actor, production_order_id=production_order.pk)
+
+
+def recall_production_orders(order: Order, *, actor: User, note: str) -> list[ProductionOrder]:
+    """Recall the live production orders of a cancelled order (回收生产单、流程卡).
+    Called by ``order_cancel`` under the order's lock."""
+    recalled = []
+    for production_order in order.production_orders.select_for_update().filter(
+        status__in=ACTIVE_PRODUCTION_STATUSES
+    ):
+        production_order.status = PO.RECALLED
+        production_order.closed_at = timezone.now()
+        save(production_order, actor, ["status", "closed_at"])
+        events.production_order_event(
+            order,
+            EventType.PRODUCTION_RECALLED,
+            actor=actor,
+            production_order=production_order,
+            note=note,
+        )
+        recalled.append(production_order)
+    return recalled
+
+
+def reissue_for_revision(order: Order, *, actor: User) -> ProductionOrder | None:
+    """After an amendment: supersede the live production order and issue a new one
+    for the new revision, same factory and plan. Called by ``order_amend`` under
+    the order's lock."""
+    old = (
+        order.production_orders.select_for_update()
+        .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
+        .first()
+    )
+    if old is None:
+        return None
+    old.status = PO.SUPERSEDED
+    old.closed_at = timezone.now()
+    save(old, actor, ["status", "closed_at"])
+    events.production_order_event(
+        order,
+        EventType.PRODUCTION_SUPERSEDED,
+        actor=actor,
+        production_order=old,
+        revision=order.revision,
+    )
+    new = _create_production_order(
+        order,
+        actor=actor,
+        factory=old.factory,
+        planned_start=old.planned_start,
+        planned_finish=max(old.planned_finish, old.planned_start),
+        is_outside_processor=old.is_outside_processor,
+        processing_fee=old.processing_fee,
+        note=_("改单重新下达（替代 %(n)s）") % {"n": old.number},
+    )
+    old.superseded_by = new
+    save(old, actor, ["superseded_by"])
+    return new
+
+
+@transaction.atomic
+def progress_report_create(
+    *,
+    actor: User,
+    production_order_id: int,
+    date: dt.date,
+    stage_id: int,
+    good_quantity: int,
+    defective_quantity: int = 0,
+    scrap_quantity: int = 0,
+    variance_reason: str = "",
+    note: str = "",
+) -> ProgressReport:
+    """File a daily progress report (生产日报): one per production order, date and stage.
+
+    The first report starts an issued production order. Raises Duplicate,
+    InvalidTransition, PermissionDenied, ValidationFailed.
+    """
+    order, production_order = _lock_production_order(production_order_id)
+    policy.require(actor, "progress_report.create", production_order)
+    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
+        raise InvalidTransition(
+            _("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
+            status=production_order.status,
+            action="progress_report",
+        )
+    errors: dict[str, list[str]] = {}
+    stage = Stage.objects.filter(pk=stage_id, is_active=True).first()
+    if stage is None:
+        errors["stage"] = [_("工序不存在。")]
+    if not isinstance(date, dt.date):
+        errors["date"] = [_("请填写日期。")]
+    elif date > timezone.localdate():
+        errors["date"] = [_("不能填报未来日期。")]
+    for name, value in (
+        ("good_quantity", good_quantity),
+        ("defective_quantity", defective_quantity),
+        ("scrap_quantity", scrap_quantity),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[name] = [_("请输入不小于 0 的整数。")]
+    if variance_reason and variance_reason not in VarianceReason.values:
+        errors["variance_reason"] = [_("偏差原因无效。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if production_order.progress_reports.filter(date=date, stage=stage).exists():
+        existing = production_order.progress_reports.get(date=date, stage=stage)
+        raise Duplicate(_("该日期和工序的日报已填报。"), id=existing.pk)
+    if production_order.status == PO.ISSUED:
+        _start(order, production_order, actor=actor)
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.create(
+                production_order=production_order,
+                date=date,
+                stage=stage,
+                good_quantity=good_quantity,
+                defective_quantity=defective_quantity,
+                scrap_quantity=scrap_quantity,
+                variance_reason=variance_reason,
+                note=note,
+                reported_by=actor,
+            )
+    except IntegrityError:
+        raise Duplicate(_("该日期和工序的日报已填报。")) from None
+    events.production_order_event(
+        order,
+        EventType.PROGRESS_REPORTED,
+        actor=actor,
+        production_order=production_order,
+        date=date,
+        stage=stage.code,
+        good_quantity=good_quantity,
+    )
+    return report
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor: User,
+    production_order_id: int,
+    kind: str,
+    result: str,
+    inspected_on: dt.date | None = None,
+    sample_size: int = 0,
+    defects_found: int = 0,
+    defects: str = "",
+    estimated_loss: Decimal | str = "0",
+    note: str = "",
+) -> QualityInspection:
+    """Record a quality inspection of a live production order.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed."""
+    order, production_order = _lock_production_order(production_order_id)
+    policy.require(actor, "inspection.create", production_order)
+    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
+        raise InvalidTransition(status=production_order.status, action="inspection")
+    errors: dict[str, list[str]] = {}
+    if kind not in InspectionKind.values:
+        errors["kind"] = [_("检验类型无效。")]
+    if result not in InspectionResult.values:
+        errors["result"] = [_("检验结果无效。")]
+    for name, value in (("sample_size", sample_size), ("defects_found", defects_found)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[name] = [_("请输入不小于 0 的整数。")]
+    if not errors and sample_size and defects_found > sample_size:
+        errors["defects_found"] = [_("不良数不能大于抽样数。")]
+    loss = money(estimated_loss, field="estimated_loss")
+    if loss < 0:
+        errors["estimated_loss"] = [_("金额不能为负数。")]
+    inspected_on = inspected_on or timezone.localdate()
+    if inspected_on > timezone.localdate():
+        errors["inspected_on"] = [_("检验日期不能晚于今天。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    inspection = QualityInspection.objects.create(
+        production_order=production_order,
+        kind=kind,
+        result=result,
+        inspected_on=inspected_on,
+        sample_size=sample_size,
+        defects_found=defects_found,
+        defects=defects,
+        estimated_loss=loss,
+        inspector=actor,
+        note=note,
+    )
+    events.production_order_event(
+        order,
+        EventType.INSPECTION_RECORDED,
+        actor=actor,
+        production_order=production_order,
+        kind=kind,
+        result=result,
+    )
+    return inspection
+
+
+@transaction.atomic
+def incident_open(
+    *,
+    actor: User,
+    order_id: int,
+    kind: str,
+    description: str,
+    production_order_id: int | None = None,
+    opened_at: dt.datetime | None = None,
+    loss_amount: Decimal | str = "0",
+    responsible_id: int | None = None,
+) -> Incident:
+    """Record an exception (异常) on an order. Raises PermissionDenied, ValidationFailed."""
+    order = lock_order(order_id)
+    policy.require(actor, "incident.create", order)
+    if order.status in (OrderStatus.CLOSED, OrderStatus.CANCELLED):
+        raise InvalidTransition(status=order.status, action="incident")
+    errors: dict[str, list[str]] = {}
+    if kind not in IncidentKind.values:
+        errors["kind"] = [_("异常类型无效。")]
+    if not (description or "").strip():
+        errors["description"] = [_("请描述异常。")]
+    production_order = None
+    if production_order_id is not None:
+        production_order = order.production_orders.filter(pk=production_order_id).first()
+        if production_order is None:
+            errors["production_order"] = [_("生产单不属于此订单。")]
+    responsible = None
+    if responsible_id is not None:
+        responsible = User.objects.filter(pk=responsible_id).first()
+        if responsible is None:
+            errors["responsible"] = [_("责任人不存在。")]
+    loss = money(loss_amount, field="loss_amount")
+    if loss < 0:
+        errors["loss_amount"] = [_("金额不能为负数。")]
+    opened_at = opened_at or timezone.now()
+    if opened_at > timezone.now():
+        errors["opened_at"] = [_("发生时间不能晚于现在。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    incident = Incident.objects.create(
+        order=order,
+        production_order=production_order,
+        kind=kind,
+        description=description.strip(),
+        opened_at=opened_at,
+        loss_amount=loss,
+        responsible=responsible,
+        reported_by=actor,
+    )
+    events.record(
+        order,
+        EventType.INCIDENT_OPENED,
+        actor=actor,
+        note=incident.description,
+        incident=incident.pk,
+        kind=kind,
+        loss_amount=loss,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_resolve(
+    *,
+    actor: User,
+    incident_id: int,
+    resolution: str,
+    resolved_at: dt.datetime | None = None,
+    loss_amount: Decimal | str | None = None,
+) -> Incident:
+    """Resolve an open incident. Raises AlreadyDone, PermissionDenied, ValidationFailed."""
+    order_id = Incident.objects.filter(pk=incident_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(model="incident", id=incident_id)
+    order = lock_order(order_id)
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    policy.require(actor, "incident.resolve", incident)
+    if incident.status == IncidentStatus.RESOLVED:
+        raise AlreadyDone(_("异常已解决。"), code="already_resolved")
+    errors: dict[str, list[str]] = {}
+    if not (resolution or "").strip():
+        errors["resolution"] = [_("请填写处理结果。")]
+    resolved_at = resolved_at or timezone.now()
+    if resolved_at < incident.opened_at or resolved_at > timezone.now():
+        errors["resolved_at"] = [_("解决时间无效。")]
+    fields = ["status", "resolution", "resolved_at"]
+    if loss_amount is not None:
+        loss = money(loss_amount, field="loss_amount")
+        if loss < 0:
+            errors["loss_amount"] = [_("金额不能为负数。")]
+        incident.loss_amount = loss
+        fields.append("loss_amount")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    incident.status = IncidentStatus.RESOLVED
+    incident.resolution = resolution.strip()
+    incident.resolved_at = resolved_at
+    save(incident, actor, fields)
+    events.record(
+        order,
+        EventType.INCIDENT_RESOLVED,
+        actor=actor,
+        note=incident.resolution,
+        incident=incident.pk,
+    )
+    return incident

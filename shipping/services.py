@@ -1,0 +1,444 @@
+"""Shipments (partial or whole) and after-sales cases.
+
+Every function locks the customer order first, then its own rows, and writes
+its event to the order's timeline in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan import policy
+from gendan.exceptions import (
+    AlreadyDone,
+    GuardFailed,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from gendan.models import User
+from gendan.sequences import next_number
+from orders import events
+from orders.models import EventType, Order
+from orders.services import lock_order, money, move, require_reason, save
+from orders.states import OrderStatus, ensure_transition
+
+from . import selectors
+from .models import (
+    OPEN_AFTER_SALES_STATUSES,
+    AfterSalesCase,
+    AfterSalesKind,
+    AfterSalesStatus,
+    DocumentKind,
+    Shipment,
+    ShipmentDocument,
+    ShipmentLine,
+    ShipmentMode,
+    ShipmentStatus,
+)
+
+SH = ShipmentStatus
+DEFAULT_REQUIRED_DOCUMENTS = (
+    DocumentKind.COMMERCIAL_INVOICE,
+    DocumentKind.PACKING_LIST,
+    DocumentKind.CUSTOMS_DECLARATION,
+)
+
+
+def _lock_child(model, pk: int, name: str) -> tuple[Order, Any]:
+    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(model=name, id=pk)
+    order = lock_order(order_id)
+    return order, model.objects.select_for_update().get(pk=pk)
+
+
+# --------------------------------------------------------------------------
+# Shipments
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    actor: User,
+    order_id: int,
+    planned_ship_date: dt.date,
+    mode: str,
+    lines: Iterable[Mapping[str, Any]] | None = None,
+    forwarder: str = "",
+    carrier: str = "",
+    packages: int = 0,
+    required_documents: Iterable[str] = DEFAULT_REQUIRED_DOCUMENTS,
+    note: str = "",
+) -> Shipment:
+    """Plan a shipment of some or all of the order's open quantity.
+
+    ``lines`` are ``{"order_line": id, "quantity": n}``; without them the
+    shipment takes every line's open quantity. A quantity above what is still
+    open raises ValidationFailed. Raises InvalidTransition, PermissionDenied.
+    """
+    order = lock_order(order_id)
+    policy.require(actor, "shipment.create", order)
+    ensure_transition(order, "create_shipment")
+    errors: dict[str, list[str]] = {}
+    if mode not in ShipmentMode.values:
+        errors["mode"] = [_("运输方式无效。")]
+    if not isinstance(planned_ship_date, dt.date):
+        errors["planned_ship_date"] = [_("请填写计划出货日期。")]
+    if isinstance(packages, bool) or not isinstance(packages, int) or packages < 0:
+        errors["packages"] = [_("请输入不小于 0 的整数。")]
+    required = list(required_documents)
+    if any(kind not in DocumentKind.values for kind in required):
+        errors["required_documents"] = [_("单证类型无效。")]
+    open_quantities = selectors.open_quantities(order)
+    wanted: dict[int, int] = {}
+    if lines is None:
+        wanted = {line_id: qty for line_id, qty in open_quantities.items() if qty > 0}
+    else:
+        for i, raw in enumerate(lines):
+            line_id, quantity = raw.get("order_line"), raw.get("quantity")
+            if line_id not in open_quantities:
+                errors[f"lines[{i}].order_line"] = [_("订单行不属于此订单。")]
+            elif isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+                errors[f"lines[{i}].quantity"] = [_("数量必须是大于 0 的整数。")]
+            elif line_id in wanted:
+                errors[f"lines[{i}].order_line"] = [_("同一订单行只能出现一次。")]
+            elif quantity > open_quantities[line_id]:
+                errors[f"lines[{i}].quantity"] = [
+                    _("超过未出货数量 %(n)s。") % {"n": open_quantities[line_id]}
+                ]
+            else:
+                wanted[line_id] = quantity
+    if not errors and not wanted:
+        errors["lines"] = [_("没有可出货的数量。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    shipment = Shipment(
+        number=next_number("SH"),
+        order=order,
+        planned_ship_date=planned_ship_date,
+        mode=mode,
+        forwarder=forwarder,
+        carrier=carrier,
+        packages=packages,
+        note=note,
+        created_by=actor,
+    )
+    shipment._history_user = actor
+    shipment.save()
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
+        for line_id, quantity in sorted(wanted.items())
+    )
+    ShipmentDocument.objects.bulk_create(
+        ShipmentDocument(shipment=shipment, kind=kind, required=kind in required)
+        for kind in DocumentKind.values
+    )
+    events.shipment_event(
+        order,
+        EventType.SHIPMENT_CREATED,
+        actor=actor,
+        shipment=shipment,
+        quantity=sum(wanted.values()),
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_ship(
+    *,
+    actor: User,
+    shipment_id: int,
+    actual_ship_date: dt.date | None = None,
+    tracking_number: str | None = None,
+    container: str | None = None,
+    customs_declaration_number: str | None = None,
+    packages: int | None = None,
+) -> Shipment:
+    """The shipment left the factory. The order becomes partially_shipped, or
+    shipped once every line's quantity has left.
+
+    Guard: full payment confirmed, or a supervisor's release on credit.
+    Raises InvalidTransition, GuardFailed, AlreadyDone, PermissionDenied.
+    """
+    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    policy.require(actor, "shipment.ship", shipment)
+    if shipment.status in (SH.SHIPPED, SH.DELIVERED):
+        raise AlreadyDone(_("该批货物已出货。"), code="already_shipped")
+    if shipment.status == SH.CANCELLED:
+        raise InvalidTransition(status=shipment.status, action="ship")
+    ensure_transition(order, "ship")
+    if not order.fully_paid and not order.credit_released:
+        raise GuardFailed(
+            _("全款未到账（欠 %(b)s），需主管赊销放行。") % {"b": order.balance_due},
+            code="payment_required",
+        )
+    today = timezone.localdate()
+    actual_ship_date = actual_ship_date or today
+    if actual_ship_date > today:
+        raise ValidationFailed(fields={"actual_ship_date": [_("出货日期不能晚于今天。")]})
+    shipment.status = SH.SHIPPED
+    shipment.actual_ship_date = actual_ship_date
+    shipment.shipped_at = timezone.now()
+    fields = ["status", "actual_ship_date", "shipped_at"]
+    for name, value in (
+        ("tracking_number", tracking_number),
+        ("container", container),
+        ("customs_declaration_number", customs_declaration_number),
+        ("packages", packages),
+    ):
+        if value is not None:
+            setattr(shipment, name, value)
+            fields.append(name)
+    save(shipment, actor, fields)
+    events.shipment_event(order, EventType.SHIPMENT_SHIPPED, actor=actor, shipment=shipment)
+    if selectors.all_quantity_gone(order):
+        order.fully_shipped_at = timezone.now()
+        save(order, actor, ["fully_shipped_at"])
+        move(order, "ship", actor=actor, to=OrderStatus.SHIPPED, shipment=shipment.pk)
+    elif order.status != OrderStatus.PARTIALLY_SHIPPED:
+        move(order, "ship", actor=actor, to=OrderStatus.PARTIALLY_SHIPPED, shipment=shipment.pk)
+    return shipment
+
+
+@transaction.atomic
+def shipment_deliver(
+    *, actor: User, shipment_id: int, delivered_at: dt.datetime | None = None
+) -> Shipment:
+    """The customer signed for a shipment. When the order is shipped and every
+    shipment is delivered, the order becomes delivered.
+    Raises InvalidTransition, AlreadyDone, PermissionDenied."""
+    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    policy.require(actor, "shipment.deliver", shipment)
+    if shipment.status == SH.DELIVERED:
+        raise AlreadyDone(_("已签收。"), code="already_delivered")
+    if shipment.status != SH.SHIPPED:
+        raise InvalidTransition(status=shipment.status, action="deliver")
+    delivered_at = delivered_at or timezone.now()
+    _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
+    if (
+        order.status == OrderStatus.SHIPPED
+        and not order.shipments.filter(status=SH.SHIPPED).exists()
+    ):
+        order.delivered_at = delivered_at
+        save(order, actor, ["delivered_at"])
+        move(order, "confirm_delivery", actor=actor, shipment=shipment.pk)
+    return shipment
+
+
+def _deliver(order: Order, shipment: Shipment, *, actor: User, delivered_at: dt.datetime) -> None:
+    shipment.status = SH.DELIVERED
+    shipment.delivered_at = delivered_at
+    save(shipment, actor, ["status", "delivered_at"])
+    events.shipment_event(order, EventType.SHIPMENT_DELIVERED, actor=actor, shipment=shipment)
+
+
+def mark_shipments_delivered(order: Order, *, actor: User, delivered_at: dt.datetime) -> None:
+    """Mark every shipped shipment of the order delivered (called by ``order_confirm_delivery``)."""
+    for shipment in order.shipments.select_for_update().filter(status=SH.SHIPPED).order_by("pk"):
+        _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
+
+
+@transaction.atomic
+def shipment_cancel(*, actor: User, shipment_id: int, reason: str) -> Shipment:
+    """Cancel a shipment that has not left; its quantity is open again.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed."""
+    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    policy.require(actor, "shipment.cancel", shipment)
+    if shipment.status not in (SH.PLANNED, SH.PACKED):
+        raise InvalidTransition(status=shipment.status, action="cancel_shipment")
+    reason = require_reason(reason)
+    _cancel(order, shipment, actor=actor, note=reason)
+    return shipment
+
+
+def _cancel(order: Order, shipment: Shipment, *, actor: User, note: str) -> None:
+    shipment.status = SH.CANCELLED
+    save(shipment, actor, ["status"])
+    events.shipment_event(
+        order, EventType.SHIPMENT_CANCELLED, actor=actor, shipment=shipment, note=note
+    )
+
+
+def cancel_open_shipments(order: Order, *, actor: User, note: str) -> None:
+    """Cancel the shipments that have not left (called by ``order_cancel``)."""
+    for shipment in (
+        order.shipments.select_for_update()
+        .filter(status__in=(SH.PLANNED, SH.PACKED))
+        .order_by("pk")
+    ):
+        _cancel(order, shipment, actor=actor, note=note)
+
+
+@transaction.atomic
+def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None) -> Shipment:
+    """Goods packed and ready: planned -> packed. Raises InvalidTransition, PermissionDenied."""
+    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    policy.require(actor, "shipment.update", shipment)
+    if shipment.status != SH.PLANNED:
+        raise InvalidTransition(status=shipment.status, action="pack")
+    shipment.status = SH.PACKED
+    fields = ["status"]
+    if packages is not None:
+        if isinstance(packages, bool) or not isinstance(packages, int) or packages < 0:
+            raise ValidationFailed(fields={"packages": [_("请输入不小于 0 的整数。")]})
+        shipment.packages = packages
+        fields.append("packages")
+    save(shipment, actor, fields)
+    events.shipment_event(order, EventType.SHIPMENT_PACKED, actor=actor, shipment=shipment)
+    return shipment
+
+
+@transaction.atomic
+def shipment_document_update(
+    *, actor: User, document_id: int, is_ready: bool, file=None
+) -> ShipmentDocument:
+    """Tick a document of the shipment's checklist (and attach its file).
+    Raises NotFound, PermissionDenied."""
+    document = ShipmentDocument.objects.select_related("shipment").filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(model="shipment_document", id=document_id)
+    lock_order(document.shipment.order_id)
+    document = ShipmentDocument.objects.select_for_update().get(pk=document_id)
+    policy.require(actor, "shipment.update", document)
+    document.is_ready = bool(is_ready)
+    document.updated_by = actor
+    fields = ["is_ready", "updated_by"]
+    if file is not None:
+        document.file = file
+        fields.append("file")
+    save(document, actor, fields)
+    return document
+
+
+# --------------------------------------------------------------------------
+# After-sales cases
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def after_sales_case_open(
+    *,
+    actor: User,
+    order_id: int,
+    kind: str,
+    description: str,
+    received_at: dt.datetime | None = None,
+) -> AfterSalesCase:
+    """Register an after-sales case (售后) for an order whose goods have left.
+    Raises InvalidTransition, PermissionDenied, ValidationFailed."""
+    order = lock_order(order_id)
+    policy.require(actor, "after_sales.open", order)
+    ensure_transition(order, "open_after_sales")
+    errors: dict[str, list[str]] = {}
+    if kind not in AfterSalesKind.values:
+        errors["kind"] = [_("售后类型无效。")]
+    if not (description or "").strip():
+        errors["description"] = [_("请描述问题。")]
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now():
+        errors["received_at"] = [_("收到时间不能晚于现在。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case = AfterSalesCase.objects.create(
+        order=order,
+        kind=kind,
+        description=description.strip(),
+        received_at=received_at,
+        opened_by=actor,
+    )
+    events.after_sales_event(order, EventType.AFTER_SALES_OPENED, actor=actor, case=case)
+    return case
+
+
+def _lock_case(case_id: int, actor: User) -> tuple[Order, AfterSalesCase]:
+    order, case = _lock_child(AfterSalesCase, case_id, "after_sales_case")
+    policy.require(actor, "after_sales.update", case)
+    return order, case
+
+
+@transaction.atomic
+def after_sales_case_investigate(*, actor: User, case_id: int, note: str = "") -> AfterSalesCase:
+    """Start investigating: open -> investigating. Raises InvalidTransition, PermissionDenied."""
+    order, case = _lock_case(case_id, actor)
+    if case.status != AfterSalesStatus.OPEN:
+        raise InvalidTransition(status=case.status, action="investigate")
+    case.status = AfterSalesStatus.INVESTIGATING
+    save(case, actor, ["status"])
+    events.after_sales_event(
+        order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case, note=note
+    )
+    return case
+
+
+@transaction.atomic
+def after_sales_case_resolve(
+    *,
+    actor: User,
+    case_id: int,
+    root_cause: str,
+    corrective_action: str,
+    cost: Decimal | str = "0",
+    resolved_at: dt.datetime | None = None,
+) -> AfterSalesCase:
+    """Resolve a case with its root cause, corrective action and cost.
+    Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
+    order, case = _lock_case(case_id, actor)
+    if case.status == AfterSalesStatus.RESOLVED:
+        raise AlreadyDone(_("售后案例已解决。"), code="already_resolved")
+    if case.status not in OPEN_AFTER_SALES_STATUSES:
+        raise InvalidTransition(status=case.status, action="resolve")
+    errors: dict[str, list[str]] = {}
+    if not (root_cause or "").strip():
+        errors["root_cause"] = [_("请填写原因分析。")]
+    if not (corrective_action or "").strip():
+        errors["corrective_action"] = [_("请填写纠正措施。")]
+    amount = money(cost, field="cost")
+    if amount < 0:
+        errors["cost"] = [_("金额不能为负数。")]
+    resolved_at = resolved_at or timezone.now()
+    if resolved_at < case.received_at or resolved_at > timezone.now():
+        errors["resolved_at"] = [_("解决时间无效。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case.status = AfterSalesStatus.RESOLVED
+    case.root_cause = root_cause.strip()
+    case.corrective_action = corrective_action.strip()
+    case.cost = amount
+    case.resolved_at = resolved_at
+    save(case, actor, ["status", "root_cause", "corrective_action", "cost", "resolved_at"])
+    events.after_sales_event(order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case)
+    return case
+
+
+@transaction.atomic
+def after_sales_case_close(
+    *, actor: User, case_id: int, customer_satisfaction: int | None = None
+) -> AfterSalesCase:
+    """Close a resolved case, with the customer's satisfaction (1–5).
+    Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
+    order, case = _lock_case(case_id, actor)
+    if case.status == AfterSalesStatus.CLOSED:
+        raise AlreadyDone(_("售后案例已关闭。"), code="already_closed")
+    if case.status != AfterSalesStatus.RESOLVED:
+        raise InvalidTransition(_("请先解决售后案例。"), status=case.status, action="close")
+    if customer_satisfaction is not None and (
+        isinstance(customer_satisfaction, bool)
+        or not isinstance(customer_satisfaction, int)
+        or not 1 <= customer_satisfaction <= 5
+    ):
+        raise ValidationFailed(fields={"customer_satisfaction": [_("请输入 1 到 5。")]})
+    case.status = AfterSalesStatus.CLOSED
+    case.customer_satisfaction = customer_satisfaction
+    case.closed_at = timezone.now()
+    save(case, actor, ["status", "customer_satisfaction", "closed_at"])
+    events.after_sales_event(order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case)
+    return case

@@ -1,0 +1,39 @@
+import pytest
+from django.db import connection
+
+from tests.factories import Cast
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` need row locks across connections: PostgreSQL only."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast.create()
+
+
+@pytest.fixture
+def merchandiser(cast):
+    return cast.merchandiser
+
+
+@pytest.fixture
+def supervisor(cast):
+    return cast.supervisor
+
+
+@pytest.fixture
+def finance(cast):
+    return cast.finance
+
+
+@pytest.fixture
+def production_user(cast):
+    return cast.production

@@ -1,0 +1,238 @@
+"""factory_boy factories for reference rows, and builders that bring an order to
+any status of the lifecycle through the services only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from gendan.models import User
+from orders import services as order_services
+from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
+from orders.states import OrderStatus
+from production import services as production_services
+from production.models import ProductionOrder, Stage
+from shipping import services as shipping_services
+
+PASSWORD = "test-pass-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    code = factory.Sequence(lambda n: f"C{n:04d}")
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    country = "DE"
+    default_deposit_ratio = Decimal("0.30")
+    payment_terms_days = 7
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    item_number = factory.Sequence(lambda n: f"P-{n:05d}")
+    name = factory.Sequence(lambda n: f"Polo shirt {n}")
+    series = "P-200"
+    spec = "220g pique"
+    default_price = Decimal("38.50")
+
+
+@dataclass
+class Cast:
+    """The people of a test: one user per role, plus a second merchandiser."""
+
+    merchandiser: User
+    other_merchandiser: User
+    supervisor: User
+    finance: User
+    production: User
+    integration: User
+
+    @classmethod
+    def create(cls) -> Cast:
+        return cls(
+            merchandiser=UserFactory(username="merch", roles=["merchandiser"]),
+            other_merchandiser=UserFactory(username="merch2", roles=["merchandiser"]),
+            supervisor=UserFactory(username="boss", roles=["supervisor"]),
+            finance=UserFactory(username="finance", roles=["finance"]),
+            production=UserFactory(username="pmc", roles=["production"]),
+            integration=UserFactory(username="erp", roles=["integration"]),
+        )
+
+
+def stage(code: str) -> Stage:
+    return Stage.objects.get(code=code)
+
+
+def create_order(
+    cast: Cast,
+    *,
+    quantities: tuple[int, ...] = (600, 400),
+    unit_price: str = "10.00",
+    deposit_ratio: str = "0.30",
+    days_to_delivery: int = 60,
+    owner: User | None = None,
+) -> Order:
+    customer = CustomerFactory()
+    product = ProductFactory()
+    owner = owner or cast.merchandiser
+    return order_services.order_create(
+        actor=owner,
+        customer_id=customer.pk,
+        lines=[
+            {"product": product.pk, "quantity": q, "unit_price": unit_price, "colour": f"c{i}"}
+            for i, q in enumerate(quantities)
+        ],
+        contract_delivery_date=timezone.localdate() + dt.timedelta(days=days_to_delivery),
+        deposit_ratio=deposit_ratio,
+    )
+
+
+def open_payment(order: Order, kind: str):
+    return order.payments.get(
+        kind=kind, status__in=[PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED]
+    )
+
+
+def pay(cast: Cast, order: Order, kind: str, amount: Decimal | None = None, reference: str = ""):
+    payment = open_payment(order, kind)
+    return order_services.payment_confirm(
+        actor=cast.finance,
+        payment_id=payment.pk,
+        amount_received=amount if amount is not None else payment.outstanding,
+        received_on=timezone.localdate(),
+        method="bank_transfer",
+        reference=reference,
+    )
+
+
+def issue_production(cast: Cast, order: Order) -> ProductionOrder:
+    today = timezone.localdate()
+    return production_services.production_order_issue(
+        actor=order.owner,
+        order_id=order.pk,
+        factory="Workshop 1",
+        planned_start=today,
+        planned_finish=today + dt.timedelta(days=20),
+        processing_fee="5000.00",
+    )
+
+
+def produce_all(cast: Cast, production_order: ProductionOrder, *, quantity: int | None = None):
+    """Report the whole quantity packed today and a passed final inspection."""
+    production_services.progress_report_create(
+        actor=cast.production,
+        production_order_id=production_order.pk,
+        date=timezone.localdate(),
+        stage_id=stage("packing").pk,
+        good_quantity=quantity if quantity is not None else production_order.quantity,
+    )
+    production_services.inspection_create(
+        actor=cast.production,
+        production_order_id=production_order.pk,
+        kind="final",
+        result="pass",
+        sample_size=80,
+        defects_found=1,
+    )
+
+
+def ship_all(cast: Cast, order: Order):
+    shipment = shipping_services.shipment_create(
+        actor=order.owner,
+        order_id=order.pk,
+        planned_ship_date=timezone.localdate(),
+        mode="sea",
+    )
+    shipping_services.shipment_ship(actor=order.owner, shipment_id=shipment.pk)
+    return shipment
+
+
+S = OrderStatus
+# The path through the lifecycle, each status reached from the previous one.
+PATH = [
+    S.DRAFT,
+    S.CONFIRMED,
+    S.AWAITING_DEPOSIT,
+    S.DEPOSIT_PAID,
+    S.IN_PRODUCTION,
+    S.PRODUCED,
+    S.AWAITING_BALANCE,
+    S.PAID,
+    S.PARTIALLY_SHIPPED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.CLOSED,
+]
+
+
+def order_in_status(cast: Cast, status: str, **kwargs) -> Order:
+    """An order brought to ``status`` through the services only."""
+    order = create_order(cast, **kwargs)
+    if status == S.CANCELLED:
+        order_services.order_cancel(actor=cast.merchandiser, order_id=order.pk, reason="test")
+        return Order.objects.get(pk=order.pk)
+    owner = order.owner
+    for target in PATH[1 : PATH.index(status) + 1]:
+        order.refresh_from_db()
+        if target == S.CONFIRMED:
+            order_services.order_confirm(actor=owner, order_id=order.pk, method="email")
+        elif target == S.AWAITING_DEPOSIT:
+            order_services.order_request_deposit(actor=owner, order_id=order.pk)
+        elif target == S.DEPOSIT_PAID:
+            pay(cast, order, PaymentKind.DEPOSIT)
+        elif target == S.IN_PRODUCTION:
+            issue_production(cast, order)
+        elif target == S.PRODUCED:
+            production_order = order.production_orders.get(status="issued")
+            produce_all(cast, production_order)
+            production_services.production_order_complete(
+                actor=owner, production_order_id=production_order.pk
+            )
+        elif target == S.AWAITING_BALANCE:
+            order_services.order_request_balance(actor=owner, order_id=order.pk)
+        elif target == S.PAID:
+            pay(cast, order, PaymentKind.BALANCE)
+        elif target == S.PARTIALLY_SHIPPED:
+            first_line = order.lines.order_by("position").first()
+            shipment = shipping_services.shipment_create(
+                actor=owner,
+                order_id=order.pk,
+                planned_ship_date=timezone.localdate(),
+                mode="sea",
+                lines=[{"order_line": first_line.pk, "quantity": first_line.quantity}],
+            )
+            shipping_services.shipment_ship(actor=owner, shipment_id=shipment.pk)
+        elif target == S.SHIPPED:
+            ship_all(cast, order)
+        elif target == S.DELIVERED:
+            order_services.order_confirm_delivery(actor=owner, order_id=order.pk)
+        elif target == S.CLOSED:
+            order_services.order_close(actor=owner, order_id=order.pk)
+    order.refresh_from_db()
+    assert order.status == status, (order.status, status)
+    return order
