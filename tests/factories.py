@@ -4,6 +4,7 @@ any status of the lifecycle through the services only."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from gendan.models import User
+from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
 from orders.states import OrderStatus
@@ -74,6 +76,7 @@ class Cast:
 
     @classmethod
     def create(cls) -> Cast:
+        ensure_reference_data()
         return cls(
             merchandiser=UserFactory(username="merch", roles=["merchandiser"]),
             other_merchandiser=UserFactory(username="merch2", roles=["merchandiser"]),
@@ -81,6 +84,18 @@ class Cast:
             finance=UserFactory(username="finance", roles=["finance"]),
             production=UserFactory(username="pmc", roles=["production"]),
             integration=UserFactory(username="erp", roles=["integration"]),
+        )
+
+
+def ensure_reference_data() -> None:
+    """The groups and stages that data migrations install; a transactional test's
+    flush removes them, so they are put back here."""
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+    stages = importlib.import_module("production.migrations.0002_default_stages").STAGES
+    for code, name, position, is_output in stages:
+        Stage.objects.get_or_create(
+            code=code, defaults={"name": name, "position": position, "is_output": is_output}
         )
 
 
