@@ -1,0 +1,78 @@
+# Gendan: the commands a developer needs. `make help` lists them.
+#
+#   make run    install, migrate, collect static files, seed the demo data, then run
+#               web + Celery worker + Celery beat in the foreground (Ctrl-C stops all three)
+#   make test   install, then the whole test suite (SQLite unless DATABASE_URL is set)
+#
+# Configuration is by environment variables only (see README.md); with none set,
+# Gendan runs on a SQLite file and a filesystem Celery broker under var/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The interpreter that creates .venv: Python 3.11 if it is on PATH, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Touched after a successful install: reinstall only when requirements.lock changes.
+INSTALLED := $(VENV)/.installed
+
+# Web port of `make run` (honcho hands it to the web process as PORT).
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help install run test lint format lock ci clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+install: $(INSTALLED)  ## create .venv and install requirements.lock (only when it changed)
+
+# `make run` is a local demo: DEBUG off (as in production) but plain HTTP on 127.0.0.1, so
+# no HTTPS redirect and no Secure-only cookies. Both can still be overridden from the environment.
+run: export DEBUG ?= false
+run: export GENDAN_HTTPS ?= false
+run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+run: $(INSTALLED)  ## migrate, seed the demo, run web + worker + beat on http://127.0.0.1:8000 (PORT=…)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "Gendan: http://127.0.0.1:$(PORT)/  (demo users in README.md; Ctrl-C stops)"
+	honcho start --procfile Procfile --env /dev/null --port $(PORT)
+
+test: $(INSTALLED)  ## run the whole test suite (PYTEST_ARGS="-x -k name" to narrow it)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)  ## ruff check, ruff format --check, migrations up to date
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(INSTALLED)  ## apply ruff's fixes and formatting
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# uv is not in the lock (it only writes it), so it is installed here and nowhere else.
+lock: | $(PY)  ## regenerate requirements.lock from pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --no-header -o requirements.lock
+
+ci:  ## what CI runs: lint, tests on PostgreSQL + Redis, smoke test of `make run`
+	bash .ci/run
+
+clean:  ## remove caches and collected static files (keeps .venv and the demo database)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache var/staticfiles
+
+distclean: clean  ## also remove .venv and var/ (the SQLite database, broker files, secret key)
+	rm -rf $(VENV) var
