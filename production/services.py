@@ -413,7 +413,8 @@ def inspection_create(
     for name, value in (("sample_size", sample_size), ("defects_found", defects_found)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             errors[name] = [_("请输入不小于 0 的整数。")]
-    if not errors and sample_size and defects_found > sample_size:
+    counts_valid = "sample_size" not in errors and "defects_found" not in errors
+    if counts_valid and sample_size and defects_found > sample_size:
         errors["defects_found"] = [_("不良数不能大于抽样数。")]
     loss = money(estimated_loss, field="estimated_loss")
     if loss < 0:
