@@ -35,3 +35,22 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
+
+
+class Holiday(models.Model):
+    """A day that breaks the Monday–Friday rule: a public holiday, or a make-up
+    working day on a weekend (调休上班, ``is_working_day=True``)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    is_working_day = models.BooleanField(
+        _("调休上班"), default=False, help_text=_("勾选表示这是周末补班的工作日。")
+    )
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
