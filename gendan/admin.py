@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Sequence, User
+from .models import Holiday, Sequence, User
 from .roles import Role
 
 admin.site.site_header = _("Gendan 跟单系统管理后台")
@@ -155,3 +155,14 @@ class SequenceAdmin(ReadOnlyAdmin):
     list_display = ("key", "last")
     search_fields = ("key",)
     ordering = ("key",)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The working-day calendar (holidays, make-up working days): settings, editable."""
+
+    list_display = ("date", "name", "is_working_day")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+    ordering = ("-date",)

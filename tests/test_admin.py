@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gendan.admin import ReadOnlyAdminMixin
 from gendan.exceptions import ValidationFailed
+from gendan.models import Holiday
 from orders import services as order_services
 from orders.models import Customer, Order, Product
 from orders.states import OrderStatus as S
@@ -24,7 +25,13 @@ from tests.factories import CustomerFactory, ProductFactory, order_in_status
 
 OWN_APPS = ("gendan", "orders", "production", "shipping")
 # Reference data and settings stay editable; every other model of ours is view-only.
-EDITABLE = {"gendan.User", "orders.Customer", "orders.Product", "production.Stage"}
+EDITABLE = {
+    "gendan.User",
+    "gendan.Holiday",
+    "orders.Customer",
+    "orders.Product",
+    "production.Stage",
+}
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -55,6 +62,7 @@ def own_admins():
 def lifecycle(cast):
     """At least one row of every model of ours, made through the services."""
     today = timezone.localdate()
+    Holiday.objects.create(date=dt.date(today.year, 10, 1), name="国庆节")
     closed = order_in_status(cast, S.CLOSED)
     delivered = order_in_status(cast, S.DELIVERED)
     shipping_services.after_sales_case_open(

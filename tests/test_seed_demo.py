@@ -3,6 +3,7 @@ made through the services, consistent with the lifecycle, and idempotent."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -15,13 +16,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gendan.management.commands.seed_demo import DEMO_PASSWORD, STORIES, USERS
-from gendan.models import User
+from gendan.models import Holiday, User
 from gendan.roles import roles_of
-from orders.models import ApprovalKind, EventType, Order, PaymentKind
+from orders.models import ApprovalKind, EventType, Order, OrderEvent, PaymentKind
 from orders.services import order_received_total
 from orders.states import OrderStatus as S
 from production import selectors as production_selectors
-from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder
+from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, ProgressReport
 from shipping import selectors as shipping_selectors
 from shipping.models import OPEN_AFTER_SALES_STATUSES
 
@@ -46,9 +47,17 @@ def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module's tests, in a transaction rolled back afterwards
     (each test runs in a savepoint inside it, as Django's TestCase.setUpTestData does)."""
     with django_db_blocker.unblock(), override_settings(**PAGE_SETTINGS), transaction.atomic():
+        Holiday.objects.create(date=a_recent_weekday(), name="公司庆典")
         call_command("seed_demo", verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+def a_recent_weekday():
+    day = timezone.localdate() - dt.timedelta(days=8)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
 
 
 @pytest.fixture
@@ -179,6 +188,16 @@ def test_the_demo_shows_each_exception_of_the_lifecycle(demo):
     incidents = demo.values_list("incidents__status", flat=True)
     assert {"open", "resolved"} <= set(incidents)
     assert demo.filter(Q(shortfall_accepted=True), status=S.PRODUCED).exists()
+
+
+def test_nothing_happens_on_a_configured_holiday(demo):
+    holiday = Holiday.objects.get().date
+    assert not ProgressReport.objects.filter(date=holiday).exists()
+    event_days = {
+        timezone.localdate(t) for t in OrderEvent.objects.values_list("created_at", flat=True)
+    }
+    assert holiday not in event_days
+    assert holiday - dt.timedelta(days=7) in event_days  # the same weekday a week before
 
 
 def test_running_the_seed_twice_creates_nothing_new(demo):

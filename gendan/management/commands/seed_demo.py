@@ -54,7 +54,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from gendan.models import User
+from gendan.models import Holiday, User
 from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
@@ -453,17 +453,27 @@ def po_of(index: int) -> str:
 
 
 class Clock:
-    """Working days (Monday to Friday) counted from today, and acting on one of them."""
+    """Working days counted from today (Monday to Friday and the configured holiday
+    calendar, as ``gendan.workdays``), and acting on one of them."""
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
+        # The calendar around the stories' span (about three months back), in one query.
+        self.exceptions = dict(
+            Holiday.objects.filter(
+                date__range=(today - dt.timedelta(days=240), today + dt.timedelta(days=120))
+            ).values_list("date", "is_working_day")
+        )
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return self.exceptions.get(day, day.weekday() < 5)
 
     def day(self, working_days_ago: int) -> dt.date:
         """The date ``working_days_ago`` working days before today (after, when negative)."""
         day, step = self.today, (-1 if working_days_ago > 0 else 1)
         for _ in range(abs(working_days_ago)):
             day += dt.timedelta(days=step)
-            while day.weekday() >= 5:
+            while not self.is_working_day(day):
                 day += dt.timedelta(days=step)
         return day
 
