@@ -39,8 +39,6 @@ PAGE_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
 }
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
