@@ -58,7 +58,7 @@ from gendan.models import Holiday, User
 from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
-from orders.states import PRODUCTION_STARTED, OrderStatus
+from orders.states import HAPPY_PATH, PRODUCTION_STARTED, OrderStatus
 from production import services as production_services
 from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, Stage
 from shipping import services as shipping_services
@@ -420,20 +420,7 @@ STORIES: tuple[Story, ...] = (
           "PL-2002 白色 S-XL 2000"),
 )  # fmt: skip
 
-PATH = (
-    S.DRAFT,
-    S.CONFIRMED,
-    S.AWAITING_DEPOSIT,
-    S.DEPOSIT_PAID,
-    S.IN_PRODUCTION,
-    S.PRODUCED,
-    S.AWAITING_BALANCE,
-    S.PAID,
-    S.PARTIALLY_SHIPPED,
-    S.SHIPPED,
-    S.DELIVERED,
-    S.CLOSED,
-)
+PATH = HAPPY_PATH
 GOODS_LEFT = (S.SHIPPED, S.DELIVERED, S.CLOSED)
 # The default stages and how many working days each runs ahead of packing (the output).
 STAGE_LEAD = {"cutting": 3, "sewing": 2, "finishing": 1, "packing": 0}
