@@ -155,3 +155,7 @@ class SequenceAdmin(ReadOnlyAdmin):
     list_display = ("key", "last")
     search_fields = ("key",)
     ordering = ("key",)
+
+
+# Alerts, their settings and the holiday calendar (kept in their own module).
+from .alerts import admin as alerts_admin  # noqa: E402, F401
