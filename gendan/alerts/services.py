@@ -12,7 +12,6 @@ e-mail task sends nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from functools import partial
 
 from django.conf import settings
@@ -31,9 +30,6 @@ from orders.models import Order
 
 from .messages import alert_email
 from .rules import RULES, Rule
-
-logger = logging.getLogger(__name__)
-
 
 # --------------------------------------------------------------------------
 # The sweep

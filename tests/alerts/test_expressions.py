@@ -71,7 +71,10 @@ def plans(draw):
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    database=None,  # no example database in the work tree
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(plan=plans())
 def test_the_sql_plan_curve_is_the_plan_curve_of_production_selectors(order, plan):
