@@ -25,7 +25,10 @@ R = AlertRule
 def _date(value: Any) -> str:
     if not value:
         return "—"
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
     return date_format(day, "Y-m-d")
 
 

@@ -58,7 +58,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, JSONObject, NullIf, TruncDate
+from django.db.models.functions import Coalesce, JSONObject, Least, NullIf, TruncDate
 from django.utils import timezone
 
 from gendan import workdays
@@ -85,6 +85,7 @@ DELIVERY_ALERT_STATUSES = sorted(NOT_FULLY_SHIPPED - {S.DRAFT})
 OPEN_PAYMENT_STATUSES = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
 # An open payment request of a cancelled order is voided; closed orders are paid.
 ARCHIVED_STATUSES = (S.CANCELLED, S.CLOSED)
+MAX_PROJECTION_DAYS = 3650
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -162,13 +163,17 @@ def delivery_at_risk(today: dt.date, config: AlertSettings) -> QuerySet:
         )
         .filter(remaining__gt=0)
         .alias(
-            # ceil(remaining ÷ (window quantity ÷ calendar days of the window))
-            days_needed=(
-                big(F("remaining")) * (DaysBetween(F("last_day"), F("window_start")) + 1)
-                + F("window_quantity")
-                - 1
-            )
-            / NullIf(F("window_quantity"), 0),
+            # ceil(remaining ÷ (window quantity ÷ calendar days of the window)), at most
+            # ten years: a pace slower than that is "not at this pace", not a date.
+            days_needed=Least(
+                (
+                    big(F("remaining")) * (DaysBetween(F("last_day"), F("window_start")) + 1)
+                    + F("window_quantity")
+                    - 1
+                )
+                / NullIf(F("window_quantity"), 0),
+                Value(MAX_PROJECTION_DAYS),
+            ),
         )
         .alias(
             projected=Case(

@@ -223,10 +223,24 @@ def test_with_fewer_than_2_reported_days_the_plan_stands_and_nothing_is_flagged(
     report(cast, production_order, MONDAY, 1)  # one dismal day is no evidence yet
 
     assert sweep_on(MONDAY + days(1), R.DELIVERY_AT_RISK) == []
-    # The second dismal day is: the pace now projects years.
+    # The second dismal day is: at 1 a day the rest takes years.
     report(cast, production_order, MONDAY + days(1), 1)
     (alert,) = sweep_on(MONDAY + days(2), R.DELIVERY_AT_RISK)
     assert alert.data["days_late"] > 900
+    assert alert.data["projected_date"] == (MONDAY + days(1 + 998)).isoformat()
+
+
+def test_a_standstill_projects_no_later_than_ten_years_out(cast):
+    with on(MONDAY):
+        order = order_in_status(cast, S.IN_PRODUCTION, quantities=(5_000_000,))
+    production_order = order.production_orders.get()
+    report(cast, production_order, MONDAY, 1)
+    report(cast, production_order, MONDAY + days(30), 1)
+
+    (alert,) = sweep_on(MONDAY + days(31), R.DELIVERY_AT_RISK)
+
+    assert alert.data["projected_date"] == (MONDAY + days(30 + 3650)).isoformat()
+    assert "2036" in alert.message
 
 
 def test_a_plan_that_leaves_too_little_time_to_pack_is_flagged_on_the_plan(cast):
