@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gendan.admin import ReadOnlyAdminMixin
+from gendan.alerts import services as alert_services
 from gendan.exceptions import ValidationFailed
-from gendan.models import Holiday
+from gendan.models import AlertSettings, Holiday
 from orders import services as order_services
 from orders.models import Customer, Order, Product
 from orders.states import OrderStatus as S
@@ -32,6 +33,8 @@ EDITABLE = {
     "orders.Product",
     "production.Stage",
 }
+# One row of settings: changed, never added twice or deleted.
+SINGLETONS = {"gendan.AlertSettings"}
 
 
 def url(model, view: str, *args) -> str:
@@ -80,6 +83,11 @@ def lifecycle(cast):
         lines=[{"product": ProductFactory().pk, "quantity": 700, "unit_price": "9.50"}],
         confirmation_method="email",
         reason="More pieces",
+    )
+    Holiday.objects.create(date=today + dt.timedelta(days=30), name="国庆节")
+    # Ten days on, production has reported nothing: an alert with its recipients.
+    assert alert_services.alert_sweep(
+        rule="production_behind_plan", today=today + dt.timedelta(days=10)
     )
     return closed
 
@@ -182,12 +190,14 @@ def test_lifecycle_models_are_view_only_and_reference_data_editable(rf, admin_us
         "shipping.ShipmentDocument",
         "shipping.AfterSalesCase",
         "gendan.Sequence",
-    }
+        "gendan.Alert",
+    } | SINGLETONS
     for model, model_admin in admins.items():
         editable = model._meta.label in EDITABLE
+        singleton = model._meta.label in SINGLETONS
         assert model_admin.has_view_permission(request)
         assert model_admin.has_add_permission(request) is editable, model._meta.label
-        assert model_admin.has_change_permission(request) is editable, model._meta.label
+        assert model_admin.has_change_permission(request) is (editable or singleton), model
         assert model_admin.has_delete_permission(request) is editable, model._meta.label
         for inline in model_admin.inlines:
             assert issubclass(inline, ReadOnlyAdminMixin), inline
@@ -313,3 +323,45 @@ def test_a_refusal_of_the_customer_service_is_shown_as_a_message(admin_client, m
     assert response.status_code == 200
     assert "客户编号已被占用。" in [str(m) for m in response.context["messages"]]
     assert not Customer.objects.filter(code="X-1").exists()
+
+
+def test_the_alert_settings_are_one_row_changed_in_the_admin(admin_client):
+    settings_row = AlertSettings.load()
+    assert admin_client.get(url(AlertSettings, "add")).status_code == 403
+    response = admin_client.post(
+        url(AlertSettings, "change", settings_row.pk),
+        {
+            "due_soon_days": "10,5,2",
+            "behind_plan_percent": "15",
+            "progress_missing_working_days": "2",
+            "deposit_overdue_days": "5",
+            "balance_escalation_days": "21",
+            "packing_shipping_lead_days": "4",
+            "run_rate_window_days": "5",
+            "send_email": "on",
+        },
+    )
+    assert response.status_code == 302
+    settings_row.refresh_from_db()
+    assert settings_row.due_soon_day_list == [10, 5, 2]
+    assert settings_row.behind_plan_percent == 15
+    # A bad value is refused by field.
+    response = admin_client.post(
+        url(AlertSettings, "change", settings_row.pk),
+        {"due_soon_days": "7;3", "behind_plan_percent": "150", "run_rate_window_days": "1"},
+    )
+    errors = response.context["adminform"].form.errors
+    assert {"due_soon_days", "behind_plan_percent", "run_rate_window_days"} <= set(errors)
+    assert admin_client.post(url(AlertSettings, "delete", settings_row.pk), {"post": "yes"})
+    assert AlertSettings.objects.filter(pk=settings_row.pk).exists()
+
+
+def test_the_alert_admin_shows_the_message_and_who_got_it(admin_client, lifecycle):
+    from gendan.models import Alert
+
+    alert = Alert.objects.first()
+    response = admin_client.get(url(Alert, "change", alert.pk))
+    content = response.content.decode()
+    assert alert.message in content
+    assert "merch" in content  # the owner's inbox row
+    assert admin_client.get(url(Alert, "changelist")).status_code == 200
