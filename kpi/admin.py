@@ -1,0 +1,207 @@
+"""Admin: templates and pay schemes (components, penalty rules, brackets) are
+configuration finance and admins edit here; workflow rows are read-only (they
+change through the services, i.e. the KPI pages and API)."""
+
+from django.contrib import admin, messages
+
+from gendan.exceptions import DomainError
+
+from . import services
+from .models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentTemplate,
+    PayAdjustment,
+    PayComponent,
+    PayScheme,
+    PaySchemeAssignment,
+    PayStatement,
+    PayStatementLine,
+    PenaltyBracket,
+    PenaltyRecord,
+    PenaltyRule,
+    ShipmentFault,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the services only: visible, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- configuration ---------------------------------------------------------
+
+
+@admin.register(AssessmentTemplate)
+class AssessmentTemplateAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "is_default",
+        "weight_on_time",
+        "weight_completion",
+        "weight_complaints",
+        "weight_resolution",
+        "incident_limit_hours",
+        "after_sales_limit_hours",
+    )
+
+
+class PayComponentInline(admin.TabularInline):
+    model = PayComponent
+    extra = 0
+    fields = (
+        "position",
+        "kind",
+        "label",
+        "enabled",
+        "amount",
+        "rate_permille",
+        "basis",
+        "scaled_by_score",
+        "penalty_threshold",
+        "loss_threshold",
+    )
+
+
+class PenaltyRuleInline(admin.TabularInline):
+    model = PenaltyRule
+    extra = 0
+    show_change_link = True  # brackets are edited on the rule's own page
+    fields = ("position", "code", "name", "kind", "amount", "min_amount", "max_amount", "is_active")
+
+
+@admin.register(PayScheme)
+class PaySchemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "is_preset", "is_active", "assessment_template", "updated_at")
+    list_filter = ("is_active", "is_preset")
+    search_fields = ("name", "code")
+    inlines = [PayComponentInline, PenaltyRuleInline]
+
+
+class PenaltyBracketInline(admin.TabularInline):
+    model = PenaltyBracket
+    extra = 0
+    fields = ("up_to", "percent", "fixed_amount", "flag")
+
+
+@admin.register(PenaltyRule)
+class PenaltyRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "scheme", "kind", "amount", "min_amount", "max_amount", "is_active")
+    list_filter = ("scheme", "kind")
+    inlines = [PenaltyBracketInline]
+
+
+@admin.register(PaySchemeAssignment)
+class PaySchemeAssignmentAdmin(admin.ModelAdmin):
+    """Assignments go through ``pay_scheme_assign`` (policy, finalised months)."""
+
+    list_display = ("person", "scheme", "effective_from", "probation_until", "created_by")
+    list_filter = ("scheme",)
+    search_fields = ("person__username", "person__display_name")
+    fields = ("person", "scheme", "effective_from", "probation_until", "note")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.pay_scheme_assign(
+                actor=request.user,
+                person_id=obj.person_id,
+                scheme_id=obj.scheme_id,
+                effective_from=obj.effective_from,
+                probation_until=obj.probation_until,
+                note=obj.note,
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        obj.pk = saved.pk
+
+
+# --- workflow rows: read-only ---------------------------------------------------
+
+
+class AssessmentEventInline(ReadOnlyInline):
+    model = AssessmentEvent
+    fields = ("created_at", "action", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "person",
+        "period",
+        "status",
+        "performance",
+        "teamwork",
+        "attitude",
+        "total_score",
+    )
+    list_filter = ("status", "period")
+    search_fields = ("person__username", "person__display_name")
+    inlines = [AssessmentEventInline]
+
+
+class PayStatementLineInline(ReadOnlyInline):
+    model = PayStatementLine
+    fields = ("position", "label", "effect", "amount", "explanation")
+    readonly_fields = fields
+
+
+@admin.register(PayStatement)
+class PayStatementAdmin(ReadOnlyAdmin):
+    list_display = (
+        "assessment",
+        "scheme",
+        "total_score",
+        "total_pay",
+        "declaration_bonus_accrued",
+        "resignation_review",
+    )
+    list_filter = ("assessment__period", "resignation_review", "year_end_bonus_cancelled")
+    inlines = [PayStatementLineInline]
+
+
+@admin.register(PenaltyRecord)
+class PenaltyRecordAdmin(ReadOnlyAdmin):
+    list_display = ("person", "period", "rule", "amount", "flag", "order", "shipment", "created_by")
+    list_filter = ("period", "rule__scheme")
+
+
+@admin.register(ShipmentFault)
+class ShipmentFaultAdmin(ReadOnlyAdmin):
+    list_display = ("shipment", "person", "period", "kind", "created_by")
+    list_filter = ("period", "kind")
+
+
+@admin.register(PayAdjustment)
+class PayAdjustmentAdmin(ReadOnlyAdmin):
+    list_display = ("person", "period", "overtime_hours", "absence_hours", "days_absent")
+    list_filter = ("period",)
+
+
+@admin.register(AssessmentEvent)
+class AssessmentEventAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "action", "actor", "from_status", "to_status", "created_at")
+    list_filter = ("action",)
