@@ -78,21 +78,20 @@ def performance(rates: Mapping[str, Decimal | None], weights: Mapping[str, Decim
 
     A metric without data (rate None) is left out and the remaining weights are
     scaled up to 50; without any data the performance is None (entered by hand).
-    Each metric's points are rounded to 0.01 and the total is their sum, so the
-    parts shown always add up.
+    Each metric's points and the total are rounded to 0.01 separately (the total
+    from the exact sum, so it never passes 50: three scaled thirds of 16.666…
+    are 16.67 each but 50.00 together).
     """
     measured = {name: rate for name, rate in rates.items() if rate is not None}
     weight_with_data = sum((Decimal(weights[name]) for name in measured), Decimal(0))
     if not measured or weight_with_data == 0:
         return Performance(points=dict.fromkeys(rates), total=None)
     scale = PERFORMANCE_MAX / weight_with_data
+    exact = {name: rate * Decimal(weights[name]) * scale for name, rate in measured.items()}
     points: dict[str, Decimal | None] = {
-        name: (cents(rates[name] * Decimal(weights[name]) * scale) if name in measured else None)
-        for name in rates
+        name: (cents(exact[name]) if name in exact else None) for name in rates
     }
-    return Performance(
-        points=points, total=sum((p for p in points.values() if p is not None), ZERO)
-    )
+    return Performance(points=points, total=cents(sum(exact.values(), Decimal(0))))
 
 
 def total_score(

@@ -403,7 +403,7 @@ def build_statement(
                 ) % {
                     "p": money_text(penalties_total),
                     "l": money_text(company_loss),
-                    "present": Decimal(facts.working_days) - days_absent,
+                    "present": format((Decimal(facts.working_days) - days_absent).normalize(), "f"),
                     "days": facts.working_days,
                     "amount": money_text(component.amount),
                     "award": money_text(award.amount),

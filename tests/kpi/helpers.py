@@ -55,7 +55,10 @@ def admin_user() -> User:
     )
 
 
-def assign(person: User, code: str, *, since: dt.date = D(2020, 1, 1), probation_until=None):
+EPOCH = D(2020, 1, 1)
+
+
+def assign(person: User, code: str, *, since: dt.date = EPOCH, probation_until=None):
     return services.pay_scheme_assign(
         actor=admin_user(),
         person_id=person.pk,
