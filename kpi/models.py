@@ -670,6 +670,11 @@ class PayStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.total_pay}"
 
+    @property
+    def person_id(self) -> int:
+        """The person whose pay this is (the policy's SELF scope reads it)."""
+        return self.assessment.person_id
+
 
 class LineEffect(models.TextChoices):
     ADD = "add", _("应发")
