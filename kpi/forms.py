@@ -27,6 +27,12 @@ class EnterForm(forms.Form):
         label=_("工作绩效说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, manual_performance: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not manual_performance:
+            # The month has data: performance is computed, never typed in.
+            del self.fields["performance"], self.fields["performance_note"]
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -52,6 +58,7 @@ class PenaltyForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, rules=(), **kwargs):
+        kwargs.setdefault("auto_id", "penalty_%s")
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [(r.pk, r.name) for r in rules]
 
@@ -62,6 +69,7 @@ class FaultForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, shipments=(), **kwargs):
+        kwargs.setdefault("auto_id", "fault_%s")
         super().__init__(*args, **kwargs)
         self.fields["shipment"].choices = [
             (s.pk, f"{s.number} {s.actual_ship_date} {s.customs_declaration_number}")

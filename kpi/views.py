@@ -216,7 +216,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ],
         "enter_form": forms.EnterForm(
-            initial={"teamwork": assessment.teamwork, "attitude": assessment.attitude}
+            initial={"teamwork": assessment.teamwork, "attitude": assessment.attitude},
+            manual_performance=not assessment.has_metric_data,
         ),
         "reason_form": forms.ReasonForm(),
         "note_form": forms.NoteForm(),
@@ -261,7 +262,7 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         service, success = simple[action]
         return _run(request, lambda: service(actor=user, assessment_id=pk), success, back)
     if action == "enter":
-        form = forms.EnterForm(post)
+        form = forms.EnterForm(post, manual_performance=not assessment.has_metric_data)
         if not form.is_valid():
             _form_errors(request, form)
             return redirect(back)
@@ -273,8 +274,8 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 assessment_id=pk,
                 teamwork=data["teamwork"],
                 attitude=data["attitude"],
-                performance=data["performance"],
-                performance_note=data["performance_note"],
+                performance=data.get("performance"),
+                performance_note=data.get("performance_note"),
             ),
             _("评分已保存。"),
             back,
