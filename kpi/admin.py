@@ -2,11 +2,11 @@
 configuration finance and admins edit here; workflow rows are read-only (they
 change through the services, i.e. the KPI pages and API)."""
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from gendan.exceptions import DomainError
-
-from . import services
+from . import periods, services
 from .models import (
     Assessment,
     AssessmentEvent,
@@ -22,6 +22,7 @@ from .models import (
     PenaltyRule,
     ShipmentFault,
 )
+from .states import LOCKED
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -110,31 +111,49 @@ class PenaltyRuleAdmin(admin.ModelAdmin):
     inlines = [PenaltyBracketInline]
 
 
+class PaySchemeAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = PaySchemeAssignment
+        fields = ("person", "scheme", "effective_from", "probation_until", "note")
+
+    def clean(self):
+        data = super().clean()
+        person, effective_from = data.get("person"), data.get("effective_from")
+        if person and effective_from:
+            month = periods.month_of(effective_from)
+            locked = Assessment.objects.filter(
+                person=person, period=month, status__in=LOCKED
+            ).exists()
+            if locked:
+                raise forms.ValidationError(
+                    _("%(month)s 的考核已定稿，不能从该月起更换薪酬方案。")
+                    % {"month": periods.label(month)}
+                )
+        return data
+
+
 @admin.register(PaySchemeAssignment)
 class PaySchemeAssignmentAdmin(admin.ModelAdmin):
-    """Assignments go through ``pay_scheme_assign`` (policy, finalised months)."""
+    """Assignments are added through ``pay_scheme_assign`` (policy, finalised months)
+    and kept as history: never edited afterwards."""
 
+    form = PaySchemeAssignmentForm
     list_display = ("person", "scheme", "effective_from", "probation_until", "created_by")
     list_filter = ("scheme",)
     search_fields = ("person__username", "person__display_name")
-    fields = ("person", "scheme", "effective_from", "probation_until", "note")
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        try:
-            saved = services.pay_scheme_assign(
-                actor=request.user,
-                person_id=obj.person_id,
-                scheme_id=obj.scheme_id,
-                effective_from=obj.effective_from,
-                probation_until=obj.probation_until,
-                note=obj.note,
-            )
-        except DomainError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
+        saved = services.pay_scheme_assign(
+            actor=request.user,
+            person_id=obj.person_id,
+            scheme_id=obj.scheme_id,
+            effective_from=obj.effective_from,
+            probation_until=obj.probation_until,
+            note=obj.note,
+        )
         obj.pk = saved.pk
 
 

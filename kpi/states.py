@@ -46,6 +46,21 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 
+# What each action is called on the pages and in error messages.
+ACTION_LABELS = {
+    "compute": _("计算"),
+    "enter": _("主管评分"),
+    "send": _("发送"),
+    "confirm": _("确认"),
+    "dispute": _("提出异议"),
+    "reconfirm": _("复核确认"),
+    "finalize": _("定稿"),
+    "export": _("导出工资表"),
+    "reopen": _("重新打开"),
+    "change_inputs": _("修改扣款、工时或差错"),
+}
+
+
 def can_transition(status: str, action: str) -> bool:
     return status in TRANSITIONS[action][0]
 
@@ -56,7 +71,10 @@ def ensure_transition(assessment, action: str) -> str | None:
     if assessment.status not in sources:
         raise InvalidTransition(
             _("考核处于“%(status)s”状态，不能执行“%(action)s”。")
-            % {"status": AssessmentStatus(assessment.status).label, "action": action},
+            % {
+                "status": AssessmentStatus(assessment.status).label,
+                "action": ACTION_LABELS[action],
+            },
             status=assessment.status,
             action=action,
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from gendan import workdays
 
 from . import periods, services
+from .states import OPEN
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def assessment_compute_month_task(period: str | None = None) -> int:
     Beat runs it every morning; it works only on the month's first working day
     (from the admin-edited holiday calendar), unless a ``period`` ("YYYY-MM") is
     given. Safe to run twice: open assessments are recomputed, finalised ones
-    left as they are. Returns how many assessments it computed.
+    left as they are. Returns how many (open) assessments it computed.
     """
     today = timezone.localdate()
     if period is None:
@@ -39,5 +40,6 @@ def assessment_compute_month_task(period: str | None = None) -> int:
     else:
         month = periods.parse(period)
     rows = services.assessment_compute_month(actor=None, period=month)
-    logger.info("kpi: computed %s assessments for %s", len(rows), periods.label(month))
-    return len(rows)
+    computed = sum(row.status in OPEN for row in rows)
+    logger.info("kpi: computed %s assessments for %s", computed, periods.label(month))
+    return computed
