@@ -13,7 +13,7 @@ from django.utils import timezone
 from kpi import services
 from kpi.models import Assessment, PayComponent, PayStatement
 from kpi.tasks import assessment_compute_month_task
-from orders.models import PaymentKind
+from orders.models import PaymentKind, PaymentReceipt
 from orders.states import OrderStatus
 from production import services as production_services
 from production.models import ProductionOrder
@@ -419,3 +419,34 @@ def test_no_declaration_bonus_while_on_probation(cast):
     statement = statement_for(person, D(2026, 7, 1))
 
     assert statement.declaration_bonus_accrued == M("120.00")  # 11–14 July: 4 × 30
+
+
+# --------------------------------------------------------------------------
+# The commission's other basis: orders fully paid in the month
+# --------------------------------------------------------------------------
+
+
+def test_commission_on_orders_fully_paid_in_the_month(cast):
+    merch = cast.merchandiser
+    assign(merch, SALES)
+    PayComponent.objects.filter(scheme__code=SALES, kind="commission").update(basis="fully_paid")
+    with time_machine.travel(at(2026, 9, 28, 10), tick=False):
+        paid_august = order_in_status(cast, OrderStatus.AWAITING_BALANCE, unit_price="100.00")
+        pay(cast, paid_august, PaymentKind.BALANCE)
+    # Its money came in by 31 August (finance records the bank dates).
+    PaymentReceipt.objects.filter(payment__order=paid_august).update(received_on=D(2026, 8, 31))
+    with time_machine.travel(at(2026, 10, 12, 10), tick=False):
+        # Deposit in September, balance in October: fully paid in October.
+        paid_october = order_in_status(cast, OrderStatus.PAID, unit_price="200.00")
+        half_paid = order_in_status(cast, OrderStatus.AWAITING_BALANCE, unit_price="300.00")
+    PaymentReceipt.objects.filter(payment__order=paid_october, payment__kind="deposit").update(
+        received_on=D(2026, 9, 30)
+    )
+
+    statement = statement_for(merch, OCT)
+
+    commission = statement.lines.get(kind="commission")
+    assert [o["number"] for o in commission.detail["orders"]] == [paid_october.number]
+    assert commission.detail["basis"] == "200000.00"  # 1,000 pieces × 200.00
+    assert commission.detail["commission"] == "100.00"  # 0.5 ‰
+    assert half_paid.number not in commission.explanation
