@@ -11,15 +11,6 @@ from django.conf import settings
 from gendan.celery import app as celery_app
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render without a prior collectstatic (production uses WhiteNoise's manifest)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.mark.django_db
 def test_healthz_reports_database_and_broker_up(client):
     response = client.get("/healthz/")
