@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gendan.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from . import periods, services
 from .models import (
     Assessment,
@@ -23,31 +25,6 @@ from .models import (
     ShipmentFault,
 )
 from .states import LOCKED
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the services only: visible, never edited here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # --- configuration ---------------------------------------------------------
 
@@ -160,10 +137,10 @@ class PaySchemeAssignmentAdmin(admin.ModelAdmin):
 # --- workflow rows: read-only ---------------------------------------------------
 
 
-class AssessmentEventInline(ReadOnlyInline):
+class AssessmentEventInline(ReadOnlyTabularInline):
     model = AssessmentEvent
     fields = ("created_at", "action", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
+    show_change_link = False
 
 
 @admin.register(Assessment)
@@ -182,10 +159,10 @@ class AssessmentAdmin(ReadOnlyAdmin):
     inlines = [AssessmentEventInline]
 
 
-class PayStatementLineInline(ReadOnlyInline):
+class PayStatementLineInline(ReadOnlyTabularInline):
     model = PayStatementLine
     fields = ("position", "label", "effect", "amount", "explanation")
-    readonly_fields = fields
+    show_change_link = False
 
 
 @admin.register(PayStatement)

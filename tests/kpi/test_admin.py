@@ -10,12 +10,7 @@ from tests.kpi.helpers import SALES, D, compute
 
 
 @pytest.fixture
-def admin_client(client, settings, cast):
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def admin_client(client, cast):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     return client
 

@@ -18,11 +18,6 @@ SEPT = D(2026, 9, 1)
 BASE = "/api/v1/kpi"
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
-
 def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

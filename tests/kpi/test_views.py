@@ -15,17 +15,6 @@ from tests.kpi.helpers import PRODUCTION, D, assign, at, compute, make_order, ru
 SEPT = D(2026, 9, 1)
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render without a prior collectstatic (production uses WhiteNoise's manifest),
-    over the test client's plain HTTP."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
     return client
