@@ -1,16 +1,12 @@
 """Every operation that changes KPI data (split by concern; import from here).
 
-- ``compute``: the monthly computation of assessments and pay statements;
+- ``compute``: the monthly computation of assessments;
+- ``statements``: their pay statements;
 - ``workflow``: the steps of the monthly workflow (kpi-and-pay.md §3);
 - ``inputs``: penalties, hours, shipment faults and scheme assignments.
 """
 
-from .compute import (
-    assessment_compute,
-    assessment_compute_month,
-    refresh_pay,
-    validate_period,
-)
+from .compute import assessment_compute, assessment_compute_month
 from .inputs import (
     pay_adjustment_set,
     pay_scheme_assign,
@@ -19,6 +15,7 @@ from .inputs import (
     shipment_fault_create,
     shipment_fault_delete,
 )
+from .statements import refresh_pay
 from .workflow import (
     assessment_confirm,
     assessment_dispute,
@@ -50,5 +47,4 @@ __all__ = [
     "refresh_pay",
     "shipment_fault_create",
     "shipment_fault_delete",
-    "validate_period",
 ]

@@ -35,7 +35,7 @@ from ..models import (
     ShipmentFaultKind,
 )
 from ._common import decimal_in, lock_month_of, require_text
-from .compute import refresh_pay
+from .statements import refresh_pay
 
 ZERO = Decimal("0.00")
 

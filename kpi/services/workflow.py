@@ -23,7 +23,7 @@ from .. import events, exports, periods, scoring, selectors
 from ..models import Assessment, AssessmentAction, PayStatement
 from ..states import AssessmentStatus, ensure_transition
 from ._common import decimal_in, lock_assessment, move, require_text
-from .compute import refresh_pay
+from .statements import refresh_pay
 
 A = AssessmentStatus
 
