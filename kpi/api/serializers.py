@@ -1,12 +1,14 @@
 """Serializers of the kpi/ endpoints of api.md: output bodies, and the inputs of the
 workflow actions (parsed here, checked by the services)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import periods
 from ..models import Assessment, PayStatement, PayStatementLine
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
 class PeriodField(serializers.Field):
     """A month as "YYYY-MM"."""
 

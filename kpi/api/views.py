@@ -7,6 +7,8 @@ Domain errors become their HTTP status through gendan.exceptions.api_exception_h
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -39,6 +41,19 @@ def _input(serializer_class, request: Request) -> dict:
     return serializer.validated_data
 
 
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERIOD,
+            OpenApiParameter("status", str, many=True),
+            OpenApiParameter("person", int),
+        ]
+    )
+)
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Monthly assessments: the merchandiser's own, or the department's.
 
@@ -64,6 +79,11 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = self.get_queryset().filter(pk=assessment.pk).first() or assessment
         return Response(s.AssessmentSerializer(fresh).data)
 
+    @extend_schema(
+        operation_id="kpi_assessments_compute_month",
+        request=s.PeriodInput,
+        responses=s.AssessmentSerializer(many=True),
+    )
     @action(detail=False, methods=["post"], url_path="compute", url_name="compute-month")
     def compute_month(self, request: Request) -> Response:
         """Compute (or recompute) the drafts of a month for the department."""
@@ -72,6 +92,18 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.get_queryset().filter(pk__in=[r.pk for r in rows])
         return Response(s.AssessmentSerializer(queryset, many=True).data)
 
+    @extend_schema(
+        request=s.PeriodInput,
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "finalized": {"type": "array", "items": {"type": "integer"}},
+                    "open": {"type": "array", "items": {"type": "integer"}},
+                },
+            }
+        },
+    )
     @action(detail=False, methods=["post"], url_path="finalize-month")
     def finalize_month(self, request: Request) -> Response:
         """Finalise the department's confirmed assessments of a month."""
@@ -79,6 +111,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         done, left = services.assessment_finalize_month(actor=request.user, period=data["period"])
         return Response({"finalized": [a.pk for a in done], "open": [a.pk for a in left]})
 
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="compute")
     def compute(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -86,6 +119,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_compute(actor=request.user, assessment_id=assessment.pk)
         )
 
+    @extend_schema(request=s.EnterInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def enter(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -94,11 +128,13 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_enter(actor=request.user, assessment_id=assessment.pk, **data)
         )
 
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
         return self._done(services.assessment_send(actor=request.user, assessment_id=assessment.pk))
 
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -106,6 +142,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_confirm(actor=request.user, assessment_id=assessment.pk)
         )
 
+    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -116,6 +153,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=s.NoteInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reconfirm(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -126,6 +164,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def finalize(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -133,6 +172,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_finalize(actor=request.user, assessment_id=assessment.pk)
         )
 
+    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
@@ -144,6 +184,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[PERIOD]))
 class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
     """Pay statements with their explained lines: the person's own, or all (finance,
     supervisors). Filter: ``period`` (YYYY-MM). ``export`` returns the Excel pay sheet."""
@@ -157,15 +198,13 @@ class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return _filter_period(queryset, self.request, "assessment__period")
 
+    @extend_schema(request=s.PeriodInput, responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["post"])
     def export(self, request: Request) -> HttpResponse:
         """Finance: the month's pay sheet (finalised assessments become exported)."""
         data = _input(s.PeriodInput, request)
         content, _statements = services.assessment_export(actor=request.user, period=data["period"])
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = (
             f'attachment; filename="pay-sheet-{periods.label(data["period"])}.xlsx"'
         )
