@@ -73,7 +73,7 @@ class Holiday(models.Model):
 
 
 class AlertRule(models.TextChoices):
-    """The alert rules of product.md §4 (assessment_due comes with the KPI issue)."""
+    """The alert rules of product.md §4."""
 
     DELIVERY_DUE_SOON = "delivery_due_soon", _("交期临近")
     DELIVERY_OVERDUE = "delivery_overdue", _("交期已过")
@@ -82,6 +82,7 @@ class AlertRule(models.TextChoices):
     PROGRESS_REPORT_MISSING = "progress_report_missing", _("生产日报缺失")
     DEPOSIT_OVERDUE = "deposit_overdue", _("订金逾期未付")
     BALANCE_OVERDUE = "balance_overdue", _("尾款逾期未付")
+    ASSESSMENT_DUE = "assessment_due", _("考核待办")
 
 
 class DecimalJSONDecoder(json.JSONDecoder):

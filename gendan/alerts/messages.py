@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gendan.models import AlertRule
 
@@ -128,14 +129,42 @@ def alert_message(alert: Alert) -> str:
         if alert.escalated:
             text += " " + _("已上报跟单主管。")
         return text
+    if rule == R.ASSESSMENT_DUE:
+        return _("月度考核待办：") + "；".join(
+            _assessment_step(step) for step in d.get("steps", [])
+        )
     return str(alert.get_rule_display())
+
+
+ASSESSMENT_STEPS = {
+    "compute": _lazy("计算月度考核"),
+    "send": _lazy("录入团队合作与工作态度并发送考核"),
+    "confirm": _lazy("确认或申诉本人考核"),
+    "reconfirm": _lazy("复核申诉的考核"),
+    "finalize": _lazy("定稿部门考核"),
+    "export": _lazy("导出工资表"),
+}
+
+
+def _assessment_step(step: dict[str, Any]) -> str:
+    period = dt.date.fromisoformat(step["period"])
+    text = _("%(month)s %(step)s（%(count)s 份，截止 %(due)s）") % {
+        "month": date_format(period, "Y-m"),
+        "step": ASSESSMENT_STEPS.get(step["step"], step["step"]),
+        "count": step.get("count") or "—",
+        "due": _date(step.get("due_on")),
+    }
+    if step.get("overdue"):
+        text += _("，已逾期")
+    return text
 
 
 def alert_email(alert: Alert) -> tuple[str, str]:
     """(subject, body) of an alert's e-mail."""
     subject = _("【跟单提醒】%(rule)s：%(order)s") % {
         "rule": alert.get_rule_display(),
-        "order": (alert.data or {}).get("order_number", ""),
+        "order": (alert.data or {}).get("order_number", "")
+        or ", ".join(sorted({step["period"][:7] for step in (alert.data or {}).get("steps", [])})),
     }
     body = "\n\n".join(
         [

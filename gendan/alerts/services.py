@@ -25,7 +25,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 
 from gendan.exceptions import NotFound, PermissionDenied
-from gendan.models import Alert, AlertRecipient, AlertSettings, User
+from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, User
 from orders.models import Order
 
 from .messages import alert_email
@@ -47,19 +47,22 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
     cases. Returns the ids of the alerts this call created (none on a re-run).
     Raises KeyError for an unknown rule.
     """
-    spec = RULES[rule]
     today = today or timezone.localdate()
     # One timestamp for the whole sweep: it tells this sweep's alerts from others'.
     now = timezone.now()
     config = AlertSettings.load()
-    alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
-    if alert_ids:
-        _insert_recipients(spec, day=today, now=now)
-        if config.send_email:
-            # After commit only: the e-mail task must find the alert and its recipients.
-            # robust: a broker hiccup must not fail the committed sweep; the hourly
-            # alert_email_queue_pending catches what was not queued.
-            transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+    if rule == AlertRule.ASSESSMENT_DUE:
+        alert_ids = _assessment_due(today=today, now=now)
+    else:
+        spec = RULES[rule]
+        alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
+        if alert_ids:
+            _insert_recipients(spec, day=today, now=now)
+    if alert_ids and config.send_email:
+        # After commit only: the e-mail task must find the alert and its recipients.
+        # robust: a broker hiccup must not fail the committed sweep; the hourly
+        # alert_email_queue_pending catches what was not queued.
+        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
     return alert_ids
 
 
@@ -174,6 +177,55 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
+    """assessment_due: one alert a day for each person holding a step of the monthly
+    assessment workflow that is due (kpi-and-pay.md §3), listing their steps; the
+    person is its only recipient. The alert's object is the person, so the unique
+    constraint keeps it to one a day."""
+    from kpi.selectors import assessment_steps_due
+
+    steps_by_user: dict[int, list[dict]] = {}
+    for step in assessment_steps_due(today):
+        steps_by_user.setdefault(step.user_id, []).append(
+            {
+                "period": step.period.isoformat(),
+                "step": step.step,
+                "count": len(step.assessment_ids),
+                "due_on": step.due_on.isoformat(),
+                "overdue": step.overdue,
+            }
+        )
+    if not steps_by_user:
+        return []
+    user_type = ContentType.objects.get_for_model(User)
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                rule=AlertRule.ASSESSMENT_DUE,
+                day=today,
+                content_type=user_type,
+                object_id=user_id,
+                escalated=any(step["overdue"] for step in steps),
+                data={"steps": steps},
+                created_at=now,
+            )
+            for user_id, steps in sorted(steps_by_user.items())
+        ],
+        ignore_conflicts=True,
+    )
+    # Only the alerts this sweep inserted get recipients (a re-run finds none).
+    new_alerts = list(
+        Alert.objects.filter(rule=AlertRule.ASSESSMENT_DUE, day=today, created_at=now)
+        .order_by("pk")
+        .values_list("pk", "object_id")
+    )
+    AlertRecipient.objects.bulk_create(
+        [AlertRecipient(alert_id=pk, user_id=user_id) for pk, user_id in new_alerts],
+        ignore_conflicts=True,
+    )
+    return [pk for pk, _ in new_alerts]
 
 
 def _queue_emails(alert_ids: list[int]) -> None:
