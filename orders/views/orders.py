@@ -34,7 +34,6 @@ PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
 
 
-
 def _sort_columns(sort: str) -> dict[str, dict[str, str]]:
     """{sort key: {"next": the sort a click asks for, "state": "asc"|"desc"|""}}."""
     columns = {}

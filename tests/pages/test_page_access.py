@@ -135,9 +135,7 @@ def test_each_page_renders_for_the_roles_that_may_open_it_and_refuses_the_others
     mismatches = []
     for name, url, allowed, invisible in pages(world):
         response = anonymous.get(url)
-        if response.status_code != 302 or not response["Location"].startswith(
-            reverse("login")
-        ):
+        if response.status_code != 302 or not response["Location"].startswith(reverse("login")):
             mismatches.append(f"{name} anonymous: {response.status_code}")
         for role in ROLES:
             expected = 200 if role in allowed else 404 if role in invisible else 403
