@@ -28,6 +28,7 @@ def chart(
     legend: bool = True,
     stacked: bool = False,
     y2_title: Any = None,
+    y_integer: bool = False,
 ) -> dict[str, Any]:
     """A Chart.js config; ``y_percent`` formats the axis ticks as percentages."""
     y_axis: dict[str, Any] = {"beginAtZero": True, "stacked": stacked}
@@ -35,6 +36,8 @@ def chart(
         y_axis["title"] = {"display": True, "text": str(y_title)}
     if y_max is not None:
         y_axis["max"] = y_max
+    if y_integer:
+        y_axis["ticks"] = {"precision": 0}
     if y_percent:
         y_axis["percent"] = True  # read by gendan.js to add the % sign
     scales: dict[str, Any] = {"x": {"stacked": stacked}, "y": y_axis}
@@ -47,7 +50,10 @@ def chart(
             "grid": {"drawOnChartArea": False},
             "title": {"display": True, "text": str(y2_title)},
         }
-    options: dict[str, Any] = {"plugins": {"legend": {"display": legend}}}
+    options: dict[str, Any] = {
+        "plugins": {"legend": {"display": legend}},
+        "layout": {"padding": {"right": 8, "top": 4}},
+    }
     if kind in ("bar", "line"):
         options["scales"] = scales
     return {

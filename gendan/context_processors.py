@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import policy
 from .roles import Role, roles_of
@@ -12,14 +13,14 @@ from .roles import Role, roles_of
 # (page of gendan.policy.PAGES, URL name, label), in the order of the menu.
 MENU = (
     ("home", "home", _("我的工作")),
-    ("orders", "orders:list", _("订单")),
+    ("orders", "orders:list", pgettext_lazy("menu", "订单")),
     ("finance", "orders:finance_queue", _("收款确认")),
     ("receivables", "orders:receivables", _("应收账款")),
     ("production", "production:board", _("生产看板")),
-    ("production", "production:quick_entry", _("生产日报")),
-    ("shipments", "shipping:shipment_list", _("出货")),
-    ("after_sales", "shipping:case_list", _("售后")),
-    ("customers", "orders:customer_list", _("客户")),
+    ("production", "production:quick_entry", pgettext_lazy("menu", "生产日报")),
+    ("shipments", "shipping:shipment_list", pgettext_lazy("menu", "出货")),
+    ("after_sales", "shipping:case_list", pgettext_lazy("menu", "售后")),
+    ("customers", "orders:customer_list", pgettext_lazy("menu", "客户")),
     ("dashboard", "orders:dashboard", _("主管看板")),
     ("daily_report", "orders:daily_report", _("日报表")),
     ("sales_ledger", "orders:sales_ledger", _("销售台帐")),

@@ -48,10 +48,16 @@ class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     status = forms.MultipleChoiceField(label=_("状态"), choices=OrderStatus.choices, required=False)
     customer = forms.ModelChoiceField(
-        label=_("客户"), queryset=Customer.objects.order_by("code"), required=False
+        label=_("客户"),
+        queryset=Customer.objects.order_by("code"),
+        required=False,
+        empty_label=_("全部"),
     )
     owner = forms.ModelChoiceField(
-        label=_("跟单员"), queryset=selectors.merchandiser_choices(), required=False
+        label=_("跟单员"),
+        queryset=selectors.merchandiser_choices(),
+        required=False,
+        empty_label=_("全部"),
     )
     due_after = forms.DateField(label=_("交期从"), required=False, widget=DateInput())
     due_before = forms.DateField(label=_("交期到"), required=False, widget=DateInput())

@@ -50,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [label for _status, label, _count in by_status],
             [charts.dataset(_("订单数"), [count for *_rest, count in by_status], perBar=True)],
             legend=False,
+            y_integer=True,
         ),
         "on_time_chart": charts.chart(
             "line",
@@ -91,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             y_title=_("订单数"),
             y2_title=_("准时交货率"),
+            y_integer=True,
         ),
     }
     return render(request, "orders/dashboard.html", context)
