@@ -36,9 +36,8 @@ class QuickEntryDateForm(forms.Form):
 class QuickEntryRowForm(forms.Form):
     """One production order's line on the quick entry page (prefix ``po<id>``)."""
 
-    stage = forms.ModelChoiceField(
-        label=_("工序"), queryset=selectors.active_stages(), empty_label=None
-    )
+    # Choices handed in by the view, read once for every line of the page.
+    stage = forms.TypedChoiceField(label=_("工序"), coerce=int)
     good_quantity = forms.IntegerField(label=_("良品数"), min_value=0, required=False)
     defective_quantity = forms.IntegerField(label=_("不良数"), min_value=0, required=False)
     scrap_quantity = forms.IntegerField(label=_("报废数"), min_value=0, required=False)
@@ -49,10 +48,11 @@ class QuickEntryRowForm(forms.Form):
 
     QUANTITIES = ("good_quantity", "defective_quantity", "scrap_quantity")
 
-    def __init__(self, *args, production_order: ProductionOrder, stage_id=None, **kwargs):
+    def __init__(self, *args, production_order: ProductionOrder, stages, stage_id=None, **kwargs):
         kwargs.setdefault("prefix", f"po{production_order.pk}")
         kwargs.setdefault("initial", {"stage": stage_id})
         super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages
         self.production_order = production_order
 
     def is_filled(self) -> bool:
@@ -65,7 +65,7 @@ class QuickEntryRowForm(forms.Form):
             actor=actor,
             production_order_id=self.production_order.pk,
             date=date,
-            stage_id=data["stage"].pk,
+            stage_id=data["stage"],
             good_quantity=data["good_quantity"] or 0,
             defective_quantity=data["defective_quantity"] or 0,
             scrap_quantity=data["scrap_quantity"] or 0,

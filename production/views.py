@@ -44,12 +44,18 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
     date_form = QuickEntryDateForm(request.POST or request.GET or None)
     day = date_form.cleaned_data["date"] if date_form.is_valid() else timezone.localdate()
     rows = selectors.quick_entry_rows(request.user, day=day)
-    default_stage = selectors.active_stages().filter(is_output=True).values_list("pk", flat=True)
-    stage_id = default_stage.first()
+    stages = list(selectors.active_stages().values_list("pk", "name", "is_output"))
+    choices = [(pk, name) for pk, name, _is_output in stages]
+    # The output stage (packing) is preselected: most daily reports are of packed goods.
+    stage_id = next((pk for pk, _name, is_output in stages if is_output), None)
+
+    def row_form(production_order, data=None):
+        return QuickEntryRowForm(
+            data, production_order=production_order, stages=choices, stage_id=stage_id
+        )
+
     if request.method == "POST":
-        forms_ = [
-            QuickEntryRowForm(request.POST, production_order=po, stage_id=stage_id) for po in rows
-        ]
+        forms_ = [row_form(po, request.POST) for po in rows]
         if not date_form.is_valid():
             messages.error(request, _("请填写有效的日期。"))
         else:
@@ -67,9 +73,7 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
                     failed += 1
                 else:
                     saved += 1
-                    forms_[i] = QuickEntryRowForm(
-                        production_order=form.production_order, stage_id=stage_id
-                    )
+                    forms_[i] = row_form(form.production_order)
                     forms_[i].saved = True
             if saved:
                 messages.success(request, _("已保存 %(n)s 条生产日报。") % {"n": saved})
@@ -79,9 +83,12 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("没有填写任何数量。"))
             if not failed:
                 return redirect(f"{reverse('production:quick_entry')}?date={day:%Y-%m-%d}")
+            # Show what was just saved in the produced quantities, with the refused lines.
+            kept = {form.production_order.pk: form for form in forms_}
             rows = selectors.quick_entry_rows(request.user, day=day)
+            forms_ = [kept.get(po.pk) or row_form(po) for po in rows]
     else:
-        forms_ = [QuickEntryRowForm(production_order=po, stage_id=stage_id) for po in rows]
+        forms_ = [row_form(po) for po in rows]
     return render(
         request,
         "production/quick_entry.html",

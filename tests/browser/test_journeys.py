@@ -24,7 +24,12 @@ from tests.factories import Cast, CustomerFactory, ProductFactory, order_in_stat
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test must not lose the groups and stages
+# that data migrations installed, which the tests after these ones rely on.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def action(page: Page, name: str):
