@@ -113,8 +113,8 @@ def _count(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(("page", "role", "add_rows", "url"), CASES, ids=[c[0] for c in CASES])
-def test_a_list_page_issues_as_many_queries_for_50_rows_as_for_5(cast, page, role, add_rows, url):
+@pytest.mark.parametrize(("name", "role", "add_rows", "url"), CASES, ids=[c[0] for c in CASES])
+def test_a_list_page_issues_as_many_queries_for_50_rows_as_for_5(cast, name, role, add_rows, url):
     state: dict = {}
     client = client_for(getattr(cast, role))
     add_rows(cast, 5, state)
@@ -122,4 +122,4 @@ def test_a_list_page_issues_as_many_queries_for_50_rows_as_for_5(cast, page, rol
     with_5 = _count(client, target)
     add_rows(cast, 45, state)
     with_50 = _count(client, target)
-    assert with_50 == with_5, f"{page}: {with_5} queries with 5 rows, {with_50} with 50"
+    assert with_50 == with_5, f"{name}: {with_5} queries with 5 rows, {with_50} with 50"
