@@ -40,7 +40,6 @@ def page(name: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.gendan_page = name
         return wrapped
 
     return decorator

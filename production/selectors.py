@@ -96,16 +96,17 @@ def with_produced(queryset: QuerySet[ProductionOrder]) -> QuerySet[ProductionOrd
 
 def _measure(production_order: ProductionOrder, today: dt.date) -> ProductionOrder:
     """Set planned_to_date, percent and behind on a production order annotated with
-    ``produced`` and prefetched milestones (no query)."""
-    planned = planned_cumulative(production_order, today)
-    production_order.planned_to_date = planned
+    ``produced`` and prefetched milestones (no query). Behind compares with the plan
+    up to yesterday: today's quantity may still be reported this evening."""
+    production_order.planned_to_date = planned_cumulative(production_order, today)
     production_order.percent = (
         min(100, round(100 * production_order.produced / production_order.quantity))
         if production_order.quantity
         else 0
     )
-    production_order.behind = production_order.is_active and production_order.produced < planned * (
-        1 - BEHIND_PLAN_TOLERANCE
+    planned_by_yesterday = planned_cumulative(production_order, today - dt.timedelta(days=1))
+    production_order.behind = production_order.is_active and (
+        production_order.produced < planned_by_yesterday * (1 - BEHIND_PLAN_TOLERANCE)
     )
     return production_order
 

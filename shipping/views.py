@@ -84,7 +84,7 @@ def _render_shipment(request: HttpRequest, shipment, bound_form=None) -> HttpRes
     )
     documents = [
         (document, DocumentForm(document=document) if can_update else None)
-        for document in shipment.documents.all()
+        for document in sorted(shipment.documents.all(), key=lambda d: (not d.required, d.kind))
     ]
     missing = [d for d in shipment.documents.all() if d.required and not d.is_ready]
     return render(

@@ -49,8 +49,6 @@ def test_merchandiser_creates_an_order_with_three_lines_and_confirms_it(ui):
         )
     ]
     page = ui(cast.merchandiser)
-    shot(page, "home-merchandiser")
-
     page.goto("/orders/new/")
     page.select_option("#id_customer", str(customer.pk))
     page.fill("#id_customer_po", "PO-4471")
@@ -96,6 +94,9 @@ def test_merchandiser_creates_an_order_with_three_lines_and_confirms_it(ui):
     page.goto("/orders/")
     expect(page.locator("#orders tbody tr")).to_have_count(1)
     shot(page, "order-list")
+    page.goto("/")
+    expect(page.locator("[data-group=to_request_deposit]")).to_contain_text(order.number)
+    shot(page, "home-merchandiser")
 
 
 def test_finance_confirms_the_deposit_in_two_parts(ui):

@@ -92,3 +92,43 @@ def test_the_login_page_is_chinese_and_switches_to_english():
     assert "登录" in client.get(reverse("login")).content.decode()
     client.post(reverse("set_language"), {"language": "en"})
     assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+# Literal source strings: _("…") / gettext_lazy("…") in Python, {% translate "…" %}
+# and _("…") in templates. (blocktranslate bodies are left to `make messages`.)
+PY_STRING = re.compile(
+    r'(?<![\w.])(?:_|gettext|gettext_lazy)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]'
+    r'|(?<![\w.])pgettext(?:_lazy)?\(\s*"((?:[^"\\]|\\.)+)"\s*,\s*"((?:[^"\\]|\\.)+)"\s*[,)]'
+)
+TEMPLATE_STRING = re.compile(
+    r'{%\s*translate\s+"([^"]+)"(?:\s+context\s+"([^"]+)")?'
+    r"|{%\s*translate\s+'([^']+)'(?:\s+context\s+'([^']+)')?"
+    r'|_\("([^"]+)"\)'
+)
+
+
+def _source_strings():
+    base = Path(settings.BASE_DIR)
+    found: set[tuple[str | None, str]] = set()
+    for path in base.glob("*/**/*.py"):
+        if path.parts[len(base.parts)] in {"tests", "var", ".venv"} or "migrations" in path.parts:
+            continue
+        for match in PY_STRING.finditer(path.read_text(encoding="utf-8")):
+            if match.group(1):
+                found.add((None, match.group(1)))
+            else:
+                found.add((match.group(2), match.group(3)))
+    for path in (base / "templates").rglob("*.html"):
+        for match in TEMPLATE_STRING.finditer(path.read_text(encoding="utf-8")):
+            text = match.group(1) or match.group(3) or match.group(5)
+            found.add((match.group(2) or match.group(4), text))
+    return found
+
+
+def test_every_translatable_string_of_the_code_is_in_the_catalogue():
+    """After a merge or a new page: run `make messages` and translate what is new."""
+    catalogue = {(ctx, _unescape(msgid)) for ctx, msgid in _catalogue()}
+    missing = sorted(
+        (str(ctx), text) for ctx, text in _source_strings() if (ctx, text) not in catalogue
+    )
+    assert not missing, missing

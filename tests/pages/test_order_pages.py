@@ -125,6 +125,26 @@ def test_a_merchandiser_creates_an_order_with_lines_the_server_computes_the_amou
     assert order.lines.get(position=1).colour == "navy"
 
 
+def test_a_supervisor_records_an_order_for_a_merchandiser(cast):
+    customer = CustomerFactory()
+    client = client_for(cast.supervisor)
+    line = _line_post({"description": "sample", "quantity": 1, "unit_price": "9.00"})
+
+    response = client.post(reverse("orders:create"), {**_header(customer), **line})
+    assert response.status_code == 200
+    assert "请指定跟单员。" in response.content.decode()  # the customer has no merchandiser
+
+    response = client.post(
+        reverse("orders:create"),
+        {**_header(customer, owner=cast.other_merchandiser.pk), **line},
+    )
+    assert response.status_code == 302
+    assert Order.objects.get().owner == cast.other_merchandiser
+    # A merchandiser is not offered the choice.
+    html = client_for(cast.merchandiser).get(reverse("orders:create")).content.decode()
+    assert 'name="owner"' not in html
+
+
 def test_a_bad_line_is_shown_on_its_row_and_nothing_is_saved(cast):
     customer = CustomerFactory()
     client = client_for(cast.merchandiser)
