@@ -10,6 +10,8 @@ var/artefacts/screenshots/.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,14 @@ def site(settings, transactional_db):
     server = LiveServer("localhost:0")
     server._live_server_modified_settings.enable()
     yield server
+    # Let the request threads of the closed browser contexts finish before the server
+    # stops sharing SQLite's in-memory connection with them.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        thread.is_alive() and thread.name.endswith("(process_request_thread)")
+        for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
     server._live_server_modified_settings.disable()
     server.stop()
 

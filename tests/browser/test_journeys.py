@@ -217,10 +217,11 @@ def test_merchandiser_asks_the_balance_finance_confirms_and_it_ships_in_two_ship
     expect(merchandiser.locator(".msg.success")).to_contain_text("已安排")
     # Tick the documents checklist in place (htmx).
     for kind in ("commercial_invoice", "packing_list", "customs_declaration"):
-        merchandiser.locator(f"#documents tr[data-kind={kind}] input[name=is_ready]").check()
-        expect(
-            merchandiser.locator(f"#documents tr[data-kind={kind}] input[name=is_ready]")
-        ).to_be_checked()
+        row = merchandiser.locator(f"#documents tr[data-kind={kind}]")
+        row.locator("input[name=is_ready]").check()
+        # The row comes back from the server with who ticked it.
+        expect(row.locator("td").last).to_contain_text(cast.merchandiser.username)
+        expect(row.locator("input[name=is_ready]")).to_be_checked()
     merchandiser.reload()
     expect(merchandiser.locator(".msg.warning")).to_have_count(0)
     form = action(merchandiser, "ship")
