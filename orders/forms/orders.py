@@ -249,12 +249,15 @@ class OrderForm(forms.Form):
                 "order_date": order.order_date,
                 "contract_delivery_date": order.contract_delivery_date,
                 "planned_ship_date": order.planned_ship_date,
-                "deposit_ratio": (order.deposit_ratio * 100).normalize(),
+                "deposit_ratio": (order.deposit_ratio * 100).quantize(Decimal("0.01")),
                 "quality_requirements": order.quality_requirements,
                 "packing_requirements": order.packing_requirements,
             }
         super().__init__(*args, **kwargs)
         self.order = order
+        if order is not None and order.currency not in dict(CURRENCIES):
+            # An order recorded through the API in a currency the form does not list.
+            self.fields["currency"].choices = [*CURRENCIES, (order.currency, order.currency)]
         # Only a supervisor (or an admin) records an order for someone else.
         if order is not None or not (
             user is not None and (user.is_superuser or Role.SUPERVISOR in roles_of(user))

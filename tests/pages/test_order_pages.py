@@ -195,6 +195,9 @@ def test_a_draft_is_edited_and_a_confirmed_order_is_not(cast):
     order = create_order(cast, quantities=(10,))
     client = client_for(cast.merchandiser)
     product = ProductFactory()
+    html = client.get(reverse("orders:edit", args=[order.pk])).content.decode()
+    assert 'name="deposit_ratio" value="30.00"' in html
+    assert html.count('name="line-key"') == 1
 
     response = client.post(
         reverse("orders:edit", args=[order.pk]),
