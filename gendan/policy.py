@@ -226,3 +226,39 @@ def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> Q
             has_po = ProductionOrder.objects.filter(order_id=OuterRef(f"{prefix}pk"))
             condition |= Q(Exists(has_po))
     return queryset.filter(condition)
+
+
+# --------------------------------------------------------------------------
+# Pages of the browser UI (issue #4): which roles may open each page at all.
+# What a page then shows is scoped by the rules above (order_scope), and each
+# button is shown only when ``can`` allows its action on the object.
+# --------------------------------------------------------------------------
+
+EVERYONE = frozenset({M, SUP, FIN, PROD, INT})
+
+PAGES: dict[str, frozenset[str]] = {
+    "home": EVERYONE,
+    "orders": frozenset({M, SUP, FIN, PROD}),  # list, detail, Excel export
+    "order_edit": frozenset({M, SUP}),  # create, edit a draft, amend
+    "finance": frozenset({FIN}),  # the queue of payments to confirm
+    "receivables": frozenset({FIN, SUP}),
+    "production": frozenset({PROD, M, SUP}),  # board, quick entry, production orders
+    "shipments": frozenset({M, SUP, FIN, PROD}),
+    "after_sales": frozenset({M, SUP}),
+    "customers": frozenset({M, SUP, FIN}),
+    "customer_edit": frozenset({M, SUP}),
+    "dashboard": frozenset({SUP}),
+    "daily_report": frozenset({M, SUP}),
+    "sales_ledger": frozenset({M, SUP, FIN}),
+}
+
+
+def can_open(user: User | None, page: str) -> bool:
+    """Whether ``user`` may open ``page`` of the browser UI (superusers: every page)."""
+    if page not in PAGES:
+        raise KeyError(f"unknown page {page!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(PAGES[page] & roles_of(user))

@@ -1,6 +1,5 @@
 """Project-level views: health check, home page."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from kombu import Connection
 from orders import selectors as order_selectors
 
 from .celery import app as celery_app
+from .web import page
 
 
 def _database_ok() -> bool:
@@ -46,8 +46,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-@login_required
+@page("home")
 def home(request: HttpRequest) -> HttpResponse:
-    """My work: the orders I can see that are still followed up."""
-    orders = order_selectors.order_list_open_for(request.user)[:50]
-    return render(request, "home.html", {"orders": orders})
+    """My work: what needs my action next, grouped by the next step."""
+    groups = order_selectors.my_work(request.user)
+    # Hook for the alerts app (in-app inbox): when it lands, add the user's unread
+    # alerts here, e.g. ``"alerts": alert_selectors.alert_list_unread_for(request.user)[:10]``,
+    # and render them in templates/home.html (see the "alerts" block there).
+    return render(request, "home.html", {"groups": groups})

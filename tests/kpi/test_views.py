@@ -9,14 +9,13 @@ from openpyxl import load_workbook
 
 from kpi.models import Assessment, PayAdjustment, PenaltyRecord, ShipmentFault
 from kpi.states import AssessmentStatus as S
-from tests.factories import PASSWORD
 from tests.kpi.helpers import PRODUCTION, D, assign, at, compute, make_order, rule
 
 SEPT = D(2026, 9, 1)
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -73,7 +72,7 @@ def test_an_invalid_score_comes_back_as_a_message_and_changes_nothing(client, ca
         f"/kpi/assessments/{month.pk}/enter/", {"teamwork": "35", "attitude": "18"}, follow=True
     )
     assert response.status_code == 200
-    assert '<li class="error">团队合作能力（0–30）' in response.content.decode()
+    assert '<li class="msg error">团队合作能力（0–30）' in response.content.decode()
     month.refresh_from_db()
     assert month.teamwork is None
     # Sending without scores: the service's refusal is shown, nothing changes.
