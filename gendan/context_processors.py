@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import policy
+from .alerts import selectors as alert_selectors
 from .roles import Role, roles_of
 
 # (page of gendan.policy.PAGES, URL name, label), in the order of the menu.
 MENU = (
     ("home", "home", _("我的工作")),
+    ("alerts", "alerts", _("提醒")),
     ("orders", "orders:list", pgettext_lazy("menu", "订单")),
     ("finance", "orders:finance_queue", _("收款确认")),
     ("receivables", "orders:receivables", _("应收账款")),
@@ -24,6 +26,7 @@ MENU = (
     ("dashboard", "orders:dashboard", _("主管看板")),
     ("daily_report", "orders:daily_report", _("日报表")),
     ("sales_ledger", "orders:sales_ledger", _("销售台帐")),
+    ("kpi", "kpi:index", _("绩效考核")),
 )
 
 
@@ -38,7 +41,10 @@ def navigation(request: HttpRequest) -> dict:
             continue
         url = reverse(url_name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        item = {"url": url, "label": label, "active": active}
+        if page_name == "alerts":
+            item["count"] = alert_selectors.alert_unread_count_for(user)
+        items.append(item)
     # Only the longest matching entry is active (/production/ vs /production/quick-entry/).
     active_items = [item for item in items if item["active"]]
     if len(active_items) > 1:

@@ -250,6 +250,8 @@ PAGES: dict[str, frozenset[str]] = {
     "dashboard": frozenset({SUP}),
     "daily_report": frozenset({M, SUP}),
     "sales_ledger": frozenset({M, SUP, FIN}),
+    "alerts": EVERYONE,  # one's own inbox
+    "kpi": frozenset({M, SUP, FIN}),  # assessments and pay (the views check each object)
 }
 
 

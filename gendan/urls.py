@@ -8,6 +8,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("alerts/", views.alert_inbox, name="alerts"),
+    path("alerts/<int:alert_id>/ack/", views.alert_acknowledge, name="alert_ack"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

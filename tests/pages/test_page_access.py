@@ -73,6 +73,7 @@ def pages(w):
     own = {M, SUP, ADMIN}
     return [
         ("home", reverse("home"), {*ROLES}, set()),
+        ("alerts", reverse("alerts"), {*ROLES}, set()),
         ("password_change", reverse("password_change"), {*ROLES}, set()),
         ("orders", reverse("orders:list"), PEOPLE | {ADMIN} - {INT}, set()),
         ("orders export", reverse("orders:export"), PEOPLE | {ADMIN}, set()),
