@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gendan.models import AlertRule
 
@@ -137,12 +137,12 @@ def alert_message(alert: Alert) -> str:
 
 
 ASSESSMENT_STEPS = {
-    "compute": _lazy("计算月度考核"),
-    "send": _lazy("录入团队合作与工作态度并发送考核"),
-    "confirm": _lazy("确认或申诉本人考核"),
-    "reconfirm": _lazy("复核申诉的考核"),
-    "finalize": _lazy("定稿部门考核"),
-    "export": _lazy("导出工资表"),
+    "compute": gettext_lazy("计算月度考核"),
+    "send": gettext_lazy("录入团队合作与工作态度并发送考核"),
+    "confirm": gettext_lazy("确认或申诉本人考核"),
+    "reconfirm": gettext_lazy("复核申诉的考核"),
+    "finalize": gettext_lazy("定稿部门考核"),
+    "export": gettext_lazy("导出工资表"),
 }
 
 
