@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from gendan import policy
+from gendan.models import User
 from orders.models import Order
 
-from .models import GONE_SHIPMENT_STATUSES, LIVE_SHIPMENT_STATUSES
+from .models import GONE_SHIPMENT_STATUSES, LIVE_SHIPMENT_STATUSES, AfterSalesCase, Shipment
 
 
 def _line_quantities(order: Order, statuses) -> dict[int, tuple[int, int]]:
@@ -40,3 +42,17 @@ def all_quantity_gone(order: Order) -> bool:
     """Whether every line's ordered quantity has left the factory."""
     quantities = _line_quantities(order, GONE_SHIPMENT_STATUSES)
     return bool(quantities) and all(taken >= qty for qty, taken in quantities.values())
+
+
+# --- reads of the REST API (each list's queries do not depend on its length) ------------
+
+
+def shipment_list_visible_to(user: User) -> QuerySet[Shipment]:
+    """Shipments of the orders ``user`` may see, with their lines and documents."""
+    shipments = Shipment.objects.select_related("order").prefetch_related("lines", "documents")
+    return policy.related_scope(user, shipments, "order", "order.view")
+
+
+def after_sales_case_list_visible_to(user: User) -> QuerySet[AfterSalesCase]:
+    cases = AfterSalesCase.objects.select_related("order")
+    return policy.related_scope(user, cases, "order", "order.view")
