@@ -16,6 +16,11 @@ def _api_settings(settings):
     # Plain HTTP in tests (production redirects to HTTPS), and fresh throttle counters
     # per test: user ids repeat across tests on SQLite.
     settings.SECURE_SSL_REDIRECT = False
+    # Pages (browsable API, docs) render without a prior collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.CACHES = {
         **settings.CACHES,
         "api": {
