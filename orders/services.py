@@ -146,6 +146,9 @@ PRODUCT_FIELDS = ("item_number", "name", "series", "spec", "unit", "default_pric
 def _clean_reference(obj, fields: Iterable[str]) -> None:
     from django.core.exceptions import ValidationError
 
+    # The CHECK constraint on a product's default price, as a field error (not a crash).
+    if isinstance(obj, Product) and obj.default_price is not None and obj.default_price < 0:
+        raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
     try:
         obj.full_clean(validate_constraints=False, validate_unique=True)
     except ValidationError as exc:

@@ -1,8 +1,11 @@
-"""The OpenAPI schema and Swagger UI, served from our own static files (no CDN)."""
+"""The OpenAPI schema and Swagger UI, served from our own static files (no CDN), and the
+JSON 404 of URLs under /api/ that match nothing."""
 
 from __future__ import annotations
 
+from django.http import HttpRequest, JsonResponse
 from django.templatetags.static import static
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 SWAGGER_UI = "vendor/swagger-ui"
@@ -26,3 +29,12 @@ class DocsView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_favicon() -> str:
         return static(f"{SWAGGER_UI}/favicon-32x32.png")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    from gendan.exceptions import NotFound
+
+    return JsonResponse(
+        {"code": NotFound.code, "detail": str(NotFound.default_message)}, status=404
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
@@ -53,3 +54,21 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet:
         return self.selector(self.context["request"].user)
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """An output serializer of a model (every field read-only), whose schema says what
+    it really sends: an empty string is allowed for a blank choice (``confirmation_method``
+    of an unconfirmed order) and an optional e-mail address is any string."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.EmailField: serializers.CharField,
+    }
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choice = "choices" in kwargs and kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice:  # DRF drops allow_blank from read-only fields
+            kwargs["allow_blank"] = True
+        return kwargs

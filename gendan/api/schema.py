@@ -143,7 +143,8 @@ class GendanAutoSchema(AutoSchema):
 
 
 def postprocess_schema(result, generator, request, public):
-    """Describe the API's conventions once, at the top of the schema."""
+    """Describe the API's conventions once, and link each create to what can be done
+    with what it created (OpenAPI links: clients and stateful fuzzers follow them)."""
     result.setdefault("info", {})["description"] = str(
         _(
             "Gendan（跟单）REST API。认证：Authorization: Bearer <token>。"
@@ -151,4 +152,21 @@ def postprocess_schema(result, generator, request, public):
             "错误正文：{code, detail[, fields]}；金额为两位小数的字符串。"
         )
     )
+    paths = result.get("paths", {})
+    for path, item in paths.items():
+        create = item.get("post")
+        if create is None or "{" in path or "201" not in create.get("responses", {}):
+            continue
+        links = {
+            operation["operationId"]: {
+                "operationId": operation["operationId"],
+                "parameters": {"id": "$response.body#/id"},
+            }
+            for other, other_item in paths.items()
+            if other.startswith(f"{path}{{id}}/")
+            for method, operation in other_item.items()
+            if method in ("get", "post", "patch")
+        }
+        if links:
+            create["responses"]["201"]["links"] = links
     return result

@@ -3,7 +3,7 @@ Mounted by gendan.urls under the namespace ``api``."""
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from orders.api.urls import routes as order_routes
@@ -11,7 +11,7 @@ from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
 
 from .auth_views import MeView, TokenView
-from .docs import DocsView, SchemaView
+from .docs import DocsView, SchemaView, not_found
 
 router = DefaultRouter()
 for prefix, viewset, basename in (*order_routes, *production_routes, *shipping_routes):
@@ -23,4 +23,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    # Anything else under /api/ is a JSON 404, like a missing object.
+    re_path(r"^.*$", not_found),
 ]

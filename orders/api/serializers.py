@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import RatioField, count, money, object_id
+from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
 from gendan.models import User
 from orders.models import (
     ConfirmationMethod,
@@ -23,7 +23,7 @@ from orders.models import (
 # --- customers and products ---------------------------------------------------------
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ReadSerializer):
     default_deposit_ratio = RatioField(read_only=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class CustomerInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ReadSerializer):
     class Meta:
         model = Product
         fields = [
@@ -97,7 +97,7 @@ class ProductInputSerializer(serializers.Serializer):
 # --- orders -------------------------------------------------------------------------
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ReadSerializer):
     class Meta:
         model = OrderLine
         fields = [
@@ -117,7 +117,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ReadSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     deposit_ratio = RatioField(read_only=True)
     balance_due = money(read_only=True)
@@ -211,7 +211,7 @@ class OrderUpdateInputSerializer(_OrderHeaderInputSerializer):
     """PATCH of a draft: any subset of the header fields; ``lines`` replaces all lines."""
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(ReadSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -283,7 +283,7 @@ class ReassignInputSerializer(serializers.Serializer):
 # --- payments -----------------------------------------------------------------------
 
 
-class PaymentReceiptSerializer(serializers.ModelSerializer):
+class PaymentReceiptSerializer(ReadSerializer):
     class Meta:
         model = PaymentReceipt
         fields = [
@@ -298,7 +298,7 @@ class PaymentReceiptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     outstanding = money(read_only=True)
     receipts = PaymentReceiptSerializer(many=True, read_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import VisibleRelatedField, count, money, object_id
+from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
 from orders import selectors as order_selectors
 from orders.models import Order
 from production import selectors
@@ -23,21 +23,21 @@ from production.models import (
 )
 
 
-class StageSerializer(serializers.ModelSerializer):
+class StageSerializer(ReadSerializer):
     class Meta:
         model = Stage
         fields = ["id", "code", "name", "position", "is_output"]
         read_only_fields = fields
 
 
-class PlanMilestoneSerializer(serializers.ModelSerializer):
+class PlanMilestoneSerializer(ReadSerializer):
     class Meta:
         model = PlanMilestone
         fields = ["date", "planned_cumulative_quantity"]
         read_only_fields = fields
 
 
-class ProductionOrderSerializer(serializers.ModelSerializer):
+class ProductionOrderSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     produced_quantity = serializers.IntegerField(
         read_only=True, help_text=_("产出工序（如包装）已报良品数。")
@@ -88,7 +88,7 @@ class IssueProductionInputSerializer(serializers.Serializer):
     milestones = MilestoneInputSerializer(many=True, required=False, max_length=366)
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ReadSerializer):
     stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
     order = serializers.IntegerField(source="production_order.order_id", read_only=True)
 
@@ -130,7 +130,7 @@ class ProgressReportInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ReadSerializer):
     order = serializers.IntegerField(source="production_order.order_id", read_only=True)
 
     class Meta:
@@ -167,7 +167,7 @@ class InspectionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ReadSerializer):
     class Meta:
         model = Incident
         fields = [

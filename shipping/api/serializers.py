@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import VisibleRelatedField, count, money, object_id
+from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
 from orders import selectors as order_selectors
 from orders.models import Order
 from shipping.models import (
@@ -19,21 +19,21 @@ from shipping.models import (
 )
 
 
-class ShipmentLineSerializer(serializers.ModelSerializer):
+class ShipmentLineSerializer(ReadSerializer):
     class Meta:
         model = ShipmentLine
         fields = ["id", "order_line", "quantity"]
         read_only_fields = fields
 
 
-class ShipmentDocumentSerializer(serializers.ModelSerializer):
+class ShipmentDocumentSerializer(ReadSerializer):
     class Meta:
         model = ShipmentDocument
         fields = ["id", "kind", "required", "is_ready", "updated_at"]
         read_only_fields = fields
 
 
-class ShipmentSerializer(serializers.ModelSerializer):
+class ShipmentSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     lines = ShipmentLineSerializer(many=True, read_only=True)
     documents = ShipmentDocumentSerializer(many=True, read_only=True)
@@ -115,7 +115,7 @@ class ShipmentCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
-class AfterSalesCaseSerializer(serializers.ModelSerializer):
+class AfterSalesCaseSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
 
     class Meta:

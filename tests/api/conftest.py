@@ -48,3 +48,19 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def api_server(transactional_db, settings):
+    """A live server on a free port, on the test database, for clients over HTTP (the
+    example ERP script, schemathesis). Started after the settings above, which its
+    middleware reads once."""
+    from pytest_django.live_server_helper import LiveServer
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "100000/minute", "anon": "100000/minute"},
+    }
+    server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
