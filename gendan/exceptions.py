@@ -94,11 +94,78 @@ class AlreadyDone(DomainError):
     default_message = _("该操作已完成。")
 
 
+# DRF's codes renamed to the domain's, so one code means one thing across the API.
+_API_CODES = {"permission_denied": "forbidden"}
+
+
+def _field_errors(detail: Any, name: str = "") -> dict[str, list[dict[str, str]]]:
+    """DRF's nested error detail flattened to ``{"lines[0].quantity": [{code, message}]}``,
+    the same field names the services use."""
+    from rest_framework.exceptions import ErrorDetail
+    from rest_framework.settings import api_settings
+
+    errors: dict[str, list[dict[str, str]]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):
+                child = f"{name}[{key}]"
+            elif key == api_settings.NON_FIELD_ERRORS_KEY and name:
+                child = name
+            else:
+                child = f"{name}.{key}" if name else str(key)
+            for field, messages in _field_errors(value, child).items():
+                errors.setdefault(field, []).extend(messages)
+    elif isinstance(detail, list) and not all(isinstance(d, ErrorDetail | str) for d in detail):
+        for i, item in enumerate(detail):
+            errors.update(_field_errors(item, f"{name}[{i}]"))
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        errors[name or api_settings.NON_FIELD_ERRORS_KEY] = [
+            {"code": getattr(item, "code", None) or "invalid", "message": str(item)}
+            for item in items
+        ]
+    return errors
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]):
-    """DRF exception handler: a DomainError becomes its HTTP status and code."""
+    """DRF exception handler: every error body is ``{"code", "detail", ...}``.
+
+    A DomainError becomes its HTTP status, code and data; DRF's validation errors
+    come out in the shape of ``ValidationFailed`` (code ``invalid``, ``fields`` with
+    a machine code and a message per field); other DRF errors keep their status
+    and headers (``WWW-Authenticate``, ``Retry-After``) with their code.
+    """
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.http import Http404
+    from rest_framework import exceptions
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
+    if isinstance(exc, Http404):
+        # Say nothing about what was looked for: invisible and missing look the same.
+        exc = exceptions.NotFound(NotFound.default_message)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.http_status)
-    return exception_handler(exc, context)
+        body = exc.as_dict()
+        if exc.fields:
+            body["fields"] = {
+                name: [{"code": exc.code, "message": str(m)} for m in messages]
+                for name, messages in exc.fields.items()
+            }
+        return Response(body, status=exc.http_status)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "code": ValidationFailed.code,
+            "detail": str(ValidationFailed.default_message),
+            "fields": _field_errors(exc.detail),
+        }
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        detail = exc.detail if isinstance(exc.detail, str) else exc.default_detail
+        response.data = {"code": _API_CODES.get(code, code), "detail": str(detail)}
+    return response

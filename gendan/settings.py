@@ -8,6 +8,7 @@ Set ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` for a real deployment.
 import datetime as dt
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "knox",
+    "drf_spectacular",
     "django_celery_beat",
     "django_htmx",
     "simple_history",
@@ -242,12 +245,91 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- REST API (/api/v1/, gendan.api) -----------------------------------------------------
+# Bearer tokens are django-rest-knox tokens: stored hashed, revocable, expiring. People get
+# one from POST /api/v1/auth/token/ (TOKEN_TTL); `create_api_client` issues machine tokens.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "gendan.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "gendan.api.permissions.HasApiScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gendan.api.throttling.ClientRateThrottle",
+        "gendan.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": os.environ.get("GENDAN_API_RATE_CLIENT", "1200/minute"),
+        "anon": os.environ.get("GENDAN_API_RATE_ANON", "30/minute"),
+    },
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "gendan.api.pagination.StableOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "gendan.api.pagination.KeysetCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_TTL": timedelta(hours=int(os.environ.get("GENDAN_API_TOKEN_TTL_HOURS", "10"))),
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gendan API",
+    "DESCRIPTION": "跟单 REST API for ERP systems and scripts (see /api/docs/).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set (several models have a "status" or a "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.states.OrderStatus",
+        "ConfirmationMethodEnum": "orders.models.ConfirmationMethod",
+        "PaymentKindEnum": "orders.models.PaymentKind",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "EventTypeEnum": "orders.models.EventType",
+        "ProductionOrderStatusEnum": "production.models.ProductionOrderStatus",
+        "VarianceReasonEnum": "production.models.VarianceReason",
+        "InspectionKindEnum": "production.models.InspectionKind",
+        "InspectionResultEnum": "production.models.InspectionResult",
+        "IncidentKindEnum": "production.models.IncidentKind",
+        "IncidentStatusEnum": "production.models.IncidentStatus",
+        "ShipmentStatusEnum": "shipping.models.ShipmentStatus",
+        "ShipmentModeEnum": "shipping.models.ShipmentMode",
+        "DocumentKindEnum": "shipping.models.DocumentKind",
+        "AfterSalesKindEnum": "shipping.models.AfterSalesKind",
+        "AfterSalesStatusEnum": "shipping.models.AfterSalesStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gendan.api.schema.postprocess_schema",
+    ],
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+}
+# How long a POST's Idempotency-Key is remembered, and how long a second request with the
+# same key waits for the first one to finish before answering 409.
+GENDAN_IDEMPOTENCY_TTL = timedelta(hours=24)
+GENDAN_IDEMPOTENCY_LOCK_WAIT_SECONDS = 10
+# Throttle counters: shared by all processes through Redis when REDIS_URL is set.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gendan-api",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+    ),
 }
 
 LOGGING = {

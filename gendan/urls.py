@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("production.urls")),
     path("", include("shipping.urls")),
     path("kpi/", include("kpi.urls")),
+    path("api/", include(("gendan.api.urls", "api"))),
 ]
 
 if settings.DEBUG:

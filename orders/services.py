@@ -54,6 +54,9 @@ from .models import (
 from .states import PRODUCTION_STARTED, OrderStatus, ensure_transition
 
 S = OrderStatus
+# The largest amount and quantity the money and quantity columns hold.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_QUANTITY = 2_147_483_647
 OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
 INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
 
@@ -143,6 +146,9 @@ PRODUCT_FIELDS = ("item_number", "name", "series", "spec", "unit", "default_pric
 def _clean_reference(obj, fields: Iterable[str]) -> None:
     from django.core.exceptions import ValidationError
 
+    # The CHECK constraint on a product's default price, as a field error (not a crash).
+    if isinstance(obj, Product) and obj.default_price is not None and obj.default_price < 0:
+        raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
     try:
         obj.full_clean(validate_constraints=False, validate_unique=True)
     except ValidationError as exc:
@@ -273,6 +279,10 @@ def parse_lines(raw_lines: Iterable[Mapping[str, Any]]) -> list[LineInput]:
                     errors[f"{key}.unit_price"] = [_("单价不能为负数。")]
         if f"{key}.quantity" in errors or f"{key}.unit_price" in errors:
             continue
+        if line_amount(quantity, unit_price) > MAX_AMOUNT:
+            # The books hold 14 digits: a bigger amount is bad input, not a crash.
+            errors[f"{key}.unit_price"] = [_("数量 × 单价超出金额上限。")]
+            continue
         text = {name: str(raw.get(name) or "").strip() for name in LINE_TEXT_FIELDS}
         parsed.append(
             LineInput(
@@ -287,6 +297,10 @@ def parse_lines(raw_lines: Iterable[Mapping[str, Any]]) -> list[LineInput]:
                 unit_price=unit_price,
             )
         )
+    if not errors and sum((line.amount for line in parsed), ZERO) > MAX_AMOUNT:
+        errors["lines"] = [_("订单总金额超出上限。")]
+    if not errors and sum(line.quantity for line in parsed) > MAX_QUANTITY:
+        errors["lines"] = [_("订单总数量超出上限。")]
     if errors:
         raise ValidationFailed(fields=errors)
     return parsed

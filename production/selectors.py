@@ -21,6 +21,7 @@ from .models import (
     ProductionOrder,
     ProductionOrderStatus,
     ProgressReport,
+    QualityInspection,
     Stage,
 )
 
@@ -211,3 +212,43 @@ def incident_get_visible(user: User, incident_id: int) -> Incident | None:
         .filter(pk=incident_id)
         .first()
     )
+
+
+# --- reads of the REST API (each list's queries do not depend on its length) ------------
+
+
+def production_order_list_for_api(user: User) -> QuerySet[ProductionOrder]:
+    """Production orders of the orders ``user`` may see, with the good quantity produced
+    so far (output stages) and the plan milestones."""
+    production_orders = (
+        ProductionOrder.objects.select_related("order")
+        .annotate(
+            produced_quantity=Coalesce(
+                Sum(
+                    "progress_reports__good_quantity",
+                    filter=Q(progress_reports__stage__is_output=True),
+                ),
+                0,
+            )
+        )
+        .prefetch_related("milestones")
+    )
+    return policy.related_scope(user, production_orders, "order", "order.view")
+
+
+def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:
+    reports = ProgressReport.objects.select_related("stage", "production_order")
+    return policy.related_scope(user, reports, "production_order__order", "order.view")
+
+
+def inspection_list_visible_to(user: User) -> QuerySet[QualityInspection]:
+    inspections = QualityInspection.objects.select_related("production_order")
+    return policy.related_scope(user, inspections, "production_order__order", "order.view")
+
+
+def incident_list_visible_to(user: User) -> QuerySet[Incident]:
+    return policy.related_scope(user, Incident.objects.all(), "order", "order.view")
+
+
+def stage_list_active() -> QuerySet[Stage]:
+    return Stage.objects.filter(is_active=True)

@@ -97,7 +97,7 @@ class PayStatementSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="assessment.person.__str__", read_only=True)
     period = PeriodField(source="assessment.period", read_only=True)
     status = serializers.CharField(source="assessment.status", read_only=True)
-    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     lines = PayStatementLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -142,9 +142,9 @@ class EnterInput(serializers.Serializer):
     performance_note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReasonInput(serializers.Serializer):
+class AssessmentReasonInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class NoteInput(serializers.Serializer):
+class AssessmentNoteInput(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)

@@ -84,7 +84,13 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         request=s.PeriodInput,
         responses=s.AssessmentSerializer(many=True),
     )
-    @action(detail=False, methods=["post"], url_path="compute", url_name="compute-month")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="compute",
+        url_name="compute-month",
+        pagination_class=None,
+    )
     def compute_month(self, request: Request) -> Response:
         """Compute (or recompute) the drafts of a month for the department."""
         data = _input(s.PeriodInput, request)
@@ -142,22 +148,22 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_confirm(actor=request.user, assessment_id=assessment.pk)
         )
 
-    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
+    @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
-        data = _input(s.ReasonInput, request)
+        data = _input(s.AssessmentReasonInput, request)
         return self._done(
             services.assessment_dispute(
                 actor=request.user, assessment_id=assessment.pk, reason=data["reason"]
             )
         )
 
-    @extend_schema(request=s.NoteInput, responses=s.AssessmentSerializer)
+    @extend_schema(request=s.AssessmentNoteInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reconfirm(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
-        data = _input(s.NoteInput, request)
+        data = _input(s.AssessmentNoteInput, request)
         return self._done(
             services.assessment_reconfirm(
                 actor=request.user, assessment_id=assessment.pk, note=data["note"]
@@ -172,11 +178,11 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             services.assessment_finalize(actor=request.user, assessment_id=assessment.pk)
         )
 
-    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
+    @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
         assessment = self.get_object()
-        data = _input(s.ReasonInput, request)
+        data = _input(s.AssessmentReasonInput, request)
         return self._done(
             services.assessment_reopen(
                 actor=request.user, assessment_id=assessment.pk, reason=data["reason"]

@@ -1,0 +1,171 @@
+"""Cursor pagination over a total ordering (keyset pagination).
+
+DRF's ``CursorPagination`` positions its cursor on the first ordering field only
+and counts an offset through ties, which loses rows when many share a value (say
+one contract delivery date). Here every ordering ends in the primary key, the
+cursor carries the whole key of the row it points after, and the next page is
+``WHERE (f1, …, pk) > (v1, …, vpk)`` written out per field and direction. A page
+is one query whatever its size.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+MAX_PAGE_SIZE = 200
+
+
+def with_tiebreaker(ordering: list[str]) -> list[str]:
+    """``ordering`` ending in the primary key, so that no two rows compare equal."""
+    ordering = [field for field in ordering if field]
+    if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
+        descending = bool(ordering) and ordering[0].startswith("-")
+        ordering.append("-pk" if descending else "pk")
+    return ordering
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``?ordering=`` over the view's ``ordering_fields``, always ending in the primary key."""
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        return with_tiebreaker(list(super().get_ordering(request, queryset, view) or []))
+
+
+def _reverse(ordering: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class KeysetCursorPagination(CursorPagination):
+    page_size_query_param = "page_size"
+    page_size_query_description = _("每页条数（最多 200）。")
+    max_page_size = MAX_PAGE_SIZE
+    ordering = ("-pk",)
+    invalid_cursor_message = _("分页游标无效。")
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        for backend in getattr(view, "filter_backends", []):
+            if hasattr(backend, "get_ordering"):
+                ordering = backend().get_ordering(request, queryset, view)
+                break
+        else:
+            ordering = getattr(view, "ordering", None) or self.ordering
+        if isinstance(ordering, str):
+            ordering = [ordering]
+        return tuple(with_tiebreaker(list(ordering)))
+
+    def paginate_queryset(self, queryset: QuerySet, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.model = queryset.model
+        position, reverse = self._decode(request)
+        ordering = _reverse(self.ordering) if reverse else self.ordering
+        queryset = queryset.order_by(*ordering)
+        if position is not None:
+            queryset = queryset.filter(self._after(ordering, position))
+        # One row more than the page tells whether another page follows.
+        rows = list(queryset[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        page = rows[: self.page_size]
+        if reverse:
+            page.reverse()
+            self.has_previous, self.has_next = more, bool(page)
+        else:
+            self.has_previous, self.has_next = position is not None, more
+        self.page = page
+        self.display_page_controls = self.has_previous or self.has_next
+        return page
+
+    # -- the cursor ----------------------------------------------------------
+
+    @staticmethod
+    def _after(ordering: tuple[str, ...], position: list[Any]) -> Q:
+        """Rows after ``position`` in ``ordering``: (a > x) OR (a = x AND b > y) OR …"""
+        condition = Q(pk__in=[])
+        for i, field in enumerate(ordering):
+            name = field.lstrip("-")
+            step = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": position[i]})
+            for previous, value in zip(ordering[:i], position[:i], strict=True):
+                step &= Q(**{previous.lstrip("-"): value})
+            condition |= step
+        return condition
+
+    def _position_of(self, row: Model) -> list[Any]:
+        return [_encode_value(getattr(row, field.lstrip("-"))) for field in self.ordering]
+
+    def _field(self, name: str):
+        meta = self.model._meta
+        return meta.pk if name == "pk" else meta.get_field(name)
+
+    def _decode(self, request) -> tuple[list[Any] | None, bool]:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if not encoded:
+            return None, False
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")).decode("utf-8"))
+            position, reverse, ordering = raw["p"], bool(raw["r"]), raw["o"]
+            if list(ordering) != list(self.ordering) or len(position) != len(self.ordering):
+                raise ValueError("cursor of another ordering")
+            # Parse each value as its field would, so a forged cursor is a 400, not a 500.
+            position = [
+                self._field(field.lstrip("-")).to_python(value)
+                for field, value in zip(self.ordering, position, strict=True)
+            ]
+            if any(value is None for value in position):
+                raise ValueError("null in cursor")
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            UnicodeError,
+            binascii.Error,
+            FieldDoesNotExist,
+            DjangoValidationError,
+        ):
+            raise ValidationError(
+                {self.cursor_query_param: [self.invalid_cursor_message]}, code="invalid_cursor"
+            ) from None
+        return position, reverse
+
+    def _link(self, position: list[Any], reverse: bool) -> str:
+        payload = {"p": position, "r": int(reverse), "o": list(self.ordering)}
+        encoded = base64.urlsafe_b64encode(json.dumps(payload).encode("utf-8")).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next or not self.page:
+            return None
+        return self._link(self._position_of(self.page[-1]), reverse=False)
+
+    def get_previous_link(self) -> str | None:
+        if not self.has_previous:
+            return None
+        if not self.page:
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return self._link(self._position_of(self.page[0]), reverse=True)
+
+    def get_html_context(self):
+        return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link()}

@@ -1,0 +1,172 @@
+"""OpenAPI: the error bodies, the responses every operation may give, the
+``Idempotency-Key`` header of every POST, and the Bearer security scheme."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import permissions, serializers
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error: a stable machine ``code`` and a message; some carry more (``id``
+    of the existing order for ``duplicate``, ``status`` and ``action`` for
+    ``invalid_transition``)."""
+
+    code = serializers.CharField(
+        help_text=_("机器可读的错误代码，如 invalid_transition、duplicate。")
+    )
+    detail = serializers.CharField(help_text=_("给人看的说明。"))
+
+    class Meta:
+        ref_name = "Error"
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("机器可读的代码，如 required、invalid、max_length。"))
+    message = serializers.CharField()
+
+    class Meta:
+        ref_name = "FieldError"
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """400: ``fields`` maps each bad field (``lines[0].quantity`` for nested ones) to its
+    errors."""
+
+    class Meta:
+        ref_name = "ValidationError"
+
+    def get_fields(self):
+        # "fields" cannot be a declared attribute: it is the serializer's own property.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            child=FieldErrorSerializer(many=True), required=False
+        )
+        return fields
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "gendan.api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Bearer"
+        )
+
+
+def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
+    return OpenApiResponse(serializer, description)
+
+
+RETRY_AFTER = "Retry-After"
+
+
+class GendanAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, documenting the errors of each operation (api.md,
+    Errors) without repeating them on every view."""
+
+    def _is_public(self) -> bool:
+        return any(
+            isinstance(permission, permissions.AllowAny)
+            for permission in self.view.get_permissions()
+        )
+
+    def _is_detail(self) -> bool:
+        return "{" in self.path
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST" and not self._is_public():
+            parameters.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=str(
+                        _(
+                            "可选。同一调用方 24 小时内以同一键、同一内容重发时返回第一次的响应，"
+                            "不重复执行；同一键、不同内容返回 422。"
+                        )
+                    ),
+                )
+            )
+        parameters.append(
+            OpenApiParameter(
+                RETRY_AFTER,
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429, 409] if self.method == "POST" else [429],
+                description=str(_("重试前应等待的秒数。")),
+            )
+        )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+
+        def add(code: int, response: OpenApiResponse) -> None:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    response, str(code), direction=direction
+                )
+
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        if writes or not self._is_detail():
+            add(400, _error(_("数据无效：每个字段的代码和说明。"), ValidationErrorSerializer))
+        if self._is_public():
+            add(429, _error(_("请求过于频繁；见 Retry-After。")))
+            return responses
+        add(401, _error(_("未提供令牌或令牌无效。")))
+        add(403, _error(_("角色无权执行此操作，或接口客户端缺少权限范围。")))
+        if self._is_detail():
+            add(404, _error(_("对象不存在，或调用方无权查看。")))
+        if writes:
+            add(
+                409,
+                _error(_("当前状态不允许此操作、记录重复（duplicate，带 id）或同键请求处理中。")),
+            )
+        if self.method == "POST":
+            add(422, _error(_("Idempotency-Key 已用于另一个请求内容。")))
+        add(429, _error(_("请求过于频繁；见 Retry-After。")))
+        return responses
+
+
+def postprocess_schema(result, generator, request, public):
+    """Describe the API's conventions once, and link each create to what can be done
+    with what it created (OpenAPI links: clients and stateful fuzzers follow them)."""
+    result.setdefault("info", {})["description"] = str(
+        _(
+            "Gendan（跟单）REST API。认证：Authorization: Bearer <token>。"
+            "列表使用游标分页（next/previous，page_size ≤ 200）。"
+            "错误正文：{code, detail[, fields]}；金额为两位小数的字符串。"
+        )
+    )
+    paths = result.get("paths", {})
+    for path, item in paths.items():
+        create = item.get("post")
+        if create is None or "{" in path or "201" not in create.get("responses", {}):
+            continue
+        links = {
+            operation["operationId"]: {
+                "operationId": operation["operationId"],
+                "parameters": {"id": "$response.body#/id"},
+            }
+            for other, other_item in paths.items()
+            if other.startswith(f"{path}{{id}}/")
+            for method, operation in other_item.items()
+            if method in ("get", "post", "patch")
+        }
+        if links:
+            create["responses"]["201"]["links"] = links
+    return result

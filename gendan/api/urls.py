@@ -1,0 +1,36 @@
+"""/api/: the v1 resources (one router over every app's routes), tokens, schema, docs.
+Mounted by gendan.urls under the namespace ``api``."""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+
+from kpi.api.urls import ROUTES as kpi_routes
+from orders.api.urls import routes as order_routes
+from production.api.urls import routes as production_routes
+from shipping.api.urls import routes as shipping_routes
+
+from .alerts import routes as alert_routes
+from .auth_views import MeView, TokenView
+from .docs import DocsView, SchemaView, not_found
+
+router = DefaultRouter()
+for prefix, viewset, basename in (
+    *order_routes,
+    *production_routes,
+    *shipping_routes,
+    *kpi_routes,
+    *alert_routes,
+):
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/auth/me/", MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    # Anything else under /api/ is a JSON 404, like a missing object.
+    re_path(r"^.*$", not_found),
+]

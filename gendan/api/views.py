@@ -1,0 +1,79 @@
+"""Base classes of the API's views: idempotent POSTs and the thin-layer helpers.
+
+Every write of the API is: input serializer → one service call → output
+serializer. Reads go through the scoped querysets of the apps' selectors, so an
+object the caller may not see is a 404 before any permission check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers, viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from . import idempotency
+
+
+class IdempotentPostMixin:
+    """DRF's ``dispatch`` with POST handlers run through ``idempotency.run`` when the
+    request carries an ``Idempotency-Key`` (after authentication, permissions and
+    throttling, so the key belongs to a known caller)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args = args
+        self.kwargs = kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(request, *args, **kwargs)
+            if request.method.lower() in self.http_method_names:
+                handler = getattr(self, request.method.lower(), self.http_method_not_allowed)
+            else:
+                handler = self.http_method_not_allowed
+            key = idempotency.key_of(request)
+            if key is None:
+                response = handler(request, *args, **kwargs)
+            else:
+                response = idempotency.run(
+                    request, key, lambda: self._respond(handler, request, *args, **kwargs)
+                )
+        except Exception as exc:
+            response = self.handle_exception(exc)
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+    def _respond(self, handler, request, *args, **kwargs) -> Response:
+        """The handler's response, or the error response a handled exception becomes
+        (so that it is stored for replay too); unexpected errors propagate."""
+        try:
+            return handler(request, *args, **kwargs)
+        except Exception as exc:
+            return self.handle_exception(exc)
+
+
+class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
+    """A viewset of the API: ``api_scope`` names the machine clients' scope
+    (``<api_scope>:read`` / ``<api_scope>:write``)."""
+
+    api_scope: str | None = None
+
+    def validated(self, serializer_class: type[serializers.Serializer], **kwargs) -> dict[str, Any]:
+        """The request body validated by ``serializer_class`` (400 with every bad field)."""
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def get_object(self):
+        """The object of a detail route, looked up in the caller's scoped queryset only
+        (list filters do not apply): invisible is 404, before any permission check."""
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        obj = get_object_or_404(
+            self.get_queryset(), **{self.lookup_field: self.kwargs[lookup_url_kwarg]}
+        )
+        self.check_object_permissions(self.request, obj)
+        return obj

@@ -1,0 +1,339 @@
+"""Serializers of the orders API: output serializers are read-only views of a row;
+input serializers check types and sizes only — every rule lives in the services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
+from gendan.models import User
+from orders.models import (
+    ConfirmationMethod,
+    Customer,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PaymentReceipt,
+    Product,
+)
+
+# --- customers and products ---------------------------------------------------------
+
+
+class CustomerSerializer(ReadSerializer):
+    default_deposit_ratio = RatioField(read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "code",
+            "name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "country",
+            "default_deposit_ratio",
+            "payment_terms_days",
+            "owner",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    country = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    default_deposit_ratio = RatioField(required=False)
+    payment_terms_days = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("负责跟单员的用户 id。"),
+    )
+    is_active = serializers.BooleanField(required=False)
+
+
+class ProductSerializer(ReadSerializer):
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "item_number",
+            "name",
+            "series",
+            "spec",
+            "unit",
+            "default_price",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProductInputSerializer(serializers.Serializer):
+    item_number = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200)
+    series = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    spec = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=16, required=False)
+    default_price = money(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+# --- orders -------------------------------------------------------------------------
+
+
+class OrderLineSerializer(ReadSerializer):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "position",
+            "product",
+            "description",
+            "series",
+            "colour",
+            "spec",
+            "size",
+            "quantity",
+            "unit",
+            "unit_price",
+            "amount",
+        ]
+        read_only_fields = fields
+
+
+class OrderSerializer(ReadSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    deposit_ratio = RatioField(read_only=True)
+    balance_due = money(read_only=True)
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "revision",
+            "customer",
+            "customer_name",
+            "owner",
+            "external_ref",
+            "customer_po",
+            "currency",
+            "order_date",
+            "contract_delivery_date",
+            "planned_ship_date",
+            "deposit_ratio",
+            "lines",
+            "total_quantity",
+            "total_amount",
+            "deposit_due",
+            "amount_received",
+            "balance_due",
+            "quality_requirements",
+            "packing_requirements",
+            "confirmation_method",
+            "confirmation_reference",
+            "confirmed_at",
+            "deposit_waived",
+            "credit_released",
+            "shortfall_accepted",
+            "cancel_reason",
+            "cancelled_at",
+            "fully_shipped_at",
+            "delivered_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    product = object_id(required=False, allow_null=True)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    series = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    colour = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    spec = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    size = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    quantity = count(help_text=_("大于 0 的整数。"))
+    unit = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    unit_price = money(required=False, allow_null=True, help_text=_("省略时取产品的默认单价。"))
+
+
+class _OrderHeaderInputSerializer(serializers.Serializer):
+    """Header fields an order is created and (as a draft) changed with. Server-computed
+    fields (number, status, amounts, revision) are not inputs: sent, they are ignored."""
+
+    customer = object_id()
+    external_ref = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_("ERP 的单号；每个接口客户端唯一，重复时返回 409 和已有订单的 id。"),
+    )
+    customer_po = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    order_date = serializers.DateField(required=False)
+    contract_delivery_date = serializers.DateField()
+    planned_ship_date = serializers.DateField(required=False, allow_null=True)
+    deposit_ratio = RatioField(required=False, help_text=_("省略时取客户的默认订金比例。"))
+    quality_requirements = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    packing_requirements = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    lines = OrderLineInputSerializer(many=True, max_length=500)
+
+
+class OrderCreateInputSerializer(_OrderHeaderInputSerializer):
+    owner = object_id(
+        required=False,
+        allow_null=True,
+        help_text=_("跟单员的用户 id；省略时为创建者本人、接口客户端的默认跟单员或客户的负责人。"),
+    )
+
+
+class OrderUpdateInputSerializer(_OrderHeaderInputSerializer):
+    """PATCH of a draft: any subset of the header fields; ``lines`` replaces all lines."""
+
+
+class OrderEventSerializer(ReadSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderEvent
+        fields = [
+            "id",
+            "type",
+            "actor",
+            "actor_name",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, event: OrderEvent) -> str:
+        return str(event.actor) if event.actor_id else ""
+
+
+# --- order actions ------------------------------------------------------------------
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices, help_text=_("客户书面确认的方式。")
+    )
+    reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone_confirmed = serializers.BooleanField(required=False, default=True)
+
+
+class DueInDaysInputSerializer(serializers.Serializer):
+    due_in_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class EmptyInputSerializer(serializers.Serializer):
+    pass
+
+
+class ConfirmDeliveryInputSerializer(serializers.Serializer):
+    delivered_at = serializers.DateTimeField(required=False)
+
+
+class AmendInputSerializer(serializers.Serializer):
+    lines = OrderLineInputSerializer(many=True, max_length=500)
+    confirmation_method = serializers.ChoiceField(choices=ConfirmationMethod.choices)
+    confirmation_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    contract_delivery_date = serializers.DateField(required=False)
+    planned_ship_date = serializers.DateField(required=False)
+    quality_requirements = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    packing_requirements = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class ReassignInputSerializer(serializers.Serializer):
+    owner = object_id()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+# --- payments -----------------------------------------------------------------------
+
+
+class PaymentReceiptSerializer(ReadSerializer):
+    class Meta:
+        model = PaymentReceipt
+        fields = [
+            "id",
+            "amount",
+            "received_on",
+            "method",
+            "reference",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentSerializer(ReadSerializer):
+    order_number = serializers.CharField(source="order.number", read_only=True)
+    outstanding = money(read_only=True)
+    receipts = PaymentReceiptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "kind",
+            "status",
+            "amount_due",
+            "amount_received",
+            "outstanding",
+            "requested_at",
+            "due_date",
+            "confirmed_by",
+            "confirmed_at",
+            "received_on",
+            "method",
+            "reference",
+            "note",
+            "voided_at",
+            "receipts",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentConfirmInputSerializer(serializers.Serializer):
+    amount_received = money(help_text=_("本次到账金额；可分多次确认。"))
+    received_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text=_("银行流水号。")
+    )

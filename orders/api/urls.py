@@ -1,0 +1,10 @@
+"""Routes of the orders API, mounted under /api/v1/ by gendan.api.urls."""
+
+from .views import CustomerViewSet, OrderViewSet, PaymentViewSet, ProductViewSet
+
+routes = [
+    ("customers", CustomerViewSet, "customer"),
+    ("products", ProductViewSet, "product"),
+    ("orders", OrderViewSet, "order"),
+    ("payments", PaymentViewSet, "payment"),
+]

@@ -1,0 +1,292 @@
+"""The orders API: customers, products, orders with their lifecycle actions, payments.
+
+Thin: reads through the scoped selectors, every write is input serializer → one
+service call → output serializer.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from gendan.api.authentication import api_client_of
+from gendan.api.views import ApiViewSet
+from orders import selectors, services
+from production import services as production_services
+from production.api.serializers import IssueProductionInputSerializer
+
+from .filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
+from .serializers import (
+    AmendInputSerializer,
+    ConfirmDeliveryInputSerializer,
+    ConfirmInputSerializer,
+    CustomerInputSerializer,
+    CustomerSerializer,
+    DueInDaysInputSerializer,
+    EmptyInputSerializer,
+    NoteInputSerializer,
+    OrderCreateInputSerializer,
+    OrderEventSerializer,
+    OrderSerializer,
+    OrderUpdateInputSerializer,
+    PaymentConfirmInputSerializer,
+    PaymentSerializer,
+    ProductInputSerializer,
+    ProductSerializer,
+    ReasonInputSerializer,
+    ReassignInputSerializer,
+)
+
+READ_ONLY_METHODS = ["get", "head", "options"]
+READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("客户列表（?search= 按编号和名称）")),
+    retrieve=extend_schema(summary=_("客户详情")),
+)
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "customers"
+    http_method_names = READ_AND_WRITE_METHODS
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilterSet
+    search_fields = ["code", "name"]
+    ordering_fields = ["id", "code", "name", "created_at", "updated_at"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return selectors.customer_list_visible_to(self.request.user)
+
+    @extend_schema(
+        summary=_("新建客户"), request=CustomerInputSerializer, responses={201: CustomerSerializer}
+    )
+    def create(self, request):
+        data = self.validated(CustomerInputSerializer)
+        customer = services.customer_create(actor=request.user, **data)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("修改客户"), request=CustomerInputSerializer, responses=CustomerSerializer
+    )
+    def partial_update(self, request, pk=None):
+        customer = self.get_object()
+        data = self.validated(CustomerInputSerializer, partial=True)
+        customer = services.customer_update(actor=request.user, customer_id=customer.pk, **data)
+        return Response(CustomerSerializer(customer).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("产品列表")),
+    retrieve=extend_schema(summary=_("产品详情")),
+)
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "products"
+    http_method_names = READ_AND_WRITE_METHODS
+    serializer_class = ProductSerializer
+    filterset_class = ProductFilterSet
+    search_fields = ["item_number", "name", "series"]
+    ordering_fields = ["id", "item_number", "name", "created_at", "updated_at"]
+    ordering = ["item_number"]
+
+    def get_queryset(self):
+        return selectors.product_list_visible_to(self.request.user)
+
+    @extend_schema(
+        summary=_("新建产品"), request=ProductInputSerializer, responses={201: ProductSerializer}
+    )
+    def create(self, request):
+        data = self.validated(ProductInputSerializer)
+        product = services.product_create(actor=request.user, **data)
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("修改产品"), request=ProductInputSerializer, responses=ProductSerializer
+    )
+    def partial_update(self, request, pk=None):
+        product = self.get_object()
+        data = self.validated(ProductInputSerializer, partial=True)
+        product = services.product_update(actor=request.user, product_id=product.pk, **data)
+        return Response(ProductSerializer(product).data)
+
+
+def _order_action(summary, request_serializer=EmptyInputSerializer):
+    """The schema of a lifecycle action: its input, and the order as it is afterwards."""
+    return extend_schema(summary=summary, request=request_serializer, responses=OrderSerializer)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("订单列表")),
+    retrieve=extend_schema(summary=_("订单详情（含订单行）")),
+)
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "orders"
+    http_method_names = READ_AND_WRITE_METHODS
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilterSet
+    search_fields = ["number", "customer__name", "customer__code", "customer_po", "external_ref"]
+    ordering_fields = [
+        "id",
+        "number",
+        "status",
+        "order_date",
+        "contract_delivery_date",
+        "total_amount",
+        "created_at",
+        "updated_at",
+    ]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return selectors.order_list_with_lines_visible_to(self.request.user)
+        return selectors.order_list_visible_to(self.request.user)
+
+    def _order(self, order_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            OrderSerializer(selectors.order_get_with_lines(order_id)).data, status=status_code
+        )
+
+    def _act(self, input_serializer, service, *, partial: bool = False) -> Response:
+        """A lifecycle action: the visible order (else 404), its input, one service call."""
+        order = self.get_object()
+        data = self.validated(input_serializer, partial=partial)
+        service(actor=self.request.user, order_id=order.pk, **data)
+        return self._order(order.pk)
+
+    @extend_schema(
+        summary=_("新建订单（草稿，含订单行）"),
+        request=OrderCreateInputSerializer,
+        responses={201: OrderSerializer},
+    )
+    def create(self, request):
+        data = self.validated(OrderCreateInputSerializer)
+        owner_id = data.pop("owner", None)
+        client = api_client_of(request.user)
+        if owner_id is None and client is not None:
+            owner_id = client.default_owner_id
+        order = services.order_create(
+            actor=request.user, customer_id=data.pop("customer"), owner_id=owner_id, **data
+        )
+        return self._order(order.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
+        request=OrderUpdateInputSerializer,
+        responses=OrderSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        return self._act(OrderUpdateInputSerializer, services.order_update_draft, partial=True)
+
+    @extend_schema(
+        summary=_("订单时间线"),
+        responses=OrderEventSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        order = self.get_object()
+        return Response(OrderEventSerializer(selectors.order_events(order), many=True).data)
+
+    @_order_action(_("客户书面确认：draft → confirmed"), ConfirmInputSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(ConfirmInputSerializer, services.order_confirm)
+
+    @_order_action(_("请客户付订金：confirmed → awaiting_deposit"), DueInDaysInputSerializer)
+    @action(detail=True, methods=["post"], url_path="request-deposit")
+    def request_deposit(self, request, pk=None):
+        return self._act(DueInDaysInputSerializer, services.order_request_deposit)
+
+    @_order_action(_("主管豁免订金：→ deposit_paid"), ReasonInputSerializer)
+    @action(detail=True, methods=["post"], url_path="waive-deposit")
+    def waive_deposit(self, request, pk=None):
+        return self._act(ReasonInputSerializer, services.order_waive_deposit)
+
+    @_order_action(
+        _("下达生产通知单：deposit_paid → in_production"), IssueProductionInputSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="issue-production")
+    def issue_production(self, request, pk=None):
+        return self._act(IssueProductionInputSerializer, production_services.production_order_issue)
+
+    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ReasonInputSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-shortfall")
+    def accept_shortfall(self, request, pk=None):
+        return self._act(ReasonInputSerializer, production_services.production_accept_shortfall)
+
+    @_order_action(_("生产完成：in_production → produced"))
+    @action(detail=True, methods=["post"], url_path="complete-production")
+    def complete_production(self, request, pk=None):
+        return self._act(EmptyInputSerializer, production_services.order_complete_production)
+
+    @_order_action(_("请客户付尾款：produced → awaiting_balance"), DueInDaysInputSerializer)
+    @action(detail=True, methods=["post"], url_path="request-balance")
+    def request_balance(self, request, pk=None):
+        return self._act(DueInDaysInputSerializer, services.order_request_balance)
+
+    @_order_action(_("主管赊销放行：尾款未到也可出货"), ReasonInputSerializer)
+    @action(detail=True, methods=["post"], url_path="release-on-credit")
+    def release_on_credit(self, request, pk=None):
+        return self._act(ReasonInputSerializer, services.order_release_on_credit)
+
+    @_order_action(_("客户签收：shipped → delivered"), ConfirmDeliveryInputSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-delivery")
+    def confirm_delivery(self, request, pk=None):
+        return self._act(ConfirmDeliveryInputSerializer, services.order_confirm_delivery)
+
+    @_order_action(_("结案：delivered → closed"), NoteInputSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(NoteInputSerializer, services.order_close)
+
+    @_order_action(_("取消订单（出货前）"), ReasonInputSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(ReasonInputSerializer, services.order_cancel)
+
+    @_order_action(_("改单：新版本（需客户书面确认）"), AmendInputSerializer)
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        return self._act(AmendInputSerializer, services.order_amend)
+
+    @_order_action(_("主管转交订单给另一位跟单员"), ReassignInputSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated(ReassignInputSerializer)
+        services.order_reassign(
+            actor=request.user, order_id=order.pk, owner_id=data["owner"], note=data.get("note", "")
+        )
+        return self._order(order.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("收付款列表")),
+    retrieve=extend_schema(summary=_("收付款详情（含到账记录）")),
+)
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "payments"
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilterSet
+    search_fields = ["order__number", "reference"]
+    ordering_fields = ["id", "requested_at", "due_date", "updated_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.payment_list_visible_to(self.request.user)
+
+    @extend_schema(
+        summary=_("财务确认到账（可分多次）"),
+        request=PaymentConfirmInputSerializer,
+        responses=PaymentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        payment = self.get_object()
+        data = self.validated(PaymentConfirmInputSerializer)
+        services.payment_confirm(actor=request.user, payment_id=payment.pk, **data)
+        return Response(PaymentSerializer(self.get_object()).data)

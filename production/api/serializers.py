@@ -1,0 +1,199 @@
+"""Serializers of the production API: read-only outputs, type-and-size-only inputs."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
+from orders import selectors as order_selectors
+from orders.models import Order
+from production import selectors
+from production.models import (
+    Incident,
+    IncidentKind,
+    InspectionKind,
+    InspectionResult,
+    PlanMilestone,
+    ProductionOrder,
+    ProgressReport,
+    QualityInspection,
+    Stage,
+    VarianceReason,
+)
+
+
+class StageSerializer(ReadSerializer):
+    class Meta:
+        model = Stage
+        fields = ["id", "code", "name", "position", "is_output"]
+        read_only_fields = fields
+
+
+class PlanMilestoneSerializer(ReadSerializer):
+    class Meta:
+        model = PlanMilestone
+        fields = ["date", "planned_cumulative_quantity"]
+        read_only_fields = fields
+
+
+class ProductionOrderSerializer(ReadSerializer):
+    order_number = serializers.CharField(source="order.number", read_only=True)
+    produced_quantity = serializers.IntegerField(
+        read_only=True, help_text=_("产出工序（如包装）已报良品数。")
+    )
+    milestones = PlanMilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProductionOrder
+        fields = [
+            "id",
+            "number",
+            "order",
+            "order_number",
+            "revision",
+            "status",
+            "issued_by",
+            "issued_at",
+            "factory",
+            "is_outside_processor",
+            "planned_start",
+            "planned_finish",
+            "quantity",
+            "produced_quantity",
+            "processing_fee",
+            "milestones",
+            "started_at",
+            "completed_at",
+            "closed_at",
+            "superseded_by",
+            "note",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    planned_cumulative_quantity = count()
+
+
+class IssueProductionInputSerializer(serializers.Serializer):
+    factory = serializers.CharField(max_length=100, allow_blank=True)
+    planned_start = serializers.DateField()
+    planned_finish = serializers.DateField()
+    is_outside_processor = serializers.BooleanField(required=False, default=False)
+    processing_fee = money(required=False, help_text=_("外协加工费。"))
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    milestones = MilestoneInputSerializer(many=True, required=False, max_length=366)
+
+
+class ProgressReportSerializer(ReadSerializer):
+    stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    order = serializers.IntegerField(source="production_order.order_id", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "production_order",
+            "order",
+            "date",
+            "stage",
+            "good_quantity",
+            "defective_quantity",
+            "scrap_quantity",
+            "variance_reason",
+            "note",
+            "reported_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProgressReportInputSerializer(serializers.Serializer):
+    production_order = VisibleRelatedField(ProductionOrder, selectors.production_order_list_for_api)
+    date = serializers.DateField()
+    stage = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Stage.objects.filter(is_active=True),
+        help_text=_("工序代码，如 cutting、sewing、packing（见 stages/）。"),
+    )
+    good_quantity = count()
+    defective_quantity = count(required=False, default=0)
+    scrap_quantity = count(required=False, default=0)
+    variance_reason = serializers.ChoiceField(
+        choices=VarianceReason.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class InspectionSerializer(ReadSerializer):
+    order = serializers.IntegerField(source="production_order.order_id", read_only=True)
+
+    class Meta:
+        model = QualityInspection
+        fields = [
+            "id",
+            "production_order",
+            "order",
+            "kind",
+            "result",
+            "inspected_on",
+            "sample_size",
+            "defects_found",
+            "defects",
+            "estimated_loss",
+            "inspector",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class InspectionInputSerializer(serializers.Serializer):
+    production_order = VisibleRelatedField(ProductionOrder, selectors.production_order_list_for_api)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    inspected_on = serializers.DateField(required=False)
+    sample_size = count(required=False, default=0)
+    defects_found = count(required=False, default=0)
+    defects = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    estimated_loss = money(required=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class IncidentSerializer(ReadSerializer):
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "order",
+            "production_order",
+            "kind",
+            "status",
+            "description",
+            "opened_at",
+            "resolved_at",
+            "resolution",
+            "loss_amount",
+            "responsible",
+            "reported_by",
+        ]
+        read_only_fields = fields
+
+
+class IncidentInputSerializer(serializers.Serializer):
+    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    production_order = object_id(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=IncidentKind.choices)
+    description = serializers.CharField(max_length=10000, allow_blank=True)
+    opened_at = serializers.DateTimeField(required=False)
+    loss_amount = money(required=False)
+    responsible = object_id(required=False, allow_null=True)
+
+
+class IncidentResolveInputSerializer(serializers.Serializer):
+    resolution = serializers.CharField(max_length=10000, allow_blank=True)
+    resolved_at = serializers.DateTimeField(required=False)
+    loss_amount = money(required=False)

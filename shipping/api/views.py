@@ -1,0 +1,165 @@
+"""The shipping API: shipments (partial or whole) and after-sales cases."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from gendan.api.views import ApiViewSet
+from shipping import selectors, services
+
+from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
+from .serializers import (
+    AfterSalesCaseInputSerializer,
+    AfterSalesCaseSerializer,
+    AfterSalesCloseInputSerializer,
+    AfterSalesInvestigateInputSerializer,
+    AfterSalesResolveInputSerializer,
+    ShipmentCancelInputSerializer,
+    ShipmentDeliverInputSerializer,
+    ShipmentInputSerializer,
+    ShipmentPackInputSerializer,
+    ShipmentSerializer,
+    ShipmentShipInputSerializer,
+)
+
+READ_AND_POST_METHODS = ["get", "post", "head", "options"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("出货列表")),
+    retrieve=extend_schema(summary=_("出货详情（含明细和单证清单）")),
+)
+class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "shipments"
+    http_method_names = READ_AND_POST_METHODS
+    serializer_class = ShipmentSerializer
+    filterset_class = ShipmentFilterSet
+    search_fields = ["number", "order__number", "tracking_number", "container"]
+    ordering_fields = ["id", "planned_ship_date", "created_at", "updated_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.shipment_list_for_api(self.request.user)
+
+    def _act(self, input_serializer, service) -> Response:
+        shipment = self.get_object()
+        data = self.validated(input_serializer)
+        service(actor=self.request.user, shipment_id=shipment.pk, **data)
+        return Response(ShipmentSerializer(self.get_queryset().get(pk=shipment.pk)).data)
+
+    @extend_schema(
+        summary=_("安排出货（可部分出货：lines 列出每个订单行的数量）"),
+        request=ShipmentInputSerializer,
+        responses={201: ShipmentSerializer},
+    )
+    def create(self, request):
+        data = self.validated(ShipmentInputSerializer)
+        shipment = services.shipment_create(
+            actor=request.user, order_id=data.pop("order").pk, **data
+        )
+        shipment = self.get_queryset().get(pk=shipment.pk)
+        return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("装箱：planned → packed"),
+        request=ShipmentPackInputSerializer,
+        responses=ShipmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def pack(self, request, pk=None):
+        return self._act(ShipmentPackInputSerializer, services.shipment_pack)
+
+    @extend_schema(
+        summary=_("出货（需全款到账或主管赊销放行）"),
+        request=ShipmentShipInputSerializer,
+        responses=ShipmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk=None):
+        return self._act(ShipmentShipInputSerializer, services.shipment_ship)
+
+    @extend_schema(
+        summary=_("客户签收此批货物"),
+        request=ShipmentDeliverInputSerializer,
+        responses=ShipmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        return self._act(ShipmentDeliverInputSerializer, services.shipment_deliver)
+
+    @extend_schema(
+        summary=_("取消未出货的出货"),
+        request=ShipmentCancelInputSerializer,
+        responses=ShipmentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(ShipmentCancelInputSerializer, services.shipment_cancel)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("售后案例列表")),
+    retrieve=extend_schema(summary=_("售后案例详情")),
+)
+class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    api_scope = "shipments"
+    http_method_names = READ_AND_POST_METHODS
+    serializer_class = AfterSalesCaseSerializer
+    filterset_class = AfterSalesCaseFilterSet
+    search_fields = ["order__number", "description"]
+    ordering_fields = ["id", "received_at", "updated_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.after_sales_case_list_visible_to(self.request.user)
+
+    def _act(self, input_serializer, service) -> Response:
+        case = self.get_object()
+        data = self.validated(input_serializer)
+        case = service(actor=self.request.user, case_id=case.pk, **data)
+        return Response(AfterSalesCaseSerializer(case).data)
+
+    @extend_schema(
+        summary=_("登记售后案例（货物已出厂后）"),
+        request=AfterSalesCaseInputSerializer,
+        responses={201: AfterSalesCaseSerializer},
+    )
+    def create(self, request):
+        data = self.validated(AfterSalesCaseInputSerializer)
+        case = services.after_sales_case_open(
+            actor=request.user, order_id=data.pop("order").pk, **data
+        )
+        return Response(AfterSalesCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("开始调查：open → investigating"),
+        request=AfterSalesInvestigateInputSerializer,
+        responses=AfterSalesCaseSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def investigate(self, request, pk=None):
+        return self._act(
+            AfterSalesInvestigateInputSerializer, services.after_sales_case_investigate
+        )
+
+    @extend_schema(
+        summary=_("解决：原因分析、纠正措施、费用"),
+        request=AfterSalesResolveInputSerializer,
+        responses=AfterSalesCaseSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._act(AfterSalesResolveInputSerializer, services.after_sales_case_resolve)
+
+    @extend_schema(
+        summary=_("关闭已解决的案例（客户满意度 1–5）"),
+        request=AfterSalesCloseInputSerializer,
+        responses=AfterSalesCaseSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(AfterSalesCloseInputSerializer, services.after_sales_case_close)

@@ -1,0 +1,243 @@
+"""What the API tests share: an API request for every action of the permission policy,
+and the scenario each needs (an order in the right status, the child object acted on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from orders.models import Order, PaymentKind
+from orders.states import OrderStatus as S
+from production import services as production_services
+from shipping import services as shipping_services
+from tests.factories import Cast, open_payment, produce_all
+
+TODAY = timezone.localdate
+
+
+def days(n: int) -> str:
+    return str(TODAY() + dt.timedelta(days=n))
+
+
+def _production_order(order: Order):
+    return order.production_orders.get(status__in=["issued", "in_progress"])
+
+
+def _planned_shipment(cast: Cast, order: Order):
+    return shipping_services.shipment_create(
+        actor=order.owner, order_id=order.pk, planned_ship_date=TODAY(), mode="sea"
+    )
+
+
+def _open_incident(cast: Cast, order: Order):
+    return production_services.incident_open(
+        actor=order.owner, order_id=order.pk, kind="delay", description="fabric late"
+    )
+
+
+def _open_case(cast: Cast, order: Order):
+    return shipping_services.after_sales_case_open(
+        actor=order.owner, order_id=order.pk, kind="complaint", description="stains"
+    )
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    """One policy action as an API request.
+
+    ``request(order, target)`` gives (method, path, body); ``target`` is what
+    ``prepare`` made (a payment, a production order, a shipment…). ``view`` is the
+    policy action that decides whether the caller can see what the request names;
+    ``reference`` is set when the request names the object in its body (a create):
+    an invisible object is then a 400 on that field, like a missing one.
+    """
+
+    status: str
+    request: Callable[[Order, Any], tuple[str, str, dict]]
+    prepare: Callable[[Cast, Order], Any] | None = None
+    view: str = "order.view"
+    reference: str | None = None
+    ok: int = 200
+    extra: dict = field(default_factory=dict)
+
+
+def _post(path: str, body: dict | None = None) -> tuple[str, str, dict]:
+    return "post", path, body or {}
+
+
+ISSUE_BODY = {"factory": "Workshop 2", "planned_start": days(0), "planned_finish": days(10)}
+AMEND_BODY = {
+    "lines": [{"description": "polo shirt", "quantity": 1200, "unit_price": "9.00"}],
+    "confirmation_method": "email",
+    "reason": "customer asked",
+}
+
+# Every action of gendan.policy.RULES that has an object, through the API.
+API_CASES: dict[str, ApiCase] = {
+    "order.view": ApiCase(S.IN_PRODUCTION, lambda o, t: ("get", f"/api/v1/orders/{o.pk}/", {})),
+    "order.update": ApiCase(
+        S.DRAFT,
+        lambda o, t: ("patch", f"/api/v1/orders/{o.pk}/", {"customer_po": "PO-NEW"}),
+    ),
+    "order.confirm": ApiCase(
+        S.DRAFT, lambda o, t: _post(f"/api/v1/orders/{o.pk}/confirm/", {"method": "email"})
+    ),
+    "order.request_deposit": ApiCase(
+        S.CONFIRMED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/request-deposit/")
+    ),
+    "order.waive_deposit": ApiCase(
+        S.CONFIRMED,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/waive-deposit/", {"reason": "old customer"}),
+    ),
+    "order.issue_production": ApiCase(
+        S.DEPOSIT_PAID,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/issue-production/", ISSUE_BODY),
+    ),
+    "order.accept_shortfall": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/accept-shortfall/", {"reason": "fabric"}),
+    ),
+    "order.complete_production": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/complete-production/"),
+        prepare=lambda c, o: produce_all(c, _production_order(o)),
+    ),
+    "order.request_balance": ApiCase(
+        S.PRODUCED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/request-balance/")
+    ),
+    "order.release_on_credit": ApiCase(
+        S.PRODUCED,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/release-on-credit/", {"reason": "good payer"}),
+    ),
+    "order.confirm_delivery": ApiCase(
+        S.SHIPPED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/confirm-delivery/")
+    ),
+    "order.close": ApiCase(S.DELIVERED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/close/")),
+    "order.cancel": ApiCase(
+        S.CONFIRMED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/cancel/", {"reason": "withdrawn"})
+    ),
+    "order.cancel_after_production": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/cancel/", {"reason": "withdrawn"}),
+    ),
+    "order.amend": ApiCase(
+        S.CONFIRMED, lambda o, t: _post(f"/api/v1/orders/{o.pk}/amend/", AMEND_BODY)
+    ),
+    "order.reassign": ApiCase(
+        S.CONFIRMED,
+        lambda o, t: _post(f"/api/v1/orders/{o.pk}/reassign/", {"owner": t}),
+        prepare=lambda c, o: c.other_merchandiser.pk,
+    ),
+    "payment.view": ApiCase(
+        S.AWAITING_DEPOSIT,
+        lambda o, t: ("get", f"/api/v1/payments/{t.pk}/", {}),
+        prepare=lambda c, o: open_payment(o, PaymentKind.DEPOSIT),
+        view="payment.view",
+    ),
+    "payment.confirm": ApiCase(
+        S.AWAITING_DEPOSIT,
+        lambda o, t: _post(
+            f"/api/v1/payments/{t.pk}/confirm/",
+            {
+                "amount_received": str(t.amount_due),
+                "received_on": days(0),
+                "method": "tt",
+                "reference": "TT-1",
+            },
+        ),
+        prepare=lambda c, o: open_payment(o, PaymentKind.DEPOSIT),
+        view="payment.view",
+    ),
+    "production_order.start": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/production-orders/{t.pk}/start/"),
+        prepare=lambda c, o: _production_order(o),
+    ),
+    "progress_report.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/progress-reports/",
+            {"production_order": t.pk, "date": days(0), "stage": "sewing", "good_quantity": 50},
+        ),
+        prepare=lambda c, o: _production_order(o),
+        reference="production_order",
+        ok=201,
+    ),
+    "inspection.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/inspections/",
+            {"production_order": t.pk, "kind": "inline_mid", "result": "pass"},
+        ),
+        prepare=lambda c, o: _production_order(o),
+        reference="production_order",
+        ok=201,
+    ),
+    "incident.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/incidents/", {"order": o.pk, "kind": "equipment", "description": "loom"}
+        ),
+        reference="order",
+        ok=201,
+    ),
+    "incident.resolve": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/incidents/{t.pk}/resolve/", {"resolution": "repaired"}),
+        prepare=_open_incident,
+    ),
+    "shipment.create": ApiCase(
+        S.PAID,
+        lambda o, t: _post(
+            "/api/v1/shipments/", {"order": o.pk, "planned_ship_date": days(2), "mode": "sea"}
+        ),
+        reference="order",
+        ok=201,
+    ),
+    "shipment.update": ApiCase(
+        S.PAID,
+        lambda o, t: _post(f"/api/v1/shipments/{t.pk}/pack/", {"packages": 12}),
+        prepare=_planned_shipment,
+    ),
+    "shipment.ship": ApiCase(
+        S.PAID,
+        lambda o, t: _post(f"/api/v1/shipments/{t.pk}/ship/", {"tracking_number": "BL-1"}),
+        prepare=_planned_shipment,
+    ),
+    "shipment.deliver": ApiCase(
+        S.SHIPPED,
+        lambda o, t: _post(f"/api/v1/shipments/{t.pk}/deliver/"),
+        prepare=lambda c, o: o.shipments.filter(status="shipped").order_by("pk").first(),
+    ),
+    "shipment.cancel": ApiCase(
+        S.PAID,
+        lambda o, t: _post(f"/api/v1/shipments/{t.pk}/cancel/", {"reason": "vessel full"}),
+        prepare=_planned_shipment,
+    ),
+    "after_sales.open": ApiCase(
+        S.SHIPPED,
+        lambda o, t: _post(
+            "/api/v1/after-sales/", {"order": o.pk, "kind": "complaint", "description": "stains"}
+        ),
+        reference="order",
+        ok=201,
+    ),
+    "after_sales.update": ApiCase(
+        S.SHIPPED,
+        lambda o, t: _post(
+            f"/api/v1/after-sales/{t.pk}/resolve/",
+            {"root_cause": "washing", "corrective_action": "new supplier"},
+        ),
+        prepare=_open_case,
+    ),
+}
+
+
+def call(client, method: str, path: str, body: dict, **extra):
+    if method == "get":
+        return client.get(path, **extra)
+    return getattr(client, method)(path, body, format="json", **extra)
