@@ -23,7 +23,7 @@ PYTEST_ARGS ?=
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test lint format lock ci clean distclean
+.PHONY: help install run test lint format lock messages ci clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,12 @@ lock: | $(PY)  ## regenerate requirements.lock from pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
 		--python-version 3.11 --no-header -o requirements.lock
+
+# Needs GNU gettext (apt-get install gettext). The compiled .mo is committed beside the
+# .po, so running Gendan needs neither gettext nor this step.
+messages: $(INSTALLED)  ## update locale/en/…/django.po from the source strings and compile it
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
 
 ci:  ## what CI runs: lint, tests on PostgreSQL + Redis, smoke test of `make run`
 	bash .ci/run

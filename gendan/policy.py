@@ -11,7 +11,9 @@ each role may take it:
 - ``OWN``: on orders the user owns (for children: the order they belong to);
 - ``SHARED``: on orders the user owns or that are shared with them (reading);
 - ``CLIENT``: on orders the integration client itself created;
-- ``PRODUCTION``: on orders that have a production order.
+- ``PRODUCTION``: on orders that have a production order;
+- ``SELF``: on the user's own person-records (assessments, pay statements:
+  objects whose ``person`` is the user).
 
 Superusers (the admin role) may do everything.
 """
@@ -29,7 +31,14 @@ if TYPE_CHECKING:
     from gendan.models import User
     from orders.models import Order
 
-ANY, OWN, SHARED, CLIENT, PRODUCTION = "any", "own", "shared", "client", "production"
+ANY, OWN, SHARED, CLIENT, PRODUCTION, SELF = (
+    "any",
+    "own",
+    "shared",
+    "client",
+    "production",
+    "self",
+)
 
 M, SUP, FIN, PROD, INT = (
     Role.MERCHANDISER.value,
@@ -83,6 +92,26 @@ RULES: dict[str, dict[str, str]] = {
     "shipment.cancel": {M: OWN, SUP: ANY},
     "after_sales.open": {M: OWN, SUP: ANY},
     "after_sales.update": {M: OWN, SUP: ANY},
+    # Monthly assessment (kpi-and-pay.md §3): the supervisor computes, enters, sends,
+    # re-confirms disputed ones, finalises and reopens; the person confirms or disputes.
+    "assessment.view": {M: SELF, SUP: ANY, FIN: ANY},
+    "assessment.compute": {SUP: ANY},
+    "assessment.enter": {SUP: ANY},
+    "assessment.send": {SUP: ANY},
+    "assessment.confirm": {M: SELF},
+    "assessment.dispute": {M: SELF},
+    "assessment.reconfirm": {SUP: ANY},
+    "assessment.finalize": {SUP: ANY},
+    "assessment.reopen": {SUP: ANY},
+    # Pay: the month's inputs are entered by supervisors; finance sees and exports pay.
+    "pay.view": {M: SELF, SUP: ANY, FIN: ANY},
+    "pay.export": {FIN: ANY},
+    "pay_scheme.assign": {SUP: ANY, FIN: ANY},
+    "penalty.create": {SUP: ANY},
+    "penalty.delete": {SUP: ANY},
+    "fault.create": {SUP: ANY},
+    "fault.delete": {SUP: ANY},
+    "adjustment.enter": {SUP: ANY},
 }
 
 
@@ -104,6 +133,9 @@ def order_of(obj: Any) -> Order | None:
 def _in_scope(user: User, scope: str, obj: Any) -> bool:
     if scope == ANY:
         return True
+    if scope == SELF:
+        # No object yet: the role is enough; else the object must be the user's own.
+        return obj is None or getattr(obj, "person_id", None) == user.pk
     order = order_of(obj)
     if order is None:
         # No object yet (e.g. "may this user create orders at all"): the role is enough.
@@ -147,6 +179,23 @@ def related_scope(user: User | None, queryset: QuerySet, order_path: str, action
     return _scope(user, queryset, action, prefix=f"{order_path}__")
 
 
+def person_scope(
+    user: User | None, queryset: QuerySet, action: str, person_path: str = "person"
+) -> QuerySet:
+    """Restrict a queryset of person-records (``person_path`` leads to the person) to
+    those ``user`` may take ``action`` on: all of them, or the user's own (SELF)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    scopes = {RULES[action][role] for role in roles_of(user) if role in RULES[action]}
+    if ANY in scopes:
+        return queryset
+    if SELF in scopes:
+        return queryset.filter(**{person_path: user})
+    return queryset.none()
+
+
 def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> QuerySet:
     from orders.models import Order
     from production.models import ProductionOrder
@@ -177,3 +226,41 @@ def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> Q
             has_po = ProductionOrder.objects.filter(order_id=OuterRef(f"{prefix}pk"))
             condition |= Q(Exists(has_po))
     return queryset.filter(condition)
+
+
+# --------------------------------------------------------------------------
+# Pages of the browser UI (issue #4): which roles may open each page at all.
+# What a page then shows is scoped by the rules above (order_scope), and each
+# button is shown only when ``can`` allows its action on the object.
+# --------------------------------------------------------------------------
+
+EVERYONE = frozenset({M, SUP, FIN, PROD, INT})
+
+PAGES: dict[str, frozenset[str]] = {
+    "home": EVERYONE,
+    "orders": frozenset({M, SUP, FIN, PROD}),  # list, detail, Excel export
+    "order_edit": frozenset({M, SUP}),  # create, edit a draft, amend
+    "finance": frozenset({FIN}),  # the queue of payments to confirm
+    "receivables": frozenset({FIN, SUP}),
+    "production": frozenset({PROD, M, SUP}),  # board, quick entry, production orders
+    "shipments": frozenset({M, SUP, FIN, PROD}),
+    "after_sales": frozenset({M, SUP}),
+    "customers": frozenset({M, SUP, FIN}),
+    "customer_edit": frozenset({M, SUP}),
+    "dashboard": frozenset({SUP}),
+    "daily_report": frozenset({M, SUP}),
+    "sales_ledger": frozenset({M, SUP, FIN}),
+    "alerts": EVERYONE,  # one's own inbox
+    "kpi": frozenset({M, SUP, FIN}),  # assessments and pay (the views check each object)
+}
+
+
+def can_open(user: User | None, page: str) -> bool:
+    """Whether ``user`` may open ``page`` of the browser UI (superusers: every page)."""
+    if page not in PAGES:
+        raise KeyError(f"unknown page {page!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(PAGES[page] & roles_of(user))

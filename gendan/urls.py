@@ -8,11 +8,32 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("alerts/", views.alert_inbox, name="alerts"),
+    path("alerts/<int:alert_id>/ack/", views.alert_acknowledge, name="alert_ack"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(("gendan.api.urls", "api"))),
+    # The pages of each app; their paths carry their own prefixes (orders/, finance/, …).
+    path("", include("orders.urls")),
+    path("", include("production.urls")),
+    path("", include("shipping.urls")),
+    path("kpi/", include("kpi.urls")),
 ]
 
 if settings.DEBUG:

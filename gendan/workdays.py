@@ -56,6 +56,35 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
+def subtract_working_days(end: dt.date, days: int) -> dt.date:
+    """The latest working day ``d`` with ``working_days_between(d, end) == days``.
+
+    ``working_days_between(x, end) > days`` holds exactly for the dates ``x`` before
+    it, which lets a sweep turn "more than N working days since x" into one date
+    comparison in SQL.
+    """
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    horizon = end - dt.timedelta(days=days * 2 + 40)
+    exceptions = _exceptions(horizon, end)
+    day, counted = end, 0
+    # Step back over ``days`` working days (``end`` itself counts when it is one) ...
+    while counted < days:
+        if _is_working(day, exceptions):
+            counted += 1
+        day -= dt.timedelta(days=1)
+        if day < horizon:
+            horizon = day - dt.timedelta(days=60)
+            exceptions |= _exceptions(horizon, day)
+    # ... then on to the next working day at or before it.
+    while not _is_working(day, exceptions):
+        day -= dt.timedelta(days=1)
+        if day < horizon:
+            horizon = day - dt.timedelta(days=60)
+            exceptions |= _exceptions(horizon, day)
+    return day
+
+
 def nth_working_day_of_month(year: int, month: int, n: int) -> dt.date:
     """The n-th working day (1-based) of a month."""
     if n < 1:

@@ -67,6 +67,18 @@ def payment_requested(order: Order, *, actor, payment) -> OrderEvent:
     )
 
 
+def payment_adjusted(order: Order, *, actor, payment, previous) -> OrderEvent:
+    return record(
+        order,
+        EventType.PAYMENT_ADJUSTED,
+        actor=actor,
+        payment=payment.pk,
+        kind=payment.kind,
+        previous_amount_due=previous,
+        amount_due=payment.amount_due,
+    )
+
+
 def payment_received(order: Order, *, actor, payment, receipt) -> OrderEvent:
     return record(
         order,

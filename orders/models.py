@@ -454,6 +454,7 @@ class EventType(models.TextChoices):
     UPDATED = "updated", _("修改")
     STATUS_CHANGED = "status_changed", _("状态变更")
     PAYMENT_REQUESTED = "payment_requested", _("请款")
+    PAYMENT_ADJUSTED = "payment_adjusted", _("请款调整")
     PAYMENT_RECEIVED = "payment_received", _("到账确认")
     PAYMENT_VOIDED = "payment_voided", _("请款作废")
     REFUND_FLAGGED = "refund_flagged", _("待退款")

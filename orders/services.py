@@ -610,16 +610,24 @@ def _request_payment(
 
 
 def _void_open_payments(order: Order, *, actor: User, kinds: Iterable[str], note: str) -> int:
-    voided = 0
-    for payment in order.payments.select_for_update().filter(
-        kind__in=kinds, status__in=OPEN_PAYMENT
-    ):
+    """Withdraw every open request of ``kinds`` (see ``_withdraw_request``)."""
+    payments = order.payments.select_for_update().filter(kind__in=kinds, status__in=OPEN_PAYMENT)
+    for payment in payments:
+        _withdraw_request(order, payment, actor=actor, note=note)
+    return len(payments)
+
+
+def _withdraw_request(order: Order, payment: Payment, *, actor: User, note: str) -> None:
+    """Withdraw what is still unpaid of a request. Money already received stays
+    received: a partly paid request is closed at what came in; an unpaid one is voided."""
+    if payment.amount_received > ZERO:
+        payment.amount_due = payment.amount_received
+        payment.status = PaymentStatus.RECEIVED
+    else:
         payment.status = PaymentStatus.VOIDED
-        payment.voided_at = timezone.now()
-        save(payment, actor, ["status", "voided_at"])
-        events.payment_voided(order, actor=actor, payment=payment, note=note)
-        voided += 1
-    return voided
+    payment.voided_at = timezone.now()
+    save(payment, actor, ["amount_due", "status", "voided_at"])
+    events.payment_voided(order, actor=actor, payment=payment, note=note)
 
 
 @transaction.atomic
@@ -945,23 +953,30 @@ def _adjust_requests_after_amendment(order: Order, *, actor: User) -> None:
     if order.status == S.AWAITING_DEPOSIT and open_deposit is not None:
         received_elsewhere = order.amount_received - open_deposit.amount_received
         new_due = max(order.deposit_due - received_elsewhere, open_deposit.amount_received)
-        open_deposit.amount_due = new_due
-        if open_deposit.amount_received >= new_due:
-            open_deposit.status = PaymentStatus.RECEIVED
-        save(open_deposit, actor, ["amount_due", "status"])
+        _adjust_request(order, open_deposit, new_due, actor=actor)
         if order.amount_received >= order.deposit_due:
             move(order, "deposit_received", actor=actor, note=_("改单后订金已足额。"))
         return
     if order.status in (S.DEPOSIT_PAID, S.IN_PRODUCTION) and not order.deposit_waived:
         shortfall = order.deposit_outstanding
-        if open_deposit is not None:
-            open_deposit.amount_due = open_deposit.amount_received + shortfall
-            if shortfall == ZERO:
-                open_deposit.status = PaymentStatus.VOIDED
-                open_deposit.voided_at = timezone.now()
-            save(open_deposit, actor, ["amount_due", "status", "voided_at"])
+        if open_deposit is not None and shortfall == ZERO:
+            _withdraw_request(order, open_deposit, actor=actor, note=_("改单后订金已足额。"))
+        elif open_deposit is not None:
+            _adjust_request(
+                order, open_deposit, open_deposit.amount_received + shortfall, actor=actor
+            )
         elif shortfall > ZERO:
             _request_payment(order, PaymentKind.DEPOSIT, shortfall, actor=actor, due_in_days=7)
+
+
+def _adjust_request(order: Order, payment: Payment, amount_due: Decimal, *, actor: User) -> None:
+    """Change an open request's amount; it is received once its receipts cover it."""
+    previous = payment.amount_due
+    payment.amount_due = amount_due
+    if payment.amount_received >= amount_due:
+        payment.status = PaymentStatus.RECEIVED
+    save(payment, actor, ["amount_due", "status"])
+    events.payment_adjusted(order, actor=actor, payment=payment, previous=previous)
 
 
 @transaction.atomic

@@ -30,6 +30,21 @@ class OrderStatus(models.TextChoices):
 
 S = OrderStatus
 
+# The main path through the lifecycle, each status reached from the one before.
+HAPPY_PATH = (
+    S.DRAFT,
+    S.CONFIRMED,
+    S.AWAITING_DEPOSIT,
+    S.DEPOSIT_PAID,
+    S.IN_PRODUCTION,
+    S.PRODUCED,
+    S.AWAITING_BALANCE,
+    S.PAID,
+    S.PARTIALLY_SHIPPED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.CLOSED,
+)
 # Statuses before any goods left the factory: cancellation is still possible.
 BEFORE_SHIPMENT = frozenset(
     {

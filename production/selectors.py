@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import pairwise
+from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from gendan import policy
 from gendan.models import User
 
 from .models import (
+    ACTIVE_PRODUCTION_STATUSES,
     FINAL_INSPECTION_KINDS,
     Incident,
     InspectionResult,
     ProductionOrder,
+    ProductionOrderStatus,
     ProgressReport,
     QualityInspection,
     Stage,
@@ -57,26 +61,168 @@ def planned_cumulative(production_order: ProductionOrder, on: dt.date) -> int:
     return production_order.quantity
 
 
-# --- reads of the REST API (each list's queries do not depend on its length) ------------
+# ==========================================================================
+# Browser pages (issue #4): the production board, the quick daily entry, a
+# production order's page and its planned-vs-actual chart.
+# ==========================================================================
+
+# Behind plan when the produced quantity is more than 10 % under the plan (product.md §4).
+BEHIND_PLAN_TOLERANCE = 0.10
 
 
-def production_order_list_visible_to(user: User) -> QuerySet[ProductionOrder]:
-    """Production orders of the orders ``user`` may see, with the good quantity produced
-    so far (output stages) and the plan milestones."""
-    production_orders = (
-        ProductionOrder.objects.select_related("order")
-        .annotate(
-            produced_quantity=Coalesce(
-                Sum(
-                    "progress_reports__good_quantity",
-                    filter=Q(progress_reports__stage__is_output=True),
-                ),
-                0,
-            )
+def production_order_list_visible_to(
+    user: User, action: str = "order.view"
+) -> QuerySet[ProductionOrder]:
+    """Production orders of the orders on which ``user`` may take ``action``."""
+    return policy.related_scope(
+        user,
+        ProductionOrder.objects.select_related("order", "order__customer", "order__owner"),
+        "order",
+        action,
+    )
+
+
+def with_produced(queryset: QuerySet[ProductionOrder]) -> QuerySet[ProductionOrder]:
+    """Annotate ``produced``: good quantity reported at the output stages."""
+    return queryset.annotate(
+        produced=Coalesce(
+            Sum(
+                "progress_reports__good_quantity",
+                filter=Q(progress_reports__stage__is_output=True),
+            ),
+            0,
+        )
+    )
+
+
+def _measure(production_order: ProductionOrder, today: dt.date) -> ProductionOrder:
+    """Set planned_to_date, percent and behind on a production order annotated with
+    ``produced`` and prefetched milestones (no query). Behind compares with the plan
+    up to yesterday: today's quantity may still be reported this evening."""
+    production_order.planned_to_date = planned_cumulative(production_order, today)
+    production_order.percent = (
+        min(100, round(100 * production_order.produced / production_order.quantity))
+        if production_order.quantity
+        else 0
+    )
+    planned_by_yesterday = planned_cumulative(production_order, today - dt.timedelta(days=1))
+    production_order.behind = production_order.is_active and (
+        production_order.produced < planned_by_yesterday * (1 - BEHIND_PLAN_TOLERANCE)
+    )
+    return production_order
+
+
+def production_board(
+    user: User, *, today: dt.date | None = None, recent_days: int = 14
+) -> dict[str, list[ProductionOrder]]:
+    """Live production orders by status, plus those completed in the last ``recent_days``."""
+    today = today or timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=recent_days)
+    queryset = (
+        with_produced(production_order_list_visible_to(user, "progress_report.create"))
+        .filter(
+            Q(status__in=ACTIVE_PRODUCTION_STATUSES)
+            | Q(status=ProductionOrderStatus.COMPLETED, completed_at__gte=since)
         )
         .prefetch_related("milestones")
+        .order_by("planned_finish", "pk")
     )
-    return policy.related_scope(user, production_orders, "order", "order.view")
+    columns: dict[str, list[ProductionOrder]] = {
+        ProductionOrderStatus.ISSUED: [],
+        ProductionOrderStatus.IN_PROGRESS: [],
+        ProductionOrderStatus.COMPLETED: [],
+    }
+    for production_order in queryset:
+        columns[production_order.status].append(_measure(production_order, today))
+    return columns
+
+
+def quick_entry_rows(user: User, *, day: dt.date) -> list[ProductionOrder]:
+    """The live production orders ``user`` may file progress for, each with ``produced``
+    and ``reported`` (the number of reports already filed for ``day``)."""
+    queryset = (
+        with_produced(production_order_list_visible_to(user, "progress_report.create"))
+        .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
+        .annotate(reported=Count("progress_reports", filter=Q(progress_reports__date=day)))
+        .prefetch_related("milestones")
+        .order_by("planned_finish", "pk")
+    )
+    return [_measure(production_order, day) for production_order in queryset]
+
+
+def active_stages() -> QuerySet[Stage]:
+    return Stage.objects.filter(is_active=True).order_by("position", "pk")
+
+
+def production_order_get_detail(user: User, production_order_id: int) -> ProductionOrder | None:
+    """One visible production order with its reports, inspections, incidents and plan."""
+    production_order = (
+        with_produced(production_order_list_visible_to(user))
+        .select_related("issued_by")
+        .prefetch_related(
+            "milestones",
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.select_related("stage", "reported_by").order_by(
+                    "-date", "stage__position"
+                ),
+            ),
+            "inspections__inspector",
+            "incidents__responsible",
+        )
+        .filter(pk=production_order_id)
+        .first()
+    )
+    if production_order is not None:
+        _measure(production_order, timezone.localdate())
+    return production_order
+
+
+def progress_series(
+    production_order: ProductionOrder, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The planned-vs-actual chart of a production order: one point a day from the
+    planned start to the later of the planned finish and the last report; the actual
+    cumulative good quantity at the output stages stops at today. Uses the prefetched
+    reports and milestones."""
+    today = today or timezone.localdate()
+    daily: dict[dt.date, int] = {}
+    for report in production_order.progress_reports.all():
+        if report.stage.is_output:
+            daily[report.date] = daily.get(report.date, 0) + report.good_quantity
+    start = min([production_order.planned_start, *daily])
+    end = max([production_order.planned_finish, *daily])
+    if (end - start).days > 366:  # a sheet issued long ago: the last year is enough
+        start = end - dt.timedelta(days=366)
+    labels, planned, actual = [], [], []
+    cumulative = sum(q for d, q in daily.items() if d < start)
+    day = start
+    while day <= end:
+        cumulative += daily.get(day, 0)
+        labels.append(day.isoformat())
+        planned.append(planned_cumulative(production_order, day))
+        actual.append(cumulative if day <= today else None)
+        day += dt.timedelta(days=1)
+    return {"labels": labels, "planned": planned, "actual": actual}
+
+
+def incident_get_visible(user: User, incident_id: int) -> Incident | None:
+    return (
+        policy.related_scope(user, Incident.objects.all(), "order", "order.view")
+        .filter(pk=incident_id)
+        .first()
+    )
+
+
+# ==========================================================================
+# REST API (issue #3): lists whose queries do not depend on their length.
+# ==========================================================================
+
+
+def production_order_list_with_plan_visible_to(user: User) -> QuerySet[ProductionOrder]:
+    """Visible production orders with ``produced`` (good quantity at the output stages)
+    and their plan milestones."""
+    return with_produced(production_order_list_visible_to(user)).prefetch_related("milestones")
 
 
 def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:
@@ -91,7 +237,3 @@ def inspection_list_visible_to(user: User) -> QuerySet[QualityInspection]:
 
 def incident_list_visible_to(user: User) -> QuerySet[Incident]:
     return policy.related_scope(user, Incident.objects.all(), "order", "order.view")
-
-
-def stage_list_active() -> QuerySet[Stage]:
-    return Stage.objects.filter(is_active=True)

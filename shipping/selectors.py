@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gendan import policy
 from gendan.models import User
 from orders.models import Order
 
-from .models import GONE_SHIPMENT_STATUSES, LIVE_SHIPMENT_STATUSES, AfterSalesCase, Shipment
+from .models import (
+    GONE_SHIPMENT_STATUSES,
+    LIVE_SHIPMENT_STATUSES,
+    AfterSalesCase,
+    Shipment,
+    ShipmentDocument,
+    ShipmentLine,
+)
 
 
 def _line_quantities(order: Order, statuses) -> dict[int, tuple[int, int]]:
@@ -44,15 +51,96 @@ def all_quantity_gone(order: Order) -> bool:
     return bool(quantities) and all(taken >= qty for qty, taken in quantities.values())
 
 
-# --- reads of the REST API (each list's queries do not depend on its length) ------------
+# ==========================================================================
+# Browser pages (issue #4): shipment and after-sales lists and pages.
+# ==========================================================================
 
 
-def shipment_list_visible_to(user: User) -> QuerySet[Shipment]:
+def shipment_list_visible_to(
+    user: User, *, status: str = "", search: str = ""
+) -> QuerySet[Shipment]:
+    """Shipments of the orders ``user`` may see, each with its total ``quantity``."""
+    queryset = policy.related_scope(
+        user,
+        Shipment.objects.select_related("order", "order__customer", "order__owner"),
+        "order",
+        "order.view",
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if search := (search or "").strip():
+        queryset = queryset.filter(
+            Q(number__icontains=search)
+            | Q(order__number__icontains=search)
+            | Q(order__customer__name__icontains=search)
+            | Q(tracking_number__icontains=search)
+        )
+    return queryset.annotate(quantity=Coalesce(Sum("lines__quantity"), 0)).order_by(
+        "-planned_ship_date", "-pk"
+    )
+
+
+def shipment_get_detail(user: User, shipment_id: int) -> Shipment | None:
+    return (
+        policy.related_scope(
+            user,
+            Shipment.objects.select_related("order", "order__customer", "order__owner"),
+            "order",
+            "order.view",
+        )
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ShipmentLine.objects.select_related("order_line__product").order_by(
+                    "order_line__position"
+                ),
+            ),
+            Prefetch("documents", queryset=ShipmentDocument.objects.select_related("updated_by")),
+        )
+        .filter(pk=shipment_id)
+        .first()
+    )
+
+
+def order_lines_with_open_quantities(order: Order) -> list:
+    """The order's lines, each with ``open_quantity`` (not yet in a live shipment)."""
+    open_by_line = open_quantities(order)
+    lines = list(order.lines.select_related("product").order_by("position", "pk"))
+    for line in lines:
+        line.open_quantity = open_by_line.get(line.pk, 0)
+    return lines
+
+
+def case_list_visible_to(user: User, *, status: str = "", search: str = "") -> QuerySet:
+    queryset = policy.related_scope(
+        user,
+        AfterSalesCase.objects.select_related(
+            "order", "order__customer", "order__owner", "opened_by"
+        ),
+        "order",
+        "order.view",
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if search := (search or "").strip():
+        queryset = queryset.filter(
+            Q(order__number__icontains=search)
+            | Q(order__customer__name__icontains=search)
+            | Q(description__icontains=search)
+        )
+    return queryset.order_by("-received_at", "-pk")
+
+
+def case_get_detail(user: User, case_id: int) -> AfterSalesCase | None:
+    return case_list_visible_to(user).filter(pk=case_id).first()
+
+
+# ==========================================================================
+# REST API (issue #3): lists whose queries do not depend on their length.
+# ==========================================================================
+
+
+def shipment_list_with_lines_visible_to(user: User) -> QuerySet[Shipment]:
     """Shipments of the orders ``user`` may see, with their lines and documents."""
     shipments = Shipment.objects.select_related("order").prefetch_related("lines", "documents")
     return policy.related_scope(user, shipments, "order", "order.view")
-
-
-def after_sales_case_list_visible_to(user: User) -> QuerySet[AfterSalesCase]:
-    cases = AfterSalesCase.objects.select_related("order")
-    return policy.related_scope(user, cases, "order", "order.view")

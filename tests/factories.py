@@ -16,7 +16,7 @@ from gendan.models import User
 from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
-from orders.states import OrderStatus
+from orders.states import HAPPY_PATH, OrderStatus
 from production import services as production_services
 from production.models import ProductionOrder, Stage
 from shipping import services as shipping_services
@@ -188,21 +188,7 @@ def ship_all(cast: Cast, order: Order):
 
 
 S = OrderStatus
-# The path through the lifecycle, each status reached from the previous one.
-PATH = [
-    S.DRAFT,
-    S.CONFIRMED,
-    S.AWAITING_DEPOSIT,
-    S.DEPOSIT_PAID,
-    S.IN_PRODUCTION,
-    S.PRODUCED,
-    S.AWAITING_BALANCE,
-    S.PAID,
-    S.PARTIALLY_SHIPPED,
-    S.SHIPPED,
-    S.DELIVERED,
-    S.CLOSED,
-]
+PATH = list(HAPPY_PATH)
 
 
 def order_in_status(cast: Cast, status: str, **kwargs) -> Order:

@@ -11,15 +11,6 @@ from django.conf import settings
 from gendan.celery import app as celery_app
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render without a prior collectstatic (production uses WhiteNoise's manifest)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.mark.django_db
 def test_healthz_reports_database_and_broker_up(client):
     response = client.get("/healthz/")
@@ -48,12 +39,18 @@ def test_healthz_is_served_over_plain_http_even_when_https_is_enforced():
     assert r"^healthz/$" in settings.SECURE_REDIRECT_EXEMPT
 
 
+# Development and test switches the deployment check must not see; the browser tests
+# set DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser/conftest.py).
+NOT_IN_PRODUCTION = {
+    "GENDAN_HTTPS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def test_check_deploy_reports_no_issues_under_production_settings(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"GENDAN_HTTPS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_PRODUCTION}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),

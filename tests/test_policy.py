@@ -62,6 +62,25 @@ EXPECTED_WITHOUT_OBJECT = {
     "product.create": {"merchandiser", "supervisor", "integration"},
     "product.update": {"merchandiser", "supervisor", "integration"},
     "order.create": {"merchandiser", "supervisor", "integration"},
+    # KPI (kpi-and-pay.md §3); the merchandiser's scope is their own person-records,
+    # checked on assessment objects in tests/kpi/test_policy_kpi.py.
+    "assessment.view": {"merchandiser", "supervisor", "finance"},
+    "assessment.compute": {"supervisor"},
+    "assessment.enter": {"supervisor"},
+    "assessment.send": {"supervisor"},
+    "assessment.confirm": {"merchandiser"},
+    "assessment.dispute": {"merchandiser"},
+    "assessment.reconfirm": {"supervisor"},
+    "assessment.finalize": {"supervisor"},
+    "assessment.reopen": {"supervisor"},
+    "pay.view": {"merchandiser", "supervisor", "finance"},
+    "pay.export": {"finance"},
+    "pay_scheme.assign": {"supervisor", "finance"},
+    "penalty.create": {"supervisor"},
+    "penalty.delete": {"supervisor"},
+    "fault.create": {"supervisor"},
+    "fault.delete": {"supervisor"},
+    "adjustment.enter": {"supervisor"},
 }
 
 

@@ -54,3 +54,16 @@ def test_add_working_days_and_count_them_back(national_day):
 def test_a_long_span_is_computed_with_one_calendar_query(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert workdays.working_days_between(D(2026, 1, 1), D(2026, 12, 31)) == 260
+
+
+def test_subtract_working_days_is_where_more_than_n_working_days_begin(national_day):
+    # Around National Day: holidays 1–7 October, make-up working day Saturday 10 October.
+    for end in (D(2026, 9, 28) + dt.timedelta(days=i) for i in range(20)):
+        for n in range(4):
+            cutoff = workdays.subtract_working_days(end, n)
+            assert workdays.is_working_day(cutoff)
+            assert workdays.working_days_between(cutoff, end) == n, (end, n)
+            before = cutoff - dt.timedelta(days=1)
+            assert workdays.working_days_between(before, end) > n, (end, n)
+    # Thursday 8 October, 1 working day back: Wednesday 30 September.
+    assert workdays.subtract_working_days(D(2026, 10, 8), 1) == D(2026, 9, 30)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
+from kpi.api.urls import ROUTES as kpi_routes
 from orders.api.urls import routes as order_routes
 from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
@@ -14,7 +15,12 @@ from .auth_views import MeView, TokenView
 from .docs import DocsView, SchemaView, not_found
 
 router = DefaultRouter()
-for prefix, viewset, basename in (*order_routes, *production_routes, *shipping_routes):
+for prefix, viewset, basename in (
+    *order_routes,
+    *production_routes,
+    *shipping_routes,
+    *kpi_routes,
+):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

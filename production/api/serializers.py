@@ -40,7 +40,7 @@ class PlanMilestoneSerializer(ReadSerializer):
 class ProductionOrderSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     produced_quantity = serializers.IntegerField(
-        read_only=True, help_text=_("产出工序（如包装）已报良品数。")
+        source="produced", read_only=True, help_text=_("产出工序（如包装）已报良品数。")
     )
     milestones = PlanMilestoneSerializer(many=True, read_only=True)
 

@@ -180,3 +180,30 @@ def test_reassign_hands_the_order_to_another_merchandiser(cast):
         order_services.order_reassign(
             actor=cast.supervisor, order_id=order.pk, owner_id=cast.finance.pk
         )
+
+
+def test_waiving_a_partly_paid_deposit_keeps_what_was_received(cast):
+    order = order_in_status(cast, S.AWAITING_DEPOSIT)
+    pay(cast, order, PaymentKind.DEPOSIT, Decimal("500.00"))
+    order_services.order_waive_deposit(actor=cast.supervisor, order_id=order.pk, reason="VIP")
+    deposit = order.payments.get(kind=PaymentKind.DEPOSIT)
+    assert (deposit.status, deposit.amount_due, deposit.amount_received) == (
+        PaymentStatus.RECEIVED,
+        Decimal("500.00"),
+        Decimal("500.00"),
+    )
+    order.refresh_from_db()
+    assert order.amount_received == Decimal("500.00")
+    assert order.events.filter(type=EventType.PAYMENT_VOIDED).count() == 1
+
+
+def test_an_amendment_that_covers_the_open_shortfall_closes_it_at_what_was_received(cast):
+    order = order_in_status(cast, S.IN_PRODUCTION)  # deposit 3,000 received
+    _amend(order, cast.merchandiser, quantity=1500)  # deposit 4,500: shortfall 1,500 asked
+    pay(cast, order, PaymentKind.DEPOSIT, Decimal("600.00"))
+    _amend(order, cast.merchandiser, quantity=1200)  # deposit 3,600: covered by 3,600 received
+    shortfall = order.payments.filter(kind=PaymentKind.DEPOSIT).order_by("pk").last()
+    assert (shortfall.status, shortfall.amount_due) == (PaymentStatus.RECEIVED, Decimal("600.00"))
+    _amend(order, cast.merchandiser, quantity=1300)  # deposit 3,900: a new shortfall of 300
+    latest = order.payments.filter(kind=PaymentKind.DEPOSIT).order_by("pk").last()
+    assert (latest.status, latest.amount_due) == (PaymentStatus.REQUESTED, Decimal("300.00"))

@@ -1,0 +1,172 @@
+"""Admin for users and number sequences, and the read-only building blocks every app's admin uses.
+
+The admin is for reference data and settings (product.md §5). Lifecycle rows
+(orders, payments, production orders, shipments, …) change only through the
+services, which lock the order, check the policy and write the timeline; so
+their admin pages show everything and change nothing (``ReadOnlyAdminMixin``).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Holiday, Sequence, User
+from .roles import Role
+
+admin.site.site_header = _("Gendan 跟单系统管理后台")
+admin.site.site_title = _("Gendan 管理后台")
+admin.site.index_title = _("基础数据与设置")
+
+
+class ReadOnlyAdminMixin:
+    """View-only: no add, change or delete, for a model admin or an inline.
+
+    Viewing stays as Django decides it (staff with the view or change
+    permission, superusers). A state change made here would skip the row lock,
+    the policy and the order's event, so it must go through the services.
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Every field shown is read-only, so non-editable ones (created_at, …) may be
+        # shown too; without declared fields, that is every field of the model.
+        if self.fieldsets:
+            shown = flatten_fieldsets(self.fieldsets)
+        elif self.fields:
+            shown = list(self.fields)
+        else:
+            opts = self.model._meta
+            shown = [f.name for f in opts.fields if not f.auto_created]
+            shown += [f.name for f in opts.many_to_many]
+        return list(dict.fromkeys([*super().get_readonly_fields(request, obj), *shown]))
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A view-only model admin."""
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """A view-only model admin with the row's field history (django-simple-history)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's "revert" form saves the old version on POST without asking
+        # has_change_permission; the history stays readable, reverting is refused.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A view-only inline: the rows are shown, none can be added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+class ReadOnlyStackedInline(ReadOnlyAdminMixin, admin.StackedInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users stay editable: the admin manages accounts and their role groups."""
+
+    list_display = (
+        "username",
+        "display_name",
+        "email",
+        "phone",
+        "role_list",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("groups", "is_staff", "is_superuser", "is_active")
+    search_fields = ("username", "display_name", "first_name", "last_name", "email", "phone")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("个人信息"),
+            {"fields": ("display_name", "first_name", "last_name", "email", "phone")},
+        ),
+        (
+            _("角色与权限"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "display_name",
+                    "email",
+                    "phone",
+                    "groups",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("角色"))
+    def role_list(self, obj: User) -> str:
+        labels = dict(Role.choices)
+        return "、".join(str(labels.get(g.name, g.name)) for g in obj.groups.all()) or "—"
+
+
+@admin.register(Sequence)
+class SequenceAdmin(ReadOnlyAdmin):
+    """Document number counters: taken by the services only, shown for support."""
+
+    list_display = ("key", "last")
+    search_fields = ("key",)
+    ordering = ("key",)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The working-day calendar (holidays, make-up working days): settings, editable."""
+
+    list_display = ("date", "name", "is_working_day")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+    ordering = ("-date",)
+
+
+# Alerts and their settings (kept in their own module).
+from .alerts import admin as alerts_admin  # noqa: E402, F401

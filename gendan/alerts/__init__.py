@@ -1,0 +1,10 @@
+"""Alerts (product.md §4): the rules as set-based sweeps, the inbox and the e-mails.
+
+- ``rules``: one selector per rule that finds its cases in SQL;
+- ``expressions``: the date arithmetic and the plan curve those selectors need;
+- ``services``: the sweep (one INSERT … SELECT per rule, ON CONFLICT DO NOTHING),
+  acknowledging and reading, sending the e-mails;
+- ``selectors``: the inbox; ``messages``: an alert as a sentence; ``admin``.
+
+The Celery tasks are in ``gendan.tasks`` and the schedules in django-celery-beat.
+"""

@@ -1,0 +1,154 @@
+"""Query expressions for the sweeps: whole days between dates, a date plus days, and the
+plan curve of a production order, so that each rule decides in SQL, set-based.
+
+The project runs on PostgreSQL and, for development, SQLite; each expression has
+a form for both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    DateField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from production.models import PlanMilestone, ProgressReport
+
+
+def date_value(day: dt.date) -> Value:
+    return Value(day, output_field=DateField())
+
+
+class DaysBetween(Func):
+    """``end - start`` in whole days, for two date expressions."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date - date is an integer number of days.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(CAST(%(expressions)s AS date))",
+            arg_joiner=" AS date) - CAST(",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+class AddDays(Func):
+    """A date expression plus a whole number of days (an integer expression)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(CAST(%(expressions)s AS integer))",
+            arg_joiner=" AS date) + CAST(",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s))",
+            arg_joiner=", printf('%%+d days', ",
+            **extra_context,
+        )
+
+
+def big(expression) -> Cast:
+    """Widen to 64 bits before multiplying quantities by days or percentages."""
+    return Cast(expression, BigIntegerField())
+
+
+def output_reports(**filters):
+    """Progress reports at an output stage (e.g. packing) of the outer production order."""
+    return ProgressReport.objects.filter(
+        production_order=OuterRef("pk"), stage__is_output=True, **filters
+    ).order_by()
+
+
+def summed_good_quantity(reports) -> Coalesce:
+    """Sum of ``good_quantity`` over a correlated queryset of progress reports (0 when none)."""
+    total = reports.values("production_order").annotate(total=Sum("good_quantity")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def produced_by(on: dt.date) -> Coalesce:
+    """Good quantity reported at the output stages up to and including ``on``
+    (``production.selectors.produced_quantity`` as of a date, for a queryset)."""
+    return summed_good_quantity(output_reports(date__lte=on))
+
+
+def planned_cumulative_by(on: dt.date) -> Expression:
+    """Planned cumulative quantity of the outer production order by ``on``, in SQL.
+
+    The curve of ``production.selectors.planned_cumulative``: 0 up to the day
+    before the planned start, then linear through the milestones to the whole
+    quantity on the planned finish, integer division as there. Milestones are
+    taken between planned start and finish, where the production order form
+    puts them.
+    """
+    day = date_value(on)
+    milestones = PlanMilestone.objects.filter(
+        production_order=OuterRef("pk"),
+        date__gte=OuterRef("planned_start"),
+        date__lte=OuterRef("planned_finish"),
+    ).order_by()
+    before = milestones.filter(date__lt=on).order_by("-date")[:1]
+    after = milestones.filter(date__gte=on).order_by("date")[:1]
+
+    def offset(queryset):  # the milestone's date as days from ``on``
+        return Subquery(
+            queryset.annotate(x=DaysBetween(F("date"), day)).values("x"),
+            output_field=IntegerField(),
+        )
+
+    def quantity(queryset):
+        return Subquery(queryset.values("planned_cumulative_quantity"), output_field=IntegerField())
+
+    start_x = DaysBetween(F("planned_start"), day)
+    finish_x = DaysBetween(F("planned_finish"), day)
+    # The points before and after ``on``, as (days from ``on``, planned cumulative quantity):
+    # before it the last milestone, else the day before the start with 0; after it the
+    # next milestone, else the planned finish with the whole quantity.
+    x0 = Coalesce(offset(before), start_x - 1)
+    q0 = Coalesce(quantity(before), 0)
+    x1 = Coalesce(offset(after), finish_x)
+    q1 = Coalesce(quantity(after), F("quantity"))
+    return Case(
+        When(planned_start__gt=on, then=Value(0)),
+        When(planned_finish__lt=on, then=F("quantity")),
+        default=q0 + big(q1 - q0) * (-x0) / (x1 - x0),
+        output_field=IntegerField(),
+    )

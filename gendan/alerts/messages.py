@@ -1,0 +1,175 @@
+"""An alert as a sentence (inbox, e-mail), in the active language, from its rule and data.
+
+The data is written by the database when the alert is raised (see ``rules``);
+the sentence is made when it is read, so it follows the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gendan.models import AlertRule
+
+if TYPE_CHECKING:
+    from gendan.models import Alert
+
+CENT = Decimal("0.01")
+R = AlertRule
+
+
+def _date(value: Any) -> str:
+    if not value:
+        return "—"
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return date_format(day, "Y-m-d")
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def alert_message(alert: Alert) -> str:
+    d: dict[str, Any] = alert.data or {}
+    order = d.get("order_number", "")
+    rule = alert.rule
+    if rule == R.DELIVERY_DUE_SOON:
+        text = _("订单 %(order)s 距合同交期 %(date)s 还有 %(days)s 天。") % {
+            "order": order,
+            "date": _date(d.get("contract_delivery_date")),
+            "days": d.get("days_left"),
+        }
+        if alert.escalated:
+            text += " " + _("生产进度落后于计划。")
+        return text
+    if rule == R.DELIVERY_OVERDUE:
+        return _("订单 %(order)s 已超过合同交期 %(date)s %(days)s 天，尚未全部出货。") % {
+            "order": order,
+            "date": _date(d.get("contract_delivery_date")),
+            "days": d.get("days_overdue"),
+        }
+    if rule == R.PRODUCTION_BEHIND_PLAN:
+        planned, produced = int(d.get("planned") or 0), int(d.get("produced") or 0)
+        percent = (
+            (Decimal(planned - produced) * 100 / planned).quantize(Decimal("1")) if planned else 0
+        )
+        return _(
+            "订单 %(order)s 的生产单 %(po)s 落后于计划：截至 %(date)s 计划累计 %(planned)s，"
+            "实际良品 %(produced)s，落后 %(percent)s%%。"
+        ) % {
+            "order": order,
+            "po": d.get("production_order_number", ""),
+            "date": _date(d.get("as_of")),
+            "planned": planned,
+            "produced": produced,
+            "percent": percent,
+        }
+    if rule == R.DELIVERY_AT_RISK:
+        values = {
+            "order": order,
+            "po": d.get("production_order_number", ""),
+            "projected": _date(d.get("projected_date")),
+            "lead": d.get("lead_days"),
+            "date": _date(d.get("contract_delivery_date")),
+            "late": d.get("days_late"),
+        }
+        if d.get("window_start"):
+            return (
+                _(
+                    "订单 %(order)s 交期有风险：按近期产量，生产单 %(po)s 预计 %(projected)s 完成，"
+                    "加上 %(lead)s 天包装出运，将比合同交期 %(date)s 晚 %(late)s 天。"
+                )
+                % values
+            )
+        return (
+            _(
+                "订单 %(order)s 交期有风险：生产单 %(po)s 计划 %(projected)s 完成，"
+                "加上 %(lead)s 天包装出运，将比合同交期 %(date)s 晚 %(late)s 天。"
+            )
+            % values
+        )
+    if rule == R.PROGRESS_REPORT_MISSING:
+        return _(
+            "订单 %(order)s 的生产单 %(po)s 已超过 %(days)s 个工作日没有生产日报"
+            "（最近一次：%(last)s）。"
+        ) % {
+            "order": order,
+            "po": d.get("production_order_number", ""),
+            "days": d.get("working_days"),
+            "last": _date(d.get("last_report_date")),
+        }
+    if rule == R.DEPOSIT_OVERDUE:
+        return _(
+            "订单 %(order)s 的订金已请款 %(days)s 天，尚有 %(currency)s %(outstanding)s 未到账。"
+        ) % {
+            "order": order,
+            "days": d.get("days_since_request"),
+            "currency": d.get("currency", ""),
+            "outstanding": _money(d.get("amount_due")) - _money(d.get("amount_received")),
+        }
+    if rule == R.BALANCE_OVERDUE:
+        text = _(
+            "订单 %(order)s 的尾款已逾期 %(days)s 天（到期日 %(due)s），"
+            "尚有 %(currency)s %(outstanding)s 未到账。"
+        ) % {
+            "order": order,
+            "days": d.get("days_overdue"),
+            "due": _date(d.get("due_date")),
+            "currency": d.get("currency", ""),
+            "outstanding": _money(d.get("amount_due")) - _money(d.get("amount_received")),
+        }
+        if alert.escalated:
+            text += " " + _("已上报跟单主管。")
+        return text
+    if rule == R.ASSESSMENT_DUE:
+        return _("月度考核待办：") + "；".join(
+            _assessment_step(step) for step in d.get("steps", [])
+        )
+    return str(alert.get_rule_display())
+
+
+ASSESSMENT_STEPS = {
+    "compute": gettext_lazy("计算月度考核"),
+    "send": gettext_lazy("录入团队合作与工作态度并发送考核"),
+    "confirm": gettext_lazy("确认或申诉本人考核"),
+    "reconfirm": gettext_lazy("复核申诉的考核"),
+    "finalize": gettext_lazy("定稿部门考核"),
+    "export": gettext_lazy("导出工资表"),
+}
+
+
+def _assessment_step(step: dict[str, Any]) -> str:
+    period = dt.date.fromisoformat(step["period"])
+    text = _("%(month)s %(step)s（%(count)s 份，截止 %(due)s）") % {
+        "month": date_format(period, "Y-m"),
+        "step": ASSESSMENT_STEPS.get(step["step"], step["step"]),
+        "count": step.get("count") or "—",
+        "due": _date(step.get("due_on")),
+    }
+    if step.get("overdue"):
+        text += _("，已逾期")
+    return text
+
+
+def alert_email(alert: Alert) -> tuple[str, str]:
+    """(subject, body) of an alert's e-mail."""
+    subject = _("【跟单提醒】%(rule)s：%(order)s") % {
+        "rule": alert.get_rule_display(),
+        "order": (alert.data or {}).get("order_number", "")
+        or ", ".join(sorted({step["period"][:7] for step in (alert.data or {}).get("steps", [])})),
+    }
+    body = "\n\n".join(
+        [
+            alert_message(alert),
+            _("请登录跟单系统，在提醒中查看并确认。"),
+        ]
+    )
+    return subject, body

@@ -1,0 +1,364 @@
+"""The alert rules of product.md §4, each a selector that finds its cases in SQL.
+
+A rule's selector returns a queryset of the rule's subject (an order, a
+production order or a payment) with three annotations the sweep inserts
+straight into ``Alert`` with one INSERT … SELECT: ``alert_order`` (the order the
+alert is about), ``alert_escalated`` (the escalation roles are told too) and
+``alert_data`` (a JSON object built by the database: what the message shows).
+Nothing is loaded into Python and nothing is queried per order.
+
+Boundaries (the day is the local date of the sweep, ``today``):
+
+- delivery_due_soon: confirmed, not fully shipped, the contract delivery date
+  exactly 7, 3 or 1 days away (AlertSettings.due_soon_days); escalated to the
+  supervisors when the live production order is behind plan.
+- delivery_overdue: confirmed, not fully shipped, contract delivery date before
+  today; every day.
+- production_behind_plan: in production, and as of yesterday (the last whole
+  day of reports) the good quantity at the output stages is below the plan
+  curve by more than behind_plan_percent of the planned quantity.
+- delivery_at_risk: in production, contract delivery date today or later; with
+  at least 2 reported days, the run-rate of the last run_rate_window_days days
+  with output (good quantity at the output stages ÷ the calendar days they
+  span) projects the day the rest is done, counted from the last of them; with
+  fewer, the planned finish is the projection. Fires when projection plus
+  packing_shipping_lead_days falls after the contract delivery date.
+- progress_report_missing: in production, on a working day, and more than
+  progress_missing_working_days working days since the last progress report
+  (before the first: since the day before the planned start, or the day of
+  issue if later).
+- deposit_overdue: an open deposit request, deposit_overdue_days or more days
+  after the request (local dates).
+- balance_overdue: an open balance request after its due date (requested date
+  + the customer's payment terms); escalated to the supervisors once it is
+  balance_escalation_days or more days past due.
+
+Cancelled, closed, shipped and delivered orders never alert: the order status
+filters below leave them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, JSONObject, Least, NullIf, TruncDate
+from django.utils import timezone
+
+from gendan import workdays
+from gendan.models import AlertRule, AlertSettings
+from gendan.roles import Role
+from orders.models import Order, Payment, PaymentKind, PaymentStatus
+from orders.states import NOT_FULLY_SHIPPED, OrderStatus
+from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, ProgressReport
+
+from .expressions import (
+    AddDays,
+    DaysBetween,
+    big,
+    date_value,
+    output_reports,
+    planned_cumulative_by,
+    produced_by,
+    summed_good_quantity,
+)
+
+S = OrderStatus
+# Delivery dates are a promise once the customer confirmed the order.
+DELIVERY_ALERT_STATUSES = sorted(NOT_FULLY_SHIPPED - {S.DRAFT})
+OPEN_PAYMENT_STATUSES = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+# An open payment request of a cancelled order is voided; closed orders are paid.
+ARCHIVED_STATUSES = (S.CANCELLED, S.CLOSED)
+MAX_PROJECTION_DAYS = 3650
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of ``day`` (aware)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+# --------------------------------------------------------------------------
+# Production orders
+# --------------------------------------------------------------------------
+
+
+def production_order_list_live() -> QuerySet[ProductionOrder]:
+    """Production orders being worked on, of orders in production."""
+    return ProductionOrder.objects.filter(
+        status__in=ACTIVE_PRODUCTION_STATUSES, order__status=S.IN_PRODUCTION
+    )
+
+
+def production_order_list_behind_plan(*, on: dt.date, percent: int) -> QuerySet[ProductionOrder]:
+    """Live production orders whose good output by ``on`` is short of the plan curve by
+    more than ``percent`` % of the planned cumulative quantity; annotated
+    ``planned`` and ``produced``."""
+    return (
+        production_order_list_live()
+        .alias(planned=planned_cumulative_by(on), produced=produced_by(on))
+        .filter(planned__gt=0)
+        .alias(shortfall=big(F("planned") - F("produced")) * 100)
+        .filter(shortfall__gt=big(F("planned")) * percent)
+    )
+
+
+def production_behind_plan(today: dt.date, config: AlertSettings) -> QuerySet:
+    on = today - dt.timedelta(days=1)
+    return production_order_list_behind_plan(on=on, percent=config.behind_plan_percent).annotate(
+        alert_order=F("order_id"),
+        alert_escalated=Value(False),
+        alert_data=JSONObject(
+            order_number=F("order__number"),
+            production_order_number=F("number"),
+            as_of=date_value(on),
+            planned=F("planned"),
+            produced=F("produced"),
+        ),
+    )
+
+
+def delivery_at_risk(today: dt.date, config: AlertSettings) -> QuerySet:
+    window = config.run_rate_window_days
+    lead = config.packing_shipping_lead_days
+    with_output = output_reports(good_quantity__gt=0, date__lte=today)
+    output_days = with_output.values("date").distinct().order_by("-date")
+    return (
+        production_order_list_live()
+        .filter(order__contract_delivery_date__gte=today)
+        .alias(
+            first_day=Subquery(with_output.order_by("date").values("date")[:1]),
+            last_day=Subquery(with_output.order_by("-date").values("date")[:1]),
+            # The window: the last ``window`` days with output (all of them if fewer).
+            nth_day=Subquery(output_days[window - 1 : window]),
+            produced=produced_by(today),
+        )
+        .alias(window_start=Coalesce("nth_day", "first_day"))
+        .alias(
+            window_quantity=summed_good_quantity(
+                with_output.filter(date__gte=OuterRef("window_start"))
+            ),
+            # At least 2 reported days: the pace is evidence; else the plan stands.
+            on_evidence=flag(Q(window_start__lt=F("last_day"))),
+            remaining=F("quantity") - F("produced"),
+        )
+        .filter(remaining__gt=0)
+        .alias(
+            # ceil(remaining ÷ (window quantity ÷ calendar days of the window)), at most
+            # ten years: a pace slower than that is "not at this pace", not a date.
+            days_needed=Least(
+                (
+                    big(F("remaining")) * (DaysBetween(F("last_day"), F("window_start")) + 1)
+                    + F("window_quantity")
+                    - 1
+                )
+                / NullIf(F("window_quantity"), 0),
+                Value(MAX_PROJECTION_DAYS),
+            ),
+        )
+        .alias(
+            projected=Case(
+                When(on_evidence=True, then=AddDays(F("last_day"), F("days_needed"))),
+                default=F("planned_finish"),
+                output_field=DateField(),
+            )
+        )
+        .alias(days_late=DaysBetween(F("projected"), F("order__contract_delivery_date")) + lead)
+        .filter(days_late__gt=0)
+        .annotate(
+            alert_order=F("order_id"),
+            alert_escalated=Value(False),
+            alert_data=JSONObject(
+                order_number=F("order__number"),
+                production_order_number=F("number"),
+                projected_date=F("projected"),
+                contract_delivery_date=F("order__contract_delivery_date"),
+                planned_finish=F("planned_finish"),
+                lead_days=Value(lead),
+                days_late=F("days_late"),
+                remaining=F("remaining"),
+                window_start=Case(When(on_evidence=True, then=F("window_start")), default=None),
+                window_end=Case(When(on_evidence=True, then=F("last_day")), default=None),
+                window_quantity=F("window_quantity"),
+            ),
+        )
+    )
+
+
+def progress_report_missing(today: dt.date, config: AlertSettings) -> QuerySet:
+    days = config.progress_missing_working_days
+    # "More than ``days`` working days since x" is "x before cutoff" (see workdays).
+    cutoff = workdays.subtract_working_days(today, days)
+    last_report = (
+        ProgressReport.objects.filter(production_order=OuterRef("pk"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    cases = (
+        production_order_list_live()
+        .alias(last_report=Subquery(last_report))
+        .filter(
+            Q(last_report__lt=cutoff)
+            | Q(
+                last_report__isnull=True,
+                planned_start__lte=cutoff,
+                issued_at__lt=start_of_day(cutoff),
+            )
+        )
+        .annotate(
+            alert_order=F("order_id"),
+            alert_escalated=Value(False),
+            alert_data=JSONObject(
+                order_number=F("order__number"),
+                production_order_number=F("number"),
+                last_report_date=F("last_report"),
+                working_days=Value(days),
+            ),
+        )
+    )
+    # Nobody files or reads reports on a day off; the next working day's sweep tells.
+    return cases if workdays.is_working_day(today) else cases.none()
+
+
+# --------------------------------------------------------------------------
+# Orders
+# --------------------------------------------------------------------------
+
+
+def delivery_due_soon(today: dt.date, config: AlertSettings) -> QuerySet:
+    dates = [today + dt.timedelta(days=d) for d in config.due_soon_day_list]
+    behind = production_order_list_behind_plan(
+        on=today - dt.timedelta(days=1), percent=config.behind_plan_percent
+    ).filter(order=OuterRef("pk"))
+    return Order.objects.filter(
+        status__in=DELIVERY_ALERT_STATUSES, contract_delivery_date__in=dates
+    ).annotate(
+        alert_order=F("pk"),
+        alert_escalated=Exists(behind),
+        alert_data=JSONObject(
+            order_number=F("number"),
+            contract_delivery_date=F("contract_delivery_date"),
+            days_left=DaysBetween(F("contract_delivery_date"), date_value(today)),
+        ),
+    )
+
+
+def delivery_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
+    return Order.objects.filter(
+        status__in=DELIVERY_ALERT_STATUSES, contract_delivery_date__lt=today
+    ).annotate(
+        alert_order=F("pk"),
+        alert_escalated=Value(False),
+        alert_data=JSONObject(
+            order_number=F("number"),
+            contract_delivery_date=F("contract_delivery_date"),
+            days_overdue=DaysBetween(date_value(today), F("contract_delivery_date")),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------
+# Payments
+# --------------------------------------------------------------------------
+
+
+def _open_requests(kind: str) -> QuerySet[Payment]:
+    return Payment.objects.filter(kind=kind, status__in=OPEN_PAYMENT_STATUSES).exclude(
+        order__status__in=ARCHIVED_STATUSES
+    )
+
+
+def _payment_data(**extra) -> JSONObject:
+    return JSONObject(
+        order_number=F("order__number"),
+        currency=F("order__currency"),
+        amount_due=F("amount_due"),
+        amount_received=F("amount_received"),
+        **extra,
+    )
+
+
+def deposit_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
+    days = config.deposit_overdue_days
+    # Requested on a local date at least ``days`` days ago.
+    requested_before = start_of_day(today - dt.timedelta(days=days - 1))
+    return (
+        _open_requests(PaymentKind.DEPOSIT)
+        .filter(requested_at__lt=requested_before)
+        .annotate(
+            alert_order=F("order_id"),
+            alert_escalated=Value(False),
+            alert_data=_payment_data(
+                requested_on=TruncDate("requested_at"),
+                days_since_request=DaysBetween(date_value(today), TruncDate("requested_at")),
+            ),
+        )
+    )
+
+
+def balance_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
+    escalate_on_or_before = today - dt.timedelta(days=config.balance_escalation_days)
+    return (
+        _open_requests(PaymentKind.BALANCE)
+        .filter(due_date__lt=today)
+        .annotate(
+            alert_order=F("order_id"),
+            alert_escalated=flag(Q(due_date__lte=escalate_on_or_before)),
+            alert_data=_payment_data(
+                due_date=F("due_date"),
+                days_overdue=DaysBetween(date_value(today), F("due_date")),
+            ),
+        )
+    )
+
+
+# --------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its subject, its selector, who is told besides the order's owner."""
+
+    name: str
+    subject: type[Model]
+    cases: Callable[[dt.date, AlertSettings], QuerySet]
+    roles: tuple[str, ...]
+    escalation_roles: tuple[str, ...] = ()
+
+
+R = AlertRule
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule(R.DELIVERY_DUE_SOON, Order, delivery_due_soon, (), (Role.SUPERVISOR,)),
+        Rule(R.DELIVERY_OVERDUE, Order, delivery_overdue, (Role.SUPERVISOR,)),
+        Rule(R.PRODUCTION_BEHIND_PLAN, ProductionOrder, production_behind_plan, (Role.PRODUCTION,)),
+        Rule(R.DELIVERY_AT_RISK, ProductionOrder, delivery_at_risk, (Role.SUPERVISOR,)),
+        Rule(
+            R.PROGRESS_REPORT_MISSING, ProductionOrder, progress_report_missing, (Role.PRODUCTION,)
+        ),
+        Rule(R.DEPOSIT_OVERDUE, Payment, deposit_overdue, (Role.FINANCE,)),
+        Rule(R.BALANCE_OVERDUE, Payment, balance_overdue, (Role.FINANCE,), (Role.SUPERVISOR,)),
+    )
+}

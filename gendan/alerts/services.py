@@ -1,0 +1,353 @@
+"""Alert services: the sweep that raises a rule's alerts, reading and acknowledging an
+alert in one's inbox, and sending the alert e-mails.
+
+Exactly once: an alert is unique per (rule, day, object) in the database, and
+the sweep inserts with ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), so a
+re-run, a retried task or two workers sweeping at the same moment leave one
+alert. Only the sweep that inserted an alert gives it recipients and queues its
+e-mail; a recipient is e-mailed under a row lock and marked, so a repeated
+e-mail task sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Subquery, Value
+from django.db.models.constants import OnConflict
+from django.utils import timezone, translation
+
+from gendan.exceptions import NotFound, PermissionDenied
+from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, User
+from orders.models import Order
+
+from .messages import alert_email
+from .rules import RULES, Rule
+
+# --------------------------------------------------------------------------
+# The sweep
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
+    """Raise the alerts of ``rule`` for ``today`` (the local date; default: now).
+
+    One INSERT … SELECT writes an alert for every case the rule's selector finds,
+    skipping those that exist for the same day; a second one gives the new alerts
+    their recipients (the order's owner and the rule's roles). The e-mails are
+    queued after commit. The number of queries does not depend on the number of
+    cases. Returns the ids of the alerts this call created (none on a re-run).
+    Raises KeyError for an unknown rule.
+    """
+    today = today or timezone.localdate()
+    # One timestamp for the whole sweep: it tells this sweep's alerts from others'.
+    now = timezone.now()
+    config = AlertSettings.load()
+    if rule == AlertRule.ASSESSMENT_DUE:
+        alert_ids = _assessment_due(today=today, now=now)
+    else:
+        spec = RULES[rule]
+        alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
+        if alert_ids:
+            _insert_recipients(spec, day=today, now=now)
+    if alert_ids and config.send_email:
+        # After commit only: the e-mail task must find the alert and its recipients.
+        # robust: a broker hiccup must not fail the committed sweep; the hourly
+        # alert_email_queue_pending catches what was not queued.
+        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+    return alert_ids
+
+
+# Alert columns written by the sweep, in order, and the aliases that carry them.
+_ALERT_COLUMNS = (
+    ("rule", "a_rule"),
+    ("day", "a_day"),
+    ("content_type", "a_content_type"),
+    ("object_id", "a_object"),
+    ("order", "a_order"),
+    ("escalated", "a_escalated"),
+    ("data", "a_data"),
+    ("created_at", "a_created"),
+)
+
+
+def _insert_alerts(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list[int]:
+    meta = spec.subject._meta
+    content_type = ContentType.objects.filter(
+        app_label=meta.app_label, model=meta.model_name
+    ).values("pk")
+    rows = cases.values(
+        a_rule=Value(str(spec.name)),
+        a_day=Value(day, output_field=DateField()),
+        a_content_type=Subquery(content_type),
+        a_object=F("pk"),
+        a_order=F("alert_order"),
+        a_escalated=F("alert_escalated"),
+        a_data=F("alert_data"),
+        a_created=Value(now, output_field=DateTimeField()),
+    ).order_by()
+    connection = connections[rows.db]
+    try:
+        select_sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # e.g. progress_report_missing on a day off
+        return []
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(Alert._meta.get_field(name).column) for name, _ in _ALERT_COLUMNS)
+    aliases = ", ".join(qn(alias) for _, alias in _ALERT_COLUMNS)
+    # Insert in object order: two sweeps at once then meet on the same first row and
+    # one waits for the other instead of deadlocking on rows taken in different orders.
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+        f"{qn(Alert._meta.db_table)} ({columns}) "
+        f"SELECT {aliases} FROM ({select_sql}) {qn('cases')} ORDER BY {qn('a_object')} "
+        f"{connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
+    )
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {qn('id')}", params)
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(sql, params)
+    return list(
+        Alert.objects.filter(rule=spec.name, day=day, created_at=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
+    """Put this sweep's new alerts in the inboxes of the order's owner and of the
+    active users holding the rule's roles (and its escalation roles when escalated)."""
+    connection = connections[Alert.objects.db]
+    qn = connection.ops.quote_name
+    ops = connection.ops
+
+    def table(model) -> str:
+        return qn(model._meta.db_table)
+
+    def col(model, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    memberships = User.groups.through
+    new_alerts = (
+        f"a.{col(Alert, 'rule')} = %s AND a.{col(Alert, 'day')} = %s "
+        f"AND a.{col(Alert, 'created_at')} = %s"
+    )
+    new_params = [
+        str(spec.name),
+        ops.adapt_datefield_value(day),
+        ops.adapt_datetimefield_value(now),
+    ]
+    selects = [
+        f"SELECT a.{col(Alert, 'id')}, o.{col(Order, 'owner')} "
+        f"FROM {table(Alert)} a "
+        f"JOIN {table(Order)} o ON o.{col(Order, 'id')} = a.{col(Alert, 'order')} "
+        f"JOIN {table(User)} u ON u.{col(User, 'id')} = o.{col(Order, 'owner')} "
+        f"WHERE {new_alerts} AND u.{col(User, 'is_active')}"
+    ]
+    params = list(new_params)
+    for roles, only_escalated in ((spec.roles, False), (spec.escalation_roles, True)):
+        if not roles:
+            continue
+        selects.append(
+            f"SELECT a.{col(Alert, 'id')}, m.{qn(memberships._meta.get_field('user').column)} "
+            f"FROM {table(Alert)} a, {table(memberships)} m "
+            f"JOIN {table(Group)} g ON g.{col(Group, 'id')} = "
+            f"m.{qn(memberships._meta.get_field('group').column)} "
+            f"JOIN {table(User)} u ON u.{col(User, 'id')} = "
+            f"m.{qn(memberships._meta.get_field('user').column)} "
+            f"WHERE {new_alerts} AND u.{col(User, 'is_active')} "
+            f"AND g.{col(Group, 'name')} IN ({', '.join(['%s'] * len(roles))})"
+            + (f" AND a.{col(Alert, 'escalated')}" if only_escalated else "")
+        )
+        params += [*new_params, *map(str, roles)]
+    # UNION drops the duplicates (an owner who is also a supervisor gets one inbox row).
+    sql = (
+        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table(AlertRecipient)} "
+        f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}) "
+        + " UNION ".join(selects)
+        + f" {ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
+    """assessment_due: one alert a day for each person holding a step of the monthly
+    assessment workflow that is due (kpi-and-pay.md §3), listing their steps; the
+    person is its only recipient. The alert's object is the person, so the unique
+    constraint keeps it to one a day."""
+    from kpi.selectors import assessment_steps_due
+
+    steps_by_user: dict[int, list[dict]] = {}
+    for step in assessment_steps_due(today):
+        steps_by_user.setdefault(step.user_id, []).append(
+            {
+                "period": step.period.isoformat(),
+                "step": step.step,
+                "count": len(step.assessment_ids),
+                "due_on": step.due_on.isoformat(),
+                "overdue": step.overdue,
+            }
+        )
+    if not steps_by_user:
+        return []
+    user_type = ContentType.objects.get_for_model(User)
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                rule=AlertRule.ASSESSMENT_DUE,
+                day=today,
+                content_type=user_type,
+                object_id=user_id,
+                escalated=any(step["overdue"] for step in steps),
+                data={"steps": steps},
+                created_at=now,
+            )
+            for user_id, steps in sorted(steps_by_user.items())
+        ],
+        ignore_conflicts=True,
+    )
+    # Only the alerts this sweep inserted get recipients (a re-run finds none).
+    new_alerts = list(
+        Alert.objects.filter(rule=AlertRule.ASSESSMENT_DUE, day=today, created_at=now)
+        .order_by("pk")
+        .values_list("pk", "object_id")
+    )
+    AlertRecipient.objects.bulk_create(
+        [AlertRecipient(alert_id=pk, user_id=user_id) for pk, user_id in new_alerts],
+        ignore_conflicts=True,
+    )
+    return [pk for pk, _ in new_alerts]
+
+
+def _queue_emails(alert_ids: list[int]) -> None:
+    from gendan.tasks import alert_email_send_task
+
+    for alert_id in alert_ids:
+        alert_email_send_task.delay(alert_id)
+
+
+# --------------------------------------------------------------------------
+# The inbox
+# --------------------------------------------------------------------------
+
+
+def _lock_inbox_row(actor: User, alert_id: int) -> AlertRecipient:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(action="alert.acknowledge")
+    recipient = (
+        AlertRecipient.objects.select_for_update()
+        .filter(alert_id=alert_id, user_id=actor.pk)
+        .first()
+    )
+    if recipient is None:
+        # Not in the actor's inbox: the same answer whether the alert exists or not.
+        raise NotFound(model="alert", id=alert_id)
+    return recipient
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert_id: int) -> AlertRecipient:
+    """The actor acknowledges an alert of their inbox (which also marks it read).
+
+    Only a recipient may: anybody else gets NotFound (an inactive or anonymous
+    actor PermissionDenied). Acknowledging again changes nothing and keeps the
+    first time.
+    """
+    recipient = _lock_inbox_row(actor, alert_id)
+    if recipient.acknowledged_at is None:
+        now = timezone.now()
+        recipient.acknowledged_at = now
+        recipient.read_at = recipient.read_at or now
+        recipient.save(update_fields=["acknowledged_at", "read_at"])
+    return recipient
+
+
+@transaction.atomic
+def alert_mark_read(*, actor: User, alert_id: int) -> AlertRecipient:
+    """The actor has seen an alert of their inbox. Idempotent; raises as alert_acknowledge."""
+    recipient = _lock_inbox_row(actor, alert_id)
+    if recipient.read_at is None:
+        recipient.read_at = timezone.now()
+        recipient.save(update_fields=["read_at"])
+    return recipient
+
+
+# --------------------------------------------------------------------------
+# E-mail
+# --------------------------------------------------------------------------
+
+
+def _pending_recipients():
+    return AlertRecipient.objects.filter(emailed_at__isnull=True, user__is_active=True).exclude(
+        user__email=""
+    )
+
+
+def alert_email_send(*, alert_id: int) -> int:
+    """E-mail an alert to each recipient not e-mailed yet; returns how many were sent.
+
+    Each recipient is sent in its own transaction while its inbox row is locked
+    (skip_locked: a concurrent run of the same task passes it by) and then
+    marked, so running the task twice, or retrying it after a failure, sends no
+    recipient twice. Raises what the mail backend raises, for the task to retry.
+    """
+    alert = Alert.objects.select_related("order").filter(pk=alert_id).first()
+    if alert is None:
+        return 0
+    pending = list(_pending_recipients().filter(alert=alert).values_list("pk", flat=True))
+    if not pending:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = alert_email(alert)
+    sent = 0
+    with mail.get_connection() as connection:
+        for pk in pending:
+            with transaction.atomic():
+                recipient = (
+                    AlertRecipient.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("user")
+                    .filter(pk=pk, emailed_at__isnull=True)
+                    .first()
+                )
+                if recipient is None:  # sent meanwhile, or being sent by another run
+                    continue
+                mail.EmailMessage(
+                    subject, body, to=[recipient.user.email], connection=connection
+                ).send()
+                recipient.emailed_at = timezone.now()
+                recipient.save(update_fields=["emailed_at"])
+                sent += 1
+    return sent
+
+
+def alert_email_queue_pending(
+    *,
+    older_than: dt.timedelta = dt.timedelta(minutes=30),
+    within: dt.timedelta = dt.timedelta(days=1),
+) -> list[int]:
+    """Queue the e-mail task again for recent alerts with recipients not e-mailed yet.
+
+    The safety net for an e-mail that was never queued (the broker was down when
+    the sweep committed) or ran out of retries. Returns the alert ids queued.
+    """
+    if not AlertSettings.load().send_email:
+        return []
+    now = timezone.now()
+    alert_ids = list(
+        Alert.objects.filter(created_at__lt=now - older_than, created_at__gte=now - within)
+        .filter(Exists(_pending_recipients().filter(alert=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if alert_ids:
+        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+    return alert_ids

@@ -1,0 +1,58 @@
+"""Template context shared by every page: the navigation the user's roles may open."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from . import policy
+from .alerts import selectors as alert_selectors
+from .roles import Role, roles_of
+
+# (page of gendan.policy.PAGES, URL name, label), in the order of the menu.
+MENU = (
+    ("home", "home", _("我的工作")),
+    ("alerts", "alerts", _("提醒")),
+    ("orders", "orders:list", pgettext_lazy("menu", "订单")),
+    ("finance", "orders:finance_queue", _("收款确认")),
+    ("receivables", "orders:receivables", _("应收账款")),
+    ("production", "production:board", _("生产看板")),
+    ("production", "production:quick_entry", pgettext_lazy("menu", "生产日报")),
+    ("shipments", "shipping:shipment_list", pgettext_lazy("menu", "出货")),
+    ("after_sales", "shipping:case_list", pgettext_lazy("menu", "售后")),
+    ("customers", "orders:customer_list", pgettext_lazy("menu", "客户")),
+    ("dashboard", "orders:dashboard", _("主管看板")),
+    ("daily_report", "orders:daily_report", _("日报表")),
+    ("sales_ledger", "orders:sales_ledger", _("销售台帐")),
+    ("kpi", "kpi:index", _("绩效考核")),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    path = request.path
+    items = []
+    for page_name, url_name, label in MENU:
+        if not policy.can_open(user, page_name):
+            continue
+        url = reverse(url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        item = {"url": url, "label": label, "active": active}
+        if page_name == "alerts":
+            item["count"] = alert_selectors.alert_unread_count_for(user)
+        items.append(item)
+    # Only the longest matching entry is active (/production/ vs /production/quick-entry/).
+    active_items = [item for item in items if item["active"]]
+    if len(active_items) > 1:
+        keep = max(active_items, key=lambda item: len(item["url"]))
+        for item in active_items:
+            item["active"] = item is keep
+    labels = dict(Role.choices)
+    roles = [labels[name] for name in Role.values if name in roles_of(user)]
+    if user.is_superuser:
+        roles.insert(0, _("管理员"))
+    return {"nav": items, "user_roles": roles}

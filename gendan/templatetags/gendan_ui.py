@@ -1,0 +1,56 @@
+"""Formatting for Gendan's pages: money, quantities and percentages in the
+language's number format, status badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """12345.6 -> "12,345.60" (with the currency code before it when given)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{currency} {text}" if currency else text
+
+
+@register.filter
+def qty(value) -> str:
+    """A whole quantity with grouped thousands."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def pct(value, places: int = 0) -> str:
+    """A ratio (0.3) as a percentage ("30%"); empty for None."""
+    if value is None or value == "":
+        return "–"
+    ratio = Decimal(str(value)) * 100
+    return f"{number_format(ratio, decimal_pos=int(places), use_l10n=True)}%"
+
+
+@register.simple_tag
+def badge(value: str, label, kind: str = "status") -> str:
+    """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
+    return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta in whole minutes (rounded up)."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)

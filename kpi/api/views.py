@@ -1,0 +1,211 @@
+"""The kpi/ endpoints of api.md: assessments and pay statements (GET, scoped by the
+policy) and the workflow actions, each a few lines around one service call.
+
+Domain errors become their HTTP status through gendan.exceptions.api_exception_handler.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from gendan.exceptions import ValidationFailed
+
+from .. import periods, selectors, services
+from ..models import Assessment
+from . import serializers as s
+
+
+def _filter_period(queryset, request: Request, field: str):
+    value = request.query_params.get("period")
+    if value:
+        try:
+            queryset = queryset.filter(**{field: periods.parse(value)})
+        except ValueError:
+            raise ValidationFailed(fields={"period": ["YYYY-MM"]}) from None
+    return queryset
+
+
+def _input(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    if not serializer.is_valid():
+        raise ValidationFailed(
+            fields={name: [str(e) for e in errors] for name, errors in serializer.errors.items()}
+        )
+    return serializer.validated_data
+
+
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERIOD,
+            OpenApiParameter("status", str, many=True),
+            OpenApiParameter("person", int),
+        ]
+    )
+)
+class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly assessments: the merchandiser's own, or the department's.
+
+    Filters: ``period`` (YYYY-MM), ``status``, ``person``.
+    """
+
+    serializer_class = s.AssessmentSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        queryset = selectors.assessment_list_visible_to(self.request.user).select_related(
+            "pay_statement"
+        )
+        queryset = _filter_period(queryset, self.request, "period")
+        params = self.request.query_params
+        if params.get("status"):
+            queryset = queryset.filter(status__in=params.getlist("status"))
+        if params.get("person", "").isdigit():
+            queryset = queryset.filter(person_id=int(params["person"]))
+        return queryset
+
+    def _done(self, assessment: Assessment) -> Response:
+        fresh = self.get_queryset().filter(pk=assessment.pk).first() or assessment
+        return Response(s.AssessmentSerializer(fresh).data)
+
+    @extend_schema(
+        operation_id="kpi_assessments_compute_month",
+        request=s.PeriodInput,
+        responses=s.AssessmentSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="compute", url_name="compute-month")
+    def compute_month(self, request: Request) -> Response:
+        """Compute (or recompute) the drafts of a month for the department."""
+        data = _input(s.PeriodInput, request)
+        rows = services.assessment_compute_month(actor=request.user, period=data["period"])
+        queryset = self.get_queryset().filter(pk__in=[r.pk for r in rows])
+        return Response(s.AssessmentSerializer(queryset, many=True).data)
+
+    @extend_schema(
+        request=s.PeriodInput,
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "finalized": {"type": "array", "items": {"type": "integer"}},
+                    "open": {"type": "array", "items": {"type": "integer"}},
+                },
+            }
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="finalize-month")
+    def finalize_month(self, request: Request) -> Response:
+        """Finalise the department's confirmed assessments of a month."""
+        data = _input(s.PeriodInput, request)
+        done, left = services.assessment_finalize_month(actor=request.user, period=data["period"])
+        return Response({"finalized": [a.pk for a in done], "open": [a.pk for a in left]})
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="compute")
+    def compute(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        return self._done(
+            services.assessment_compute(actor=request.user, assessment_id=assessment.pk)
+        )
+
+    @extend_schema(request=s.EnterInput, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def enter(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        data = _input(s.EnterInput, request)
+        return self._done(
+            services.assessment_enter(actor=request.user, assessment_id=assessment.pk, **data)
+        )
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        return self._done(services.assessment_send(actor=request.user, assessment_id=assessment.pk))
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        return self._done(
+            services.assessment_confirm(actor=request.user, assessment_id=assessment.pk)
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        data = _input(s.ReasonInput, request)
+        return self._done(
+            services.assessment_dispute(
+                actor=request.user, assessment_id=assessment.pk, reason=data["reason"]
+            )
+        )
+
+    @extend_schema(request=s.NoteInput, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reconfirm(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        data = _input(s.NoteInput, request)
+        return self._done(
+            services.assessment_reconfirm(
+                actor=request.user, assessment_id=assessment.pk, note=data["note"]
+            )
+        )
+
+    @extend_schema(request=None, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def finalize(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        return self._done(
+            services.assessment_finalize(actor=request.user, assessment_id=assessment.pk)
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        data = _input(s.ReasonInput, request)
+        return self._done(
+            services.assessment_reopen(
+                actor=request.user, assessment_id=assessment.pk, reason=data["reason"]
+            )
+        )
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERIOD]))
+class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Pay statements with their explained lines: the person's own, or all (finance,
+    supervisors). Filter: ``period`` (YYYY-MM). ``export`` returns the Excel pay sheet."""
+
+    serializer_class = s.PayStatementSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        queryset = selectors.pay_statement_list_visible_to(self.request.user).prefetch_related(
+            "lines"
+        )
+        return _filter_period(queryset, self.request, "assessment__period")
+
+    @extend_schema(request=s.PeriodInput, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["post"])
+    def export(self, request: Request) -> HttpResponse:
+        """Finance: the month's pay sheet (finalised assessments become exported)."""
+        data = _input(s.PeriodInput, request)
+        content, _statements = services.assessment_export(actor=request.user, period=data["period"])
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="pay-sheet-{periods.label(data["period"])}.xlsx"'
+        )
+        return response

@@ -1,0 +1,521 @@
+"""Reads for the KPI: the month's facts in set-based queries, scoped lists,
+the workflow's deadlines and who holds which step.
+
+The monthly computation reads everything it needs for all people at once with
+aggregates and conditional counts: its number of queries does not depend on the
+number of people, orders or shipments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+
+from gendan import policy, workdays
+from gendan.models import User
+from gendan.roles import Role
+from orders.models import Order, PaymentKind
+from orders.states import OrderStatus
+from production.models import Incident, ProductionOrder, ProductionOrderStatus
+from shipping.models import GONE_SHIPMENT_STATUSES, AfterSalesCase, AfterSalesKind, Shipment
+
+from . import periods
+from .models import (
+    Assessment,
+    AssessmentTemplate,
+    PayAdjustment,
+    PayScheme,
+    PaySchemeAssignment,
+    PayStatement,
+    PenaltyRecord,
+    PenaltyRule,
+    ShipmentFault,
+)
+from .states import AssessmentStatus
+
+A = AssessmentStatus
+ZERO = Decimal("0.00")
+INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
+
+# --------------------------------------------------------------------------
+# People, templates, schemes
+# --------------------------------------------------------------------------
+
+
+def users_in_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name=role).distinct()
+
+
+def merchandiser_ids() -> list[int]:
+    """The department: every active merchandiser."""
+    return list(users_in_role(Role.MERCHANDISER).order_by("pk").values_list("pk", flat=True))
+
+
+def default_template() -> AssessmentTemplate:
+    """The default template (20/10/10/10, 48 h / 72 h), created if an admin removed it."""
+    template = AssessmentTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        template, _ = AssessmentTemplate.objects.get_or_create(
+            name="默认考核模板", defaults={"is_default": True}
+        )
+    return template
+
+
+def scheme_assignments(person_ids: Iterable[int], on: dt.date) -> dict[int, PaySchemeAssignment]:
+    """{person: the assignment in force on ``on``}, schemes with their components,
+    rules and brackets (a fixed number of queries)."""
+    rows = (
+        PaySchemeAssignment.objects.filter(person_id__in=list(person_ids), effective_from__lte=on)
+        .select_related("scheme", "scheme__assessment_template")
+        .prefetch_related(
+            "scheme__components",
+            Prefetch(
+                "scheme__penalty_rules",
+                queryset=PenaltyRule.objects.prefetch_related("brackets"),
+            ),
+        )
+        .order_by("person_id", "-effective_from")
+    )
+    result: dict[int, PaySchemeAssignment] = {}
+    for row in rows:
+        result.setdefault(row.person_id, row)
+    return result
+
+
+def scheme_for(person_id: int, period: dt.date) -> PayScheme | None:
+    assignment = (
+        PaySchemeAssignment.objects.filter(
+            person_id=person_id, effective_from__lte=periods.last_day(period)
+        )
+        .select_related("scheme")
+        .order_by("-effective_from")
+        .first()
+    )
+    return assignment.scheme if assignment else None
+
+
+# --------------------------------------------------------------------------
+# The four metrics, for everyone at once
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class MetricCounts:
+    shipped: int = 0  # orders fully shipped in M
+    on_time: int = 0  # of which the last shipment left by the contract delivery date
+    due: int = 0  # orders whose contract delivery date falls in M
+    completed: int = 0  # of which fully shipped by the end of M
+    complaints: int = 0  # complaint-type after-sales cases received in M
+    resolution_total: int = 0  # items resolved in M or open past their limit at its end
+    resolved_in_time: int = 0  # of which resolved within their limit
+
+
+def metric_counts(
+    person_ids: Iterable[int], period: dt.date, template: AssessmentTemplate
+) -> dict[int, MetricCounts]:
+    """The raw counts of §1 for each person's own orders: three grouped queries."""
+    ids = list(person_ids)
+    counts: dict[int, MetricCounts] = {pk: MetricCounts() for pk in ids}
+    if not ids:
+        return counts
+    start, end = periods.bounds(period)
+    first, last = period, periods.last_day(period)
+
+    shipped_in_m = Q(fully_shipped_at__gte=start, fully_shipped_at__lt=end)
+    due_in_m = Q(contract_delivery_date__range=(first, last))
+    # "Last shipment on or before the contract date" = no shipment left after it.
+    late = Shipment.objects.filter(
+        order_id=OuterRef("pk"),
+        status__in=GONE_SHIPMENT_STATUSES,
+        actual_ship_date__gt=OuterRef("contract_delivery_date"),
+    )
+    orders = (
+        Order.objects.filter(owner_id__in=ids)
+        .exclude(status=OrderStatus.CANCELLED)
+        .filter(shipped_in_m | due_in_m)
+        .values("owner_id")
+        .annotate(
+            shipped=Count("pk", filter=shipped_in_m),
+            on_time=Count("pk", filter=shipped_in_m & ~Q(Exists(late))),
+            due=Count("pk", filter=due_in_m),
+            completed=Count("pk", filter=due_in_m & Q(fully_shipped_at__lt=end)),
+        )
+        .order_by()
+    )
+    for row in orders:
+        c = counts[row["owner_id"]]
+        c.shipped, c.on_time, c.due, c.completed = (
+            row["shipped"],
+            row["on_time"],
+            row["due"],
+            row["completed"],
+        )
+
+    for model, opened, limit_hours, extra in (
+        (AfterSalesCase, "received_at", template.after_sales_limit_hours, True),
+        (Incident, "opened_at", template.incident_limit_hours, False),
+    ):
+        limit = dt.timedelta(hours=limit_hours)
+        resolved_in_m = Q(resolved_at__gte=start, resolved_at__lt=end)
+        open_past_limit = Q(**{f"{opened}__lt": end - limit}) & (
+            Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)
+        )
+        in_time = resolved_in_m & Q(resolved_at__lte=F(opened) + limit)
+        aggregates = {
+            "total": Count("pk", filter=resolved_in_m | open_past_limit),
+            "in_time": Count("pk", filter=in_time),
+        }
+        relevant = resolved_in_m | open_past_limit
+        if extra:
+            complaint = Q(
+                kind=AfterSalesKind.COMPLAINT, received_at__gte=start, received_at__lt=end
+            )
+            aggregates["complaints"] = Count("pk", filter=complaint)
+            relevant |= complaint
+        rows = (
+            model.objects.filter(order__owner_id__in=ids)
+            .filter(relevant)
+            .values("order__owner_id")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            c = counts[row["order__owner_id"]]
+            c.resolution_total += row["total"]
+            c.resolved_in_time += row["in_time"]
+            c.complaints += row.get("complaints", 0)
+    return counts
+
+
+# --------------------------------------------------------------------------
+# The facts pay is computed from, for everyone at once
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class PayFacts:
+    shipped_orders: list[tuple[str, Decimal]] = field(default_factory=list)  # (number, total)
+    paid_orders: list[tuple[str, Decimal]] = field(default_factory=list)
+    production_orders: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    declarations: dict[int, tuple[int, int]] = field(default_factory=dict)  # month: (eligible, n)
+    faults: dict[int, int] = field(default_factory=dict)  # month -> faults
+    month_declarations: list[dict] = field(default_factory=list)  # this month's, for the line
+    penalties: list[PenaltyRecord] = field(default_factory=list)
+    adjustment: PayAdjustment | None = None
+    incident_losses: list[tuple[int, str, Decimal]] = field(default_factory=list)
+    working_days: int = 0
+
+
+def pay_facts(
+    person_ids: Iterable[int], period: dt.date, *, paid_basis: bool = True
+) -> dict[int, PayFacts]:
+    """Everything a month's pay depends on, per person, in a fixed number of queries."""
+    ids = list(person_ids)
+    facts: dict[int, PayFacts] = {pk: PayFacts() for pk in ids}
+    if not ids:
+        return facts
+    start, end = periods.bounds(period)
+    first, last = period, periods.last_day(period)
+
+    for owner, number, total in (
+        Order.objects.filter(
+            owner_id__in=ids, fully_shipped_at__gte=start, fully_shipped_at__lt=end
+        )
+        .order_by("number")
+        .values_list("owner_id", "number", "total_amount")
+    ):
+        facts[owner].shipped_orders.append((number, total))
+
+    if paid_basis:
+        # Fully paid in M: the receipts now cover the total and the last one came in M.
+        for owner, number, total in (
+            Order.objects.filter(
+                owner_id__in=ids, total_amount__gt=0, amount_received__gte=F("total_amount")
+            )
+            .exclude(status=OrderStatus.CANCELLED)
+            .annotate(
+                last_receipt=Max(
+                    "payments__receipts__received_on",
+                    filter=Q(payments__kind__in=INCOMING_KINDS),
+                )
+            )
+            .filter(last_receipt__range=(first, last))
+            .order_by("number")
+            .values_list("owner_id", "number", "total_amount")
+        ):
+            facts[owner].paid_orders.append((number, total))
+
+    for owner, number, order_number, fee in (
+        ProductionOrder.objects.filter(
+            order__owner_id__in=ids,
+            status=ProductionOrderStatus.COMPLETED,
+            completed_at__gte=start,
+            completed_at__lt=end,
+        )
+        .order_by("number")
+        .values_list("order__owner_id", "number", "order__number", "processing_fee")
+    ):
+        facts[owner].production_orders.append((number, order_number, fee))
+
+    # Declarations of the year so far, by month: how many earn, and how many in all.
+    faulted = ShipmentFault.objects.filter(shipment_id=OuterRef("pk"))
+    on_probation = PaySchemeAssignment.objects.filter(
+        person_id=OuterRef("order__owner_id"),
+        effective_from__lte=OuterRef("actual_ship_date"),
+        probation_until__gte=OuterRef("actual_ship_date"),
+    )
+    declared = Shipment.objects.filter(
+        order__owner_id__in=ids,
+        status__in=GONE_SHIPMENT_STATUSES,
+        actual_ship_date__range=(dt.date(period.year, 1, 1), last),
+    ).exclude(customs_declaration_number="")
+    for row in (
+        declared.annotate(month=ExtractMonth("actual_ship_date"))
+        .values("order__owner_id", "month")
+        .annotate(
+            n=Count("pk"),
+            eligible=Count("pk", filter=~Q(Exists(faulted)) & ~Q(Exists(on_probation))),
+        )
+        .order_by()
+    ):
+        facts[row["order__owner_id"]].declarations[row["month"]] = (row["eligible"], row["n"])
+    for row in (
+        declared.filter(actual_ship_date__gte=first)
+        .annotate(faulted=Exists(faulted), on_probation=Exists(on_probation))
+        .order_by("actual_ship_date", "pk")
+        .values(
+            "order__owner_id",
+            "number",
+            "customs_declaration_number",
+            "actual_ship_date",
+            "faulted",
+            "on_probation",
+        )
+    ):
+        facts[row.pop("order__owner_id")].month_declarations.append(row)
+    for row in (
+        ShipmentFault.objects.filter(
+            person_id__in=ids, period__range=(dt.date(period.year, 1, 1), period)
+        )
+        .values("person_id", "period")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        facts[row["person_id"]].faults[row["period"].month] = row["n"]
+
+    penalties = list(
+        PenaltyRecord.objects.filter(person_id__in=ids, period=period)
+        .select_related("rule", "order", "shipment")
+        .order_by("occurred_on", "pk")
+    )
+    for record in penalties:
+        facts[record.person_id].penalties.append(record)
+    for adjustment in PayAdjustment.objects.filter(person_id__in=ids, period=period):
+        facts[adjustment.person_id].adjustment = adjustment
+    # Company loss the person caused: incidents they are responsible for, opened in M,
+    # unless a penalty record already carries that loss.
+    for responsible, pk, order_number, loss in (
+        Incident.objects.filter(
+            responsible_id__in=ids, opened_at__gte=start, opened_at__lt=end, loss_amount__gt=0
+        )
+        .exclude(pk__in=[r.incident_id for r in penalties if r.incident_id])
+        .order_by("opened_at", "pk")
+        .values_list("responsible_id", "pk", "order__number", "loss_amount")
+    ):
+        facts[responsible].incident_losses.append((pk, order_number, loss))
+
+    working_days = workdays.working_days_between(first - dt.timedelta(days=1), last)
+    for f in facts.values():
+        f.working_days = working_days
+    return facts
+
+
+# --------------------------------------------------------------------------
+# Scoped lists
+# --------------------------------------------------------------------------
+
+
+def assessment_list_visible_to(user: User, action: str = "assessment.view") -> QuerySet[Assessment]:
+    return policy.person_scope(
+        user, Assessment.objects.select_related("person", "template"), action
+    ).order_by("-period", "person__username")
+
+
+def assessment_get_visible(user: User, assessment_id: int) -> Assessment | None:
+    return assessment_list_visible_to(user).filter(pk=assessment_id).first()
+
+
+def department_month(period: dt.date) -> QuerySet[Assessment]:
+    """Every assessment of a month with its statement, for the supervisor's page."""
+    return (
+        Assessment.objects.filter(period=period)
+        .select_related("person", "pay_statement")
+        .order_by("person__username")
+    )
+
+
+def pay_statement_list_visible_to(user: User) -> QuerySet[PayStatement]:
+    return policy.person_scope(
+        user,
+        PayStatement.objects.select_related("assessment", "assessment__person", "scheme"),
+        "pay.view",
+        person_path="assessment__person",
+    ).order_by("-assessment__period", "assessment__person__username")
+
+
+def pay_statements_of_month(period: dt.date, statuses=None) -> QuerySet[PayStatement]:
+    qs = PayStatement.objects.filter(assessment__period=period)
+    if statuses is not None:
+        qs = qs.filter(assessment__status__in=statuses)
+    return (
+        qs.select_related("assessment", "assessment__person", "scheme")
+        .prefetch_related("lines")
+        .order_by("assessment__person__username", "pk")
+    )
+
+
+def assessment_inputs(assessment: Assessment) -> dict:
+    """The supervisor's inputs of the person's month: penalties, faults, hours."""
+    return {
+        "penalties": PenaltyRecord.objects.filter(
+            person_id=assessment.person_id, period=assessment.period
+        ).select_related("rule", "order", "shipment"),
+        "faults": ShipmentFault.objects.filter(
+            person_id=assessment.person_id, period=assessment.period
+        ).select_related("shipment"),
+        "adjustment": PayAdjustment.objects.filter(
+            person_id=assessment.person_id, period=assessment.period
+        ).first(),
+        "shipments": Shipment.objects.filter(
+            order__owner_id=assessment.person_id,
+            status__in=GONE_SHIPMENT_STATUSES,
+            actual_ship_date__range=(assessment.period, periods.last_day(assessment.period)),
+        ).order_by("actual_ship_date", "pk"),
+    }
+
+
+# --------------------------------------------------------------------------
+# The workflow's deadlines and who holds which step
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Deadlines of month M's assessment, in working days of M+1 (§3), none later
+    than the hard limit, the 10th of M+1."""
+
+    compute: dt.date  # working day 1
+    send: dt.date  # working day 2
+    confirm: dt.date  # working day 3 (also the supervisor's re-confirmation)
+    finalize: dt.date  # working day 4
+    export: dt.date  # working day 5
+    hard_limit: dt.date  # the 10th
+
+
+def assessment_deadlines(period: dt.date) -> Deadlines:
+    following = periods.next_period(period)
+    hard_limit = following.replace(day=10)
+    days = [
+        min(workdays.nth_working_day_of_month(following.year, following.month, n), hard_limit)
+        for n in range(1, 6)
+    ]
+    return Deadlines(*days, hard_limit=hard_limit)
+
+
+@dataclass(frozen=True)
+class StepDue:
+    """A step of the workflow that ``user_id`` holds, due on ``due_on`` (overdue after)."""
+
+    period: dt.date
+    step: str  # compute | send | confirm | reconfirm | finalize | export
+    user_id: int
+    assessment_ids: tuple[int, ...]
+    due_on: dt.date
+    overdue: bool
+
+
+# status -> the steps it waits for: (step, the deadline's name, who holds it:
+# a role, or "person" for the assessed person). A sent assessment left unanswered
+# past the confirmation deadline may be finalised by the supervisor as well.
+STEPS_OF_STATUS = {
+    A.DRAFT: [("send", "send", Role.SUPERVISOR)],
+    A.SENT: [("confirm", "confirm", "person"), ("finalize", "finalize", Role.SUPERVISOR)],
+    A.DISPUTED: [("reconfirm", "confirm", Role.SUPERVISOR)],
+    A.CONFIRMED: [("finalize", "finalize", Role.SUPERVISOR)],
+    A.FINALIZED: [("export", "export", Role.FINANCE)],
+}
+
+
+def assessment_steps_due(today: dt.date, *, months_back: int = 12) -> list[StepDue]:
+    """Who holds which step of the monthly workflow that is due today or overdue.
+
+    For each month up to the one just ended (within ``months_back``) whose
+    assessments are not all exported: a missing computation (supervisors, from
+    working day 1), drafts to send (supervisors), assessments to confirm or
+    dispute (the person), disputed ones to re-confirm and confirmed ones to
+    finalise (supervisors), finalised ones to export (finance). A step is listed
+    once its deadline has come (``overdue`` once it has passed). For the
+    assessment_due alert rule.
+    """
+    current = periods.previous_period(periods.month_of(today))
+    oldest = current
+    for _ in range(months_back - 1):
+        oldest = periods.previous_period(oldest)
+    open_rows = list(
+        Assessment.objects.filter(period__range=(oldest, current))
+        .exclude(status=A.EXPORTED)
+        .order_by("period", "pk")
+        .values_list("period", "pk", "person_id", "status")
+    )
+    by_period: dict[dt.date, list[tuple[int, int, str]]] = defaultdict(list)
+    for period, pk, person_id, status in open_rows:
+        by_period[period].append((pk, person_id, status))
+    holders = {
+        Role.SUPERVISOR: list(
+            users_in_role(Role.SUPERVISOR).order_by("pk").values_list("pk", flat=True)
+        ),
+        Role.FINANCE: list(users_in_role(Role.FINANCE).order_by("pk").values_list("pk", flat=True)),
+    }
+
+    result: list[StepDue] = []
+    current_deadlines = assessment_deadlines(current)
+    if current_deadlines.compute <= today:
+        computed = set(
+            Assessment.objects.filter(period=current).values_list("person_id", flat=True)
+        )
+        if set(merchandiser_ids()) - computed:
+            for user_id in holders[Role.SUPERVISOR]:
+                result.append(
+                    StepDue(
+                        current,
+                        "compute",
+                        user_id,
+                        (),
+                        current_deadlines.compute,
+                        current_deadlines.compute < today,
+                    )
+                )
+
+    for period in sorted(by_period):
+        deadlines = current_deadlines if period == current else assessment_deadlines(period)
+        grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
+        due_of: dict[str, dt.date] = {}
+        for pk, person_id, status in by_period[period]:
+            for step, deadline_name, holder in STEPS_OF_STATUS[status]:
+                due_on = getattr(deadlines, deadline_name)
+                if due_on > today:
+                    continue
+                due_of[step] = due_on
+                users = [person_id] if holder == "person" else holders[holder]
+                for user_id in users:
+                    grouped[(step, user_id)].append(pk)
+        for (step, user_id), ids in sorted(grouped.items()):
+            due_on = due_of[step]
+            result.append(StepDue(period, step, user_id, tuple(ids), due_on, due_on < today))
+    return result

@@ -1,0 +1,505 @@
+"""The KPI pages: the supervisor's month, an assessment with the actions the viewer
+may take, my assessments, finance's pay statements and the Excel pay sheet.
+
+Views parse input and call the services; a refused role gets 403, any other
+refusal comes back as a message on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gendan import policy
+from gendan.exceptions import DomainError, PermissionDenied
+from gendan.roles import Role, has_role
+from orders.models import Order
+from shipping.models import Shipment
+
+from . import forms, periods, selectors, services
+from .models import Assessment, PayStatement, PenaltyRecord, ShipmentFault
+from .states import AssessmentStatus, can_transition
+
+A = AssessmentStatus
+
+
+def _period(value: str) -> dt.date:
+    try:
+        return periods.parse(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _last_month() -> dt.date:
+    return periods.previous_period(periods.month_of(timezone.localdate()))
+
+
+def _require(request: HttpRequest, action: str, obj=None) -> None:
+    if not policy.can(request.user, action, obj):
+        raise Forbidden(action)
+
+
+def _run(request: HttpRequest, call: Callable, success: str, back: str) -> HttpResponse:
+    """Call a service; 403 for a refused role, a message for any other refusal."""
+    try:
+        call()
+    except PermissionDenied:
+        raise Forbidden from None
+    except DomainError as exc:
+        text = str(exc.message)
+        if exc.fields:
+            text += " " + "; ".join(
+                f"{name}: {' '.join(str(m) for m in msgs)}" for name, msgs in exc.fields.items()
+            )
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect(back)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the KPI starts for each role."""
+    if policy.can(request.user, "assessment.enter"):
+        return redirect("kpi:month", period=periods.label(_last_month()))
+    if policy.can(request.user, "pay.export"):
+        return redirect("kpi:pay", period=periods.label(_last_month()))
+    if policy.can(request.user, "assessment.view"):
+        return redirect("kpi:mine")
+    raise Forbidden
+
+
+# --------------------------------------------------------------------------
+# The supervisor's month
+# --------------------------------------------------------------------------
+
+
+@login_required
+def month(request: HttpRequest, period: str) -> HttpResponse:
+    _require(request, "assessment.enter")
+    month = _period(period)
+    rows = list(selectors.department_month(month))
+    counts = dict.fromkeys(A.values, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return render(
+        request,
+        "kpi/month.html",
+        {
+            "period": month,
+            "label": periods.label(month),
+            "previous": periods.label(periods.previous_period(month)),
+            "next": periods.label(periods.next_period(month)),
+            "rows": rows,
+            "counts": [(A(status).label, n) for status, n in counts.items() if n],
+            "deadlines": selectors.assessment_deadlines(month),
+        },
+    )
+
+
+@login_required
+@require_POST
+def month_compute(request: HttpRequest, period: str) -> HttpResponse:
+    month = _period(period)
+    return _run(
+        request,
+        lambda: services.assessment_compute_month(actor=request.user, period=month),
+        _("已计算本月考核初稿。"),
+        reverse("kpi:month", args=[period]),
+    )
+
+
+@login_required
+@require_POST
+def month_finalize(request: HttpRequest, period: str) -> HttpResponse:
+    month = _period(period)
+    result = {}
+
+    def call():
+        result["done"], result["left"] = services.assessment_finalize_month(
+            actor=request.user, period=month
+        )
+
+    response = _run(request, call, _("定稿完成。"), reverse("kpi:month", args=[period]))
+    if result:
+        messages.info(
+            request,
+            _("已定稿 %(done)s 份，尚未定稿 %(left)s 份。")
+            % {"done": len(result["done"]), "left": len(result["left"])},
+        )
+    return response
+
+
+# --------------------------------------------------------------------------
+# One assessment
+# --------------------------------------------------------------------------
+
+
+def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("person", "template"), pk=pk)
+    _require(request, "assessment.view", assessment)
+    return assessment
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _visible_assessment(request, pk)
+    user = request.user
+    status = assessment.status
+    can = {
+        action: policy.can(user, f"assessment.{action}", assessment)
+        and can_transition(status, action)
+        for action in (
+            "compute",
+            "enter",
+            "send",
+            "confirm",
+            "dispute",
+            "reconfirm",
+            "finalize",
+            "reopen",
+        )
+    }
+    can["inputs"] = policy.can(user, "penalty.create") and can_transition(status, "change_inputs")
+    statement = PayStatement.objects.filter(assessment=assessment).first()
+    context = {
+        "assessment": assessment,
+        "can": can,
+        "statement": statement if policy.can(user, "pay.view", assessment) else None,
+        "events": assessment.events.select_related("actor"),
+        "deadlines": selectors.assessment_deadlines(assessment.period),
+        "metrics": [
+            (
+                _("准时交货率"),
+                assessment.on_time_count,
+                assessment.shipped_count,
+                assessment.on_time_points,
+                assessment.template.weight_on_time,
+            ),
+            (
+                _("订单完成率"),
+                assessment.completed_count,
+                assessment.due_count,
+                assessment.completion_points,
+                assessment.template.weight_completion,
+            ),
+            (
+                _("客户满意度（投诉数 / 出货订单数）"),
+                assessment.complaint_count,
+                assessment.shipped_count,
+                assessment.complaints_points,
+                assessment.template.weight_complaints,
+            ),
+            (
+                _("问题处理能力"),
+                assessment.resolved_in_time_count,
+                assessment.resolution_count,
+                assessment.resolution_points,
+                assessment.template.weight_resolution,
+            ),
+        ],
+        "enter_form": forms.EnterForm(
+            initial={"teamwork": assessment.teamwork, "attitude": assessment.attitude},
+            manual_performance=not assessment.has_metric_data,
+        ),
+        "reason_form": forms.ReasonForm(),
+        "note_form": forms.NoteForm(),
+    }
+    if can["inputs"] or policy.can(user, "penalty.create"):
+        inputs = selectors.assessment_inputs(assessment)
+        scheme = selectors.scheme_for(assessment.person_id, assessment.period)
+        rules = scheme.penalty_rules.filter(is_active=True) if scheme else []
+        adjustment = inputs["adjustment"]
+        context.update(
+            inputs=inputs,
+            penalty_form=forms.PenaltyForm(rules=rules, initial={"occurred_on": assessment.period}),
+            fault_form=forms.FaultForm(shipments=inputs["shipments"]),
+            hours_form=forms.HoursForm(
+                initial={
+                    "overtime_hours": adjustment.overtime_hours,
+                    "absence_hours": adjustment.absence_hours,
+                    "days_absent": adjustment.days_absent,
+                    "note": adjustment.note,
+                }
+                if adjustment
+                else None
+            ),
+        )
+    return render(request, "kpi/assessment.html", context)
+
+
+@login_required
+@require_POST
+def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=pk)
+    back = reverse("kpi:assessment", args=[pk])
+    user = request.user
+    post = request.POST
+    simple = {
+        "compute": (services.assessment_compute, _("已重新计算。")),
+        "send": (services.assessment_send, _("已发送给本人确认。")),
+        "confirm": (services.assessment_confirm, _("已确认。")),
+        "finalize": (services.assessment_finalize, _("已定稿。")),
+    }
+    if action in simple:
+        service, success = simple[action]
+        return _run(request, lambda: service(actor=user, assessment_id=pk), success, back)
+    if action == "enter":
+        form = forms.EnterForm(post, manual_performance=not assessment.has_metric_data)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(back)
+        data = form.cleaned_data
+        return _run(
+            request,
+            lambda: services.assessment_enter(
+                actor=user,
+                assessment_id=pk,
+                teamwork=data["teamwork"],
+                attitude=data["attitude"],
+                performance=data.get("performance"),
+                performance_note=data.get("performance_note"),
+            ),
+            _("评分已保存。"),
+            back,
+        )
+    if action in ("dispute", "reopen"):
+        service = services.assessment_dispute if action == "dispute" else services.assessment_reopen
+        success = _("已提出异议。") if action == "dispute" else _("已重新打开。")
+        return _run(
+            request,
+            lambda: service(actor=user, assessment_id=pk, reason=post.get("reason", "")),
+            success,
+            back,
+        )
+    if action == "reconfirm":
+        return _run(
+            request,
+            lambda: services.assessment_reconfirm(
+                actor=user, assessment_id=pk, note=post.get("note", "")
+            ),
+            _("已复核确认。"),
+            back,
+        )
+    if action == "penalty":
+        return _penalty(request, assessment, back)
+    if action == "fault":
+        return _fault(request, assessment, back)
+    if action == "hours":
+        form = forms.HoursForm(post)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(back)
+        return _run(
+            request,
+            lambda: services.pay_adjustment_set(
+                actor=user,
+                person_id=assessment.person_id,
+                period=assessment.period,
+                **form.cleaned_data,
+            ),
+            _("工时已保存。"),
+            back,
+        )
+    raise Http404
+
+
+def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpResponse:
+    _require(request, "penalty.create")
+    scheme = selectors.scheme_for(assessment.person_id, assessment.period)
+    form = forms.PenaltyForm(request.POST, rules=scheme.penalty_rules.all() if scheme else [])
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    data = form.cleaned_data
+    order_id = shipment_id = None
+    if data["order_number"]:
+        order_id = (
+            Order.objects.filter(number=data["order_number"].strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if order_id is None:
+            messages.error(request, _("订单 %(n)s 不存在。") % {"n": data["order_number"]})
+            return redirect(back)
+    if data["shipment_number"]:
+        shipment_id = (
+            Shipment.objects.filter(number=data["shipment_number"].strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if shipment_id is None:
+            messages.error(request, _("出货 %(n)s 不存在。") % {"n": data["shipment_number"]})
+            return redirect(back)
+    return _run(
+        request,
+        lambda: services.penalty_record_create(
+            actor=request.user,
+            person_id=assessment.person_id,
+            rule_id=int(data["rule"]),
+            occurred_on=data["occurred_on"],
+            loss_amount=data["loss_amount"],
+            chosen_amount=data["chosen_amount"],
+            order_id=order_id,
+            shipment_id=shipment_id,
+            note=data["note"],
+        ),
+        _("扣款已登记。"),
+        back,
+    )
+
+
+def _fault(request: HttpRequest, assessment: Assessment, back: str) -> HttpResponse:
+    _require(request, "fault.create")
+    shipments = selectors.assessment_inputs(assessment)["shipments"]
+    form = forms.FaultForm(request.POST, shipments=shipments)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    data = form.cleaned_data
+    return _run(
+        request,
+        lambda: services.shipment_fault_create(
+            actor=request.user,
+            shipment_id=int(data["shipment"]),
+            kind=data["kind"],
+            note=data["note"],
+            person_id=assessment.person_id,
+        ),
+        _("出货差错已登记。"),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def penalty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(PenaltyRecord, pk=pk)
+    assessment = Assessment.objects.filter(person=record.person, period=record.period).first()
+    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
+    return _run(
+        request,
+        lambda: services.penalty_record_delete(
+            actor=request.user, record_id=pk, reason=request.POST.get("reason", "")
+        ),
+        _("扣款已删除。"),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def fault_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    fault = get_object_or_404(ShipmentFault, pk=pk)
+    assessment = Assessment.objects.filter(person=fault.person, period=fault.period).first()
+    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
+    return _run(
+        request,
+        lambda: services.shipment_fault_delete(
+            actor=request.user, fault_id=pk, reason=request.POST.get("reason", "")
+        ),
+        _("出货差错已删除。"),
+        back,
+    )
+
+
+# --------------------------------------------------------------------------
+# Staff: my assessments
+# --------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    _require(request, "assessment.view")
+    rows = Assessment.objects.filter(person=request.user).select_related("pay_statement")
+    return render(request, "kpi/mine.html", {"rows": rows})
+
+
+# --------------------------------------------------------------------------
+# Finance: pay statements and the pay sheet
+# --------------------------------------------------------------------------
+
+
+@login_required
+def pay(request: HttpRequest, period: str) -> HttpResponse:
+    _require(request, "pay.export")
+    month = _period(period)
+    statements = list(selectors.pay_statements_of_month(month))
+    exportable = [s for s in statements if s.assessment.status in (A.FINALIZED, A.EXPORTED)]
+    totals = (
+        PayStatement.objects.filter(pk__in=[s.pk for s in exportable]).aggregate(
+            total_pay=Sum("total_pay"), accrued=Sum("declaration_bonus_accrued")
+        )
+        if exportable
+        else {}
+    )
+    return render(
+        request,
+        "kpi/pay.html",
+        {
+            "period": month,
+            "label": periods.label(month),
+            "previous": periods.label(periods.previous_period(month)),
+            "next": periods.label(periods.next_period(month)),
+            "statements": statements,
+            "exportable": len(exportable),
+            "pending": len(statements) - len(exportable),
+            "totals": totals,
+        },
+    )
+
+
+@login_required
+@require_POST
+def pay_export(request: HttpRequest, period: str) -> HttpResponse:
+    month = _period(period)
+    try:
+        content, _statements = services.assessment_export(actor=request.user, period=month)
+    except PermissionDenied:
+        raise Forbidden from None
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("kpi:pay", period=period)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="pay-sheet-{periods.label(month)}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(
+        PayStatement.objects.select_related("assessment", "assessment__person", "scheme"), pk=pk
+    )
+    _require(request, "pay.view", statement)
+    return render(
+        request,
+        "kpi/statement.html",
+        {
+            "statement": statement,
+            "assessment": statement.assessment,
+            "lines": statement.lines.all(),
+            "is_finance": has_role(request.user, Role.FINANCE) or request.user.is_superuser,
+        },
+    )

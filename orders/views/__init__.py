@@ -1,0 +1,1 @@
+"""Pages of the orders app: orders, finance, customers, the dashboard and reports."""

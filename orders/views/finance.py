@@ -1,0 +1,92 @@
+"""Finance pages: the queue of payments to confirm (htmx in place) and receivables
+by ageing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gendan import charts
+from gendan.templatetags.gendan_ui import money
+from gendan.web import page, run
+
+from .. import selectors
+from ..forms import FinanceFilterForm, PaymentConfirmForm
+
+PAGE_SIZE = 30
+
+
+@require_GET
+@page("finance")
+def finance_queue(request: HttpRequest) -> HttpResponse:
+    form = FinanceFilterForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    payments = selectors.payment_list_to_confirm(
+        request.user, search=data.get("q", ""), kind=data.get("kind", "")
+    )
+    page_obj = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(payment, PaymentConfirmForm(payment=payment)) for payment in page_obj]
+    return render(
+        request,
+        "orders/finance_queue.html",
+        {"form": form, "page_obj": page_obj, "rows": rows},
+    )
+
+
+@require_POST
+@page("finance")
+def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a receipt; with htmx the row is answered in place."""
+    payment = selectors.payment_get_visible(request.user, pk)
+    if payment is None:
+        raise Http404
+    form = PaymentConfirmForm(request.POST, payment=payment)
+    ok = False
+    if form.is_valid():
+        ok, _result = run(
+            request,
+            lambda: form.submit(actor=request.user),
+            form=form,
+            success=_("已确认到账 %(amount)s（%(order)s）。")
+            % {
+                "amount": money(form.cleaned_data["amount_received"], payment.order.currency),
+                "order": payment.order.number,
+            },
+        )
+    else:
+        messages.error(request, _("请检查标出的输入。"))
+    if not request.htmx:
+        return redirect("orders:finance_queue")
+    payment = selectors.payment_get_visible(request.user, pk)
+    if ok:
+        form = PaymentConfirmForm(payment=payment)
+    return render(request, "orders/_payment_row.html", {"payment": payment, "form": form})
+
+
+@require_GET
+@page("receivables")
+def receivables(request: HttpRequest) -> HttpResponse:
+    ageing = selectors.receivables_ageing(request.user)
+    page_obj = Paginator(selectors.receivable_list(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    bucket_labels = [label for _key, label, _low, _high in ageing["buckets"]]
+    ageing_chart = charts.chart(
+        "bar",
+        bucket_labels,
+        [
+            charts.dataset(row["order__currency"], [row[key] for key, *_rest in ageing["buckets"]])
+            for row in ageing["per_currency"]
+        ],
+        y_title=_("未收金额"),
+    )
+    return render(
+        request,
+        "orders/receivables.html",
+        {"ageing": ageing, "page_obj": page_obj, "ageing_chart": ageing_chart},
+    )

@@ -1,0 +1,407 @@
+"""Order pages: the list with its filters and Excel export, the order form with its
+line editor (htmx), amendments, and the order page with its actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gendan import charts, policy
+from gendan.web import page, run, xlsx_response
+from production import selectors as production_selectors
+from shipping import selectors as shipping_selectors
+
+from .. import selectors
+from ..forms import (
+    ORDER_ACTIONS,
+    AmendForm,
+    LineRows,
+    OrderFilterForm,
+    OrderForm,
+)
+from ..models import Customer, Product
+from ..states import OrderStatus, can_transition
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 10_000
+
+
+def _sort_columns(sort: str) -> dict[str, dict[str, str]]:
+    """{sort key: {"next": the sort a click asks for, "state": "asc"|"desc"|""}}."""
+    columns = {}
+    for key in ("number", "customer", "owner", "status", "order_date", "due", "amount"):
+        state = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
+        columns[key] = {"next": f"-{key}" if state == "asc" else key, "state": state}
+    return columns
+
+
+def _visible_or_404(request: HttpRequest, pk: int):
+    order = selectors.order_get_visible(request.user, pk)
+    if order is None:
+        raise Http404
+    return order
+
+
+# --------------------------------------------------------------------------
+# List and export
+# --------------------------------------------------------------------------
+
+
+@require_GET
+@page("orders")
+def order_list(request: HttpRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET or None)
+    filters = form.filters()
+    queryset = selectors.order_list_filtered(request.user, **filters)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "sort": filters["sort"],
+        "columns": _sort_columns(filters["sort"]),
+        "selected_statuses": filters["statuses"],
+        "can_create": policy.can_open(request.user, "order_edit")
+        and policy.can(request.user, "order.create"),
+        "show_money": policy.can(request.user, "payment.view"),
+    }
+    if request.htmx and request.htmx.target == "order-table":
+        return render(request, "orders/_order_table.html", context)
+    return render(request, "orders/order_list.html", context)
+
+
+@require_GET
+@page("orders")
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an Excel file (every matching row, up to EXPORT_LIMIT)."""
+    filters = OrderFilterForm(request.GET or None).filters()
+    orders = selectors.order_list_filtered(request.user, **filters)[:EXPORT_LIMIT]
+    show_money = policy.can(request.user, "payment.view")
+    headers = [
+        _("订单编号"),
+        _("客户编号"),
+        _("客户"),
+        _("跟单员"),
+        _("状态"),
+        _("下单日期"),
+        _("合同交期"),
+        _("逾期"),
+        _("客户订单号"),
+        _("总数量"),
+    ]
+    if show_money:
+        headers += [_("币种"), _("总金额"), _("已收金额"), _("未收金额")]
+    rows = []
+    for order in orders:
+        row = [
+            order.number,
+            order.customer.code,
+            order.customer.name,
+            str(order.owner),
+            order.get_status_display(),
+            order.order_date,
+            order.contract_delivery_date,
+            _("是") if order.is_overdue else "",
+            order.customer_po,
+            order.total_quantity,
+        ]
+        if show_money:
+            row += [order.currency, order.total_amount, order.amount_received, order.balance_due]
+        rows.append(row)
+    filename = f"orders-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, [(_("订单"), headers, rows)])
+
+
+# --------------------------------------------------------------------------
+# Create, edit a draft, amend: the header form and the line editor
+# --------------------------------------------------------------------------
+
+
+def _products():
+    return Product.objects.filter(is_active=True).order_by("item_number")
+
+
+def _ratio_from_post(data) -> Decimal | None:
+    """The deposit ratio the totals preview uses: the form's percentage, else the
+    chosen customer's default."""
+    raw = (data.get("deposit_ratio") or "").strip()
+    if raw:
+        try:
+            return Decimal(raw) / Decimal(100)
+        except InvalidOperation:
+            return None
+    customer_id = data.get("customer") or ""
+    if customer_id.isdigit():
+        return (
+            Customer.objects.filter(pk=int(customer_id))
+            .values_list("default_deposit_ratio", flat=True)
+            .first()
+        )
+    return None
+
+
+def _render_order_form(request, *, form, lines: LineRows, order=None, amend=False, status=200):
+    ratio = None
+    if request.method == "POST":
+        ratio = _ratio_from_post(request.POST)
+    elif order is not None:
+        ratio = order.deposit_ratio
+    context = {
+        "form": form,
+        "lines": lines,
+        "order": order,
+        "amend": amend,
+        "products": _products(),
+        "totals": lines.preview(ratio),
+        "ratio_percent": order.deposit_ratio * 100 if order is not None else None,
+    }
+    return render(request, "orders/order_form.html", context, status=status)
+
+
+@page("order_edit")
+def order_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = OrderForm(request.POST, user=request.user)
+        lines = LineRows.from_post(request.POST)
+        if form.is_valid():
+            ok, order = run(
+                request,
+                lambda: form.submit(actor=request.user, lines=lines),
+                form=form,
+                place=lines.place,
+            )
+            if ok:
+                messages.success(request, _("订单 %(n)s 已保存为草稿。") % {"n": order.number})
+                return redirect("orders:detail", pk=order.pk)
+        else:
+            messages.error(request, _("请检查标出的输入。"))
+    else:
+        initial = {}
+        if (customer := request.GET.get("customer", "")).isdigit():
+            initial["customer"] = int(customer)
+        form = OrderForm(user=request.user, initial=initial)
+        lines = LineRows.blank(1)
+    return _render_order_form(request, form=form, lines=lines)
+
+
+@page("order_edit")
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _visible_or_404(request, pk)
+    if not (
+        policy.can(request.user, "order.update", order)
+        and can_transition(order.status, "update_draft")
+    ):
+        messages.error(request, _("只有草稿可以这样修改；已确认的订单请用“改单”。"))
+        return redirect("orders:detail", pk=order.pk)
+    if request.method == "POST":
+        form = OrderForm(request.POST, user=request.user, order=order)
+        lines = LineRows.from_post(request.POST)
+        if form.is_valid():
+            ok, _order = run(
+                request,
+                lambda: form.submit(actor=request.user, lines=lines),
+                form=form,
+                place=lines.place,
+                success=_("草稿已保存。"),
+            )
+            if ok:
+                return redirect("orders:detail", pk=order.pk)
+        else:
+            messages.error(request, _("请检查标出的输入。"))
+    else:
+        form = OrderForm(user=request.user, order=order)
+        lines = LineRows.from_order(order)
+    return _render_order_form(request, form=form, lines=lines, order=order)
+
+
+@page("order_edit")
+def order_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _visible_or_404(request, pk)
+    if not (
+        policy.can(request.user, "order.amend", order) and can_transition(order.status, "amend")
+    ):
+        messages.error(request, _("当前状态下不能改单。"))
+        return redirect("orders:detail", pk=order.pk)
+    if request.method == "POST":
+        form = AmendForm(request.POST, order=order)
+        lines = LineRows.from_post(request.POST)
+        if form.is_valid():
+            ok, _order = run(
+                request,
+                lambda: form.submit(actor=request.user, lines=lines),
+                form=form,
+                place=lines.place,
+                success=_("改单已保存，新版本已生效。"),
+            )
+            if ok:
+                return redirect("orders:detail", pk=order.pk)
+        else:
+            messages.error(request, _("请检查标出的输入。"))
+    else:
+        form = AmendForm(order=order)
+        lines = LineRows.from_order(order)
+    return _render_order_form(request, form=form, lines=lines, order=order, amend=True)
+
+
+@require_GET
+@page("order_edit")
+def line_row(request: HttpRequest) -> HttpResponse:
+    """htmx: one more blank row for the line editor."""
+    return render(
+        request,
+        "orders/_line_row.html",
+        {"row": LineRows.blank(1).rows[0], "products": _products()},
+    )
+
+
+@require_POST
+@page("order_edit")
+def line_totals(request: HttpRequest) -> HttpResponse:
+    """htmx: the totals of the lines being typed, and each line's amount (out of band)."""
+    lines = LineRows.from_post(request.POST)
+    totals = lines.preview(_ratio_from_post(request.POST))
+    return render(
+        request,
+        "orders/_line_totals.html",
+        {"lines": lines, "totals": totals, "oob": True},
+    )
+
+
+# --------------------------------------------------------------------------
+# The order page and its actions
+# --------------------------------------------------------------------------
+
+
+def _production_panels(order) -> list[dict]:
+    """Each production order of the order with its planned-vs-actual chart."""
+    today = timezone.localdate()
+    panels = []
+    for production_order in order.production_orders.all():
+        reports = list(production_order.progress_reports.all())
+        production_order.produced = sum(r.good_quantity for r in reports if r.stage.is_output)
+        series = production_selectors.progress_series(production_order, today=today)
+        config = charts.chart(
+            "line",
+            series["labels"],
+            [
+                charts.dataset(_("计划累计"), series["planned"], borderDash=[6, 4], pointRadius=0),
+                charts.dataset(_("实际累计（良品）"), series["actual"], pointRadius=2, fill=False),
+            ],
+            y_title=_("数量"),
+        )
+        panels.append(
+            {
+                "po": production_order,
+                "chart": config,
+                "chart_id": f"chart-po-{production_order.pk}",
+                "reports": reports[:10],
+            }
+        )
+    return panels
+
+
+def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse:
+    user = request.user
+    actions = []
+    for name, form_class in ORDER_ACTIONS.items():
+        if not form_class.is_available(user, order):
+            continue
+        if bound_form is not None and bound_form.name == name:
+            actions.append(bound_form)
+        else:
+            actions.append(form_class())
+    links = []
+    if policy.can(user, "order.update", order) and can_transition(order.status, "update_draft"):
+        links.append((reverse("orders:edit", args=[order.pk]), _("修改草稿")))
+    if policy.can(user, "order.amend", order) and can_transition(order.status, "amend"):
+        links.append((reverse("orders:amend", args=[order.pk]), _("改单")))
+    if policy.can(user, "shipment.create", order) and can_transition(
+        order.status, "create_shipment"
+    ):
+        links.append((reverse("shipping:shipment_create", args=[order.pk]), _("安排出货")))
+    shipments = list(order.shipments.all())
+    for shipment in shipments:
+        shipment.quantity = sum(line.quantity for line in shipment.lines.all())
+    shipped = shipping_selectors.shipped_quantities(order)
+    lines = list(order.lines.all())
+    for line in lines:
+        line.shipped = shipped.get(line.pk, 0)
+    context = {
+        "order": order,
+        "lines": lines,
+        "shipments": shipments,
+        "actions": actions,
+        "open_action": bound_form.name if bound_form is not None else "",
+        "links": links,
+        "show_money": policy.can(user, "payment.view", order),
+        "can_confirm_payments": policy.can(user, "payment.confirm"),
+        "can_see_customers": policy.can_open(user, "customers"),
+        "production_panels": _production_panels(order),
+        "events": list(order.events.all()),
+        "status_steps": _status_steps(order),
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+# The main road of the lifecycle, shown as steps at the top of the order page.
+MAIN_ROAD = (
+    OrderStatus.DRAFT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.AWAITING_DEPOSIT,
+    OrderStatus.DEPOSIT_PAID,
+    OrderStatus.IN_PRODUCTION,
+    OrderStatus.PRODUCED,
+    OrderStatus.AWAITING_BALANCE,
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.CLOSED,
+)
+
+
+def _status_steps(order) -> list[dict]:
+    status = OrderStatus.SHIPPED if order.status == OrderStatus.PARTIALLY_SHIPPED else order.status
+    reached = MAIN_ROAD.index(status) if status in MAIN_ROAD else -1
+    return [
+        {"label": step.label, "done": i < reached, "current": i == reached}
+        for i, step in enumerate(MAIN_ROAD)
+    ]
+
+
+@require_GET
+@page("orders")
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get_detail(request.user, pk)
+    if order is None:
+        raise Http404
+    return _render_detail(request, order)
+
+
+@require_POST
+@page("orders")
+def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take one action of the order page; a refusal is shown on the page, with the form."""
+    form_class = ORDER_ACTIONS.get(action)
+    if form_class is None:
+        raise Http404
+    order = _visible_or_404(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        ok, _result = run(
+            request,
+            lambda: form.submit(actor=request.user, obj=order),
+            form=form,
+            success=form_class.success,
+        )
+        if ok:
+            return redirect("orders:detail", pk=order.pk)
+    else:
+        messages.error(request, _("请检查标出的输入。"))
+    return _render_detail(request, selectors.order_get_detail(request.user, pk), bound_form=form)

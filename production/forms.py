@@ -1,0 +1,195 @@
+"""Forms of the production pages: quick daily entry, progress reports, inspections,
+incidents. Each parses input and calls one service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gendan.forms import ActionForm, DateInput
+
+from . import selectors, services
+from .models import (
+    IncidentKind,
+    InspectionKind,
+    InspectionResult,
+    ProductionOrder,
+    ProductionOrderStatus,
+    VarianceReason,
+)
+
+VARIANCE_CHOICES = [("", "—"), *VarianceReason.choices]
+
+
+def _default_stage():
+    stage = selectors.active_stages().filter(is_output=True).first()
+    return stage.pk if stage else None
+
+
+class QuickEntryDateForm(forms.Form):
+    date = forms.DateField(label=_("日报日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+class QuickEntryRowForm(forms.Form):
+    """One production order's line on the quick entry page (prefix ``po<id>``)."""
+
+    # Choices handed in by the view, read once for every line of the page.
+    stage = forms.TypedChoiceField(label=_("工序"), coerce=int)
+    good_quantity = forms.IntegerField(label=_("良品数"), min_value=0, required=False)
+    defective_quantity = forms.IntegerField(label=_("不良数"), min_value=0, required=False)
+    scrap_quantity = forms.IntegerField(label=_("报废数"), min_value=0, required=False)
+    variance_reason = forms.ChoiceField(
+        label=_("偏差原因"), choices=VARIANCE_CHOICES, required=False
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+    QUANTITIES = ("good_quantity", "defective_quantity", "scrap_quantity")
+
+    def __init__(self, *args, production_order: ProductionOrder, stages, stage_id=None, **kwargs):
+        kwargs.setdefault("prefix", f"po{production_order.pk}")
+        kwargs.setdefault("initial", {"stage": stage_id})
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages
+        self.production_order = production_order
+
+    def is_filled(self) -> bool:
+        """Whether the user typed a quantity on this line (blank lines are skipped)."""
+        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.QUANTITIES)
+
+    def submit(self, *, actor, date):
+        data = self.cleaned_data
+        return services.progress_report_create(
+            actor=actor,
+            production_order_id=self.production_order.pk,
+            date=date,
+            stage_id=data["stage"],
+            good_quantity=data["good_quantity"] or 0,
+            defective_quantity=data["defective_quantity"] or 0,
+            scrap_quantity=data["scrap_quantity"] or 0,
+            variance_reason=data["variance_reason"],
+            note=data["note"],
+        )
+
+
+# --------------------------------------------------------------------------
+# The actions of a production order's page
+# --------------------------------------------------------------------------
+
+
+class ProductionOrderActionForm(ActionForm):
+    @classmethod
+    def available(cls, obj) -> bool:
+        return obj.status in (ProductionOrderStatus.ISSUED, ProductionOrderStatus.IN_PROGRESS)
+
+
+class ProgressReportForm(ProductionOrderActionForm):
+    name, policy_action = "report", "progress_report.create"
+    label, success = _("填报生产日报"), _("生产日报已保存。")
+
+    date = forms.DateField(label=_("日期"), widget=DateInput(), initial=timezone.localdate)
+    stage = forms.ModelChoiceField(
+        label=_("工序"), queryset=selectors.active_stages(), initial=_default_stage
+    )
+    good_quantity = forms.IntegerField(label=_("良品数"), min_value=0)
+    defective_quantity = forms.IntegerField(label=_("不良数"), min_value=0, initial=0)
+    scrap_quantity = forms.IntegerField(label=_("报废数"), min_value=0, initial=0)
+    variance_reason = forms.ChoiceField(
+        label=_("偏差原因"), choices=VARIANCE_CHOICES, required=False
+    )
+    note = forms.CharField(label=_("备注"), required=False)
+
+    def submit(self, *, actor, obj):
+        data = dict(self.cleaned_data)
+        stage = data.pop("stage")
+        return services.progress_report_create(
+            actor=actor, production_order_id=obj.pk, stage_id=stage.pk, **data
+        )
+
+
+class InspectionForm(ProductionOrderActionForm):
+    name, policy_action = "inspect", "inspection.create"
+    label, success = _("登记质量检验"), _("检验已登记。")
+
+    kind = forms.ChoiceField(label=_("检验类型"), choices=InspectionKind.choices)
+    result = forms.ChoiceField(label=_("结果"), choices=InspectionResult.choices)
+    inspected_on = forms.DateField(
+        label=_("检验日期"), widget=DateInput(), initial=timezone.localdate
+    )
+    sample_size = forms.IntegerField(label=_("抽样数"), min_value=0, initial=0)
+    defects_found = forms.IntegerField(label=_("不良数"), min_value=0, initial=0)
+    defects = forms.CharField(
+        label=_("不良描述"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    estimated_loss = forms.DecimalField(
+        label=_("预估损失"), min_value=0, decimal_places=2, initial=Decimal("0")
+    )
+    note = forms.CharField(label=_("备注"), required=False)
+
+    def submit(self, *, actor, obj):
+        return services.inspection_create(
+            actor=actor, production_order_id=obj.pk, **self.cleaned_data
+        )
+
+
+class StartForm(ActionForm):
+    name, policy_action = "start", "production_order.start"
+    label, success = _("开始生产"), _("生产单已开始。")
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return obj.status == ProductionOrderStatus.ISSUED
+
+    def submit(self, *, actor, obj):
+        return services.production_order_start(actor=actor, production_order_id=obj.pk)
+
+
+class CompleteForm(ProductionOrderActionForm):
+    name, policy_action = "complete", "order.complete_production"
+    transition = "complete_production"
+    label, success = _("生产完成"), _("生产已完成，订单进入“生产完成”。")
+
+    def submit(self, *, actor, obj):
+        return services.production_order_complete(actor=actor, production_order_id=obj.pk)
+
+
+class IncidentForm(ProductionOrderActionForm):
+    name, policy_action = "incident", "incident.create"
+    label, success = _("登记异常"), _("异常已登记。")
+
+    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
+    description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    loss_amount = forms.DecimalField(
+        label=_("损失金额"), min_value=0, decimal_places=2, initial=Decimal("0")
+    )
+
+    def submit(self, *, actor, obj):
+        return services.incident_open(
+            actor=actor, order_id=obj.order_id, production_order_id=obj.pk, **self.cleaned_data
+        )
+
+
+PRODUCTION_ORDER_ACTIONS: dict[str, type[ActionForm]] = {
+    form.name: form
+    for form in (ProgressReportForm, InspectionForm, StartForm, CompleteForm, IncidentForm)
+}
+
+
+class ResolveIncidentForm(forms.Form):
+    resolution = forms.CharField(label=_("处理结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    loss_amount = forms.DecimalField(
+        label=_("损失金额"), min_value=0, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        if incident is not None:
+            kwargs.setdefault("auto_id", f"id_incident{incident.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def submit(self, *, actor):
+        return services.incident_resolve(
+            actor=actor, incident_id=self.incident.pk, **self.cleaned_data
+        )

@@ -1,0 +1,192 @@
+"""Production pages: the board by status, the quick daily entry for many production
+orders at once, and a production order's page with its chart and forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gendan import charts, policy
+from gendan.exceptions import DomainError
+from gendan.web import attach_error, page, run
+
+from . import selectors
+from .forms import (
+    PRODUCTION_ORDER_ACTIONS,
+    QuickEntryDateForm,
+    QuickEntryRowForm,
+    ResolveIncidentForm,
+)
+from .models import IncidentStatus, ProductionOrderStatus
+
+
+@require_GET
+@page("production")
+def board(request: HttpRequest) -> HttpResponse:
+    columns = selectors.production_board(request.user)
+    labels = dict(ProductionOrderStatus.choices)
+    return render(
+        request,
+        "production/board.html",
+        {"columns": [(status, labels[status], items) for status, items in columns.items()]},
+    )
+
+
+@page("production")
+def quick_entry(request: HttpRequest) -> HttpResponse:
+    """File today's progress for many production orders on one screen. Each filled
+    line is one report (one service call); a refused line keeps its input and error."""
+    date_form = QuickEntryDateForm(request.POST or request.GET or None)
+    day = date_form.cleaned_data["date"] if date_form.is_valid() else timezone.localdate()
+    rows = selectors.quick_entry_rows(request.user, day=day)
+    stages = list(selectors.active_stages().values_list("pk", "name", "is_output"))
+    choices = [(pk, name) for pk, name, _is_output in stages]
+    # The output stage (packing) is preselected: most daily reports are of packed goods.
+    stage_id = next((pk for pk, _name, is_output in stages if is_output), None)
+
+    def row_form(production_order, data=None):
+        return QuickEntryRowForm(
+            data, production_order=production_order, stages=choices, stage_id=stage_id
+        )
+
+    if request.method == "POST":
+        forms_ = [row_form(po, request.POST) for po in rows]
+        if not date_form.is_valid():
+            messages.error(request, _("请填写有效的日期。"))
+        else:
+            saved, failed = 0, 0
+            for i, form in enumerate(forms_):
+                if not form.is_filled():
+                    continue
+                if not form.is_valid():
+                    failed += 1
+                    continue
+                try:
+                    form.submit(actor=request.user, date=day)
+                except DomainError as exc:
+                    attach_error(form, exc)
+                    failed += 1
+                else:
+                    saved += 1
+                    forms_[i] = row_form(form.production_order)
+                    forms_[i].saved = True
+            if saved:
+                messages.success(request, _("已保存 %(n)s 条生产日报。") % {"n": saved})
+            if failed:
+                messages.error(request, _("%(n)s 行未保存，请看标出的错误。") % {"n": failed})
+            elif not saved:
+                messages.info(request, _("没有填写任何数量。"))
+            if not failed:
+                return redirect(f"{reverse('production:quick_entry')}?date={day:%Y-%m-%d}")
+            # Show what was just saved in the produced quantities, with the refused lines.
+            kept = {form.production_order.pk: form for form in forms_}
+            rows = selectors.quick_entry_rows(request.user, day=day)
+            forms_ = [kept.get(po.pk) or row_form(po) for po in rows]
+    else:
+        forms_ = [row_form(po) for po in rows]
+    return render(
+        request,
+        "production/quick_entry.html",
+        {"date_form": date_form, "day": day, "rows": list(zip(rows, forms_, strict=True))},
+    )
+
+
+def _render_detail(request: HttpRequest, production_order, bound_form=None) -> HttpResponse:
+    actions = []
+    for name, form_class in PRODUCTION_ORDER_ACTIONS.items():
+        if not form_class.is_available(request.user, production_order):
+            continue
+        actions.append(
+            bound_form if bound_form is not None and bound_form.name == name else form_class()
+        )
+    series = selectors.progress_series(production_order)
+    chart = charts.chart(
+        "line",
+        series["labels"],
+        [
+            charts.dataset(_("计划累计"), series["planned"], borderDash=[6, 4], pointRadius=0),
+            charts.dataset(_("实际累计（良品）"), series["actual"], pointRadius=2),
+        ],
+        y_title=_("数量"),
+    )
+    can_resolve = policy.can(request.user, "incident.resolve", production_order)
+    incidents = [
+        (
+            incident,
+            ResolveIncidentForm(incident=incident)
+            if can_resolve and incident.status == IncidentStatus.OPEN
+            else None,
+        )
+        for incident in production_order.incidents.all()
+    ]
+    return render(
+        request,
+        "production/production_order_detail.html",
+        {
+            "po": production_order,
+            "order": production_order.order,
+            "actions": actions,
+            "open_action": bound_form.name if bound_form is not None else "",
+            "chart": chart,
+            "incidents": incidents,
+        },
+    )
+
+
+@require_GET
+@page("production")
+def production_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    production_order = selectors.production_order_get_detail(request.user, pk)
+    if production_order is None:
+        raise Http404
+    return _render_detail(request, production_order)
+
+
+@require_POST
+@page("production")
+def production_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    form_class = PRODUCTION_ORDER_ACTIONS.get(action)
+    production_order = selectors.production_order_get_detail(request.user, pk)
+    if form_class is None or production_order is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        ok, _result = run(
+            request,
+            lambda: form.submit(actor=request.user, obj=production_order),
+            form=form,
+            success=form_class.success,
+        )
+        if ok:
+            return redirect("production:detail", pk=pk)
+    else:
+        messages.error(request, _("请检查标出的输入。"))
+    return _render_detail(
+        request, selectors.production_order_get_detail(request.user, pk), bound_form=form
+    )
+
+
+@require_POST
+@page("production")
+def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.incident_get_visible(request.user, pk)
+    if incident is None:
+        raise Http404
+    form = ResolveIncidentForm(request.POST, incident=incident)
+    if form.is_valid():
+        run(
+            request,
+            lambda: form.submit(actor=request.user),
+            form=form,
+            success=_("异常已解决。"),
+        )
+    else:
+        messages.error(request, _("请填写处理结果。"))
+    if incident.production_order_id:
+        return redirect("production:detail", pk=incident.production_order_id)
+    return redirect("orders:detail", pk=incident.order_id)

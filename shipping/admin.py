@@ -1,0 +1,90 @@
+"""Admin of shipments, their lines and documents, and after-sales cases: view-only
+(they change through ``shipping.services``)."""
+
+from django.contrib import admin
+
+from gendan.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyTabularInline
+
+from .models import AfterSalesCase, Shipment, ShipmentDocument, ShipmentLine
+
+
+class ShipmentLineInline(ReadOnlyTabularInline):
+    model = ShipmentLine
+    fields = ("order_line", "quantity")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("shipment", "order_line__product")
+            .order_by("order_line__position")
+        )
+
+
+class ShipmentDocumentInline(ReadOnlyTabularInline):
+    model = ShipmentDocument
+    fields = ("kind", "required", "is_ready", "file", "updated_by", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("shipment", "updated_by")
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyHistoryAdmin):
+    list_display = (
+        "number",
+        "order",
+        "status",
+        "mode",
+        "planned_ship_date",
+        "actual_ship_date",
+        "forwarder",
+        "tracking_number",
+        "packages",
+    )
+    list_filter = ("status", "mode")
+    date_hierarchy = "planned_ship_date"
+    search_fields = (
+        "number",
+        "order__number",
+        "order__customer__name",
+        "tracking_number",
+        "container",
+        "customs_declaration_number",
+    )
+    list_select_related = ("order",)
+    inlines = (ShipmentLineInline, ShipmentDocumentInline)
+
+
+@admin.register(ShipmentLine)
+class ShipmentLineAdmin(ReadOnlyAdmin):
+    list_display = ("shipment", "order_line", "quantity")
+    search_fields = ("shipment__number", "shipment__order__number")
+    list_select_related = ("shipment", "order_line__product")
+
+
+@admin.register(ShipmentDocument)
+class ShipmentDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("shipment", "kind", "required", "is_ready", "file", "updated_by", "updated_at")
+    list_filter = ("kind", "required", "is_ready")
+    search_fields = ("shipment__number", "shipment__order__number")
+    list_select_related = ("shipment", "updated_by")
+
+
+@admin.register(AfterSalesCase)
+class AfterSalesCaseAdmin(ReadOnlyAdmin):
+    list_display = (
+        "received_at",
+        "order",
+        "kind",
+        "status",
+        "cost",
+        "customer_satisfaction",
+        "opened_by",
+        "resolved_at",
+        "closed_at",
+    )
+    list_filter = ("kind", "status", "customer_satisfaction")
+    date_hierarchy = "received_at"
+    search_fields = ("order__number", "order__customer__name", "description", "root_cause")
+    list_select_related = ("order", "opened_by")

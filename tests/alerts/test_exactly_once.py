@@ -1,0 +1,119 @@
+"""Each rule writes at most one alert per (rule, object, day): a re-run, a retried task
+or two sweeps at the same moment add nothing. And a sweep's number of queries does not
+depend on how many cases it finds."""
+
+from collections import Counter
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from gendan import tasks
+from gendan.alerts import services
+from gendan.alerts.rules import RULES
+from gendan.models import Alert, AlertRecipient
+from tests.alerts.world import DAY, EXTRA_RECIPIENTS, cases
+from tests.test_races import run_together
+
+ALL_RULES = sorted(RULES)
+
+
+def _keys():
+    return Counter(Alert.objects.values_list("rule", "day", "content_type", "object_id"))
+
+
+def test_running_every_sweep_twice_leaves_one_alert_per_rule_object_and_day(
+    cast, queued, django_capture_on_commit_callbacks
+):
+    expected = {rule: cases(rule, cast, 3) for rule in ALL_RULES}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = {rule: services.alert_sweep(rule=rule, today=DAY) for rule in ALL_RULES}
+    keys, inboxes = _keys(), AlertRecipient.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = {rule: services.alert_sweep(rule=rule, today=DAY) for rule in ALL_RULES}
+
+    for rule in ALL_RULES:
+        objects = set(Alert.objects.filter(rule=rule).values_list("object_id", flat=True))
+        assert objects >= set(expected[rule]), rule
+        assert len(first[rule]) == len(objects), rule
+        assert second[rule] == [], rule
+    assert set(keys.values()) == {1}
+    assert _keys() == keys
+    assert AlertRecipient.objects.count() == inboxes
+    # The e-mails of the first run only.
+    assert sorted(queued) == sorted(i for ids in first.values() for i in ids)
+
+
+def test_a_retried_sweep_task_raises_nothing_new(cast):
+    cases("delivery_overdue", cast, 2)
+    assert tasks.alert_sweep_task.apply(args=["delivery_overdue"]).get() >= 2
+    assert tasks.alert_sweep_task.apply(args=["delivery_overdue"]).get() == 0
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_rule_object_and_day(cast):
+    (order_id,) = cases("delivery_overdue", cast, 1)
+    (alert,) = Alert.objects.filter(pk__in=services.alert_sweep(rule="delivery_overdue", today=DAY))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(
+            rule=alert.rule, day=alert.day, content_type=alert.content_type, object_id=order_id
+        )
+
+
+@pytest.mark.parametrize("rule", ALL_RULES)
+def test_the_query_count_of_a_sweep_is_the_same_for_10_and_1000_cases(cast, rule):
+    cases(rule, cast, 10)
+    with CaptureQueriesContext(connection) as ten:
+        assert len(services.alert_sweep(rule=rule, today=DAY)) == 10
+    Alert.objects.all().delete()
+    cases(rule, cast, 990)
+    with CaptureQueriesContext(connection) as thousand:
+        alert_ids = services.alert_sweep(rule=rule, today=DAY)
+
+    assert len(alert_ids) == 1000
+    assert len(thousand) == len(ten), [q["sql"][:80] for q in thousand.captured_queries]
+    # Settings, the working-day calendar (progress reports only), INSERT alerts,
+    # INSERT recipients, within a savepoint.
+    assert len(ten) <= 7
+    per_alert = 1 + len(EXTRA_RECIPIENTS[rule])
+    assert AlertRecipient.objects.filter(alert_id__in=alert_ids).count() == 1000 * per_alert
+    print(f"{rule}: {len(ten)} queries for 10 and for 1000 cases")
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_of_a_rule_at_the_same_moment_raise_each_alert_once(cast):
+    subjects = {rule: cases(rule, cast, 25) for rule in ALL_RULES}
+
+    for rule in ALL_RULES:
+        results, errors = run_together(
+            lambda rule=rule: services.alert_sweep(rule=rule, today=DAY),
+            lambda rule=rule: services.alert_sweep(rule=rule, today=DAY),
+        )
+
+        assert errors == [], rule
+        created = results[0] + results[1]
+        alerts = Alert.objects.filter(rule=rule, day=DAY)
+        assert len(created) == len(set(created)) == alerts.count(), rule
+        objects = Counter(alerts.values_list("object_id", flat=True))
+        assert set(objects.values()) == {1} and set(subjects[rule]) <= set(objects), rule
+        per_alert = 1 + len(EXTRA_RECIPIENTS[rule])
+        inbox = AlertRecipient.objects.filter(alert__rule=rule, alert__object_id__in=subjects[rule])
+        assert inbox.count() == 25 * per_alert, rule
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_every_sweep_at_once_twice_over_raises_each_alert_once(cast):
+    for rule in ALL_RULES:
+        cases(rule, cast, 5)
+    calls = [
+        (lambda rule=rule: services.alert_sweep(rule=rule, today=DAY)) for rule in ALL_RULES * 2
+    ]
+
+    results, errors = run_together(*calls)
+
+    assert errors == []
+    created = [i for ids in results for i in ids]
+    assert len(created) == len(set(created)) == Alert.objects.count()
+    assert set(_keys().values()) == {1}
