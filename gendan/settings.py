@@ -265,13 +265,6 @@ REST_FRAMEWORK = {
         "client": os.environ.get("GENDAN_API_RATE_CLIENT", "1200/minute"),
         "anon": os.environ.get("GENDAN_API_RATE_ANON", "30/minute"),
     },
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "gendan.api.pagination.StableOrderingFilter",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "gendan.api.pagination.KeysetCursorPagination",
-    "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -825,12 +825,6 @@ def order_events(order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor").order_by("created_at", "pk")
 
 
-def orders_filter_overdue(orders: QuerySet[Order], today: dt.date | None = None) -> QuerySet[Order]:
-    """Orders whose contract delivery date has passed and that are not fully shipped."""
-    today = today or timezone.localdate()
-    return orders.filter(contract_delivery_date__lt=today, status__in=NOT_FULLY_SHIPPED)
-
-
 def payment_list_visible_to(user: User) -> QuerySet[Payment]:
     """Payments of the orders whose money ``user`` may see, with their receipts."""
     payments = Payment.objects.select_related("order").prefetch_related("receipts")

@@ -214,26 +214,15 @@ def incident_get_visible(user: User, incident_id: int) -> Incident | None:
     )
 
 
-# --- reads of the REST API (each list's queries do not depend on its length) ------------
+# ==========================================================================
+# REST API (issue #3): lists whose queries do not depend on their length.
+# ==========================================================================
 
 
-def production_order_list_for_api(user: User) -> QuerySet[ProductionOrder]:
-    """Production orders of the orders ``user`` may see, with the good quantity produced
-    so far (output stages) and the plan milestones."""
-    production_orders = (
-        ProductionOrder.objects.select_related("order")
-        .annotate(
-            produced_quantity=Coalesce(
-                Sum(
-                    "progress_reports__good_quantity",
-                    filter=Q(progress_reports__stage__is_output=True),
-                ),
-                0,
-            )
-        )
-        .prefetch_related("milestones")
-    )
-    return policy.related_scope(user, production_orders, "order", "order.view")
+def production_order_list_with_plan_visible_to(user: User) -> QuerySet[ProductionOrder]:
+    """Visible production orders with ``produced`` (good quantity at the output stages)
+    and their plan milestones."""
+    return with_produced(production_order_list_visible_to(user)).prefetch_related("milestones")
 
 
 def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:
@@ -248,7 +237,3 @@ def inspection_list_visible_to(user: User) -> QuerySet[QualityInspection]:
 
 def incident_list_visible_to(user: User) -> QuerySet[Incident]:
     return policy.related_scope(user, Incident.objects.all(), "order", "order.view")
-
-
-def stage_list_active() -> QuerySet[Stage]:
-    return Stage.objects.filter(is_active=True)

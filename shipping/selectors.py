@@ -135,15 +135,12 @@ def case_get_detail(user: User, case_id: int) -> AfterSalesCase | None:
     return case_list_visible_to(user).filter(pk=case_id).first()
 
 
-# --- reads of the REST API (each list's queries do not depend on its length) ------------
+# ==========================================================================
+# REST API (issue #3): lists whose queries do not depend on their length.
+# ==========================================================================
 
 
-def shipment_list_for_api(user: User) -> QuerySet[Shipment]:
+def shipment_list_with_lines_visible_to(user: User) -> QuerySet[Shipment]:
     """Shipments of the orders ``user`` may see, with their lines and documents."""
     shipments = Shipment.objects.select_related("order").prefetch_related("lines", "documents")
     return policy.related_scope(user, shipments, "order", "order.view")
-
-
-def after_sales_case_list_visible_to(user: User) -> QuerySet[AfterSalesCase]:
-    cases = AfterSalesCase.objects.select_related("order")
-    return policy.related_scope(user, cases, "order", "order.view")

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,13 @@ from .authentication import api_client_of
 from .schema import ErrorSerializer, ValidationErrorSerializer
 from .services import token_issue
 from .throttling import AnonymousRateThrottle
+
+
+def _lockout_seconds(request) -> int | None:
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else None
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -53,6 +60,11 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = authenticate(request._request, **serializer.validated_data)
+        if getattr(request._request, "axes_locked_out", False):
+            # Too many wrong passwords for this username from this address (django-axes):
+            # a JSON 429 here, instead of the lockout page axes' middleware would send.
+            request._request.axes_locked_out = False
+            raise exceptions.Throttled(wait=_lockout_seconds(request._request))
         if user is None or not user.is_active:
             raise ValidationFailed(
                 _("用户名或密码错误。"),

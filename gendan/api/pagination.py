@@ -58,6 +58,7 @@ def _encode_value(value: Any) -> Any:
 
 
 class KeysetCursorPagination(CursorPagination):
+    page_size = 50
     page_size_query_param = "page_size"
     page_size_query_description = _("每页条数（最多 200）。")
     max_page_size = MAX_PAGE_SIZE

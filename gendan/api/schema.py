@@ -82,9 +82,15 @@ class GendanAutoSchema(AutoSchema):
     def _is_detail(self) -> bool:
         return "{" in self.path
 
+    def _is_idempotent(self) -> bool:
+        """POSTs of views built on gendan.api.views take an Idempotency-Key."""
+        from .views import IdempotentPostMixin
+
+        return self.method == "POST" and isinstance(self.view, IdempotentPostMixin)
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self.method == "POST" and not self._is_public():
+        if self._is_idempotent():
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
@@ -104,7 +110,7 @@ class GendanAutoSchema(AutoSchema):
                 RETRY_AFTER,
                 OpenApiTypes.INT,
                 OpenApiParameter.HEADER,
-                response=[429, 409] if self.method == "POST" else [429],
+                response=[429, 409] if self._is_idempotent() else [429],
                 description=str(_("重试前应等待的秒数。")),
             )
         )
@@ -136,7 +142,7 @@ class GendanAutoSchema(AutoSchema):
                 409,
                 _error(_("当前状态不允许此操作、记录重复（duplicate，带 id）或同键请求处理中。")),
             )
-        if self.method == "POST":
+        if self._is_idempotent():
             add(422, _error(_("Idempotency-Key 已用于另一个请求内容。")))
         add(429, _error(_("请求过于频繁；见 Retry-After。")))
         return responses

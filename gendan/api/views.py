@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from . import idempotency
+from .pagination import KeysetCursorPagination, StableOrderingFilter
 
 
 class IdempotentPostMixin:
@@ -59,6 +62,9 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     (``<api_scope>:read`` / ``<api_scope>:write``)."""
 
     api_scope: str | None = None
+    # Lists: django-filter FilterSets, ?search=, ?ordering=, cursor pages (api.md, Lists).
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    pagination_class = KeysetCursorPagination
 
     def validated(self, serializer_class: type[serializers.Serializer], **kwargs) -> dict[str, Any]:
         """The request body validated by ``serializer_class`` (400 with every bad field)."""

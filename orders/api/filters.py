@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -46,8 +47,8 @@ class OrderFilterSet(UpdatedAfterFilterSet):
         fields = ["status", "customer", "owner", "external_ref", "customer_po"]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = selectors.orders_filter_overdue(queryset)
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        overdue = selectors.overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class PaymentFilterSet(UpdatedAfterFilterSet):

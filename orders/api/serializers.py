@@ -248,11 +248,11 @@ class DueInDaysInputSerializer(serializers.Serializer):
     due_in_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ActionReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class ActionNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 

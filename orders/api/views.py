@@ -20,6 +20,8 @@ from production.api.serializers import IssueProductionInputSerializer
 
 from .filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from .serializers import (
+    ActionNoteInputSerializer,
+    ActionReasonInputSerializer,
     AmendInputSerializer,
     ConfirmDeliveryInputSerializer,
     ConfirmInputSerializer,
@@ -27,7 +29,6 @@ from .serializers import (
     CustomerSerializer,
     DueInDaysInputSerializer,
     EmptyInputSerializer,
-    NoteInputSerializer,
     OrderCreateInputSerializer,
     OrderEventSerializer,
     OrderSerializer,
@@ -36,7 +37,6 @@ from .serializers import (
     PaymentSerializer,
     ProductInputSerializer,
     ProductSerializer,
-    ReasonInputSerializer,
     ReassignInputSerializer,
 )
 
@@ -200,10 +200,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def request_deposit(self, request, pk=None):
         return self._act(DueInDaysInputSerializer, services.order_request_deposit)
 
-    @_order_action(_("主管豁免订金：→ deposit_paid"), ReasonInputSerializer)
+    @_order_action(_("主管豁免订金：→ deposit_paid"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"], url_path="waive-deposit")
     def waive_deposit(self, request, pk=None):
-        return self._act(ReasonInputSerializer, services.order_waive_deposit)
+        return self._act(ActionReasonInputSerializer, services.order_waive_deposit)
 
     @_order_action(
         _("下达生产通知单：deposit_paid → in_production"), IssueProductionInputSerializer
@@ -212,10 +212,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def issue_production(self, request, pk=None):
         return self._act(IssueProductionInputSerializer, production_services.production_order_issue)
 
-    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ReasonInputSerializer)
+    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"], url_path="accept-shortfall")
     def accept_shortfall(self, request, pk=None):
-        return self._act(ReasonInputSerializer, production_services.production_accept_shortfall)
+        return self._act(
+            ActionReasonInputSerializer, production_services.production_accept_shortfall
+        )
 
     @_order_action(_("生产完成：in_production → produced"))
     @action(detail=True, methods=["post"], url_path="complete-production")
@@ -227,25 +229,25 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def request_balance(self, request, pk=None):
         return self._act(DueInDaysInputSerializer, services.order_request_balance)
 
-    @_order_action(_("主管赊销放行：尾款未到也可出货"), ReasonInputSerializer)
+    @_order_action(_("主管赊销放行：尾款未到也可出货"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"], url_path="release-on-credit")
     def release_on_credit(self, request, pk=None):
-        return self._act(ReasonInputSerializer, services.order_release_on_credit)
+        return self._act(ActionReasonInputSerializer, services.order_release_on_credit)
 
     @_order_action(_("客户签收：shipped → delivered"), ConfirmDeliveryInputSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-delivery")
     def confirm_delivery(self, request, pk=None):
         return self._act(ConfirmDeliveryInputSerializer, services.order_confirm_delivery)
 
-    @_order_action(_("结案：delivered → closed"), NoteInputSerializer)
+    @_order_action(_("结案：delivered → closed"), ActionNoteInputSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(NoteInputSerializer, services.order_close)
+        return self._act(ActionNoteInputSerializer, services.order_close)
 
-    @_order_action(_("取消订单（出货前）"), ReasonInputSerializer)
+    @_order_action(_("取消订单（出货前）"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(ReasonInputSerializer, services.order_cancel)
+        return self._act(ActionReasonInputSerializer, services.order_cancel)
 
     @_order_action(_("改单：新版本（需客户书面确认）"), AmendInputSerializer)
     @action(detail=True, methods=["post"])

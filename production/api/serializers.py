@@ -40,7 +40,7 @@ class PlanMilestoneSerializer(ReadSerializer):
 class ProductionOrderSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     produced_quantity = serializers.IntegerField(
-        read_only=True, help_text=_("产出工序（如包装）已报良品数。")
+        source="produced", read_only=True, help_text=_("产出工序（如包装）已报良品数。")
     )
     milestones = PlanMilestoneSerializer(many=True, read_only=True)
 
@@ -112,7 +112,9 @@ class ProgressReportSerializer(ReadSerializer):
 
 
 class ProgressReportInputSerializer(serializers.Serializer):
-    production_order = VisibleRelatedField(ProductionOrder, selectors.production_order_list_for_api)
+    production_order = VisibleRelatedField(
+        ProductionOrder, selectors.production_order_list_visible_to
+    )
     date = serializers.DateField()
     stage = serializers.SlugRelatedField(
         slug_field="code",
@@ -152,7 +154,9 @@ class InspectionSerializer(ReadSerializer):
 
 
 class InspectionInputSerializer(serializers.Serializer):
-    production_order = VisibleRelatedField(ProductionOrder, selectors.production_order_list_for_api)
+    production_order = VisibleRelatedField(
+        ProductionOrder, selectors.production_order_list_visible_to
+    )
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     result = serializers.ChoiceField(choices=InspectionResult.choices)
     inspected_on = serializers.DateField(required=False)

@@ -44,7 +44,7 @@ class StageViewSet(mixins.ListModelMixin, ApiViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.stage_list_active()
+        return selectors.active_stages()
 
 
 @extend_schema_view(
@@ -61,7 +61,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.production_order_list_for_api(self.request.user)
+        return selectors.production_order_list_with_plan_visible_to(self.request.user)
 
     def _production_order(self, production_order_id: int) -> Response:
         production_order = self.get_queryset().get(pk=production_order_id)

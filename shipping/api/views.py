@@ -43,7 +43,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.shipment_list_for_api(self.request.user)
+        return selectors.shipment_list_with_lines_visible_to(self.request.user)
 
     def _act(self, input_serializer, service) -> Response:
         shipment = self.get_object()
@@ -115,7 +115,7 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.after_sales_case_list_visible_to(self.request.user)
+        return selectors.case_list_visible_to(self.request.user)
 
     def _act(self, input_serializer, service) -> Response:
         case = self.get_object()

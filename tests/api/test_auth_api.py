@@ -216,3 +216,26 @@ def test_a_user_without_any_role_sees_nothing_and_may_do_nothing(db, api):
     assert client.get("/api/v1/customers/").json()["results"] == []
     response = client.post("/api/v1/customers/", {"code": "C", "name": "N"}, format="json")
     assert response.status_code == 403
+
+
+def test_too_many_wrong_passwords_lock_the_username_out_with_a_json_429(cast, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "100/minute", "anon": "100/minute"},
+    }
+    client = APIClient()
+
+    def attempt(password):
+        return client.post(
+            "/api/v1/auth/token/", {"username": "merch", "password": password}, format="json"
+        )
+
+    wrong = [attempt("wrong").status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
+    locked = attempt(PASSWORD)  # even the right password, until the cool-off is over
+
+    assert wrong[:-1] == [400] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert wrong[-1] == 429
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert locked.json()["code"] == "throttled"
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
