@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from gendan.api.filters import UpdatedAfterFilterSet, id_filter
+from gendan.api.filters import MomentRangeFilter, UpdatedAfterFilterSet, id_filter
 from production.models import (
     Incident,
     IncidentKind,
@@ -65,9 +65,7 @@ class IncidentFilterSet(filters.FilterSet):
     production_order = id_filter("production_order", _("生产单 id"))
     kind = filters.MultipleChoiceFilter(choices=IncidentKind.choices)
     status = filters.MultipleChoiceFilter(choices=IncidentStatus.choices)
-    opened_at = filters.IsoDateTimeFromToRangeFilter(
-        label=_("发生时间范围：opened_at_after / _before")
-    )
+    opened_at = MomentRangeFilter(label=_("发生时间范围：opened_at_after / _before"))
 
     class Meta:
         model = Incident

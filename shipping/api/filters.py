@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from gendan.api.filters import UpdatedAfterFilterSet, id_filter
+from gendan.api.filters import MomentRangeFilter, UpdatedAfterFilterSet, id_filter
 from shipping.models import (
     AfterSalesCase,
     AfterSalesKind,
@@ -36,9 +36,7 @@ class AfterSalesCaseFilterSet(UpdatedAfterFilterSet):
     order = id_filter("order", _("订单 id"))
     kind = filters.MultipleChoiceFilter(choices=AfterSalesKind.choices)
     status = filters.MultipleChoiceFilter(choices=AfterSalesStatus.choices)
-    received_at = filters.IsoDateTimeFromToRangeFilter(
-        label=_("收到时间范围：received_at_after / _before")
-    )
+    received_at = MomentRangeFilter(label=_("收到时间范围：received_at_after / _before"))
 
     class Meta:
         model = AfterSalesCase

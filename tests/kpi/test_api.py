@@ -38,14 +38,12 @@ def assessment(cast):
 
 
 def test_lists_are_scoped_to_what_the_caller_may_see(cast, assessment):
-    mine = api(cast.merchandiser).get(f"{BASE}/assessments/").json()["results"]
+    mine = api(cast.merchandiser).get(f"{BASE}/assessments/").json()
     assert [a["id"] for a in mine] == [assessment.pk]
-    everyone = (
-        api(cast.supervisor).get(f"{BASE}/assessments/", {"period": "2026-09"}).json()["results"]
-    )
+    everyone = api(cast.supervisor).get(f"{BASE}/assessments/", {"period": "2026-09"}).json()
     assert len(everyone) == 2
     assert api(cast.finance).get(f"{BASE}/assessments/").status_code == 200
-    assert api(cast.production).get(f"{BASE}/assessments/").json()["results"] == []
+    assert api(cast.production).get(f"{BASE}/assessments/").json() == []
     other = Assessment.objects.get(person=cast.other_merchandiser)
     # Someone else's: not found, never revealed.
     assert api(cast.merchandiser).get(f"{BASE}/assessments/{other.pk}/").status_code == 404
@@ -111,11 +109,9 @@ def test_compute_and_finalize_the_month(cast, assessment):
 
 def test_pay_statements_and_the_export(cast, assessment):
     Assessment.objects.filter(pk=assessment.pk).update(status=S.FINALIZED)
-    statements = (
-        api(cast.finance).get(f"{BASE}/pay-statements/", {"period": "2026-09"}).json()["results"]
-    )
+    statements = api(cast.finance).get(f"{BASE}/pay-statements/", {"period": "2026-09"}).json()
     assert len(statements) == 2
-    own = api(cast.merchandiser).get(f"{BASE}/pay-statements/").json()["results"]
+    own = api(cast.merchandiser).get(f"{BASE}/pay-statements/").json()
     assert [s["person"] for s in own] == [cast.merchandiser.pk]
     commission = next(line for line in own[0]["lines"] if line["kind"] == "commission")
     assert Decimal(commission["detail"]["basis"]) == Decimal("200000.00")
@@ -139,6 +135,6 @@ def test_pay_statements_and_the_export(cast, assessment):
 def test_the_list_makes_a_fixed_number_of_queries(cast, assessment, django_assert_max_num_queries):
     client = api(cast.finance)
     with django_assert_max_num_queries(8):
-        assert len(client.get(f"{BASE}/pay-statements/").json()["results"]) == 2
+        assert len(client.get(f"{BASE}/pay-statements/").json()) == 2
     with django_assert_max_num_queries(8):
-        assert len(client.get(f"{BASE}/assessments/").json()["results"]) == 2
+        assert len(client.get(f"{BASE}/assessments/").json()) == 2
