@@ -1,29 +1,21 @@
-"""Every operation that changes customers, products, orders and payments.
-
-Each transition of product.md §2 is one function here (production and shipping
-transitions live in their apps' services). The pattern: lock the order row,
-check the caller's permission, the state and the guards under the lock, write
-the change and its event in one transaction, raise a ``DomainError`` otherwise.
-"""
+"""The order lifecycle of product.md §2: one function per transition, and the payment
+requests and receipts that move an order (see the package docstring for the pattern)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from gendan import policy
 from gendan.exceptions import (
     AlreadyDone,
-    Duplicate,
     GuardFailed,
     InvalidTransition,
     NotFound,
@@ -31,494 +23,37 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 from gendan.roles import Role, has_role
-from gendan.sequences import next_number
 
-from . import events
-from .models import (
-    CENT,
+from .. import events
+from ..models import (
     ZERO,
     Approval,
     ApprovalKind,
     ConfirmationMethod,
-    Customer,
     Order,
-    OrderLine,
     OrderRevision,
     Payment,
     PaymentKind,
     PaymentMethod,
     PaymentReceipt,
     PaymentStatus,
-    Product,
 )
-from .states import PRODUCTION_STARTED, OrderStatus, ensure_transition
-
-S = OrderStatus
-# The largest amount and quantity the money and quantity columns hold.
-MAX_AMOUNT = Decimal("999999999999.99")
-MAX_QUANTITY = 2_147_483_647
-OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
-INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
-
-
-# --------------------------------------------------------------------------
-# Helpers shared by the services of orders, production and shipping
-# --------------------------------------------------------------------------
-
-
-def money(value: Any, *, field: str) -> Decimal:
-    """Parse a money amount to a Decimal with two places, or raise ValidationFailed."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed(fields={field: [_("请输入有效的金额。")]}) from None
-    if not amount.is_finite():
-        raise ValidationFailed(fields={field: [_("请输入有效的金额。")]})
-    if amount != amount.quantize(CENT):
-        raise ValidationFailed(fields={field: [_("金额最多两位小数。")]})
-    return amount.quantize(CENT)
-
-
-def lock_order(order_id: int) -> Order:
-    """Lock an order row for the rest of the transaction (call inside atomic)."""
-    try:
-        # of=("self",): lock the order only, not the customer or owner rows.
-        return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
-    except Order.DoesNotExist:
-        raise NotFound(model="order", id=order_id) from None
-
-
-def save(obj, actor: User | None, fields: Iterable[str]) -> None:
-    """Save only ``fields`` (plus ``updated_at`` where the model has it), with history user."""
-    obj._history_user = actor
-    names = list(fields)
-    if hasattr(obj, "updated_at") and "updated_at" not in names:
-        names.append("updated_at")
-    obj.save(update_fields=names)
-
-
-def move(order: Order, action: str, *, actor: User, to: str | None = None, note: str = "", **data):
-    """Check ``action`` against the transition table and move the order, with its event."""
-    target = ensure_transition(order, action)
-    target = to or target
-    if target is None or target == order.status:
-        raise ValueError(f"action {action!r} does not change the status")
-    previous, order.status = order.status, target
-    save(order, actor, ["status"])
-    events.status_changed(order, actor=actor, previous=previous, note=note, action=action, **data)
-
-
-def line_amount(quantity: int, unit_price: Decimal) -> Decimal:
-    return (Decimal(quantity) * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def deposit_for(total: Decimal, ratio: Decimal) -> Decimal:
-    return (total * ratio).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def require_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(fields={field: [_("请填写原因。")]})
-    return reason
-
-
-# --------------------------------------------------------------------------
-# Customers and products
-# --------------------------------------------------------------------------
-
-CUSTOMER_FIELDS = (
-    "code",
-    "name",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-    "country",
-    "default_deposit_ratio",
-    "payment_terms_days",
-    "owner",
-    "is_active",
+from ..states import PRODUCTION_STARTED, ensure_transition
+from ._common import (
+    INCOMING_KINDS,
+    OPEN_PAYMENT,
+    S,
+    lock_order,
+    money,
+    move,
+    require_reason,
+    save,
 )
-PRODUCT_FIELDS = ("item_number", "name", "series", "spec", "unit", "default_price", "is_active")
-
-
-def _clean_reference(obj, fields: Iterable[str]) -> None:
-    from django.core.exceptions import ValidationError
-
-    # The CHECK constraint on a product's default price, as a field error (not a crash).
-    if isinstance(obj, Product) and obj.default_price is not None and obj.default_price < 0:
-        raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
-    try:
-        obj.full_clean(validate_constraints=False, validate_unique=True)
-    except ValidationError as exc:
-        raise ValidationFailed(fields=exc.message_dict) from None
-    unknown = set(fields) - {f.name for f in obj._meta.fields}
-    if unknown:
-        raise ValidationFailed(fields={name: [_("未知字段。")] for name in unknown})
-
-
-@transaction.atomic
-def customer_create(*, actor: User, **fields: Any) -> Customer:
-    """Create a customer. Raises PermissionDenied, ValidationFailed."""
-    policy.require(actor, "customer.create")
-    customer = Customer(**{k: v for k, v in fields.items() if k in CUSTOMER_FIELDS})
-    _clean_reference(customer, fields)
-    customer.save()
-    return customer
-
-
-@transaction.atomic
-def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer:
-    """Change a customer's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
-    try:
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
-    except Customer.DoesNotExist:
-        raise NotFound(model="customer", id=customer_id) from None
-    policy.require(actor, "customer.update", customer)
-    for name, value in fields.items():
-        if name in CUSTOMER_FIELDS:
-            setattr(customer, name, value)
-    _clean_reference(customer, fields)
-    customer.save()
-    return customer
-
-
-@transaction.atomic
-def product_create(*, actor: User, **fields: Any) -> Product:
-    """Create a product. Raises PermissionDenied, ValidationFailed."""
-    policy.require(actor, "product.create")
-    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
-    _clean_reference(product, fields)
-    product.save()
-    return product
-
-
-@transaction.atomic
-def product_update(*, actor: User, product_id: int, **fields: Any) -> Product:
-    """Change a product's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
-    try:
-        product = Product.objects.select_for_update().get(pk=product_id)
-    except Product.DoesNotExist:
-        raise NotFound(model="product", id=product_id) from None
-    policy.require(actor, "product.update", product)
-    for name, value in fields.items():
-        if name in PRODUCT_FIELDS:
-            setattr(product, name, value)
-    _clean_reference(product, fields)
-    product.save()
-    return product
-
-
-# --------------------------------------------------------------------------
-# Order lines: validated input, amounts computed here
-# --------------------------------------------------------------------------
-
-LINE_TEXT_FIELDS = ("description", "series", "colour", "spec", "size", "unit")
-
-
-@dataclass(frozen=True)
-class LineInput:
-    product: Product | None
-    description: str
-    series: str
-    colour: str
-    spec: str
-    size: str
-    quantity: int
-    unit: str
-    unit_price: Decimal
-
-    @property
-    def amount(self) -> Decimal:
-        return line_amount(self.quantity, self.unit_price)
-
-
-def parse_lines(raw_lines: Iterable[Mapping[str, Any]]) -> list[LineInput]:
-    """Validate raw line dicts; every error names its field as ``lines[i].name``.
-
-    A line needs a product or a description, a whole quantity > 0 and a unit
-    price ≥ 0 (the product's default price when omitted). Amounts are never
-    taken from the input.
-    """
-    raw_lines = list(raw_lines)
-    errors: dict[str, list[str]] = {}
-    product_ids = {
-        line.get("product") for line in raw_lines if isinstance(line.get("product"), int)
-    }
-    products = Product.objects.in_bulk(product_ids)
-    parsed: list[LineInput] = []
-    for i, raw in enumerate(raw_lines):
-        key = f"lines[{i}]"
-        product = None
-        if raw.get("product") is not None:
-            product = products.get(raw["product"]) if isinstance(raw["product"], int) else None
-            if product is None:
-                errors[f"{key}.product"] = [_("产品不存在。")]
-        description = str(raw.get("description") or (product.name if product else "")).strip()
-        if product is None and not description and f"{key}.product" not in errors:
-            errors[f"{key}.description"] = [_("请选择产品或填写描述。")]
-        quantity = raw.get("quantity")
-        if isinstance(quantity, str) and quantity.strip().isdigit():
-            quantity = int(quantity)
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-            errors[f"{key}.quantity"] = [_("数量必须是大于 0 的整数。")]
-        price_raw = raw.get("unit_price")
-        if price_raw is None or price_raw == "":
-            price_raw = product.default_price if product else None
-        unit_price = ZERO
-        if price_raw is None:
-            errors[f"{key}.unit_price"] = [_("请填写单价。")]
-        else:
-            try:
-                unit_price = money(price_raw, field=f"{key}.unit_price")
-            except ValidationFailed as exc:
-                errors.update(exc.fields)
-            else:
-                if unit_price < 0:
-                    errors[f"{key}.unit_price"] = [_("单价不能为负数。")]
-        if f"{key}.quantity" in errors or f"{key}.unit_price" in errors:
-            continue
-        if line_amount(quantity, unit_price) > MAX_AMOUNT:
-            # The books hold 14 digits: a bigger amount is bad input, not a crash.
-            errors[f"{key}.unit_price"] = [_("数量 × 单价超出金额上限。")]
-            continue
-        text = {name: str(raw.get(name) or "").strip() for name in LINE_TEXT_FIELDS}
-        parsed.append(
-            LineInput(
-                product=product,
-                description=description,
-                series=text["series"] or (product.series if product else ""),
-                colour=text["colour"],
-                spec=text["spec"] or (product.spec if product else ""),
-                size=text["size"],
-                quantity=quantity,
-                unit=text["unit"] or (product.unit if product else "pcs"),
-                unit_price=unit_price,
-            )
-        )
-    if not errors and sum((line.amount for line in parsed), ZERO) > MAX_AMOUNT:
-        errors["lines"] = [_("订单总金额超出上限。")]
-    if not errors and sum(line.quantity for line in parsed) > MAX_QUANTITY:
-        errors["lines"] = [_("订单总数量超出上限。")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return parsed
-
-
-def _replace_lines(order: Order, lines: list[LineInput], actor: User) -> None:
-    """Replace an order's lines and recompute its amounts (under the order's lock)."""
-    for old in order.lines.all():
-        old._history_user = actor
-        old.delete()
-    new_lines = [
-        OrderLine(
-            order=order,
-            position=i,
-            product=line.product,
-            description=line.description,
-            series=line.series,
-            colour=line.colour,
-            spec=line.spec,
-            size=line.size,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            amount=line.amount,
-        )
-        for i, line in enumerate(lines, start=1)
-    ]
-    bulk_create_with_history(new_lines, OrderLine, default_user=actor)
-    _recompute_totals(order, lines)
-
-
-def _recompute_totals(order: Order, lines: list[LineInput]) -> None:
-    order.total_amount = sum((line.amount for line in lines), ZERO)
-    order.total_quantity = sum(line.quantity for line in lines)
-    order.deposit_due = deposit_for(order.total_amount, order.deposit_ratio)
-
-
-def _line_snapshot(order: Order) -> list[dict[str, Any]]:
-    return [
-        {
-            "product": line.product_id,
-            "description": line.description,
-            "series": line.series,
-            "colour": line.colour,
-            "spec": line.spec,
-            "size": line.size,
-            "quantity": line.quantity,
-            "unit": line.unit,
-            "unit_price": str(line.unit_price),
-            "amount": str(line.amount),
-        }
-        for line in order.lines.all()
-    ]
-
-
-def _parse_ratio(value: Any) -> Decimal:
-    try:
-        ratio = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed(
-            fields={"deposit_ratio": [_("请输入 0 到 1 之间的比例。")]}
-        ) from None
-    if not ratio.is_finite() or not Decimal(0) <= ratio <= Decimal(1):
-        raise ValidationFailed(fields={"deposit_ratio": [_("请输入 0 到 1 之间的比例。")]})
-    return ratio.quantize(Decimal("0.0001"))
-
-
-# --------------------------------------------------------------------------
-# Orders: create and edit drafts
-# --------------------------------------------------------------------------
-
-ORDER_HEADER_FIELDS = (
-    "customer_po",
-    "currency",
-    "order_date",
-    "contract_delivery_date",
-    "planned_ship_date",
-    "quality_requirements",
-    "packing_requirements",
+from .lines import (
+    _line_snapshot,
+    _replace_lines,
+    parse_lines,
 )
-
-
-def _owner_for(actor: User, owner_id: int | None, customer: Customer) -> User:
-    if owner_id is None:
-        if has_role(actor, Role.MERCHANDISER):
-            return actor
-        if customer.owner_id:
-            return customer.owner
-        raise ValidationFailed(fields={"owner": [_("请指定跟单员。")]})
-    owner = User.objects.filter(pk=owner_id, is_active=True).first()
-    if owner is None or not has_role(owner, Role.MERCHANDISER):
-        raise ValidationFailed(fields={"owner": [_("跟单员不存在。")]})
-    acting_for_someone_else = owner != actor and not actor.is_superuser
-    if (
-        acting_for_someone_else
-        and has_role(actor, Role.MERCHANDISER)
-        and not has_role(actor, Role.SUPERVISOR)
-    ):
-        raise ValidationFailed(fields={"owner": [_("跟单员只能为自己创建订单。")]})
-    return owner
-
-
-@transaction.atomic
-def order_create(
-    *,
-    actor: User,
-    customer_id: int,
-    lines: Iterable[Mapping[str, Any]],
-    contract_delivery_date: dt.date,
-    owner_id: int | None = None,
-    order_date: dt.date | None = None,
-    deposit_ratio: Decimal | str | None = None,
-    currency: str = "",
-    customer_po: str = "",
-    external_ref: str = "",
-    planned_ship_date: dt.date | None = None,
-    quality_requirements: str = "",
-    packing_requirements: str = "",
-) -> Order:
-    """Record a draft order with its lines; amounts computed from the lines.
-
-    ``external_ref`` is unique per integration client: a second order with the
-    same reference from the same client raises ``Duplicate`` carrying the
-    existing order's id. Raises PermissionDenied, ValidationFailed, Duplicate.
-    """
-    policy.require(actor, "order.create")
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        raise ValidationFailed(fields={"customer": [_("客户不存在。")]})
-    owner = _owner_for(actor, owner_id, customer)
-    parsed = parse_lines(lines)
-    if not isinstance(contract_delivery_date, dt.date):
-        raise ValidationFailed(fields={"contract_delivery_date": [_("请填写合同交期。")]})
-    client = actor if has_role(actor, Role.INTEGRATION) else None
-    external_ref = (external_ref or "").strip()
-    if external_ref:
-        existing = Order.objects.filter(client=client, external_ref=external_ref).first()
-        if existing:
-            raise Duplicate(id=existing.pk, field="external_ref")
-    order = Order(
-        number=next_number("GD"),
-        customer=customer,
-        owner=owner,
-        client=client,
-        external_ref=external_ref,
-        customer_po=customer_po,
-        currency=(currency or "CNY").upper(),
-        order_date=order_date or timezone.localdate(),
-        contract_delivery_date=contract_delivery_date,
-        planned_ship_date=planned_ship_date,
-        deposit_ratio=_parse_ratio(
-            customer.default_deposit_ratio if deposit_ratio is None else deposit_ratio
-        ),
-        quality_requirements=quality_requirements,
-        packing_requirements=packing_requirements,
-        status=S.DRAFT,
-    )
-    _recompute_totals(order, parsed)
-    order._history_user = actor
-    try:
-        # Savepoint: a concurrent insert of the same external_ref surfaces here.
-        with transaction.atomic():
-            order.save()
-    except IntegrityError:
-        existing = Order.objects.filter(client=client, external_ref=external_ref).first()
-        if existing:
-            raise Duplicate(id=existing.pk, field="external_ref") from None
-        raise
-    _replace_lines(order, parsed, actor)
-    events.created(order, actor=actor)
-    return order
-
-
-@transaction.atomic
-def order_update_draft(
-    *, actor: User, order_id: int, lines: Iterable[Mapping[str, Any]] | None = None, **fields: Any
-) -> Order:
-    """Change a draft's header fields and/or replace its lines.
-
-    Only drafts change this way; a confirmed order changes through ``order_amend``.
-    Raises NotFound, PermissionDenied, InvalidTransition, ValidationFailed.
-    """
-    order = lock_order(order_id)
-    policy.require(actor, "order.update", order)
-    ensure_transition(order, "update_draft")
-    changed: list[str] = []
-    if "customer_id" in fields or "customer" in fields:
-        customer_id = fields.pop("customer_id", fields.pop("customer", None))
-        customer = Customer.objects.filter(pk=customer_id).first()
-        if customer is None:
-            raise ValidationFailed(fields={"customer": [_("客户不存在。")]})
-        order.customer = customer
-        changed.append("customer")
-    if "deposit_ratio" in fields:
-        order.deposit_ratio = _parse_ratio(fields.pop("deposit_ratio"))
-        changed.append("deposit_ratio")
-    if "external_ref" in fields:
-        order.external_ref = (fields.pop("external_ref") or "").strip()
-        changed.append("external_ref")
-    for name in ORDER_HEADER_FIELDS:
-        if name in fields:
-            setattr(order, name, fields.pop(name))
-            changed.append(name)
-    if fields:
-        raise ValidationFailed(fields={name: [_("此字段不可修改。")] for name in fields})
-    if lines is not None:
-        _replace_lines(order, parse_lines(lines), actor)
-        changed.append("lines")
-    else:
-        order.deposit_due = deposit_for(order.total_amount, order.deposit_ratio)
-    save(
-        order,
-        actor,
-        [n for n in changed if n != "lines"] + ["total_amount", "total_quantity", "deposit_due"],
-    )
-    events.updated(order, actor=actor, changed=changed)
-    return order
-
 
 # --------------------------------------------------------------------------
 # The lifecycle

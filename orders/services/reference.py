@@ -1,0 +1,107 @@
+"""Customers and products (reference data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gendan import policy
+from gendan.exceptions import (
+    NotFound,
+    ValidationFailed,
+)
+from gendan.models import User
+
+from ..models import (
+    Customer,
+    Product,
+)
+
+# --------------------------------------------------------------------------
+# Customers and products
+# --------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = (
+    "code",
+    "name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "country",
+    "default_deposit_ratio",
+    "payment_terms_days",
+    "owner",
+    "is_active",
+)
+PRODUCT_FIELDS = ("item_number", "name", "series", "spec", "unit", "default_price", "is_active")
+
+
+def _clean_reference(obj, fields: Iterable[str]) -> None:
+    from django.core.exceptions import ValidationError
+
+    # The CHECK constraint on a product's default price, as a field error (not a crash).
+    if isinstance(obj, Product) and obj.default_price is not None and obj.default_price < 0:
+        raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
+    try:
+        obj.full_clean(validate_constraints=False, validate_unique=True)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=exc.message_dict) from None
+    unknown = set(fields) - {f.name for f in obj._meta.fields}
+    if unknown:
+        raise ValidationFailed(fields={name: [_("未知字段。")] for name in unknown})
+
+
+@transaction.atomic
+def customer_create(*, actor: User, **fields: Any) -> Customer:
+    """Create a customer. Raises PermissionDenied, ValidationFailed."""
+    policy.require(actor, "customer.create")
+    customer = Customer(**{k: v for k, v in fields.items() if k in CUSTOMER_FIELDS})
+    _clean_reference(customer, fields)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer:
+    """Change a customer's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
+    try:
+        customer = Customer.objects.select_for_update().get(pk=customer_id)
+    except Customer.DoesNotExist:
+        raise NotFound(model="customer", id=customer_id) from None
+    policy.require(actor, "customer.update", customer)
+    for name, value in fields.items():
+        if name in CUSTOMER_FIELDS:
+            setattr(customer, name, value)
+    _clean_reference(customer, fields)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def product_create(*, actor: User, **fields: Any) -> Product:
+    """Create a product. Raises PermissionDenied, ValidationFailed."""
+    policy.require(actor, "product.create")
+    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
+    _clean_reference(product, fields)
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: User, product_id: int, **fields: Any) -> Product:
+    """Change a product's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
+    try:
+        product = Product.objects.select_for_update().get(pk=product_id)
+    except Product.DoesNotExist:
+        raise NotFound(model="product", id=product_id) from None
+    policy.require(actor, "product.update", product)
+    for name, value in fields.items():
+        if name in PRODUCT_FIELDS:
+            setattr(product, name, value)
+    _clean_reference(product, fields)
+    product.save()
+    return product
