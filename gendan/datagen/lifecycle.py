@@ -406,6 +406,8 @@ class Story:
         for _ in range(count):
             product = g.reference.product_picker.pick(r())
             quantity = 50 * (2 + int(r() * r() * 100))
+            if r() < 0.25:  # not every order is in round dozens or fifties
+                quantity += 1 + int(r() * 49)
             price = max(1, round(product.price_cents / fx * (0.9 + 0.2 * r())))
             colour = COLOURS[int(r() * len(COLOURS))]
             size = product.sizes[int(r() * len(product.sizes))]
