@@ -13,9 +13,11 @@ the password ``gendan-bench``), 3,000 customers, 5,000 products, and orders
 dated over the three years up to yesterday with their lines, payments and
 receipts, production orders with progress reports, inspections and incidents,
 shipments with their lines and document checklists, after-sales cases,
-supervisor approvals, amendments and the order timeline. Not generated: the
-django-simple-history tables (the timeline is ``OrderEvent``), one timeline
-event per progress report or inspection, and orders shared with colleagues.
+supervisor approvals, amendments, a few orders shared with a colleague, and
+the order timeline. Not generated: the django-simple-history tables (the
+timeline is ``OrderEvent``) and a timeline event per progress report or
+inspection (the services write one; at a million orders that would be another
+~10 million rows).
 
 The domain tables must be empty, or ``wipe=True`` empties them first (with the
 generated users and the document-number counters); other users are kept. The

@@ -14,16 +14,11 @@ from collections.abc import Callable
 from orders.states import OrderStatus
 
 from .clock import MINUTES_PER_DAY, Clock
-from .lifecycle import (
-    AFTER_SALES,
-    CANCELLED,
-    DRAFT,
-    FATES,
-    INCIDENT_KINDS,
-    LINE_COUNTS,
-    Story,
-)
+from .production import INCIDENT_KINDS
+from .records import CANCELLED, DRAFT
 from .reference import Picker, ReferenceData, counts_for
+from .shipping import AFTER_SALES
+from .story import FATES, LINE_COUNTS, Story
 from .tables import TABLES
 
 # One order per status at the end of the run, so that even a small run shows the

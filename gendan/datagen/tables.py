@@ -60,6 +60,7 @@ TABLES: dict[str, Table] = {
             "cancel_reason cancelled_at fully_shipped_at delivered_at closed_at client_id "
             "customer_id owner_id",
         ),
+        _table("shared_with", "orders.Order_shared_with", "id order_id user_id"),
         _table(
             "order_line",
             "orders.OrderLine",

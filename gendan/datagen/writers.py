@@ -28,15 +28,13 @@ from django.db import connection
 
 from .tables import DOMAIN_KEYS, HISTORY_MODELS, TABLES
 
-SHARED_WITH = "orders.Order_shared_with"
-
 
 def _db_table(label: str) -> str:
     return apps.get_model(label)._meta.db_table
 
 
 def _domain_tables() -> list[str]:
-    return [TABLES[key].db_table for key in DOMAIN_KEYS] + [_db_table(SHARED_WITH)]
+    return [TABLES[key].db_table for key in DOMAIN_KEYS]
 
 
 class Writer:
