@@ -433,10 +433,27 @@ def test_the_same_seed_makes_the_same_data(generated, db):
     assert checksum() != first
 
 
+def index_definitions() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND ("
+            " tablename LIKE 'orders_%%' OR tablename LIKE 'production_%%'"
+            " OR tablename LIKE 'shipping_%%' OR tablename LIKE 'gendan_%%')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 @pytest.mark.postgresql
-def test_postgresql_load_leaves_the_indexes_and_settings_as_they_were(generated, db):
+def test_the_postgresql_load_puts_back_every_index_and_setting(generated, db):
+    before = index_definitions()
+    assert len(before) > 60
+    call_command("generate_data", orders=60, seed=3, wipe=True, verbosity=0)
+    assert index_definitions() == before
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
-        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'orders_orderevent'")
-        assert cursor.fetchone()[0] >= 4  # pk, order, (order, created_at), created_at
+    # The id sequences continue after the generated rows.
+    order = Order.objects.order_by("-pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('orders_order', 'id'))")
+        assert cursor.fetchone()[0] == order.pk + 1
