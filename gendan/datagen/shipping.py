@@ -87,17 +87,14 @@ class ShippingSteps:
             else:
                 ready = released
         plan = self.plan_shipments(ready, split)
-        if released is not None:
-            # Shipments leave before the balance is in; the customer pays later (or
-            # before the first shipment leaves: then the order is simply paid).
+        if released is not None and final < self.cut:
+            # Released on credit: the customer pays while the goods travel (or before
+            # the first shipment leaves: then the order is simply paid).
+            self.receive(payment, final, payment.due - payment.received)
             if final < plan[0][2]:
-                self.check(final)
-                self.receive(payment, final, payment.due - payment.received)
                 self._move(
                     final, PAID, "balance_received", finance, extra=f', "payment": {payment.id}'
                 )
-            elif final < self.cut:
-                self.receive(payment, final, payment.due - payment.received)
         delivered = self.ship(plan)
         self.after_sales_and_close(delivered, final)
 
@@ -120,7 +117,7 @@ class ShippingSteps:
                 [(i, self.lines[i][1]) for i in range(half)],
                 [(i, self.lines[i][1]) for i in range(half, n)],
             ]
-        elif split and self.lines[0][1] >= 200:
+        elif split:  # one line (of at least 100): 60 % now, the rest later
             first = self.lines[0][1] * 6 // 10 // 10 * 10
             parts = [[(0, first)], [(0, self.lines[0][1] - first)]]
         else:
