@@ -362,7 +362,7 @@ class Story(ProductionSteps, ShippingSteps, FinalRows):
             "revision": 1,
         }
         product, quantity, price, colour, size = self.lines[0]
-        if r() < 0.6:
+        if r() < 0.6 or len(self.lines) == 8:
             extra = max(50, quantity // 500 * 50)
             self.lines[0] = (product, quantity + extra, price, colour, size)
         else:
