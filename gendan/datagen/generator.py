@@ -144,7 +144,7 @@ class Generator:
 
     def order_moments(self, count: int):
         """(order id, creation moment) in date order: orders on working days over the
-        span, a third more per day at the end than at the start (the business grows)."""
+        span, two thirds more per day at the end than at the start (the business grows)."""
         clock, r = self.clock, self.rng.random
         days = [d for d in range(clock.first_order_day, clock.today) if clock.working[d]]
         if not days or count <= 0:
@@ -166,16 +166,14 @@ class Generator:
                 order_id += 1
                 yield order_id, day * MINUTES_PER_DAY + minute
 
-    def story(self, order_id: int, created: int) -> Story:
+    def story(self, order_id: int, created: int) -> None:
         r = self.rng.random
         fate = self._fates.pick(r())
         split = r() < 0.15
         credit = r() < 0.06
         customer = self.reference.customer_picker.pick(r())
         self.next_id["order"] = order_id
-        story = Story(self, order_id, created)
-        story.run(customer, fate, split=split, credit=credit)
-        return story
+        Story(self, order_id, created).run(customer, fate, split=split, credit=credit)
 
     def pinned_story(self, status: str) -> None:
         """An order that sits in ``status`` today: its story is played once without a
@@ -186,13 +184,12 @@ class Generator:
         fate = "cancel_awaiting_deposit" if status == CANCELLED else "normal"
         split = status == "partially_shipped"
         r = self.rng.random
-        customer_draw = r()
-        customer = self.reference.customer_picker.pick(customer_draw)
+        customer = self.reference.customer_picker.pick(r())
         rest = 1 + int(r() * 3)
         snapshot = self._snapshot()
         trial_start = clock.add_working_days(clock.today - 600, 0) * MINUTES_PER_DAY + 600
         trial = Story(self, order_id, trial_start, stop_at=status)
-        trial.cut = 1 << 60
+        trial.cut = 1 << 60  # no cutoff: only stop_at ends it
         trial.run(customer, fate, split=split, credit=False)
         reached = trial.t0 if status == DRAFT else trial.reached_at
         self._restore(snapshot)
