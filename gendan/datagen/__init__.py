@@ -74,14 +74,18 @@ def generate(
     wipe: bool = False,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    skip_fk_triggers: bool = True,
 ) -> Result:
-    """Generate ``orders`` orders (and everything around them) in one transaction."""
+    """Generate ``orders`` orders (and everything around them) in one transaction.
+
+    ``skip_fk_triggers``: on PostgreSQL, as a superuser, load without the
+    per-row foreign-key checks (the default; see ``writers``)."""
     if orders < 0:
         raise DataGenError("--orders must be >= 0")
     if merchandisers is not None and merchandisers < 1:
         raise DataGenError("--merchandisers must be >= 1")
     started = time.monotonic()
-    writer = writer_for_connection()
+    writer = writer_for_connection(skip_fk_triggers=skip_fk_triggers)
     today = today or timezone.localdate()
     # One transaction: a failed or interrupted run leaves nothing half-written.
     with transaction.atomic():

@@ -8,7 +8,8 @@ PostgreSQL bulk-load settings, all transaction-local (``SET LOCAL``):
 - ``session_replication_role = replica`` skips the foreign-key triggers during
   the load (as ``pg_restore --disable-triggers`` does): the generator assigns
   every id itself, so references are right by construction, and
-  ``foreign_key_violations()`` proves it (the tests run it);
+  ``foreign_key_violations()`` proves it (the tests run it). Only a superuser
+  may do that; for any other role the constraints are checked row by row;
 - the domain tables are truncated in the same transaction (they are empty, or
   ``--wipe`` emptied them), which lets ``COPY … FREEZE`` write rows already
   frozen and visible to all: no hint-bit writes or anti-wraparound vacuum later;
@@ -79,8 +80,9 @@ class PostgresWriter(Writer):
     generator makes the next. The thread uses the same connection (and so the
     same transaction); the main thread does not touch the database meanwhile."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, skip_fk_triggers: bool = True) -> None:
         super().__init__()
+        self.skip_fk_triggers = skip_fk_triggers
         self.freeze: set[str] = set()
         self.indexes: list[str] = []
         # Two chunks in flight at most: memory stays bounded.
@@ -120,7 +122,14 @@ class PostgresWriter(Writer):
                 if all(not self._has_rows(cursor, table) for table in referencing):
                     cursor.execute(f"TRUNCATE {', '.join(domain + referencing)}")
                     self.freeze = set(domain)
-            cursor.execute("SET LOCAL session_replication_role = replica")
+            self.skip_fk_triggers = self.skip_fk_triggers and self._is_superuser(cursor)
+            if self.skip_fk_triggers:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            else:
+                # Only a superuser may skip the triggers. Check each row at once
+                # instead of queueing millions of deferred checks until commit:
+                # every chunk loads parents before children (TABLES' order).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             # The big tables only: the user tables are small, and may have pending
@@ -142,6 +151,11 @@ class PostgresWriter(Writer):
             for name, _definition in found:
                 cursor.execute(f"DROP INDEX {name}")
             self.indexes = [definition for _name, definition in found]
+
+    @staticmethod
+    def _is_superuser(cursor) -> bool:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return cursor.fetchone()[0]
 
     @staticmethod
     def _has_rows(cursor, table: str) -> bool:
@@ -197,7 +211,10 @@ class PostgresWriter(Writer):
                     f"false) FROM {name}",
                     [name],
                 )
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            if self.skip_fk_triggers:
+                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            else:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:
@@ -224,8 +241,8 @@ class SqliteWriter(Writer):
             cursor.execute("ANALYZE")
 
 
-def writer_for_connection() -> Writer:
-    return PostgresWriter() if connection.vendor == "postgresql" else SqliteWriter()
+def writer_for_connection(**options) -> Writer:
+    return PostgresWriter(**options) if connection.vendor == "postgresql" else SqliteWriter()
 
 
 def foreign_key_violations() -> list[str]:

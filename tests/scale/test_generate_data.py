@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from gendan.datagen import PASSWORD, foreign_key_violations
+from gendan.datagen import PASSWORD, foreign_key_violations, generate
 from gendan.datagen.reference import USERNAME_PREFIX
 from gendan.models import Sequence, User
 from gendan.roles import Role, roles_of
@@ -457,3 +457,13 @@ def test_the_postgresql_load_puts_back_every_index_and_setting(generated, db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('orders_order', 'id'))")
         assert cursor.fetchone()[0] == order.pk + 1
+
+
+@pytest.mark.postgresql
+def test_without_a_superuser_the_load_checks_each_foreign_key_as_rows_arrive(generated, db):
+    result = generate(orders=120, seed=5, wipe=True, skip_fk_triggers=False)
+    assert result.counts["order"] == 120
+    assert foreign_key_violations() == []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"

@@ -10,8 +10,9 @@ The order domain (customers, products, orders and everything under them) must
 be empty; ``--wipe`` empties it first, together with the generated ``gen-…``
 users and the GD-/PO-/SH- document counters. Other users are kept. Every
 generated user's password is ``gendan-bench``. Same seed, same N, same day:
-same data. ``--verify`` checks every foreign key afterwards (the load skips
-the per-row checks).
+same data. ``--verify`` checks every foreign key afterwards (as a PostgreSQL
+superuser the load skips the per-row checks; as any other role it keeps them,
+about twice as slow).
 """
 
 from __future__ import annotations
