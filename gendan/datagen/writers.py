@@ -91,17 +91,23 @@ class PostgresWriter(Writer):
         self.error: BaseException | None = None
 
     def _referencing_tables(self, cursor, tables: list[str]) -> list[str]:
-        """Tables outside ``tables`` with a foreign key to one of them."""
-        cursor.execute(
-            """
-            SELECT DISTINCT c.conrelid::regclass::text
-            FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.confrelid = ANY(%s::regclass[])
-              AND NOT c.conrelid = ANY(%s::regclass[])
-            """,
-            [tables, tables],
-        )
-        return sorted(row[0] for row in cursor.fetchall())
+        """Tables outside ``tables`` that refer to them by foreign key, directly or
+        through one another (an alert refers to an order, its recipients to it)."""
+        found: set[str] = set()
+        frontier = list(tables)
+        while frontier:
+            cursor.execute(
+                """
+                SELECT DISTINCT c.conrelid::regclass::text
+                FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.confrelid = ANY(%s::regclass[])
+                """,
+                [frontier],
+            )
+            new = {row[0] for row in cursor.fetchall()} - found - set(tables)
+            found |= new
+            frontier = sorted(new)
+        return sorted(found)
 
     def wipe(self) -> None:
         tables = _domain_tables() + [_db_table(label) for label in HISTORY_MODELS]

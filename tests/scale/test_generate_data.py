@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gendan.datagen import PASSWORD, foreign_key_violations, generate
 from gendan.datagen.reference import USERNAME_PREFIX
+from gendan.datagen.tables import DOMAIN_KEYS, TABLES
 from gendan.models import Sequence, User
 from gendan.roles import Role, roles_of
 from orders import services as order_services
@@ -467,3 +468,40 @@ def test_without_a_superuser_the_load_checks_each_foreign_key_as_rows_arrive(gen
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+def empty_the_domain() -> None:
+    """What a fresh database looks like to the generator (without --wipe)."""
+    with connection.cursor() as cursor:
+        for key in reversed(DOMAIN_KEYS):
+            cursor.execute(f"DELETE FROM {TABLES[key].db_table}")
+    User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle the deletions' checks
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@pytest.mark.postgresql
+def test_tables_that_refer_to_orders_are_emptied_along_only_when_they_are_empty(generated, db):
+    # Like alerts about orders and their recipients (other apps' tables).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE scale_note (id serial PRIMARY KEY, order_id bigint"
+            " REFERENCES orders_order (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        cursor.execute(
+            "CREATE TABLE scale_note_reader (id serial PRIMARY KEY, note_id integer NOT NULL"
+            " REFERENCES scale_note (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    empty_the_domain()
+    generate(orders=60, seed=2)  # both empty: truncated with the domain (COPY FREEZE)
+    assert Order.objects.count() == 60
+
+    empty_the_domain()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO scale_note (order_id) VALUES (NULL)")
+    generate(orders=60, seed=2)  # a note about no order: kept, so no truncation
+    assert Order.objects.count() == 60
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM scale_note")
+        assert cursor.fetchone()[0] == 1
