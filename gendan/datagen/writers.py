@@ -1,0 +1,275 @@
+"""Writing generated rows: PostgreSQL COPY, or batched INSERTs on SQLite.
+
+Both writers run inside the caller's transaction, so a failed run leaves the
+database as it was.
+
+PostgreSQL bulk-load settings, all transaction-local (``SET LOCAL``):
+
+- ``session_replication_role = replica`` skips the foreign-key triggers during
+  the load (as ``pg_restore --disable-triggers`` does): the generator assigns
+  every id itself, so references are right by construction, and
+  ``foreign_key_violations()`` proves it (the tests run it). Only a superuser
+  may do that; for any other role the constraints are checked row by row;
+- the domain tables are truncated in the same transaction (they are empty, or
+  ``--wipe`` emptied them), which lets ``COPY … FREEZE`` write rows already
+  frozen and visible to all: no hint-bit writes or anti-wraparound vacuum later;
+- the non-unique indexes of the loaded tables are dropped before the load and
+  rebuilt after it (one sort per index instead of millions of random inserts),
+  except those led by the parent id the rows arrive in order of; primary keys
+  and unique constraints stay, and are checked as rows arrive.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import Counter
+
+from django.apps import apps
+from django.db import connection
+
+from .tables import DOMAIN_KEYS, HISTORY_MODELS, TABLES
+
+# Rows arrive in the order of these parents' ids (story by story), so an index
+# led by one of them only ever grows at its right edge: cheap to keep during the
+# load, and its upkeep overlaps with generating the next chunk.
+LOAD_ORDER_COLUMNS = ("order_id", "production_order_id", "shipment_id", "payment_id")
+
+
+def _db_table(label: str) -> str:
+    return apps.get_model(label)._meta.db_table
+
+
+def _domain_tables() -> list[str]:
+    return [TABLES[key].db_table for key in DOMAIN_KEYS]
+
+
+class Writer:
+    """Common bookkeeping: rows written per table."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def wipe(self) -> None:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Called once the domain tables are known to be empty."""
+
+    def write(self, rows: dict[str, list[tuple]]) -> None:
+        for key, batch in rows.items():
+            if batch:
+                self.load(TABLES[key], batch)
+                self.counts[key] += len(batch)
+
+    def load(self, table, batch: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Called after the last rows, inside the transaction."""
+
+    def stop(self) -> None:
+        """Called when the run ends, whether it failed or not."""
+
+    def analyze(self) -> None:
+        """Called after commit."""
+
+
+class PostgresWriter(Writer):
+    """COPY in a background thread, so that PostgreSQL loads one chunk while the
+    generator makes the next. The thread uses the same connection (and so the
+    same transaction); the main thread does not touch the database meanwhile."""
+
+    def __init__(self, *, skip_fk_triggers: bool = True) -> None:
+        super().__init__()
+        self.skip_fk_triggers = skip_fk_triggers
+        self.freeze: set[str] = set()
+        self.indexes: list[str] = []
+        # Two chunks in flight at most: memory stays bounded.
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def _referencing_tables(self, cursor, tables: list[str]) -> list[str]:
+        """Tables outside ``tables`` that refer to them by foreign key, directly or
+        through one another (an alert refers to an order, its recipients to it)."""
+        found: set[str] = set()
+        frontier = list(tables)
+        while frontier:
+            cursor.execute(
+                """
+                SELECT DISTINCT c.conrelid::regclass::text
+                FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.confrelid = ANY(%s::regclass[])
+                """,
+                [frontier],
+            )
+            new = {row[0] for row in cursor.fetchall()} - found - set(tables)
+            found |= new
+            frontier = sorted(new)
+        return sorted(found)
+
+    def wipe(self) -> None:
+        tables = _domain_tables() + [_db_table(label) for label in HISTORY_MODELS]
+        with connection.cursor() as cursor:
+            # CASCADE also empties whatever refers to orders, customers or products
+            # (e.g. alerts about orders): --wipe means the whole order domain.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        self.freeze = set(_domain_tables())
+
+    def prepare(self) -> None:
+        domain = _domain_tables()
+        with connection.cursor() as cursor:
+            if not self.freeze:
+                # Empty already; truncating them here (in this transaction) is what
+                # allows COPY FREEZE. Tables that refer to them must be truncated
+                # with them, which is safe only when they are empty too.
+                referencing = self._referencing_tables(cursor, domain)
+                if all(not self._has_rows(cursor, table) for table in referencing):
+                    cursor.execute(f"TRUNCATE {', '.join(domain + referencing)}")
+                    self.freeze = set(domain)
+            self.skip_fk_triggers = self.skip_fk_triggers and self._is_superuser(cursor)
+            if self.skip_fk_triggers:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            else:
+                # Only a superuser may skip the triggers. Check each row at once
+                # instead of queueing millions of deferred checks until commit:
+                # every chunk loads parents before children (TABLES' order).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # The big tables only: the user tables are small, and may have pending
+            # trigger events from --wipe's deletions (no CREATE INDEX then).
+            loaded = [TABLES[key].db_table for key in DOMAIN_KEYS]
+            cursor.execute(
+                """
+                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                FROM pg_index i
+                WHERE i.indrelid = ANY(%s::regclass[])
+                  AND NOT i.indisunique AND NOT i.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                  AND NOT pg_get_indexdef(i.indexrelid, 1, true) = ANY(%s)
+                ORDER BY 1
+                """,
+                [loaded, list(LOAD_ORDER_COLUMNS)],
+            )
+            found = cursor.fetchall()
+            for name, _definition in found:
+                cursor.execute(f"DROP INDEX {name}")
+            self.indexes = [definition for _name, definition in found]
+
+    @staticmethod
+    def _is_superuser(cursor) -> bool:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return cursor.fetchone()[0]
+
+    @staticmethod
+    def _has_rows(cursor, table: str) -> bool:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        return cursor.fetchone()[0]
+
+    def write(self, rows: dict[str, list[tuple]]) -> None:
+        if self.thread is None:
+            connection.ensure_connection()
+            self.raw = connection.connection
+            self.thread = threading.Thread(target=self._drain, name="datagen-copy", daemon=True)
+            self.thread.start()
+        self._raise_thread_error()
+        self.queue.put(rows)
+
+    def _drain(self) -> None:
+        while (rows := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    super().write(rows)
+                except BaseException as exc:  # re-raised in the main thread
+                    self.error = exc
+
+    def _raise_thread_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def load(self, table, batch: list[tuple]) -> None:
+        freeze = " (FREEZE)" if table.db_table in self.freeze else ""
+        sql = f"COPY {table.db_table} ({', '.join(table.columns)}) FROM STDIN{freeze}"
+        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+            write_row = copy.write_row
+            for row in batch:
+                write_row(row)
+
+    def stop(self) -> None:
+        """Wait for the last chunk to be loaded (also when the run failed)."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+
+    def finish(self) -> None:
+        self.stop()
+        self._raise_thread_error()
+        with connection.cursor() as cursor:
+            for definition in self.indexes:
+                cursor.execute(definition)
+            for table in TABLES.values():
+                name = table.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 0) + 1, "
+                    f"false) FROM {name}",
+                    [name],
+                )
+            if self.skip_fk_triggers:
+                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+            else:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def analyze(self) -> None:
+        with connection.cursor() as cursor:
+            for table in TABLES.values():
+                cursor.execute(f"ANALYZE {table.db_table}")
+
+
+class SqliteWriter(Writer):
+    """For small runs without PostgreSQL (tests, a laptop demo)."""
+
+    def wipe(self) -> None:
+        with connection.cursor() as cursor:
+            for table in _domain_tables() + [_db_table(label) for label in HISTORY_MODELS]:
+                cursor.execute(f"DELETE FROM {table}")  # foreign keys are checked at commit
+
+    def load(self, table, batch: list[tuple]) -> None:
+        placeholders = ", ".join(["%s"] * len(table.columns))
+        sql = f"INSERT INTO {table.db_table} ({', '.join(table.columns)}) VALUES ({placeholders})"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+
+    def analyze(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def writer_for_connection(**options) -> Writer:
+    return PostgresWriter(**options) if connection.vendor == "postgresql" else SqliteWriter()
+
+
+def foreign_key_violations() -> list[str]:
+    """Every foreign key of the generated tables whose value points nowhere, as
+    "table.column -> table: n rows" (empty when the data is consistent)."""
+    problems = []
+    with connection.cursor() as cursor:
+        for table in TABLES.values():
+            model = apps.get_model(table.model)
+            for field in model._meta.concrete_fields:
+                if not field.is_relation or not field.db_constraint:
+                    continue
+                target = field.related_model._meta
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {table.db_table} c "
+                    f"LEFT JOIN {target.db_table} p ON p.{target.pk.column} = c.{field.column} "
+                    f"WHERE c.{field.column} IS NOT NULL AND p.{target.pk.column} IS NULL"
+                )
+                missing = cursor.fetchone()[0]
+                if missing:
+                    problems.append(
+                        f"{table.db_table}.{field.column} -> {target.db_table}: {missing}"
+                    )
+    return problems
