@@ -1,0 +1,125 @@
+"""Timing and reporting helpers of the benchmark suite.
+
+Every figure is printed on a line of its own: name, value, unit and, where the
+issue sets one, the target and whether it holds. ``Report`` also keeps them so
+that a caller (the smoke test) can read them back.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None = None  # the value must be at most this
+    note: str = ""
+
+    @property
+    def holds(self) -> bool | None:
+        return None if self.target is None else self.value <= self.target
+
+    def line(self) -> str:
+        value = (
+            f"{self.value:,.0f}" if self.unit in ("", "rows", "queries") else f"{self.value:,.2f}"
+        )
+        text = f"{self.name:<44} {value:>12} {self.unit:<8}"
+        if self.target is not None:
+            verdict = "ok" if self.holds else "MISSED"
+            text += f" target <= {self.target:g} {verdict}"
+        if self.note:
+            text += f"  ({self.note})"
+        return text.rstrip()
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    echo: Callable[[str], None] = print
+
+    def add(self, name: str, value: float, unit: str = "", target: float | None = None, note=""):
+        figure = Figure(name, float(value), unit, target, note)
+        self.figures.append(figure)
+        self.echo(figure.line())
+        return figure
+
+    def say(self, text: str) -> None:
+        self.echo(f"# {text}")
+
+    def value(self, name: str) -> float:
+        return next(f.value for f in self.figures if f.name == name)
+
+    def missed(self) -> list[Figure]:
+        return [f for f in self.figures if f.holds is False]
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of ``samples``."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def sample(call: Callable[[int], object], *, requests: int, warmup: int = 10) -> list[float]:
+    """Milliseconds of ``call(i)`` for i in 0..requests-1, after ``warmup`` untimed calls."""
+    for i in range(warmup):
+        call(i)
+    timings = []
+    for i in range(requests):
+        start = time.perf_counter()
+        call(i)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def report_latency(
+    report: Report,
+    name: str,
+    timings: list[float],
+    *,
+    p50: float | None = None,
+    p99: float | None = None,
+) -> tuple[float, float]:
+    median, tail = percentile(timings, 50), percentile(timings, 99)
+    report.add(f"{name}.p50", median, "ms", p50, note=f"n={len(timings)}")
+    report.add(f"{name}.p99", tail, "ms", p99)
+    return median, tail
+
+
+def mean(timings: list[float]) -> float:
+    return statistics.fmean(timings)
+
+
+@contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    """``with stopwatch() as seconds: …`` then ``seconds()`` is the time the block took."""
+    start = time.perf_counter()
+    elapsed: list[float] = []
+    yield lambda: elapsed[0] if elapsed else time.perf_counter() - start
+    elapsed.append(time.perf_counter() - start)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run the block in a transaction that is always rolled back: a job (a sweep, the
+    monthly computation) can be timed again and again on the same data."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass

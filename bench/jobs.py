@@ -1,0 +1,90 @@
+"""Job figures: the generator, every alert sweep and the monthly KPI computation.
+Sweeps and the KPI month run in a transaction that is rolled back, so each is
+timed as the day's (the month's) first run and the data stays as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gendan.alerts.services import alert_sweep
+from gendan.models import AlertRule, User
+from kpi import periods
+from kpi.models import Assessment, PayScheme, PayStatement
+from kpi.selectors import merchandiser_ids
+from kpi.services import assessment_compute_month, pay_scheme_assign
+from orders.models import Order
+
+from .harness import Report, rolled_back, stopwatch
+
+SWEEP_TARGET_SECONDS = 15
+KPI_TARGET_SECONDS = 10
+GENERATOR_TARGET_SECONDS = 600  # for 1,000,000 orders
+
+
+def generator(report: Report, *, orders: int, seed: int) -> None:
+    """``manage.py generate_data --wipe``: the time it takes and its rate."""
+    output = io.StringIO()
+    with stopwatch() as seconds:
+        call_command("generate_data", orders=orders, seed=seed, wipe=True, stdout=output)
+    target = GENERATOR_TARGET_SECONDS * orders / 1_000_000
+    report.add("generator.seconds", seconds(), "s", target, note=f"{orders:,} orders")
+    report.add("generator.orders_per_second", orders / seconds(), "/s")
+
+
+def sweeps(report: Report, *, runs: int = 2) -> None:
+    """Every alert rule's sweep for today: the slowest of ``runs`` first runs."""
+    for rule in AlertRule.values:
+        times, created = [], 0
+        for _run in range(runs):
+            with rolled_back(), stopwatch() as seconds:
+                created = len(alert_sweep(rule=rule))
+            times.append(seconds())
+        report.add(
+            f"sweep.{rule}",
+            max(times),
+            "s",
+            SWEEP_TARGET_SECONDS,
+            note=f"{created:,} alerts",
+        )
+
+
+def _assign_schemes(actor: User, people: list[int], on: dt.date) -> None:
+    """Every merchandiser under one of the preset pay schemes, in turn (as finance would)."""
+    schemes = list(
+        PayScheme.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for i, person_id in enumerate(people):
+        pay_scheme_assign(
+            actor=actor, person_id=person_id, scheme_id=schemes[i % len(schemes)], effective_from=on
+        )
+
+
+def kpi_month(report: Report, *, finance: User) -> None:
+    """The monthly computation (what the WD1 task runs) for last month, every
+    merchandiser of the department on a pay scheme."""
+    today = timezone.localdate()
+    period = periods.month_of(today.replace(day=1) - dt.timedelta(days=1))
+    people = merchandiser_ids()
+    with rolled_back():
+        _assign_schemes(finance, people, period)
+        shipped = Order.objects.filter(
+            owner_id__in=people,
+            fully_shipped_at__date__gte=period,
+            fully_shipped_at__date__lte=periods.last_day(period),
+        ).count()
+        with CaptureQueriesContext(connection) as queries, stopwatch() as seconds:
+            rows = assessment_compute_month(actor=None, period=period)
+        statements = PayStatement.objects.filter(assessment__in=rows).count()
+        scored = Assessment.objects.filter(pk__in=[r.pk for r in rows], performance__isnull=False)
+        note = (
+            f"{len(rows)} people, {shipped:,} orders shipped in {period:%Y-%m}, "
+            f"{scored.count()} scored, {statements} pay statements"
+        )
+    report.add("kpi.month.seconds", seconds(), "s", KPI_TARGET_SECONDS, note=note)
+    report.add("kpi.month.queries", len(queries), "queries")

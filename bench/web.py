@@ -1,0 +1,195 @@
+"""Request figures, in-process through Django's test client (the whole middleware
+stack, authentication, throttling and rendering; no network): the orders list API
+and its raw-SQL baseline, the order detail API and page, the supervisor
+dashboard, the finance queue, and the SQL queries a list request issues."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gendan.models import User
+from orders.models import Order
+
+from . import rawsql
+from .harness import Report, percentile, report_latency, sample
+
+LIST_URL = "/api/v1/orders/"
+PAGES_PER_WALK = 20  # a walk: the first page, then the next 19 by cursor, then again
+
+
+@dataclass
+class Actors:
+    api_token: str
+    supervisor: User
+    finance: User
+    merchandiser: User
+
+
+def client_for(user: User | None = None, token: str | None = None) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=True)
+    if user is not None:
+        client.force_login(user)
+    if token is not None:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def _get(client: Client, url: str, expect: int = 200):
+    response = client.get(url)
+    if response.status_code != expect:
+        raise RuntimeError(f"GET {url}: {response.status_code} {response.content[:300]!r}")
+    return response
+
+
+def _path(link: str | None) -> str | None:
+    if not link:
+        return None
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
+
+def _walk(fetch_page, *, first):
+    """A function of the request number that walks pages: the first page every
+    ``PAGES_PER_WALK`` requests, else the page after the previous one."""
+    state = {"next": first}
+
+    def call(i: int):
+        position = first if i % PAGES_PER_WALK == 0 or state["next"] is None else state["next"]
+        state["next"] = fetch_page(position)
+
+    return call
+
+
+def list_api(report: Report, actors: Actors, *, requests: int) -> None:
+    """Orders list API, page of 50, as an ERP client (Bearer token, sees every order),
+    and the raw-SQL baseline over the same pages in the same run."""
+    client = client_for(token=actors.api_token)
+    first = f"{LIST_URL}?page_size=50"
+
+    def api_page(url):
+        return _path(json.loads(_get(client, url).content)["next"])
+
+    api_times = sample(_walk(api_page, first=first), requests=requests)
+    api_p50, _api_p99 = report_latency(report, "list_api.inprocess", api_times, p50=20, p99=60)
+
+    raw = rawsql.connect(_dsn(), settings.TIME_ZONE)
+    try:
+        _check_baseline(client, raw)
+
+        def raw_page(after_id):
+            return json.loads(rawsql.page_json(raw, after_id=after_id))["next"]
+
+        raw_times = sample(_walk(raw_page, first=None), requests=requests)
+    finally:
+        raw.close()
+    raw_p50, _raw_p99 = report_latency(report, "list_rawsql", raw_times)
+    report.add("list_api.ratio_to_rawsql.p50", api_p50 / raw_p50, "x", 3)
+    report.add(
+        "list_api.ratio_to_rawsql.mean",
+        sum(api_times) / sum(raw_times),
+        "x",
+        note="total time of all requests",
+    )
+
+
+def list_api_merchandiser(report: Report, actors: Actors, *, requests: int) -> None:
+    """The same list as a merchandiser (session; own and shared orders only)."""
+    client = client_for(user=actors.merchandiser)
+
+    def api_page(url):
+        return _path(json.loads(_get(client, url).content)["next"])
+
+    times = sample(_walk(api_page, first=f"{LIST_URL}?page_size=50"), requests=requests)
+    report_latency(report, "list_api.merchandiser", times)
+
+
+def list_queries(report: Report, actors: Actors) -> None:
+    """SQL queries of one list request, at three page sizes, first and later pages."""
+    client = client_for(token=actors.api_token)
+    for size in (10, 50, 200):
+        url = f"{LIST_URL}?page_size={size}"
+        _get(client, url)  # settle per-connection state (e.g. the session time zone)
+        with CaptureQueriesContext(connection) as first:
+            response = _get(client, url)
+        with CaptureQueriesContext(connection) as later:
+            _get(client, _path(json.loads(response.content)["next"]))
+        report.add(f"list_api.queries.page{size}", len(first), "queries")
+        report.add(f"list_api.queries.page{size}.next", len(later), "queries")
+
+
+def _check_baseline(client: Client, raw) -> None:
+    """The baseline must answer what the API answers, or the ratio means nothing."""
+    api = json.loads(_get(client, f"{LIST_URL}?page_size=50").content)["results"]
+    baseline = json.loads(rawsql.page_json(raw, after_id=None))["results"]
+    if api != baseline:
+        differences = [
+            (a["id"], key)
+            for a, b in zip(api, baseline, strict=False)
+            for key in a
+            if a.get(key) != b.get(key)
+        ]
+        raise RuntimeError(f"raw-SQL baseline differs from the API: {differences[:5]}")
+
+
+def _dsn() -> str:
+    db = settings.DATABASES["default"]
+    parts = {
+        "dbname": db["NAME"],
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+        "host": db.get("HOST"),
+        "port": db.get("PORT"),
+    }
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
+
+
+def sample_order_ids(count: int, seed: int = 7) -> list[int]:
+    """``count`` order ids spread over the whole table (same seed, same ids)."""
+    bounds = Order.objects.order_by("pk").values_list("pk", flat=True)
+    low, high = bounds.first(), bounds.last()
+    if low is None:
+        raise RuntimeError("no orders: fill the database with manage.py generate_data")
+    rng = random.Random(seed)
+    candidates = [rng.randint(low, high) for _ in range(count * 3)]
+    found = set(Order.objects.filter(pk__in=candidates).values_list("pk", flat=True))
+    ids = [pk for pk in candidates if pk in found][:count]
+    return ids * (count // max(len(ids), 1) + 1)
+
+
+def order_detail(report: Report, actors: Actors, *, requests: int) -> None:
+    ids = sample_order_ids(requests + 10)
+    api = client_for(token=actors.api_token)
+    times = sample(lambda i: _get(api, f"/api/v1/orders/{ids[i]}/"), requests=requests)
+    report_latency(report, "detail_api", times)
+    ids = ids[::-1]
+    browser = client_for(user=actors.supervisor)
+    times = sample(lambda i: _get(browser, f"/orders/{ids[i]}/"), requests=requests)
+    report_latency(report, "detail_page", times, p50=60)
+    with CaptureQueriesContext(connection) as queries:
+        _get(browser, f"/orders/{ids[0]}/")
+    report.add("detail_page.queries", len(queries), "queries")
+
+
+def dashboard(report: Report, actors: Actors, *, requests: int) -> None:
+    client = client_for(user=actors.supervisor)
+    times = sample(lambda i: _get(client, "/dashboard/"), requests=requests, warmup=3)
+    report_latency(report, "dashboard", times, p50=200)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, "/dashboard/")
+    report.add("dashboard.queries", len(queries), "queries")
+
+
+def finance_queue(report: Report, actors: Actors, *, requests: int) -> None:
+    client = client_for(user=actors.finance)
+    times = sample(lambda i: _get(client, "/finance/"), requests=requests, warmup=3)
+    report_latency(report, "finance_queue", times)
+    later = sample(lambda i: _get(client, f"/finance/?page={2 + i % 5}"), requests=requests)
+    report.add("finance_queue.later_pages.p50", percentile(later, 50), "ms")
