@@ -3,7 +3,9 @@
 ``json.dumps`` alone — no Django, no authentication, no serializers. Two queries:
 the orders with their customer's name, then their lines.
 
-It is the floor the API is compared with: ``list API time ÷ baseline time``.
+``connection`` is any psycopg connection: the bench opens its own; the smoke
+test lends Django's (to see the test's uncommitted rows). It is the floor the
+API is compared with: ``list API time ÷ baseline time``.
 ``page_json`` returns the same ``results`` the API sends (checked by the bench
 and by the smoke test), so the comparison is like for like.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -90,18 +93,15 @@ SELECT order_id, id, position, product_id, description, series, colour, spec, si
 TWO_PLACES = Decimal("0.01")
 
 
-def connect(dsn: str, time_zone: str) -> psycopg.Connection:
-    """A plain psycopg connection whose moments come back in ``time_zone`` (as DRF
-    renders them in the current time zone)."""
-    connection = psycopg.connect(dsn, autocommit=True)
-    connection.execute("SELECT set_config('TimeZone', %s, false)", [time_zone])
-    return connection
+def connect(dsn: str) -> psycopg.Connection:
+    return psycopg.connect(dsn, autocommit=True)
 
 
-def _moment(value: dt.datetime | None) -> str | None:
+def _moment(value: dt.datetime | None, zone: ZoneInfo) -> str | None:
+    """As DRF renders a moment: in the current time zone, ISO 8601, "Z" for UTC."""
     if value is None:
         return None
-    text = value.isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -110,7 +110,9 @@ def _ratio(value: Decimal) -> str:
     return str(rounded) if value == rounded else str(value.normalize())
 
 
-def page(connection: psycopg.Connection, *, after_id: int | None, size: int = 50) -> dict:
+def page(
+    connection: psycopg.Connection, *, after_id: int | None, zone: ZoneInfo, size: int = 50
+) -> dict:
     """One page: ``{"next": <last id or None>, "results": [...]}``."""
     with connection.cursor() as cursor:
         cursor.execute(ORDERS_SQL, [after_id or 2**63 - 1, size + 1])
@@ -173,22 +175,25 @@ def page(connection: psycopg.Connection, *, after_id: int | None, size: int = 50
                 "packing_requirements": packing_requirements,
                 "confirmation_method": confirmation_method,
                 "confirmation_reference": confirmation_reference,
-                "confirmed_at": _moment(confirmed_at),
+                "confirmed_at": _moment(confirmed_at, zone),
                 "deposit_waived": deposit_waived,
                 "credit_released": credit_released,
                 "shortfall_accepted": shortfall_accepted,
                 "cancel_reason": cancel_reason,
-                "cancelled_at": _moment(cancelled_at),
-                "fully_shipped_at": _moment(fully_shipped_at),
-                "delivered_at": _moment(delivered_at),
-                "closed_at": _moment(closed_at),
-                "created_at": _moment(created_at),
-                "updated_at": _moment(updated_at),
+                "cancelled_at": _moment(cancelled_at, zone),
+                "fully_shipped_at": _moment(fully_shipped_at, zone),
+                "delivered_at": _moment(delivered_at, zone),
+                "closed_at": _moment(closed_at, zone),
+                "created_at": _moment(created_at, zone),
+                "updated_at": _moment(updated_at, zone),
             }
         )
     return {"next": rows[-1][0] if more and rows else None, "results": results}
 
 
-def page_json(connection: psycopg.Connection, *, after_id: int | None, size: int = 50) -> bytes:
+def page_json(
+    connection: psycopg.Connection, *, after_id: int | None, zone: ZoneInfo, size: int = 50
+) -> bytes:
     """The page as the bytes an HTTP response would carry."""
-    return json.dumps(page(connection, after_id=after_id, size=size), ensure_ascii=False).encode()
+    body = page(connection, after_id=after_id, zone=zone, size=size)
+    return json.dumps(body, ensure_ascii=False).encode()

@@ -9,6 +9,7 @@ import json
 import random
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
@@ -68,9 +69,10 @@ def _walk(fetch_page, *, first):
     return call
 
 
-def list_api(report: Report, actors: Actors, *, requests: int) -> None:
+def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None:
     """Orders list API, page of 50, as an ERP client (Bearer token, sees every order),
-    and the raw-SQL baseline over the same pages in the same run."""
+    and the raw-SQL baseline over the same pages in the same run (on its own psycopg
+    connection unless ``raw`` lends one)."""
     client = client_for(token=actors.api_token)
     first = f"{LIST_URL}?page_size=50"
 
@@ -80,16 +82,19 @@ def list_api(report: Report, actors: Actors, *, requests: int) -> None:
     api_times = sample(_walk(api_page, first=first), requests=requests)
     api_p50, _api_p99 = report_latency(report, "list_api.inprocess", api_times, p50=20, p99=60)
 
-    raw = rawsql.connect(_dsn(), settings.TIME_ZONE)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    own = raw is None
+    raw = rawsql.connect(_dsn()) if own else raw
     try:
-        _check_baseline(client, raw)
+        _check_baseline(client, raw, zone)
 
         def raw_page(after_id):
-            return json.loads(rawsql.page_json(raw, after_id=after_id))["next"]
+            return json.loads(rawsql.page_json(raw, after_id=after_id, zone=zone))["next"]
 
         raw_times = sample(_walk(raw_page, first=None), requests=requests)
     finally:
-        raw.close()
+        if own:
+            raw.close()
     raw_p50, _raw_p99 = report_latency(report, "list_rawsql", raw_times)
     report.add("list_api.ratio_to_rawsql.p50", api_p50 / raw_p50, "x", 3)
     report.add(
@@ -125,10 +130,10 @@ def list_queries(report: Report, actors: Actors) -> None:
         report.add(f"list_api.queries.page{size}.next", len(later), "queries")
 
 
-def _check_baseline(client: Client, raw) -> None:
+def _check_baseline(client: Client, raw, zone: ZoneInfo) -> None:
     """The baseline must answer what the API answers, or the ratio means nothing."""
     api = json.loads(_get(client, f"{LIST_URL}?page_size=50").content)["results"]
-    baseline = json.loads(rawsql.page_json(raw, after_id=None))["results"]
+    baseline = json.loads(rawsql.page_json(raw, after_id=None, zone=zone))["results"]
     if api != baseline:
         differences = [
             (a["id"], key)

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -202,6 +203,15 @@ class Order(TimeStamped):
     def balance_due(self) -> Decimal:
         """What the customer still owes (never negative)."""
         return max(self.total_amount - self.amount_received, ZERO)
+
+    @staticmethod
+    def balance_due_expression() -> Greatest:
+        """``balance_due`` computed by the database (for ``values()`` and annotations)."""
+        return Greatest(
+            F("total_amount") - F("amount_received"),
+            Value(ZERO),
+            output_field=models.DecimalField(**MONEY),
+        )
 
     @property
     def deposit_outstanding(self) -> Decimal:

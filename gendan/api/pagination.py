@@ -114,8 +114,14 @@ class KeysetCursorPagination(CursorPagination):
             condition |= step
         return condition
 
-    def _position_of(self, row: Model) -> list[Any]:
-        return [_encode_value(getattr(row, field.lstrip("-"))) for field in self.ordering]
+    def _position_of(self, row: Model | dict[str, Any]) -> list[Any]:
+        """The cursor values of ``row``: a model instance, or a dictionary from
+        ``values()`` (the fast list rows of ``gendan.api.rows``)."""
+        names = [field.lstrip("-") for field in self.ordering]
+        if isinstance(row, dict):
+            pk = self.model._meta.pk.attname
+            return [_encode_value(row[pk if name == "pk" else name]) for name in names]
+        return [_encode_value(getattr(row, name)) for name in names]
 
     def _field(self, name: str):
         meta = self.model._meta

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
+from .rows import Rows
 
 
 class IdempotentPostMixin:
@@ -83,3 +84,16 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         )
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+class RowsListMixin:
+    """A list served by ``list_rows`` (a ``gendan.api.rows.Rows`` of the view's read
+    serializer): the same JSON as ``ListModelMixin``, built from ``values()``. The
+    view's ``get_queryset`` scopes it, its filters and cursor pages apply as usual."""
+
+    list_rows: Rows
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.list_rows.values(queryset))
+        return self.get_paginated_response(self.list_rows.render(page))

@@ -13,8 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gendan.api.authentication import api_client_of
-from gendan.api.views import ApiViewSet
+from gendan.api.rows import Rows
+from gendan.api.views import ApiViewSet, RowsListMixin
 from orders import selectors, services
+from orders.models import Order
 from production import services as production_services
 from production.api.serializers import IssueProductionInputSerializer
 
@@ -121,10 +123,11 @@ def _order_action(summary, request_serializer=EmptyInputSerializer):
     list=extend_schema(summary=_("订单列表")),
     retrieve=extend_schema(summary=_("订单详情（含订单行）")),
 )
-class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
     api_scope = "orders"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = OrderSerializer
+    list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
     filterset_class = OrderFilterSet
     search_fields = ["number", "customer__name", "customer__code", "customer_po", "external_ref"]
     ordering_fields = [
