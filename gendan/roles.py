@@ -31,5 +31,11 @@ def roles_of(user: User) -> frozenset[str]:
     return cached
 
 
+def remember_roles(user: User, group_names) -> None:
+    """Cache on ``user`` the roles among ``group_names``, read with the user by
+    another query (the API's token lookup), so that ``roles_of`` needs none."""
+    user._gendan_roles = frozenset(set(group_names) & set(Role.values))
+
+
 def has_role(user: User, role: str) -> bool:
     return role in roles_of(user)

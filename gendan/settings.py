@@ -268,6 +268,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_RENDERER_CLASSES": [
+        "gendan.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",

@@ -5,24 +5,92 @@ builds its settings."""
 
 from __future__ import annotations
 
+import binascii
+from hmac import compare_digest
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS
+from knox.signals import token_expired
 from rest_framework import exceptions
 
 from gendan.models import ApiClient, User
-from gendan.roles import Role, has_role
+from gendan.roles import Role, has_role, remember_roles
+
+INVALID_TOKEN = _("令牌无效。")
+# The user's group names, comma-separated, read with the token: a correlated
+# subquery written out, because the ORM compiles an aggregate subquery more
+# slowly than the database runs it (about 1 ms against 0.05 ms).
+_GROUP_NAMES = {
+    "postgresql": "string_agg({name}, ',')",
+    "sqlite": "group_concat({name}, ',')",
+}
+
+
+def _group_names() -> RawSQL | None:
+    template = _GROUP_NAMES.get(connection.vendor)
+    if template is None:
+        return None
+    quote = connection.ops.quote_name
+    through = User.groups.through._meta
+    token_table = get_token_model()._meta.db_table
+    name = f"g.{quote('name')}"
+    return RawSQL(
+        f"SELECT {template.format(name=name)} FROM {quote(Group._meta.db_table)} g "
+        f"JOIN {quote(through.db_table)} ug ON ug.{quote('group_id')} = g.{quote('id')} "
+        f"WHERE ug.{quote('user_id')} = {quote(token_table)}.{quote('user_id')}",
+        [],
+    )
 
 
 class BearerTokenAuthentication(TokenAuthentication):
-    """knox's token authentication (``Authorization: Bearer <token>``), refusing a token
-    that is not valid UTF-8 with 401 instead of failing on it."""
+    """knox's token authentication (``Authorization: Bearer <token>``) in one query.
+
+    knox reads the token with its user, then every other token of the user (to
+    delete the expired ones), and the API then reads the user's roles and API
+    client: four queries. Here one query reads the token, its user, the user's
+    API client and group names.
+    An expired token is deleted when it is presented (as knox does); an expired
+    token never authenticates, so the others can wait until they are presented
+    too. A token that is not valid UTF-8 is a 401, not an error.
+    """
 
     def authenticate_credentials(self, token: bytes):
         try:
-            token.decode("utf-8")
+            text = token.decode("utf-8")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("令牌无效。")) from None
-        return super().authenticate_credentials(token)
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
+        candidates = (
+            get_token_model()
+            .objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user", "user__api_client")
+        )
+        group_names = _group_names()
+        if group_names is not None:
+            candidates = candidates.annotate(group_names=group_names)
+        for auth_token in candidates:
+            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+                username = auth_token.user.get_username()
+                auth_token.delete()
+                token_expired.send(sender=type(self), username=username, source="auth_token")
+                continue
+            try:
+                digest = hash_token(text)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
+            if compare_digest(digest, auth_token.digest):
+                user = auth_token.user
+                user._gendan_api_client = getattr(user, "api_client", None)
+                if group_names is not None:
+                    remember_roles(user, (auth_token.group_names or "").split(","))
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(INVALID_TOKEN)
 
 
 def api_client_of(user: User) -> ApiClient | None:

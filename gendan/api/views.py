@@ -58,13 +58,27 @@ class IdempotentPostMixin:
             return self.handle_exception(exc)
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request has no parameter but paging,
+    ordering and search: a FilterSet deep-copies its filters and their form fields
+    on every request (half a millisecond), to filter nothing when no filter is
+    given. (Every filter ignores an empty value, so skipping changes no result.)"""
+
+    not_filters = frozenset({"cursor", "page_size", "ordering", "search", "format"})
+
+    def filter_queryset(self, request, queryset, view):
+        if self.not_filters.issuperset(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """A viewset of the API: ``api_scope`` names the machine clients' scope
     (``<api_scope>:read`` / ``<api_scope>:write``)."""
 
     api_scope: str | None = None
     # Lists: django-filter FilterSets, ?search=, ?ordering=, cursor pages (api.md, Lists).
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, StableOrderingFilter]
     pagination_class = KeysetCursorPagination
 
     def validated(self, serializer_class: type[serializers.Serializer], **kwargs) -> dict[str, Any]:

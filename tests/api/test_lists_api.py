@@ -106,20 +106,20 @@ def test_page_size_is_capped_at_200():
 # --- query counts ---------------------------------------------------------------------
 
 # Every list endpoint and the queries one page of it costs, whatever its size: the
-# caller's token (with its user), knox's sweep of the user's expired tokens, the
-# user's roles, then the rows and one query per prefetched relation.
+# caller's token (with its user, roles and API client, in one query), then the rows
+# and one query per prefetched relation.
 LISTS = {
-    "customers": 4,
-    "products": 4,
-    "orders": 5,  # + lines
-    "payments": 5,  # + receipts
-    "stages": 4,
-    "production-orders": 5,  # + milestones
-    "progress-reports": 4,
-    "inspections": 4,
-    "incidents": 4,
-    "shipments": 6,  # + lines, documents
-    "after-sales": 4,
+    "customers": 2,
+    "products": 2,
+    "orders": 3,  # + lines
+    "payments": 3,  # + receipts
+    "stages": 2,
+    "production-orders": 3,  # + milestones
+    "progress-reports": 2,
+    "inspections": 2,
+    "incidents": 2,
+    "shipments": 4,  # + lines, documents
+    "after-sales": 2,
 }
 
 
@@ -161,11 +161,8 @@ def test_the_queries_of_a_list_do_not_depend_on_its_page_size(
             assert len(many.json()["results"]) > 5, name
         counts[name] = len(small)
 
-    # Pinned: a new N+1 shows up here. An integration client also loads its ApiClient.
-    extra = 1 if who == "integration" else 0
-    assert counts == {name: queries + extra for name, queries in LISTS.items() if name in counts}, (
-        counts
-    )
+    # Pinned: a new N+1 shows up here.
+    assert counts == {name: queries for name, queries in LISTS.items() if name in counts}, counts
 
 
 def test_a_moment_with_an_offset_postgresql_refuses_is_still_a_valid_filter(cast, api):
