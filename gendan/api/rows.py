@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Expression, QuerySet
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
@@ -89,6 +89,23 @@ def _converter(field: drf.Field) -> Converter:
     return field.to_representation
 
 
+def _is_column(model, path: list[str]) -> bool:
+    """Whether ``path`` (a serializer field's source) leads to a column, following
+    foreign keys (``customer.name``)."""
+    for i, name in enumerate(path):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if i < len(path) - 1:
+            if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+                return False
+            model = field.related_model
+        elif not field.concrete or field.many_to_many:
+            return False
+    return True
+
+
 class Rows:
     """The rows ``serializer_class`` would output for a queryset, from ``values()``.
 
@@ -127,7 +144,11 @@ class Rows:
             if name in self.expressions:
                 columns.append((name, name, _converter(field)))
                 continue
-            if isinstance(field, serializers.BaseSerializer) or field.source == "*":
+            if (
+                isinstance(field, serializers.BaseSerializer)
+                or field.source == "*"
+                or not _is_column(self.model, field.source_attrs)
+            ):
                 raise ImproperlyConfigured(
                     f"{self.serializer_class.__name__}.{name}: not a column; give an expression"
                 )

@@ -95,6 +95,33 @@ def test_an_expired_token_is_refused(cast):
     assert not AuthToken.objects.exists()  # knox removes it
 
 
+def test_a_token_request_reads_the_token_user_roles_and_client_in_one_query(
+    cast, django_assert_num_queries
+):
+    create_order(cast)
+    client, token = api_client_create(name="erp-one-query", scopes=["orders:read"])
+    # Another token of the same client, expired: left alone until it is presented.
+    AuthToken.objects.create(user=client.user, expiry=dt.timedelta(seconds=-1))
+    api = bearer_client(token)
+
+    with django_assert_num_queries(3):  # the token with all that, the orders, their lines
+        response = api.get("/api/v1/orders/")
+
+    assert len(response.json()["results"]) == 1
+    assert AuthToken.objects.filter(user=client.user).count() == 2
+    assert api.get("/api/v1/payments/").status_code == 403  # its scopes were read too
+
+
+def test_a_role_taken_away_applies_to_the_next_request(cast, api):
+    client = api(cast.supervisor)
+    create_order(cast)
+    assert len(client.get("/api/v1/orders/").json()["results"]) == 1
+
+    cast.supervisor.groups.clear()
+
+    assert client.get("/api/v1/orders/").json()["results"] == []
+
+
 def test_create_api_client_prints_the_token_once_as_the_last_line(cast):
     out = io.StringIO()
 
