@@ -169,6 +169,17 @@ def require(user: User | None, action: str, obj: Any = None) -> None:
         raise PermissionDenied(action=action)
 
 
+def sees_all(user: User | None, action: str = "order.view") -> bool:
+    """Whether ``user`` may take ``action`` on every order (so that counts kept for the
+    whole department, such as the dashboard's tallies, are theirs to read)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = RULES[action]
+    return any(rule.get(role) == ANY for role in roles_of(user))
+
+
 def order_scope(user: User | None, queryset: QuerySet, action: str = "order.view") -> QuerySet:
     """Restrict an Order queryset to the orders ``user`` may take ``action`` on."""
     return _scope(user, queryset, action, prefix="")

@@ -14,7 +14,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .states import OrderStatus
+from .states import NOT_FULLY_SHIPPED, OrderStatus
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -176,6 +176,13 @@ class Order(TimeStamped):
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["order_date"], name="order_date_idx"),
             models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
+            # The orders still to ship by date (a few percent of all): the dashboard's
+            # due-soon and overdue lists and counts, the delivery alerts.
+            models.Index(
+                fields=["contract_delivery_date", "id"],
+                name="order_to_ship_due_idx",
+                condition=Q(status__in=sorted(NOT_FULLY_SHIPPED)),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -523,3 +530,62 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------
+# Tallies: counts kept up to date by the services (``orders.tallies``), so that the
+# supervisor dashboard reads a few hundred rows instead of counting every order.
+# --------------------------------------------------------------------------
+
+
+class StatusTally(models.Model):
+    """How many orders a merchandiser holds in a status."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟单员"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=OrderStatus.choices)
+    orders = models.IntegerField(_("订单数"), default=0)
+
+    class Meta:
+        verbose_name = _("订单状态计数")
+        verbose_name_plural = _("订单状态计数")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "status"], name="status_tally_unique"),
+            models.CheckConstraint(condition=Q(orders__gte=0), name="status_tally_orders_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.status} {self.orders}"
+
+
+class DeliveryTally(models.Model):
+    """A merchandiser's orders fully shipped in a month (local time), and how many of
+    them left on or before their contract delivery date (the on-time rate's parts)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟单员"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    shipped = models.IntegerField(_("全部出货订单数"), default=0)
+    on_time = models.IntegerField(_("准时订单数"), default=0)
+
+    class Meta:
+        verbose_name = _("交货计数")
+        verbose_name_plural = _("交货计数")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="delivery_tally_unique"),
+            models.CheckConstraint(
+                condition=Q(on_time__gte=0) & Q(shipped__gte=F("on_time")),
+                name="delivery_tally_counts_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.month:%Y-%m} {self.on_time}/{self.shipped}"

@@ -25,7 +25,7 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 from gendan.sequences import next_number
-from orders import events
+from orders import events, tallies
 from orders.models import EventType, Order
 from orders.services import lock_order, money, move, require_reason, save
 from orders.states import OrderStatus, ensure_transition
@@ -203,6 +203,7 @@ def shipment_ship(
     if selectors.all_quantity_gone(order):
         order.fully_shipped_at = timezone.now()
         save(order, actor, ["fully_shipped_at"])
+        tallies.fully_shipped(order)
         move(order, "ship", actor=actor, to=OrderStatus.SHIPPED, shipment=shipment.pk)
     elif order.status != OrderStatus.PARTIALLY_SHIPPED:
         move(order, "ship", actor=actor, to=OrderStatus.PARTIALLY_SHIPPED, shipment=shipment.pk)

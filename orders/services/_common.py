@@ -15,7 +15,7 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 
-from .. import events
+from .. import events, tallies
 from ..models import (
     CENT,
     Order,
@@ -76,6 +76,7 @@ def move(order: Order, action: str, *, actor: User, to: str | None = None, note:
         raise ValueError(f"action {action!r} does not change the status")
     previous, order.status = order.status, target
     save(order, actor, ["status"])
+    tallies.status_changed(order, previous)
     events.status_changed(order, actor=actor, previous=previous, note=note, action=action, **data)
 
 

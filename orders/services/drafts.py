@@ -20,7 +20,7 @@ from gendan.models import User
 from gendan.roles import Role, has_role
 from gendan.sequences import next_number
 
-from .. import events
+from .. import events, tallies
 from ..models import (
     Customer,
     Order,
@@ -142,6 +142,7 @@ def order_create(
         raise
     _replace_lines(order, parsed, actor)
     events.created(order, actor=actor)
+    tallies.order_created(order)
     return order
 
 

@@ -24,7 +24,7 @@ from gendan.exceptions import (
 from gendan.models import User
 from gendan.roles import Role, has_role
 
-from .. import events
+from .. import events, tallies
 from ..models import (
     ZERO,
     Approval,
@@ -529,6 +529,7 @@ def order_reassign(*, actor: User, order_id: int, owner_id: int, note: str = "")
     previous_owner = order.owner
     order.owner = new_owner
     save(order, actor, ["owner"])
+    tallies.owner_changed(order, previous_owner.pk)
     events.reassigned(order, actor=actor, previous_owner=previous_owner, note=note)
     return order
 

@@ -30,7 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on_time = selectors.on_time_delivery_by_month(user, today=today)
     due_soon = selectors.orders_due_within(user, days=7, today=today)
     overdue = selectors.orders_overdue(user, today=today)
-    ageing = selectors.receivables_ageing(user, today=today)
+    ageing = selectors.receivables_by_currency(user, today=today)
     workload = selectors.merchandiser_workload(user, today=today)
     buckets = ageing["buckets"]
     context = {

@@ -324,6 +324,19 @@ def test_generated_users_hold_their_roles_and_share_one_password(generated, db):
     assert all(Role.MERCHANDISER in roles_of(u) for u in users if u.pk in owners)
 
 
+def test_the_dashboard_tallies_count_the_generated_orders(orders):
+    from orders.models import DeliveryTally, StatusTally
+
+    by_status = Counter(order.status for order in orders)
+    tallied = Counter()
+    for row in StatusTally.objects.all():
+        tallied[row.status] += row.orders
+    assert +tallied == by_status
+    shipped = sum(1 for order in orders if order.fully_shipped_at is not None)
+    assert sum(DeliveryTally.objects.values_list("shipped", flat=True)) == shipped > 0
+    assert 0 < sum(DeliveryTally.objects.values_list("on_time", flat=True)) < shipped
+
+
 def test_document_counters_are_advanced_past_the_generated_numbers(orders):
     year = timezone.localdate().year
     numbers = [o.number for o in orders if o.number.startswith(f"GD-{year}-")]

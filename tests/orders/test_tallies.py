@@ -1,0 +1,134 @@
+"""The order tallies: every service that changes an order's status or owner keeps
+them equal to a recount of the orders; the dashboard reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orders import selectors, tallies
+from orders import services as order_services
+from orders.models import DeliveryTally, Order, StatusTally
+from orders.states import OrderStatus as S
+from tests.factories import create_order, order_in_status, ship_all
+from tests.test_races import run_together
+
+
+def status_tally() -> dict[tuple[int, str], int]:
+    return {
+        (row.owner_id, row.status): row.orders for row in StatusTally.objects.all() if row.orders
+    }
+
+
+def delivery_tally() -> dict[tuple[int, dt.date], tuple[int, int]]:
+    return {
+        (row.owner_id, row.month): (row.shipped, row.on_time)
+        for row in DeliveryTally.objects.all()
+        if row.shipped
+    }
+
+
+def assert_tallies_equal_a_recount() -> None:
+    kept = status_tally(), delivery_tally()
+    tallies.rebuild()
+    assert (status_tally(), delivery_tally()) == kept
+
+
+def test_the_services_keep_the_tallies_equal_to_a_recount(cast):
+    for status in (S.DRAFT, S.CONFIRMED, S.DEPOSIT_PAID, S.PAID, S.SHIPPED, S.CLOSED):
+        order_in_status(cast, status)
+    order_in_status(cast, S.PARTIALLY_SHIPPED, quantities=(10, 20))
+    order_in_status(cast, S.CANCELLED)
+    shipped = order_in_status(cast, S.DELIVERED)
+    open_order = order_in_status(cast, S.IN_PRODUCTION)
+    for order in (shipped, open_order):
+        order_services.order_reassign(
+            actor=cast.supervisor, order_id=order.pk, owner_id=cast.other_merchandiser.pk
+        )
+
+    assert_tallies_equal_a_recount()
+    counts = status_tally()
+    assert counts[(cast.merchandiser.pk, S.CLOSED)] == 1
+    assert counts[(cast.other_merchandiser.pk, S.DELIVERED)] == 1
+    assert counts[(cast.other_merchandiser.pk, S.IN_PRODUCTION)] == 1
+    assert sum(counts.values()) == Order.objects.count() == 10
+    month = tallies.month_of(timezone.now())
+    # Shipped today, due in the future: on time; the delivered order went with its owner.
+    assert delivery_tally() == {
+        (cast.merchandiser.pk, month): (2, 2),
+        (cast.other_merchandiser.pk, month): (1, 1),
+    }
+
+
+def test_an_order_whose_last_shipment_left_after_its_contract_date_is_shipped_late(cast):
+    order = order_in_status(cast, S.PAID)
+    Order.objects.filter(pk=order.pk).update(
+        contract_delivery_date=timezone.localdate() - dt.timedelta(days=3)
+    )
+    ship_all(cast, Order.objects.get(pk=order.pk))
+
+    month = tallies.month_of(timezone.now())
+    assert delivery_tally() == {(cast.merchandiser.pk, month): (1, 0)}
+    on_time = selectors.on_time_delivery_by_month(cast.supervisor)[-1]
+    assert (on_time["shipped"], on_time["on_time"], on_time["rate"]) == (1, 0, 0)
+
+
+def test_the_dashboard_reads_the_same_figures_from_the_tallies_as_from_the_orders(cast):
+    for status in (S.DRAFT, S.AWAITING_DEPOSIT, S.SHIPPED, S.CLOSED, S.CANCELLED):
+        order_in_status(cast, status)
+    order_in_status(cast, S.SHIPPED, owner=cast.other_merchandiser)
+    admin = type(cast.supervisor).objects.create_superuser("root", "root@example.com", "x")
+
+    # The supervisor reads the tallies; a user seeing some orders only counts them.
+    # Share every order with a merchandiser so that both cover the same orders.
+    for order in Order.objects.all():
+        order.shared_with.add(cast.merchandiser)
+    assert selectors.order_counts_by_status(cast.supervisor) == (
+        selectors.order_counts_by_status(cast.merchandiser)
+    )
+    assert selectors.on_time_delivery_by_month(cast.supervisor) == (
+        selectors.on_time_delivery_by_month(cast.merchandiser)
+    )
+    assert selectors.merchandiser_workload(admin) == selectors.merchandiser_workload(
+        cast.merchandiser
+    )
+    by_status = {s: n for s, _label, n in selectors.order_counts_by_status(admin)}
+    assert by_status[S.SHIPPED] == 2 and by_status[S.CANCELLED] == 1
+
+
+def test_the_supervisors_counts_come_from_the_tallies(cast, client):
+    order_in_status(cast, S.CLOSED)
+    client.force_login(cast.supervisor)
+    assert client.get(reverse("orders:dashboard")).status_code == 200
+
+    StatusTally.objects.filter(status=S.CLOSED).update(orders=5)
+
+    counts = {s: n for s, _label, n in selectors.order_counts_by_status(cast.supervisor)}
+    assert counts[S.CLOSED] == 5
+
+
+def test_rebuild_recounts_orders_written_around_the_services(cast):
+    create_order(cast)
+    Order.objects.update(status=S.CONFIRMED)  # e.g. a bulk load
+
+    assert tallies.rebuild() == (1, 0)
+    assert status_tally() == {(cast.merchandiser.pk, S.CONFIRMED): 1}
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_owners_orders_all_count(cast):
+    drafts = [create_order(cast) for _ in range(6)]
+
+    def confirm(order_id):
+        return lambda: order_services.order_confirm(
+            actor=cast.merchandiser, order_id=order_id, method="email"
+        )
+
+    results, errors = run_together(*[confirm(order.pk) for order in drafts])
+
+    assert errors == [] and len(results) == 6
+    assert status_tally() == {(cast.merchandiser.pk, S.CONFIRMED): 6}
