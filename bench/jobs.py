@@ -13,14 +13,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gendan.alerts.services import alert_sweep
-from gendan.models import AlertRule, User
+from gendan.models import Alert, AlertRecipient, AlertRule, User
 from kpi import periods
-from kpi.models import Assessment, PayScheme, PayStatement
+from kpi.models import (
+    Assessment,
+    AssessmentEvent,
+    PayScheme,
+    PaySchemeAssignment,
+    PayStatement,
+    PayStatementLine,
+)
 from kpi.selectors import merchandiser_ids
 from kpi.services import assessment_compute_month, pay_scheme_assign
 from orders.models import Order
 
-from .harness import Report, rolled_back, stopwatch
+from .harness import Report, rolled_back, stopwatch, vacuum
 
 SWEEP_TARGET_SECONDS = 15
 KPI_TARGET_SECONDS = 10
@@ -52,6 +59,7 @@ def sweeps(report: Report, *, runs: int = 2) -> None:
             SWEEP_TARGET_SECONDS,
             note=f"{created:,} alerts",
         )
+    vacuum(Alert, AlertRecipient)
 
 
 def _assign_schemes(actor: User, people: list[int], on: dt.date) -> None:
@@ -86,5 +94,6 @@ def kpi_month(report: Report, *, finance: User) -> None:
             f"{len(rows)} people, {shipped:,} orders shipped in {period:%Y-%m}, "
             f"{scored.count()} scored, {statements} pay statements"
         )
+    vacuum(Assessment, AssessmentEvent, PaySchemeAssignment, PayStatement, PayStatementLine)
     report.add("kpi.month.seconds", seconds(), "s", KPI_TARGET_SECONDS, note=note)
     report.add("kpi.month.queries", len(queries), "queries")

@@ -124,10 +124,12 @@ def list_queries(report: Report, actors: Actors) -> None:
         _get(client, url)  # settle per-connection state (e.g. the session time zone)
         with CaptureQueriesContext(connection) as first:
             response = _get(client, url)
-        with CaptureQueriesContext(connection) as later:
-            _get(client, _path(json.loads(response.content)["next"]))
         report.add(f"list_api.queries.page{size}", len(first), "queries")
-        report.add(f"list_api.queries.page{size}.next", len(later), "queries")
+        following = _path(json.loads(response.content)["next"])
+        if following:  # (a small database has no second page of 200)
+            with CaptureQueriesContext(connection) as later:
+                _get(client, following)
+            report.add(f"list_api.queries.page{size}.next", len(later), "queries")
 
 
 def _check_baseline(client: Client, raw, zone: ZoneInfo) -> None:

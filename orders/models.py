@@ -348,6 +348,12 @@ class Payment(TimeStamped):
         indexes = [
             models.Index(fields=["kind", "status", "due_date"], name="payment_kind_status_due_idx"),
             models.Index(fields=["status", "requested_at"], name="payment_status_requested_idx"),
+            # Finance's queue: the open requests, the earliest due first.
+            models.Index(
+                fields=["due_date", "id"],
+                name="payment_open_due_idx",
+                condition=Q(status__in=["partially_received", "requested"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_due__gte=0), name="payment_amount_due_gte_0"),

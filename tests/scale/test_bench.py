@@ -1,0 +1,126 @@
+"""The benchmark suite (``python -m bench``) runs end to end on a small generated
+database and prints every figure; its raw-SQL baseline answers what the API
+answers; jobs it times leave the data as they found it. (The figures themselves
+are measured on a million orders, not here: see bench/README.md.)"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
+
+from bench import run, server
+from bench.harness import Figure, Report, percentile
+from gendan.models import Alert, AlertRule
+from kpi.models import Assessment, PaySchemeAssignment
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+GROUPS = ["list", "detail", "dashboard", "finance", "sweeps", "kpi"]
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        call_command("generate_data", orders=150, seed=5, verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def bench_settings(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "100000/minute", "anon": "100000/minute"},
+    }
+
+
+@pytest.mark.postgresql
+def test_the_bench_prints_every_figure_and_leaves_the_data_as_it_was(
+    generated, db, bench_settings, monkeypatch
+):
+    # The baseline reads through the test's own connection (its rows are uncommitted).
+    connection.ensure_connection()
+    monkeypatch.setattr("bench.rawsql.connect", lambda dsn: connection.connection)
+    monkeypatch.setattr(connection.connection, "close", lambda: None, raising=False)
+    alerts, assessments = Alert.objects.count(), Assessment.objects.count()
+    assignments = PaySchemeAssignment.objects.count()
+    lines: list[str] = []
+    report = Report(echo=lines.append)
+
+    assert run.measure(report, groups=GROUPS, requests=5, seconds=1) == 0
+
+    names = {figure.name for figure in report.figures}
+    for expected in (
+        "list_api.inprocess.p50",
+        "list_api.inprocess.p99",
+        "list_rawsql.p50",
+        "list_api.ratio_to_rawsql.p50",
+        "list_api.merchandiser.p50",
+        "detail_api.p50",
+        "detail_page.p50",
+        "dashboard.p50",
+        "finance_queue.p50",
+        "kpi.month.seconds",
+    ):
+        assert expected in names
+    assert {f"sweep.{rule}" for rule in AlertRule.values} <= names
+    timings = [f for f in report.figures if f.unit in ("ms", "s")]
+    assert all(f.value > 0 for f in timings)
+    # Queries per list request: the same for pages of 10, 50 and 200, first or later.
+    queries = {f.name: f.value for f in report.figures if f.name.startswith("list_api.queries")}
+    assert len(queries) >= 5 and set(queries.values()) == {3}  # token, orders, lines
+    # One line per figure, and the verdict on the targets at the end.
+    assert len([line for line in lines if not line.startswith("#")]) == len(report.figures)
+    assert lines[-1].startswith(("# all targets hold", "# targets missed"))
+    # Sweeps and the KPI month ran in transactions rolled back.
+    assert (Alert.objects.count(), Assessment.objects.count()) == (alerts, assessments)
+    assert PaySchemeAssignment.objects.count() == assignments
+
+
+def test_a_figure_says_whether_its_target_holds():
+    assert Figure("x", 12.5, "ms", 20).line().endswith("target <= 20 ok")
+    assert Figure("x", 25, "ms", 20).line().endswith("target <= 20 MISSED")
+    assert Figure("x", 25, "ms").holds is None
+    assert percentile([5, 1, 4, 2, 3], 50) == 3
+    assert percentile(list(range(1, 201)), 99) == 198
+
+
+WRK_OUTPUT = """\
+Running 15s test @ http://127.0.0.1:40123
+  1 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    20.51ms    5.02ms  80.11ms   90.00%
+    Req/Sec   195.32     20.11   240.00     70.00%
+  Latency Distribution
+     50%   19.80ms
+     75%   22.10ms
+     90%   25.40ms
+     99%    1.02s
+  2931 requests in 15.01s, 150.12MB read
+Requests/sec:    195.27
+Transfer/sec:     10.00MB
+"""
+
+
+def test_the_wrk_report_is_read_in_milliseconds():
+    figures = server.parse_wrk(WRK_OUTPUT)
+
+    assert figures == {
+        "p50": 19.8,
+        "p99": 1020.0,
+        "rps": 195.27,
+        "errors": 0.0,
+        "requests": 2931.0,
+    }
+    assert server.parse_wrk(WRK_OUTPUT + "  Non-2xx or 3xx responses: 12\n")["errors"] == 12
