@@ -23,7 +23,7 @@ PYTEST_ARGS ?=
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test lint format lock messages ci clean distclean
+.PHONY: help install run test lint format lock messages bench ci clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,13 @@ lock: | $(PY)  ## regenerate requirements.lock from pyproject.toml
 messages: $(INSTALLED)  ## update locale/en/…/django.po from the source strings and compile it
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The benchmark suite (bench/README.md): against the PostgreSQL database of DATABASE_URL,
+# which it creates if missing; BENCH_ARGS="--generate 1000000" first fills it (wiping
+# its orders). The gunicorn figure needs wrk (apt-get install wrk).
+bench: $(INSTALLED)  ## benchmark figures against DATABASE_URL (BENCH_ARGS="--generate 1000000")
+	@test -n "$$DATABASE_URL" || { echo "make bench: set DATABASE_URL (PostgreSQL)"; exit 2; }
+	$(PY) -m bench $(BENCH_ARGS)
 
 ci:  ## what CI runs: lint, tests on PostgreSQL + Redis, smoke test of `make run`
 	bash .ci/run

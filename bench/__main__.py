@@ -49,6 +49,35 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _ensure_database(connection) -> None:
+    """Create the PostgreSQL database named by DATABASE_URL when it does not exist yet
+    (the bench fills a database of its own)."""
+    from django.db.utils import OperationalError
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+    import psycopg
+    from psycopg import sql
+
+    settings = connection.settings_dict
+    params = {
+        "dbname": "postgres",
+        "user": settings.get("USER") or None,
+        "password": settings.get("PASSWORD") or None,
+        "host": settings.get("HOST") or None,
+        "port": settings.get("PORT") or None,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+    print(f"# created database {settings['NAME']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = _arguments(argv)
     groups = [group.strip() for group in options.only.split(",") if group.strip()]
@@ -62,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+
+    _ensure_database(connection)
 
     from . import jobs, run
     from .harness import Report
