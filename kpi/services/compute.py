@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan import policy
+from gendan.db import bulk_update
 from gendan.models import User
 
 from .. import events, periods, scoring, selectors
@@ -171,11 +172,9 @@ def _compute(
                 row.confirmed_at = None
             else:
                 history.append(events.build(row, AssessmentAction.COMPUTED, actor=actor, **data))
-    Assessment.objects.bulk_update(
-        open_rows, [*METRIC_FIELDS, "computed_at", "status", "confirmed_at", "updated_at"]
-    )
     for row in open_rows:
         row.updated_at = now
+    bulk_update(open_rows, [*METRIC_FIELDS, "computed_at", "status", "confirmed_at", "updated_at"])
     AssessmentEvent.objects.bulk_create(history)
     refresh_pay(open_rows, period, assignments=assignments)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from gendan.db import bulk_update
 from orders.events import _jsonable
 
 from .. import periods, scoring, selectors
@@ -92,7 +93,7 @@ def refresh_pay(
         statements.append(statement)
     PayStatementLine.objects.filter(statement__in=statements).delete()
     PayStatementLine.objects.bulk_create(lines)
-    PayStatement.objects.bulk_update(statements, STATEMENT_FIELDS)
+    bulk_update(statements, STATEMENT_FIELDS)
     return statements
 
 
