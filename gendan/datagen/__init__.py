@@ -142,6 +142,10 @@ def generate(
         # The dashboard's counts, which the services keep and a bulk load bypasses.
         progress("counting the order tallies")
         tallies.rebuild()
+    # After the commit (VACUUM runs outside a transaction): visibility maps set and
+    # the tallies' rows compacted, as autovacuum would leave a database in service.
+    progress("vacuuming")
+    writer.vacuum()
     return Result(counts=dict(writer.counts), seconds=time.monotonic() - started)
 
 
