@@ -82,6 +82,28 @@ def sample(call: Callable[[int], object], *, requests: int, warmup: int = 10) ->
     return timings
 
 
+def sample_together(
+    first: Callable[[int], object],
+    second: Callable[[int], object],
+    *,
+    requests: int,
+    warmup: int = 10,
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of two calls timed in turns (a, b, then b, a, …), so that both
+    see the same moments of a shared machine and their ratio compares like with like."""
+    for i in range(warmup):
+        first(i)
+        second(i)
+    times: tuple[list[float], list[float]] = ([], [])
+    calls = (first, second)
+    for i in range(requests):
+        for which in (0, 1) if i % 2 == 0 else (1, 0):
+            start = time.perf_counter()
+            calls[which](i)
+            times[which].append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def report_latency(
     report: Report,
     name: str,

@@ -20,7 +20,7 @@ from gendan.models import User
 from orders.models import Order
 
 from . import rawsql
-from .harness import Report, percentile, report_latency, sample
+from .harness import Report, percentile, report_latency, sample, sample_together
 
 LIST_URL = "/api/v1/orders/"
 PAGES_PER_WALK = 20  # a walk: the first page, then the next 19 by cursor, then again
@@ -79,9 +79,6 @@ def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None
     def api_page(url):
         return _path(json.loads(_get(client, url).content)["next"])
 
-    api_times = sample(_walk(api_page, first=first), requests=requests)
-    api_p50, _api_p99 = report_latency(report, "list_api.inprocess", api_times, p50=20, p99=60)
-
     zone = ZoneInfo(settings.TIME_ZONE)
     own = raw is None
     raw = rawsql.connect(_dsn()) if own else raw
@@ -91,10 +88,14 @@ def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None
         def raw_page(after_id):
             return json.loads(rawsql.page_json(raw, after_id=after_id, zone=zone))["next"]
 
-        raw_times = sample(_walk(raw_page, first=None), requests=requests)
+        # In turns, the same pages: the API's page i, then the baseline's page i.
+        api_times, raw_times = sample_together(
+            _walk(api_page, first=first), _walk(raw_page, first=None), requests=requests
+        )
     finally:
         if own:
             raw.close()
+    api_p50, _api_p99 = report_latency(report, "list_api.inprocess", api_times, p50=20, p99=60)
     raw_p50, _raw_p99 = report_latency(report, "list_rawsql", raw_times)
     report.add("list_api.ratio_to_rawsql.p50", api_p50 / raw_p50, "x", 3)
     report.add(

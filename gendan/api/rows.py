@@ -54,8 +54,11 @@ def _decimal(field: drf.DecimalField) -> Callable[[Decimal], Any]:
         return slow
 
     def convert(value):
-        if isinstance(value, Decimal) and value.as_tuple().exponent == -places:
-            return f"{value:f}"
+        if isinstance(value, Decimal):
+            text = f"{value:f}"
+            dot = text.find(".")
+            if (len(text) - dot - 1 if dot >= 0 else 0) == places:
+                return text
         return slow(value)
 
     return convert
