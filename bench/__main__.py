@@ -62,18 +62,12 @@ def _ensure_database(connection) -> None:
     except OperationalError as exc:
         if "does not exist" not in str(exc):
             raise
-    import psycopg
     from psycopg import sql
 
+    from .rawsql import connect
+
     settings = connection.settings_dict
-    params = {
-        "dbname": "postgres",
-        "user": settings.get("USER") or None,
-        "password": settings.get("PASSWORD") or None,
-        "host": settings.get("HOST") or None,
-        "port": settings.get("PORT") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
+    with connect(settings, dbname="postgres") as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
     print(f"# created database {settings['NAME']}")
 

@@ -131,20 +131,13 @@ def stopwatch() -> Iterator[Callable[[], float]]:
     elapsed.append(time.perf_counter() - start)
 
 
-class _Rollback(Exception):
-    pass
-
-
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """Run the block in a transaction that is always rolled back: a job (a sweep, the
     monthly computation) can be timed again and again on the same data."""
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def vacuum(*models) -> None:

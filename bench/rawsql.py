@@ -93,8 +93,17 @@ SELECT order_id, id, position, product_id, description, series, colour, spec, si
 TWO_PLACES = Decimal("0.01")
 
 
-def connect(dsn: str) -> psycopg.Connection:
-    return psycopg.connect(dsn, autocommit=True)
+def connect(database: dict, dbname: str | None = None) -> psycopg.Connection:
+    """A plain psycopg connection (autocommit) to the database of a Django
+    ``DATABASES`` entry, or to ``dbname`` on the same server."""
+    params = {
+        "dbname": dbname or database["NAME"],
+        "user": database.get("USER"),
+        "password": database.get("PASSWORD"),
+        "host": database.get("HOST"),
+        "port": database.get("PORT"),
+    }
+    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
 
 
 def _moment(value: dt.datetime | None, zone: ZoneInfo) -> str | None:

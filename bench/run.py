@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -27,13 +28,13 @@ def header(report: Report) -> None:
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
         version = str(cursor.fetchone()[0]).split(",")[0]
     cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = models[0] if models else cpu
     report.say(f"gendan bench, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     report.say(
         f"machine: {platform.node()}, {os.cpu_count()} cores ({cpu}), "

@@ -57,6 +57,11 @@ def _path(link: str | None) -> str | None:
     return f"{parts.path}?{parts.query}"
 
 
+def _pager(client: Client):
+    """GET a list page with ``client``; returns the path of the next page (or None)."""
+    return lambda url: _path(json.loads(_get(client, url).content)["next"])
+
+
 def _walk(fetch_page, *, first):
     """A function of the request number that walks pages: the first page every
     ``PAGES_PER_WALK`` requests, else the page after the previous one."""
@@ -75,13 +80,11 @@ def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None
     connection unless ``raw`` lends one)."""
     client = client_for(token=actors.api_token)
     first = f"{LIST_URL}?page_size=50"
-
-    def api_page(url):
-        return _path(json.loads(_get(client, url).content)["next"])
+    api_page = _pager(client)
 
     zone = ZoneInfo(settings.TIME_ZONE)
     own = raw is None
-    raw = rawsql.connect(_dsn()) if own else raw
+    raw = rawsql.connect(connection.settings_dict) if own else raw
     try:
         _check_baseline(client, raw, zone)
 
@@ -109,11 +112,7 @@ def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None
 def list_api_merchandiser(report: Report, actors: Actors, *, requests: int) -> None:
     """The same list as a merchandiser (session; own and shared orders only)."""
     client = client_for(user=actors.merchandiser)
-
-    def api_page(url):
-        return _path(json.loads(_get(client, url).content)["next"])
-
-    times = sample(_walk(api_page, first=f"{LIST_URL}?page_size=50"), requests=requests)
+    times = sample(_walk(_pager(client), first=f"{LIST_URL}?page_size=50"), requests=requests)
     report_latency(report, "list_api.merchandiser", times)
 
 
@@ -145,18 +144,6 @@ def _check_baseline(client: Client, raw, zone: ZoneInfo) -> None:
             if a.get(key) != b.get(key)
         ]
         raise RuntimeError(f"raw-SQL baseline differs from the API: {differences[:5]}")
-
-
-def _dsn() -> str:
-    db = settings.DATABASES["default"]
-    parts = {
-        "dbname": db["NAME"],
-        "user": db.get("USER"),
-        "password": db.get("PASSWORD"),
-        "host": db.get("HOST"),
-        "port": db.get("PORT"),
-    }
-    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
 
 
 def sample_order_ids(count: int, seed: int = 7) -> list[int]:

@@ -61,17 +61,21 @@ def month_of(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
+def _on_time(order) -> int:
+    """1 if the order's last shipment that left did so by the contract delivery date."""
+    gone = order.shipments.filter(status__in=_gone())
+    last = gone.aggregate(last=Max("actual_ship_date"))["last"]
+    return int(last is not None and last <= order.contract_delivery_date)
+
+
 def fully_shipped(order) -> None:
     """``order`` has just shipped its last quantity (``fully_shipped_at`` is set): one
     more order shipped in that month, on time if its last shipment left on or before
     the contract delivery date."""
     from .models import DeliveryTally
 
-    gone = order.shipments.filter(status__in=_gone())
-    last = gone.aggregate(last=Max("actual_ship_date"))["last"]
-    on_time = int(last is not None and last <= order.contract_delivery_date)
     key = {"owner_id": order.owner_id, "month": month_of(order.fully_shipped_at)}
-    _bump(DeliveryTally, key, shipped=1, on_time=on_time)
+    _bump(DeliveryTally, key, shipped=1, on_time=_on_time(order))
 
 
 def owner_changed(order, previous_owner_id: int) -> None:
@@ -82,9 +86,7 @@ def owner_changed(order, previous_owner_id: int) -> None:
         return
     _bump_statuses([(previous_owner_id, order.status, -1), (order.owner_id, order.status, 1)])
     if order.fully_shipped_at is not None:
-        last = order.shipments.filter(status__in=_gone()).aggregate(last=Max("actual_ship_date"))
-        on_time = int(last["last"] is not None and last["last"] <= order.contract_delivery_date)
-        month = month_of(order.fully_shipped_at)
+        on_time, month = _on_time(order), month_of(order.fully_shipped_at)
         for owner_id, sign in sorted([(previous_owner_id, -1), (order.owner_id, 1)]):
             key = {"owner_id": owner_id, "month": month}
             _bump(DeliveryTally, key, shipped=sign, on_time=sign * on_time)

@@ -51,7 +51,7 @@ def test_the_bench_prints_every_figure_and_leaves_the_data_as_it_was(
 ):
     # The baseline reads through the test's own connection (its rows are uncommitted).
     connection.ensure_connection()
-    monkeypatch.setattr("bench.rawsql.connect", lambda dsn: connection.connection)
+    monkeypatch.setattr("bench.rawsql.connect", lambda database: connection.connection)
     monkeypatch.setattr(connection.connection, "close", lambda: None, raising=False)
     alerts, assessments = Alert.objects.count(), Assessment.objects.count()
     assignments = PaySchemeAssignment.objects.count()
