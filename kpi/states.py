@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gendan.exceptions import InvalidTransition
+from gendan.transitions import Transitions
 
 
 class AssessmentStatus(models.TextChoices):
@@ -61,21 +61,17 @@ ACTION_LABELS = {
 }
 
 
-def can_transition(status: str, action: str) -> bool:
-    return status in TRANSITIONS[action][0]
+def _describe(assessment, action: str) -> str:
+    return _("考核处于“%(status)s”状态，不能执行“%(action)s”。") % {
+        "status": AssessmentStatus(assessment.status).label,
+        "action": ACTION_LABELS[action],
+    }
+
+
+ASSESSMENT_TRANSITIONS = Transitions(AssessmentStatus, TRANSITIONS, describe=_describe)
+can_transition = ASSESSMENT_TRANSITIONS.can
 
 
 def ensure_transition(assessment, action: str) -> str | None:
     """Raise InvalidTransition unless ``action`` may start from the assessment's status."""
-    sources, target = TRANSITIONS[action]
-    if assessment.status not in sources:
-        raise InvalidTransition(
-            _("考核处于“%(status)s”状态，不能执行“%(action)s”。")
-            % {
-                "status": AssessmentStatus(assessment.status).label,
-                "action": ACTION_LABELS[action],
-            },
-            status=assessment.status,
-            action=action,
-        )
-    return target
+    return ASSESSMENT_TRANSITIONS.ensure(assessment, action)

@@ -1,7 +1,8 @@
 """The order lifecycle of product.md §2: statuses, named groups and the transition table.
 
 A plain table a reviewer can hold against the spec at a glance. Every service
-that moves an order calls ``ensure_transition`` under the order's row lock.
+that moves an order calls ``ensure_transition`` under the order's row lock (the table
+is a ``gendan.transitions.Transitions``, the kit every app's states.py uses).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gendan.exceptions import InvalidTransition
+from gendan.transitions import Transitions
 
 
 class OrderStatus(models.TextChoices):
@@ -98,12 +99,17 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 
-def allowed_from(action: str) -> frozenset[str]:
-    return TRANSITIONS[action][0]
+def _describe(order, action: str) -> str:
+    return _("订单 %(number)s 处于“%(status)s”状态，不能执行“%(action)s”。") % {
+        "number": order.number,
+        "status": OrderStatus(order.status).label,
+        "action": action,
+    }
 
 
-def can_transition(status: str, action: str) -> bool:
-    return status in TRANSITIONS[action][0]
+ORDER_TRANSITIONS = Transitions(OrderStatus, TRANSITIONS, describe=_describe)
+allowed_from = ORDER_TRANSITIONS.allowed_from
+can_transition = ORDER_TRANSITIONS.can
 
 
 def ensure_transition(order, action: str) -> str | None:
@@ -111,16 +117,4 @@ def ensure_transition(order, action: str) -> str | None:
 
     Returns the target status of the table (None when the service decides).
     """
-    sources, target = TRANSITIONS[action]
-    if order.status not in sources:
-        raise InvalidTransition(
-            _("订单 %(number)s 处于“%(status)s”状态，不能执行“%(action)s”。")
-            % {
-                "number": order.number,
-                "status": OrderStatus(order.status).label,
-                "action": action,
-            },
-            status=order.status,
-            action=action,
-        )
-    return target
+    return ORDER_TRANSITIONS.ensure(order, action)

@@ -8,16 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import MONEY, ZERO, Order
 
-
-class ProductionOrderStatus(models.TextChoices):
-    ISSUED = "issued", _("已下达")  # sent to production planning
-    IN_PROGRESS = "in_progress", _("生产中")  # production accepted and started
-    COMPLETED = "completed", _("已完成")  # quantity produced, final inspection passed
-    SUPERSEDED = "superseded", _("已作废（改单）")  # replaced by a new revision's order
-    RECALLED = "recalled", _("已回收")  # order cancelled; sheets and flow cards recalled
-
-
-ACTIVE_PRODUCTION_STATUSES = (ProductionOrderStatus.ISSUED, ProductionOrderStatus.IN_PROGRESS)
+# The statuses live in states.py; imported here too, where the other apps look for them.
+from .states import ACTIVE_PRODUCTION_STATUSES, ProductionOrderStatus
 
 
 class ProductionOrder(models.Model):

@@ -26,14 +26,12 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 from gendan.sequences import next_number
-from orders import events
+from orders.kernel import events, lock_order, money, move, record_approval, require_reason, save
 from orders.models import ApprovalKind, EventType, Order
-from orders.services import lock_order, money, move, record_approval, require_reason, save
 from orders.states import OrderStatus, ensure_transition
 
 from . import selectors
 from .models import (
-    ACTIVE_PRODUCTION_STATUSES,
     Incident,
     IncidentKind,
     IncidentStatus,
@@ -41,14 +39,13 @@ from .models import (
     InspectionResult,
     PlanMilestone,
     ProductionOrder,
-    ProductionOrderStatus,
     ProgressReport,
     QualityInspection,
     Stage,
     VarianceReason,
 )
-
-PO = ProductionOrderStatus
+from .states import ACTIVE_PRODUCTION_STATUSES, PO
+from .states import PRODUCTION_ORDER_TRANSITIONS as TABLE
 
 
 def _lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
@@ -174,9 +171,10 @@ def production_order_start(*, actor: User, production_order_id: int) -> Producti
 
 
 def _start(order: Order, production_order: ProductionOrder, *, actor: User) -> None:
-    if production_order.status != PO.ISSUED or order.status != OrderStatus.IN_PRODUCTION:
+    started = TABLE.ensure(production_order, "start")
+    if order.status != OrderStatus.IN_PRODUCTION:
         raise InvalidTransition(status=production_order.status, action="start")
-    production_order.status = PO.IN_PROGRESS
+    production_order.status = started
     production_order.started_at = timezone.now()
     save(production_order, actor, ["status", "started_at"])
     events.production_order_event(
@@ -211,8 +209,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
     order, production_order = _lock_production_order(production_order_id)
     policy.require(actor, "order.complete_production", order)
     ensure_transition(order, "complete_production")
-    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
-        raise InvalidTransition(status=production_order.status, action="complete")
+    completed = TABLE.ensure(production_order, "complete")
     produced = selectors.produced_quantity(production_order)
     if produced < production_order.quantity and not order.shortfall_accepted:
         raise GuardFailed(
@@ -226,7 +223,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
         raise GuardFailed(_("尾期/出货前检验尚未合格。"), code="final_inspection_missing")
     if production_order.status == PO.ISSUED:
         _start(order, production_order, actor=actor)
-    production_order.status = PO.COMPLETED
+    production_order.status = completed
     production_order.completed_at = timezone.now()
     save(production_order, actor, ["status", "completed_at"])
     move(
@@ -245,52 +242,56 @@ def order_complete_production(*, actor: User, order_id: int) -> ProductionOrder:
     order = lock_order(order_id)
     policy.require(actor, "order.complete_production", order)
     ensure_transition(order, "complete_production")
-    production_order = order.production_orders.filter(status__in=ACTIVE_PRODUCTION_STATUSES).first()
+    production_order = order.production_orders.filter(
+        status__in=TABLE.allowed_from("complete")
+    ).first()
     if production_order is None:
         raise InvalidTransition(_("没有进行中的生产单。"), code="no_production_order")
     return production_order_complete(actor=actor, production_order_id=production_order.pk)
 
 
+def _take_off_the_floor(
+    order: Order, production_order: ProductionOrder, action: str, event: str, *, actor: User, **data
+) -> None:
+    """Supersede or recall a live production order, with its event on the order's timeline."""
+    production_order.status = TABLE.ensure(production_order, action)
+    production_order.closed_at = timezone.now()
+    save(production_order, actor, ["status", "closed_at"])
+    events.production_order_event(
+        order, event, actor=actor, production_order=production_order, **data
+    )
+
+
+def _live_locked(order: Order):
+    """The order's live production orders, locked (after the order)."""
+    return order.production_orders.select_for_update().filter(status__in=ACTIVE_PRODUCTION_STATUSES)
+
+
 def recall_production_orders(order: Order, *, actor: User, note: str) -> list[ProductionOrder]:
     """Recall the live production orders of a cancelled order (回收生产单、流程卡).
-    Called by ``order_cancel`` under the order's lock."""
-    recalled = []
-    for production_order in order.production_orders.select_for_update().filter(
-        status__in=ACTIVE_PRODUCTION_STATUSES
-    ):
-        production_order.status = PO.RECALLED
-        production_order.closed_at = timezone.now()
-        save(production_order, actor, ["status", "closed_at"])
-        events.production_order_event(
-            order,
-            EventType.PRODUCTION_RECALLED,
-            actor=actor,
-            production_order=production_order,
-            note=note,
+    Called when the order is cancelled (``orders.signals.order_cancelling``), under
+    the order's lock."""
+    recalled = list(_live_locked(order))
+    for production_order in recalled:
+        _take_off_the_floor(
+            order, production_order, "recall", EventType.PRODUCTION_RECALLED, actor=actor, note=note
         )
-        recalled.append(production_order)
     return recalled
 
 
 def reissue_for_revision(order: Order, *, actor: User) -> ProductionOrder | None:
     """After an amendment: supersede the live production order and issue a new one
-    for the new revision, same factory and plan. Called by ``order_amend`` under
-    the order's lock."""
-    old = (
-        order.production_orders.select_for_update()
-        .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
-        .first()
-    )
+    for the new revision, same factory and plan. Called when an order in production
+    is amended (``orders.signals.order_amended``), under the order's lock."""
+    old = _live_locked(order).first()
     if old is None:
         return None
-    old.status = PO.SUPERSEDED
-    old.closed_at = timezone.now()
-    save(old, actor, ["status", "closed_at"])
-    events.production_order_event(
+    _take_off_the_floor(
         order,
+        old,
+        "supersede",
         EventType.PRODUCTION_SUPERSEDED,
         actor=actor,
-        production_order=old,
         revision=order.revision,
     )
     new = _create_production_order(
@@ -328,12 +329,11 @@ def progress_report_create(
     """
     order, production_order = _lock_production_order(production_order_id)
     policy.require(actor, "progress_report.create", production_order)
-    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
-        raise InvalidTransition(
-            _("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
-            status=production_order.status,
-            action="progress_report",
-        )
+    TABLE.ensure(
+        production_order,
+        "progress_report",
+        message=_("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
+    )
     errors: dict[str, list[str]] = {}
     stage = Stage.objects.filter(pk=stage_id, is_active=True).first()
     if stage is None:
@@ -403,8 +403,7 @@ def inspection_create(
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
     order, production_order = _lock_production_order(production_order_id)
     policy.require(actor, "inspection.create", production_order)
-    if production_order.status not in ACTIVE_PRODUCTION_STATUSES:
-        raise InvalidTransition(status=production_order.status, action="inspection")
+    TABLE.ensure(production_order, "inspection")
     errors: dict[str, list[str]] = {}
     if kind not in InspectionKind.values:
         errors["kind"] = [_("检验类型无效。")]

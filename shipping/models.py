@@ -10,23 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from orders.models import MONEY, ZERO, Order, OrderLine
 
-
-class ShipmentStatus(models.TextChoices):
-    PLANNED = "planned", _("计划中")  # booked, not packed
-    PACKED = "packed", _("已装箱")  # packed and ready
-    SHIPPED = "shipped", _("已出货")  # left the factory
-    DELIVERED = "delivered", _("已签收")  # customer received it
-    CANCELLED = "cancelled", _("已取消")
-
-
-# Shipments whose quantities count against the order's open quantity.
-LIVE_SHIPMENT_STATUSES = (
-    ShipmentStatus.PLANNED,
-    ShipmentStatus.PACKED,
-    ShipmentStatus.SHIPPED,
-    ShipmentStatus.DELIVERED,
-)
-GONE_SHIPMENT_STATUSES = (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED)
+# The statuses live in states.py; imported here too, where the other apps look for them.
+from .states import GONE_SHIPMENT_STATUSES as GONE_SHIPMENT_STATUSES
+from .states import LIVE_SHIPMENT_STATUSES as LIVE_SHIPMENT_STATUSES
+from .states import OPEN_AFTER_SALES_STATUSES as OPEN_AFTER_SALES_STATUSES
+from .states import AfterSalesStatus, ShipmentStatus
 
 
 class ShipmentMode(models.TextChoices):
@@ -160,16 +148,6 @@ class AfterSalesKind(models.TextChoices):
     REWORK = "rework", _("返工")
     REPRODUCTION = "reproduction", _("重新生产")
     DISCOUNT = "discount", _("折让")
-
-
-class AfterSalesStatus(models.TextChoices):
-    OPEN = "open", _("待处理")
-    INVESTIGATING = "investigating", _("调查中")
-    RESOLVED = "resolved", _("已解决")
-    CLOSED = "closed", _("已关闭")
-
-
-OPEN_AFTER_SALES_STATUSES = (AfterSalesStatus.OPEN, AfterSalesStatus.INVESTIGATING)
 
 
 class AfterSalesCase(models.Model):

@@ -19,32 +19,34 @@ from gendan import policy
 from gendan.exceptions import (
     AlreadyDone,
     GuardFailed,
-    InvalidTransition,
     NotFound,
     ValidationFailed,
 )
 from gendan.models import User
 from gendan.sequences import next_number
-from orders import events, tallies
+from orders.kernel import events, lock_order, money, move, require_reason, save, tallies
 from orders.models import EventType, Order
-from orders.services import lock_order, money, move, require_reason, save
 from orders.states import OrderStatus, ensure_transition
 
 from . import selectors
 from .models import (
-    OPEN_AFTER_SALES_STATUSES,
     AfterSalesCase,
     AfterSalesKind,
-    AfterSalesStatus,
     DocumentKind,
     Shipment,
     ShipmentDocument,
     ShipmentLine,
     ShipmentMode,
-    ShipmentStatus,
+)
+from .states import (
+    AFTER_SALES_TRANSITIONS,
+    AS,
+    GONE_SHIPMENT_STATUSES,
+    OPEN_AFTER_SALES_STATUSES,
+    SH,
+    SHIPMENT_TRANSITIONS,
 )
 
-SH = ShipmentStatus
 DEFAULT_REQUIRED_DOCUMENTS = (
     DocumentKind.COMMERCIAL_INVOICE,
     DocumentKind.PACKING_LIST,
@@ -171,10 +173,9 @@ def shipment_ship(
     """
     order, shipment = _lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.ship", shipment)
-    if shipment.status in (SH.SHIPPED, SH.DELIVERED):
+    if shipment.status in GONE_SHIPMENT_STATUSES:
         raise AlreadyDone(_("该批货物已出货。"), code="already_shipped")
-    if shipment.status == SH.CANCELLED:
-        raise InvalidTransition(status=shipment.status, action="ship")
+    shipped = SHIPMENT_TRANSITIONS.ensure(shipment, "ship")
     ensure_transition(order, "ship")
     if not order.fully_paid and not order.credit_released:
         raise GuardFailed(
@@ -185,7 +186,7 @@ def shipment_ship(
     actual_ship_date = actual_ship_date or today
     if actual_ship_date > today:
         raise ValidationFailed(fields={"actual_ship_date": [_("出货日期不能晚于今天。")]})
-    shipment.status = SH.SHIPPED
+    shipment.status = shipped
     shipment.actual_ship_date = actual_ship_date
     shipment.shipped_at = timezone.now()
     fields = ["status", "actual_ship_date", "shipped_at"]
@@ -221,8 +222,7 @@ def shipment_deliver(
     policy.require(actor, "shipment.deliver", shipment)
     if shipment.status == SH.DELIVERED:
         raise AlreadyDone(_("已签收。"), code="already_delivered")
-    if shipment.status != SH.SHIPPED:
-        raise InvalidTransition(status=shipment.status, action="deliver")
+    SHIPMENT_TRANSITIONS.ensure(shipment, "deliver")
     delivered_at = delivered_at or timezone.now()
     _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
     if (
@@ -236,15 +236,17 @@ def shipment_deliver(
 
 
 def _deliver(order: Order, shipment: Shipment, *, actor: User, delivered_at: dt.datetime) -> None:
-    shipment.status = SH.DELIVERED
+    shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "deliver")
     shipment.delivered_at = delivered_at
     save(shipment, actor, ["status", "delivered_at"])
     events.shipment_event(order, EventType.SHIPMENT_DELIVERED, actor=actor, shipment=shipment)
 
 
 def mark_shipments_delivered(order: Order, *, actor: User, delivered_at: dt.datetime) -> None:
-    """Mark every shipped shipment of the order delivered (called by ``order_confirm_delivery``)."""
-    for shipment in order.shipments.select_for_update().filter(status=SH.SHIPPED).order_by("pk"):
+    """Mark every shipped shipment of the order delivered. Called when the order's
+    delivery is confirmed (``orders.signals.order_delivery_confirming``), under the
+    order's lock."""
+    for shipment in _locked(order, "deliver"):
         _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
 
 
@@ -254,15 +256,14 @@ def shipment_cancel(*, actor: User, shipment_id: int, reason: str) -> Shipment:
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
     order, shipment = _lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.cancel", shipment)
-    if shipment.status not in (SH.PLANNED, SH.PACKED):
-        raise InvalidTransition(status=shipment.status, action="cancel_shipment")
+    SHIPMENT_TRANSITIONS.ensure(shipment, "cancel_shipment")
     reason = require_reason(reason)
     _cancel(order, shipment, actor=actor, note=reason)
     return shipment
 
 
 def _cancel(order: Order, shipment: Shipment, *, actor: User, note: str) -> None:
-    shipment.status = SH.CANCELLED
+    shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "cancel_shipment")
     save(shipment, actor, ["status"])
     events.shipment_event(
         order, EventType.SHIPMENT_CANCELLED, actor=actor, shipment=shipment, note=note
@@ -270,13 +271,23 @@ def _cancel(order: Order, shipment: Shipment, *, actor: User, note: str) -> None
 
 
 def cancel_open_shipments(order: Order, *, actor: User, note: str) -> None:
-    """Cancel the shipments that have not left (called by ``order_cancel``)."""
-    for shipment in (
-        order.shipments.select_for_update()
-        .filter(status__in=(SH.PLANNED, SH.PACKED))
-        .order_by("pk")
-    ):
+    """Cancel the shipments that have not left. Called when the order is cancelled
+    (``orders.signals.order_cancelling``), under the order's lock."""
+    for shipment in _locked(order, "cancel_shipment"):
         _cancel(order, shipment, actor=actor, note=note)
+
+
+def _locked(order: Order, action: str) -> list[Shipment]:
+    """The order's shipments ``action`` may start from, locked in primary-key order."""
+    allowed = SHIPMENT_TRANSITIONS.allowed_from(action)
+    return list(order.shipments.select_for_update().filter(status__in=allowed).order_by("pk"))
+
+
+def refuse_closing_with_open_cases(order: Order) -> None:
+    """An order with an open after-sales case may not be closed (a guard of ``order_close``,
+    asked through ``orders.signals.order_closing``)."""
+    if order.after_sales_cases.filter(status__in=OPEN_AFTER_SALES_STATUSES).exists():
+        raise GuardFailed(_("还有未解决的售后案例。"), code="open_after_sales")
 
 
 @transaction.atomic
@@ -284,9 +295,7 @@ def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None)
     """Goods packed and ready: planned -> packed. Raises InvalidTransition, PermissionDenied."""
     order, shipment = _lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.update", shipment)
-    if shipment.status != SH.PLANNED:
-        raise InvalidTransition(status=shipment.status, action="pack")
-    shipment.status = SH.PACKED
+    shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "pack")
     fields = ["status"]
     if packages is not None:
         if isinstance(packages, bool) or not isinstance(packages, int) or packages < 0:
@@ -370,9 +379,7 @@ def _lock_case(case_id: int, actor: User) -> tuple[Order, AfterSalesCase]:
 def after_sales_case_investigate(*, actor: User, case_id: int, note: str = "") -> AfterSalesCase:
     """Start investigating: open -> investigating. Raises InvalidTransition, PermissionDenied."""
     order, case = _lock_case(case_id, actor)
-    if case.status != AfterSalesStatus.OPEN:
-        raise InvalidTransition(status=case.status, action="investigate")
-    case.status = AfterSalesStatus.INVESTIGATING
+    case.status = AFTER_SALES_TRANSITIONS.ensure(case, "investigate")
     save(case, actor, ["status"])
     events.after_sales_event(
         order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case, note=note
@@ -393,10 +400,9 @@ def after_sales_case_resolve(
     """Resolve a case with its root cause, corrective action and cost.
     Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
     order, case = _lock_case(case_id, actor)
-    if case.status == AfterSalesStatus.RESOLVED:
+    if case.status == AS.RESOLVED:
         raise AlreadyDone(_("售后案例已解决。"), code="already_resolved")
-    if case.status not in OPEN_AFTER_SALES_STATUSES:
-        raise InvalidTransition(status=case.status, action="resolve")
+    resolved = AFTER_SALES_TRANSITIONS.ensure(case, "resolve")
     errors: dict[str, list[str]] = {}
     if not (root_cause or "").strip():
         errors["root_cause"] = [_("请填写原因分析。")]
@@ -410,7 +416,7 @@ def after_sales_case_resolve(
         errors["resolved_at"] = [_("解决时间无效。")]
     if errors:
         raise ValidationFailed(fields=errors)
-    case.status = AfterSalesStatus.RESOLVED
+    case.status = resolved
     case.root_cause = root_cause.strip()
     case.corrective_action = corrective_action.strip()
     case.cost = amount
@@ -427,17 +433,16 @@ def after_sales_case_close(
     """Close a resolved case, with the customer's satisfaction (1–5).
     Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
     order, case = _lock_case(case_id, actor)
-    if case.status == AfterSalesStatus.CLOSED:
+    if case.status == AS.CLOSED:
         raise AlreadyDone(_("售后案例已关闭。"), code="already_closed")
-    if case.status != AfterSalesStatus.RESOLVED:
-        raise InvalidTransition(_("请先解决售后案例。"), status=case.status, action="close")
+    closed = AFTER_SALES_TRANSITIONS.ensure(case, "close", message=_("请先解决售后案例。"))
     if customer_satisfaction is not None and (
         isinstance(customer_satisfaction, bool)
         or not isinstance(customer_satisfaction, int)
         or not 1 <= customer_satisfaction <= 5
     ):
         raise ValidationFailed(fields={"customer_satisfaction": [_("请输入 1 到 5。")]})
-    case.status = AfterSalesStatus.CLOSED
+    case.status = closed
     case.customer_satisfaction = customer_satisfaction
     case.closed_at = timezone.now()
     save(case, actor, ["status", "customer_satisfaction", "closed_at"])

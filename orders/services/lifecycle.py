@@ -24,10 +24,10 @@ from gendan.exceptions import (
 from gendan.models import User
 from gendan.roles import Role, has_role
 
-from .. import events, tallies
+from .. import events, signals, tallies
+from ..kernel import lock_order, money, move, record_approval, require_reason, save
 from ..models import (
     ZERO,
-    Approval,
     ApprovalKind,
     ConfirmationMethod,
     Order,
@@ -39,16 +39,7 @@ from ..models import (
     PaymentStatus,
 )
 from ..states import PRODUCTION_STARTED, ensure_transition
-from ._common import (
-    INCOMING_KINDS,
-    OPEN_PAYMENT,
-    S,
-    lock_order,
-    money,
-    move,
-    require_reason,
-    save,
-)
+from ._common import INCOMING_KINDS, OPEN_PAYMENT, S
 from .lines import (
     _line_snapshot,
     _replace_lines,
@@ -257,12 +248,6 @@ def payment_confirm(
     return payment
 
 
-def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> Approval:
-    approval = Approval.objects.create(order=order, kind=kind, reason=reason, approved_by=actor)
-    events.approval(order, actor=actor, approval=approval)
-    return approval
-
-
 @transaction.atomic
 def order_waive_deposit(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor waives the deposit: confirmed/awaiting_deposit -> deposit_paid without money.
@@ -335,13 +320,14 @@ def order_confirm_delivery(
 
     Raises InvalidTransition, PermissionDenied.
     """
-    from shipping.services import mark_shipments_delivered
-
     order = lock_order(order_id)
     policy.require(actor, "order.confirm_delivery", order)
     ensure_transition(order, "confirm_delivery")
     delivered_at = delivered_at or timezone.now()
-    mark_shipments_delivered(order, actor=actor, delivered_at=delivered_at)
+    # Shipping marks the shipments delivered, under the order's lock.
+    signals.order_delivery_confirming.send(
+        sender=Order, order=order, actor=actor, delivered_at=delivered_at
+    )
     order.delivered_at = delivered_at
     save(order, actor, ["delivered_at"])
     move(order, "confirm_delivery", actor=actor)
@@ -355,13 +341,11 @@ def order_close(*, actor: User, order_id: int, note: str = "") -> Order:
     Guards: no open after-sales case and the full amount received.
     Raises InvalidTransition, GuardFailed, PermissionDenied.
     """
-    from shipping.models import OPEN_AFTER_SALES_STATUSES
-
     order = lock_order(order_id)
     policy.require(actor, "order.close", order)
     ensure_transition(order, "close")
-    if order.after_sales_cases.filter(status__in=OPEN_AFTER_SALES_STATUSES).exists():
-        raise GuardFailed(_("还有未解决的售后案例。"), code="open_after_sales")
+    # Shipping refuses (GuardFailed) while an after-sales case is open.
+    signals.order_closing.send(sender=Order, order=order, actor=actor)
     if not order.fully_paid:
         raise GuardFailed(
             _("货款未收齐（欠 %(b)s）。") % {"b": order.balance_due}, code="balance_outstanding"
@@ -379,9 +363,6 @@ def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
     shipments cancelled. After production started only a supervisor may cancel.
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    from production.services import recall_production_orders
-    from shipping.services import cancel_open_shipments
-
     order = lock_order(order_id)
     policy.require(actor, "order.cancel", order)
     ensure_transition(order, "cancel")
@@ -389,8 +370,9 @@ def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
     if order.status in PRODUCTION_STARTED:
         policy.require(actor, "order.cancel_after_production", order)
         record_approval(order, ApprovalKind.LATE_CANCELLATION, actor=actor, reason=reason)
-    recall_production_orders(order, actor=actor, note=reason)
-    cancel_open_shipments(order, actor=actor, note=reason)
+    # Production recalls its live production orders, then shipping cancels the
+    # shipments that have not left (receivers in INSTALLED_APPS order).
+    signals.order_cancelling.send(sender=Order, order=order, actor=actor, note=reason)
     _void_open_payments(order, actor=actor, kinds=INCOMING_KINDS, note=reason)
     if order.amount_received > 0:
         refund = _request_payment(
@@ -426,8 +408,6 @@ def order_amend(
     for the new revision; the old sheets are recalled.
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    from production.services import reissue_for_revision
-
     order = lock_order(order_id)
     policy.require(actor, "order.amend", order)
     ensure_transition(order, "amend")
@@ -472,8 +452,8 @@ def order_amend(
     )
     events.amended(order, actor=actor, revision=revision)
     _adjust_requests_after_amendment(order, actor=actor)
-    if order.status == S.IN_PRODUCTION:
-        reissue_for_revision(order, actor=actor)
+    # Production reissues the production order of an order in production.
+    signals.order_amended.send(sender=Order, order=order, actor=actor, revision=revision)
     return order
 
 
