@@ -12,7 +12,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -33,7 +32,7 @@ from gendan import policy, workdays
 from gendan.models import User
 from gendan.roles import Role, roles_of
 
-from . import tallies
+from . import signals, tallies
 from .models import (
     ZERO,
     Approval,
@@ -161,10 +160,8 @@ def order_list_filtered(
 
 
 def order_get_detail(user: User, order_id: int) -> Order | None:
-    """One visible order with everything its page shows, prefetched."""
-    from production.models import Incident, ProductionOrder, ProgressReport, QualityInspection
-    from shipping.models import AfterSalesCase, Shipment, ShipmentLine
-
+    """One visible order with everything of orders its page shows, prefetched (production
+    and shipping prefetch their rows when they add them to the page: orders.signals)."""
     # Each related row with its own foreign keys joined (select_related), so that a
     # relation costs one query, not two.
 
@@ -188,37 +185,6 @@ def order_get_detail(user: User, order_id: int) -> Order | None:
                 "events",
                 queryset=OrderEvent.objects.select_related("actor").order_by("-created_at", "-pk"),
             ),
-            Prefetch(
-                "production_orders",
-                queryset=ProductionOrder.objects.select_related("issued_by")
-                .prefetch_related(
-                    "milestones",
-                    Prefetch(
-                        "inspections",
-                        queryset=QualityInspection.objects.select_related("inspector"),
-                    ),
-                    Prefetch(
-                        "progress_reports",
-                        queryset=ProgressReport.objects.select_related(
-                            "stage", "reported_by"
-                        ).order_by("-date", "-stage__position"),
-                    ),
-                )
-                .order_by("issued_at", "pk"),
-            ),
-            Prefetch(
-                "shipments",
-                queryset=Shipment.objects.prefetch_related(
-                    Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line"))
-                ).order_by("pk"),
-            ),
-            Prefetch(
-                "after_sales_cases",
-                queryset=AfterSalesCase.objects.select_related("opened_by").order_by(
-                    "-received_at"
-                ),
-            ),
-            Prefetch("incidents", queryset=Incident.objects.select_related("production_order")),
             Prefetch("approvals", queryset=Approval.objects.select_related("approved_by")),
             Prefetch("revisions", queryset=OrderRevision.objects.select_related("created_by")),
             "shared_with",
@@ -252,28 +218,17 @@ def previous_working_day(today: dt.date) -> dt.date:
     return day
 
 
-def orders_missing_progress(queryset: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
-    """Orders in production whose live production order, issued before the last
-    working day, has no progress report since that day."""
-    from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, ProgressReport
-
-    since = previous_working_day(today)
-    stale = ProductionOrder.objects.filter(
-        order_id=OuterRef("pk"),
-        status__in=ACTIVE_PRODUCTION_STATUSES,
-        issued_at__date__lt=since,
-    ).exclude(
-        Exists(ProgressReport.objects.filter(production_order_id=OuterRef("pk"), date__gte=since))
-    )
-    return queryset.filter(status=OrderStatus.IN_PRODUCTION).filter(Exists(stale))
+def order_conditions(today: dt.date) -> dict[str, Any]:
+    """The conditions on orders that the apps above orders state (orders.signals)."""
+    conditions: dict[str, Any] = {}
+    for _receiver, answer in signals.order_conditions.send(sender=Order, today=today):
+        conditions.update(answer)
+    return conditions
 
 
 def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list[WorkGroup]:
     """The groups of my next steps: a merchandiser's own orders; a supervisor's whole
     department; finance's payments to confirm; production's orders without progress."""
-    from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder
-    from shipping.models import OPEN_AFTER_SALES_STATUSES, AfterSalesCase
-
     today = today or timezone.localdate()
     roles = roles_of(user)
     groups: list[WorkGroup] = []
@@ -286,9 +241,9 @@ def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list
             base = order_list_visible_to(user)
             mine = ""
         base = _with_overdue(base, today).order_by("contract_delivery_date", "pk")
-        open_cases = AfterSalesCase.objects.filter(
-            order_id=OuterRef("pk"), status__in=OPEN_AFTER_SALES_STATUSES
-        )
+        # "progress_missing" (production) and "open_after_sales" (shipping): orders.signals.
+        conditions = order_conditions(today)
+        open_cases = conditions["open_after_sales"]
         ship_ready = Q(status__in=(S.PAID, S.PARTIALLY_SHIPPED)) | Q(
             status__in=(S.PRODUCED, S.AWAITING_BALANCE), credit_released=True
         )
@@ -309,7 +264,7 @@ def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list
             (
                 "progress_missing",
                 _("缺生产日报"),
-                orders_missing_progress(base, today),
+                base.filter(conditions["progress_missing"]),
                 f"status={S.IN_PRODUCTION}",
             ),
             (
@@ -333,13 +288,13 @@ def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list
             (
                 "to_close",
                 _("待结案"),
-                base.filter(status=S.DELIVERED).exclude(Exists(open_cases)),
+                base.filter(status=S.DELIVERED).exclude(open_cases),
                 f"status={S.DELIVERED}",
             ),
             (
                 "open_after_sales",
                 _("售后处理中"),
-                base.filter(Exists(open_cases)),
+                base.filter(open_cases),
                 "",
             ),
         ]
@@ -357,30 +312,11 @@ def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list
                     "payments_to_confirm", _("待确认收款"), list(payments[:limit]), count, "payment"
                 )
             )
-    if Role.PRODUCTION in roles:
-        visible = policy.related_scope(
-            user,
-            ProductionOrder.objects.filter(status__in=ACTIVE_PRODUCTION_STATUSES),
-            "order",
-            "progress_report.create",
-        )
-        missing = orders_missing_progress(Order.objects.all(), today).values("pk")
-        stale = (
-            visible.filter(order_id__in=missing)
-            .select_related("order", "order__customer")
-            .order_by("planned_finish", "pk")
-        )
-        count = stale.count()
-        if count:
-            groups.append(
-                WorkGroup(
-                    "production_progress_missing",
-                    _("缺生产日报的生产单"),
-                    list(stale[:limit]),
-                    count,
-                    "production_order",
-                )
-            )
+    # Production's production orders without progress (orders.signals.work_groups).
+    for _receiver, more in signals.work_groups.send(
+        sender=Order, user=user, roles=roles, today=today, limit=limit
+    ):
+        groups.extend(more)
     return groups
 
 
@@ -543,9 +479,7 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
 
 def _on_time_expression():
     """1 when the order's last shipment left on or before the contract delivery date."""
-    from shipping.models import Shipment
-
-    last_ship = tallies.last_shipped(Shipment)
+    last_ship = tallies.last_shipped()
     return last_ship, Case(
         When(last_ship__lte=F("contract_delivery_date"), then=Value(1)),
         default=Value(0),
@@ -745,9 +679,8 @@ def customer_orders(user: User, customer_id: int) -> QuerySet[Order]:
 
 def daily_report(user: User, *, day: dt.date, owner_id: int | None = None) -> dict[str, Any]:
     """For one day and one merchandiser (or everyone the user may see): orders received
-    and their amounts, payments confirmed, shipments that left, complaints received."""
-    from shipping.models import AfterSalesCase, Shipment
-
+    and their amounts, payments confirmed, shipments that left, complaints received
+    (the last two added by shipping: orders.signals.daily_report)."""
     orders = order_list_visible_to(user)
     if owner_id:
         orders = orders.filter(owner_id=owner_id)
@@ -760,17 +693,6 @@ def daily_report(user: User, *, day: dt.date, owner_id: int | None = None) -> di
         .select_related("payment", "payment__order", "payment__order__customer", "confirmed_by")
         .order_by("confirmed_at", "pk")
     )
-    shipments = list(
-        Shipment.objects.filter(order_id__in=visible_ids, actual_ship_date=day)
-        .select_related("order", "order__customer")
-        .annotate(quantity=Coalesce(Sum("lines__quantity"), 0))
-        .order_by("number")
-    )
-    complaints = list(
-        AfterSalesCase.objects.filter(order_id__in=visible_ids, received_at__date=day)
-        .select_related("order", "order__customer")
-        .order_by("received_at", "pk")
-    )
 
     def by_currency(pairs) -> list[tuple[str, Decimal]]:
         sums: dict[str, Decimal] = {}
@@ -778,7 +700,7 @@ def daily_report(user: User, *, day: dt.date, owner_id: int | None = None) -> di
             sums[currency] = sums.get(currency, ZERO) + amount
         return sorted(sums.items())
 
-    return {
+    report = {
         "day": day,
         "orders": received,
         "order_totals": by_currency((o.currency, o.total_amount) for o in received),
@@ -790,9 +712,12 @@ def daily_report(user: User, *, day: dt.date, owner_id: int | None = None) -> di
             )
             for r in receipts
         ),
-        "shipments": shipments,
-        "complaints": complaints,
     }
+    for _receiver, part in signals.daily_report.send(
+        sender=Order, user=user, day=day, order_ids=visible_ids
+    ):
+        report.update(part)
+    return report
 
 
 LEDGER_EXCLUDED = (OrderStatus.DRAFT, OrderStatus.CANCELLED)

@@ -22,12 +22,20 @@ from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Subque
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+# The shipments the delivery tally counts: shipping's model and the statuses that mean
+# the goods left the factory, handed in by ShippingConfig.ready() (``count_shipments``),
+# as orders does not import shipping.
+_shipments: dict = {}
 
-def _gone() -> frozenset[str]:
-    """Shipment statuses that left the factory (imported late: shipping imports orders)."""
-    from shipping.models import GONE_SHIPMENT_STATUSES
 
-    return GONE_SHIPMENT_STATUSES
+def count_shipments(model, *, gone) -> None:
+    """Which model holds an order's shipments and which of their statuses mean "left"."""
+    _shipments.update(model=model, gone=tuple(gone))
+
+
+def _gone() -> tuple[str, ...]:
+    """Shipment statuses that left the factory."""
+    return _shipments["gone"]
 
 
 def _bump(model, key: dict, **deltas: int) -> None:
@@ -97,8 +105,10 @@ def owner_changed(order, previous_owner_id: int) -> None:
 # --------------------------------------------------------------------------
 
 
-def last_shipped(shipment_model) -> Subquery:
-    """The day the order's last shipment that left, left (an expression over orders)."""
+def last_shipped(shipment_model=None) -> Subquery:
+    """The day the order's last shipment that left, left (an expression over orders).
+    ``shipment_model``: a migration's historical model, else shipping's."""
+    shipment_model = shipment_model or _shipments["model"]
     return Subquery(
         shipment_model.objects.filter(order_id=OuterRef("pk"), status__in=_gone())
         .order_by("-actual_ship_date")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.forms import ActionForm, DateInput
+from orders.forms import REASON
+from orders.states import OPEN, OrderStatus
 
 from . import selectors, services
 from .models import (
@@ -193,3 +195,72 @@ class ResolveIncidentForm(forms.Form):
         return services.incident_resolve(
             actor=actor, incident_id=self.incident.pk, **self.cleaned_data
         )
+
+
+# --------------------------------------------------------------------------
+# Production's actions on the order page (registered in ProductionConfig.ready)
+# --------------------------------------------------------------------------
+
+
+class IssueProductionForm(ActionForm):
+    name = transition = "issue_production"
+    policy_action = "order.issue_production"
+    label, success = _("下达生产单"), _("生产通知单已下达。")
+
+    factory = forms.CharField(label=_("工厂/车间"), max_length=100)
+    is_outside_processor = forms.BooleanField(label=_("外协厂"), required=False)
+    planned_start = forms.DateField(
+        label=_("计划开始"), widget=DateInput(), initial=timezone.localdate
+    )
+    planned_finish = forms.DateField(label=_("计划完成"), widget=DateInput())
+    processing_fee = forms.DecimalField(
+        label=_("加工费"), min_value=0, decimal_places=2, initial=Decimal("0")
+    )
+    note = forms.CharField(label=_("备注"), required=False)
+
+    def submit(self, *, actor, obj):
+        return services.production_order_issue(actor=actor, order_id=obj.pk, **self.cleaned_data)
+
+
+class AcceptShortfallForm(ActionForm):
+    name = transition = "accept_shortfall"
+    policy_action = "order.accept_shortfall"
+    label, success = _("接受短交"), _("已接受短交。")
+
+    reason = REASON
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return not obj.shortfall_accepted
+
+    def submit(self, *, actor, obj):
+        return services.production_accept_shortfall(
+            actor=actor, order_id=obj.pk, **self.cleaned_data
+        )
+
+
+class CompleteProductionForm(ActionForm):
+    name = transition = "complete_production"
+    policy_action = "order.complete_production"
+    label, success = _("生产完成"), _("生产已完成。")
+
+    def submit(self, *, actor, obj):
+        return services.order_complete_production(actor=actor, order_id=obj.pk)
+
+
+class OpenIncidentForm(ActionForm):
+    name, policy_action = "open_incident", "incident.create"
+    label, success = _("登记异常"), _("异常已登记。")
+
+    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
+    description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    loss_amount = forms.DecimalField(
+        label=_("损失金额"), min_value=0, decimal_places=2, initial=Decimal("0")
+    )
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return obj.status in OPEN and obj.status != OrderStatus.DRAFT
+
+    def submit(self, *, actor, obj):
+        return services.incident_open(actor=actor, order_id=obj.pk, **self.cleaned_data)

@@ -6,12 +6,17 @@ import datetime as dt
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
 from gendan.models import User
+from gendan.roles import Role
+from orders.models import Order
+from orders.selectors import WorkGroup, previous_working_day
+from orders.states import OrderStatus
 
 from .models import (
     ACTIVE_PRODUCTION_STATUSES,
@@ -237,3 +242,78 @@ def inspection_list_visible_to(user: User) -> QuerySet[QualityInspection]:
 
 def incident_list_visible_to(user: User) -> QuerySet[Incident]:
     return policy.related_scope(user, Incident.objects.all(), "order", "order.view")
+
+
+# --------------------------------------------------------------------------
+# For orders' pages and reports (handed over through orders.signals)
+# --------------------------------------------------------------------------
+
+
+def order_page_prefetches() -> list[Prefetch]:
+    """What the order page shows of production: the production orders with their
+    plan, inspections and reports, and the incidents."""
+    return [
+        Prefetch(
+            "production_orders",
+            queryset=ProductionOrder.objects.select_related("issued_by")
+            .prefetch_related(
+                "milestones",
+                Prefetch(
+                    "inspections",
+                    queryset=QualityInspection.objects.select_related("inspector"),
+                ),
+                Prefetch(
+                    "progress_reports",
+                    queryset=ProgressReport.objects.select_related("stage", "reported_by").order_by(
+                        "-date", "-stage__position"
+                    ),
+                ),
+            )
+            .order_by("issued_at", "pk"),
+        ),
+        Prefetch("incidents", queryset=Incident.objects.select_related("production_order")),
+    ]
+
+
+def progress_missing(today: dt.date) -> Q:
+    """A condition on orders: in production, and the live production order, issued
+    before the last working day, has no progress report since that day."""
+    since = previous_working_day(today)
+    stale = ProductionOrder.objects.filter(
+        order_id=OuterRef("pk"),
+        status__in=ACTIVE_PRODUCTION_STATUSES,
+        issued_at__date__lt=since,
+    ).exclude(
+        Exists(ProgressReport.objects.filter(production_order_id=OuterRef("pk"), date__gte=since))
+    )
+    return Q(status=OrderStatus.IN_PRODUCTION) & Exists(stale)
+
+
+def work_groups(user: User, *, roles, today: dt.date, limit: int) -> list[WorkGroup]:
+    """My work of production: the live production orders without progress."""
+    if Role.PRODUCTION not in roles:
+        return []
+    visible = policy.related_scope(
+        user,
+        ProductionOrder.objects.filter(status__in=ACTIVE_PRODUCTION_STATUSES),
+        "order",
+        "progress_report.create",
+    )
+    missing = Order.objects.filter(progress_missing(today)).values("pk")
+    stale = (
+        visible.filter(order_id__in=missing)
+        .select_related("order", "order__customer")
+        .order_by("planned_finish", "pk")
+    )
+    count = stale.count()
+    if not count:
+        return []
+    return [
+        WorkGroup(
+            "production_progress_missing",
+            _("缺生产日报的生产单"),
+            list(stale[:limit]),
+            count,
+            "production_order",
+        )
+    ]

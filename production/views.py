@@ -4,6 +4,7 @@ orders at once, and a production order's page with its chart and forms."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from .forms import (
     QuickEntryRowForm,
     ResolveIncidentForm,
 )
-from .models import IncidentStatus, ProductionOrderStatus
+from .models import IncidentStatus, InspectionKind, InspectionResult, ProductionOrderStatus
 
 
 @require_GET
@@ -190,3 +191,51 @@ def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.production_order_id:
         return redirect("production:detail", pk=incident.production_order_id)
     return redirect("orders:detail", pk=incident.order_id)
+
+
+# --------------------------------------------------------------------------
+# On orders' pages (connected in ProductionConfig.ready)
+# --------------------------------------------------------------------------
+
+
+def _production_panels(order) -> list[dict]:
+    """Each production order of the order with its planned-vs-actual chart."""
+    today = timezone.localdate()
+    panels = []
+    for production_order in order.production_orders.all():
+        reports = list(production_order.progress_reports.all())
+        production_order.produced = sum(r.good_quantity for r in reports if r.stage.is_output)
+        series = selectors.progress_series(production_order, today=today)
+        config = charts.chart(
+            "line",
+            series["labels"],
+            [
+                charts.dataset(_("计划累计"), series["planned"], borderDash=[6, 4], pointRadius=0),
+                charts.dataset(_("实际累计（良品）"), series["actual"], pointRadius=2, fill=False),
+            ],
+            y_title=_("数量"),
+        )
+        panels.append(
+            {
+                "po": production_order,
+                "chart": config,
+                "chart_id": f"chart-po-{production_order.pk}",
+                "reports": reports[:10],
+            }
+        )
+    return panels
+
+
+def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
+    """The order page shows each production order with its planned-vs-actual chart, and
+    the order's incidents."""
+    prefetch_related_objects([order], *selectors.order_page_prefetches())
+    context["production_panels"] = _production_panels(order)
+
+
+def inspection_event_text(event, currency: str = "") -> str:
+    """The order timeline's line for an inspection: "PO-… 尾期检验：合格"."""
+    data = event.data or {}
+    kind = dict(InspectionKind.choices).get(data.get("kind"), data.get("kind") or "")
+    result = dict(InspectionResult.choices).get(data.get("result"), data.get("result") or "")
+    return f"{data.get('number', '')} {kind}：{result}"

@@ -12,6 +12,7 @@ from gendan.forms import ActionForm, DateInput
 
 from . import services
 from .models import (
+    AfterSalesKind,
     AfterSalesStatus,
     DocumentKind,
     ShipmentMode,
@@ -228,3 +229,20 @@ class CloseCaseForm(CaseActionForm):
 CASE_ACTIONS: dict[str, type[ActionForm]] = {
     form.name: form for form in (InvestigateForm, ResolveCaseForm, CloseCaseForm)
 }
+
+
+# --------------------------------------------------------------------------
+# Shipping's action on the order page (registered in ShippingConfig.ready)
+# --------------------------------------------------------------------------
+
+
+class OpenAfterSalesForm(ActionForm):
+    name = transition = "open_after_sales"
+    policy_action = "after_sales.open"
+    label, success = _("登记售后"), _("售后案例已登记。")
+
+    kind = forms.ChoiceField(label=_("类型"), choices=AfterSalesKind.choices)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def submit(self, *, actor, obj):
+        return services.after_sales_case_open(actor=actor, order_id=obj.pk, **self.cleaned_data)

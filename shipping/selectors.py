@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gendan import policy
@@ -12,6 +14,7 @@ from orders.models import Order
 from .models import (
     GONE_SHIPMENT_STATUSES,
     LIVE_SHIPMENT_STATUSES,
+    OPEN_AFTER_SALES_STATUSES,
     AfterSalesCase,
     Shipment,
     ShipmentDocument,
@@ -144,3 +147,49 @@ def shipment_list_with_lines_visible_to(user: User) -> QuerySet[Shipment]:
     """Shipments of the orders ``user`` may see, with their lines and documents."""
     shipments = Shipment.objects.select_related("order").prefetch_related("lines", "documents")
     return policy.related_scope(user, shipments, "order", "order.view")
+
+
+# --------------------------------------------------------------------------
+# For orders' pages and reports (handed over through orders.signals)
+# --------------------------------------------------------------------------
+
+
+def order_page_prefetches() -> list[Prefetch]:
+    """What the order page shows of shipping: the shipments with their lines, and the
+    after-sales cases."""
+    return [
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line"))
+            ).order_by("pk"),
+        ),
+        Prefetch(
+            "after_sales_cases",
+            queryset=AfterSalesCase.objects.select_related("opened_by").order_by("-received_at"),
+        ),
+    ]
+
+
+def open_after_sales() -> Exists:
+    """A condition on orders: an after-sales case of the order is still open."""
+    return Exists(
+        AfterSalesCase.objects.filter(order_id=OuterRef("pk"), status__in=OPEN_AFTER_SALES_STATUSES)
+    )
+
+
+def daily_report_part(order_ids, *, day: dt.date) -> dict[str, list]:
+    """The daily report's shipments that left on ``day`` and complaints received that
+    day, of the orders ``order_ids`` (a queryset of the report's visible orders)."""
+    shipments = list(
+        Shipment.objects.filter(order_id__in=order_ids, actual_ship_date=day)
+        .select_related("order", "order__customer")
+        .annotate(quantity=Coalesce(Sum("lines__quantity"), 0))
+        .order_by("number")
+    )
+    complaints = list(
+        AfterSalesCase.objects.filter(order_id__in=order_ids, received_at__date=day)
+        .select_related("order", "order__customer")
+        .order_by("received_at", "pk")
+    )
+    return {"shipments": shipments, "complaints": complaints}

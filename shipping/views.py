@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +19,7 @@ from orders.states import can_transition
 
 from . import selectors
 from .forms import CASE_ACTIONS, SHIPMENT_ACTIONS, DocumentForm, ShipmentCreateForm
-from .models import AfterSalesStatus, ShipmentDocument, ShipmentStatus
+from .models import AfterSalesKind, AfterSalesStatus, ShipmentDocument, ShipmentStatus
 
 PAGE_SIZE = 30
 
@@ -231,3 +233,41 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.error(request, _("请检查标出的输入。"))
     return _render_case(request, selectors.case_get_detail(request.user, pk), form)
+
+
+# --------------------------------------------------------------------------
+# On orders' pages (connected in ShippingConfig.ready)
+# --------------------------------------------------------------------------
+
+
+def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
+    """The order page shows the shipments, each line's shipped quantity, the link to
+    plan a shipment, and the after-sales cases."""
+    prefetch_related_objects([order], *selectors.order_page_prefetches())
+    if policy.can(request.user, "shipment.create", order) and can_transition(
+        order.status, "create_shipment"
+    ):
+        context["links"].append(
+            (reverse("shipping:shipment_create", args=[order.pk]), _("安排出货"))
+        )
+    shipments = list(order.shipments.all())
+    for shipment in shipments:
+        shipment.quantity = sum(line.quantity for line in shipment.lines.all())
+    context["shipments"] = shipments
+    shipped = selectors.shipped_quantities(order)
+    for line in context["lines"]:
+        line.shipped = shipped.get(line.pk, 0)
+
+
+def add_to_customer_page(request: HttpRequest, customer, context: dict) -> None:
+    """The customer page lists the customer's after-sales cases the user may see."""
+    cases = selectors.case_list_visible_to(request.user).filter(order__customer=customer)
+    context["cases"] = cases[:50]
+
+
+def after_sales_event_text(event, currency: str = "") -> str:
+    """The order timeline's line for an after-sales case: "投诉 · 调查中"."""
+    data = event.data or {}
+    kind = dict(AfterSalesKind.choices).get(data.get("kind"), data.get("kind") or "")
+    status = dict(AfterSalesStatus.choices).get(data.get("status"), data.get("status") or "")
+    return f"{kind} · {status}"

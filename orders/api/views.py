@@ -17,8 +17,6 @@ from gendan.api.rows import Rows
 from gendan.api.views import ApiViewSet, RowsListMixin
 from orders import selectors, services
 from orders.models import Order
-from production import services as production_services
-from production.api.serializers import IssueProductionInputSerializer
 
 from .filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from .serializers import (
@@ -119,15 +117,15 @@ def _order_action(summary, request_serializer=EmptyInputSerializer):
     return extend_schema(summary=summary, request=request_serializer, responses=OrderSerializer)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("订单列表")),
-    retrieve=extend_schema(summary=_("订单详情（含订单行）")),
-)
-class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class OrderResourceMixin:
+    """The order resource of the API: the visible orders, their filters, and ``_act``
+    for a lifecycle action. Shared by ``OrderViewSet`` and the viewsets of the apps
+    above orders that add actions at /orders/{id}/… (production's issue-production,
+    accept-shortfall, complete-production), so orders imports none of them."""
+
     api_scope = "orders"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = OrderSerializer
-    list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
     filterset_class = OrderFilterSet
     search_fields = ["number", "customer__name", "customer__code", "customer_po", "external_ref"]
     ordering_fields = [
@@ -158,6 +156,14 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
         data = self.validated(input_serializer, partial=partial)
         service(actor=self.request.user, order_id=order.pk, **data)
         return self._order(order.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("订单列表")),
+    retrieve=extend_schema(summary=_("订单详情（含订单行）")),
+)
+class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin, ApiViewSet):
+    list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
 
     @extend_schema(
         summary=_("新建订单（草稿，含订单行）"),
@@ -207,25 +213,6 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
     @action(detail=True, methods=["post"], url_path="waive-deposit")
     def waive_deposit(self, request, pk=None):
         return self._act(ActionReasonInputSerializer, services.order_waive_deposit)
-
-    @_order_action(
-        _("下达生产通知单：deposit_paid → in_production"), IssueProductionInputSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="issue-production")
-    def issue_production(self, request, pk=None):
-        return self._act(IssueProductionInputSerializer, production_services.production_order_issue)
-
-    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ActionReasonInputSerializer)
-    @action(detail=True, methods=["post"], url_path="accept-shortfall")
-    def accept_shortfall(self, request, pk=None):
-        return self._act(
-            ActionReasonInputSerializer, production_services.production_accept_shortfall
-        )
-
-    @_order_action(_("生产完成：in_production → produced"))
-    @action(detail=True, methods=["post"], url_path="complete-production")
-    def complete_production(self, request, pk=None):
-        return self._act(EmptyInputSerializer, production_services.order_complete_production)
 
     @_order_action(_("请客户付尾款：produced → awaiting_balance"), DueInDaysInputSerializer)
     @action(detail=True, methods=["post"], url_path="request-balance")

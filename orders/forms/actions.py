@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
-from gendan.forms import ActionForm, DateInput
-from production import services as production_services
-from production.models import IncidentKind
-from shipping import services as shipping_services
-from shipping.models import AfterSalesKind
+from gendan.forms import ActionForm
 
 from .. import selectors, services
 from ..models import ConfirmationMethod
-from ..states import OPEN, PRODUCTION_STARTED, OrderStatus
+from ..states import PRODUCTION_STARTED
 
 REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -58,54 +51,6 @@ class WaiveDepositForm(ActionForm):
 
     def submit(self, *, actor, obj):
         return services.order_waive_deposit(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
-
-class IssueProductionForm(ActionForm):
-    name = transition = "issue_production"
-    policy_action = "order.issue_production"
-    label, success = _("下达生产单"), _("生产通知单已下达。")
-
-    factory = forms.CharField(label=_("工厂/车间"), max_length=100)
-    is_outside_processor = forms.BooleanField(label=_("外协厂"), required=False)
-    planned_start = forms.DateField(
-        label=_("计划开始"), widget=DateInput(), initial=timezone.localdate
-    )
-    planned_finish = forms.DateField(label=_("计划完成"), widget=DateInput())
-    processing_fee = forms.DecimalField(
-        label=_("加工费"), min_value=0, decimal_places=2, initial=Decimal("0")
-    )
-    note = forms.CharField(label=_("备注"), required=False)
-
-    def submit(self, *, actor, obj):
-        return production_services.production_order_issue(
-            actor=actor, order_id=obj.pk, **self.cleaned_data
-        )
-
-
-class AcceptShortfallForm(ActionForm):
-    name = transition = "accept_shortfall"
-    policy_action = "order.accept_shortfall"
-    label, success = _("接受短交"), _("已接受短交。")
-
-    reason = REASON
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return not obj.shortfall_accepted
-
-    def submit(self, *, actor, obj):
-        return production_services.production_accept_shortfall(
-            actor=actor, order_id=obj.pk, **self.cleaned_data
-        )
-
-
-class CompleteProductionForm(ActionForm):
-    name = transition = "complete_production"
-    policy_action = "order.complete_production"
-    label, success = _("生产完成"), _("生产已完成。")
-
-    def submit(self, *, actor, obj):
-        return production_services.order_complete_production(actor=actor, order_id=obj.pk)
 
 
 class RequestBalanceForm(ActionForm):
@@ -195,55 +140,43 @@ class ReassignForm(ActionForm):
         )
 
 
-class OpenAfterSalesForm(ActionForm):
-    name = transition = "open_after_sales"
-    policy_action = "after_sales.open"
-    label, success = _("登记售后"), _("售后案例已登记。")
-
-    kind = forms.ChoiceField(label=_("类型"), choices=AfterSalesKind.choices)
-    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def submit(self, *, actor, obj):
-        return shipping_services.after_sales_case_open(
-            actor=actor, order_id=obj.pk, **self.cleaned_data
-        )
-
-
-class OpenIncidentForm(ActionForm):
-    name, policy_action = "open_incident", "incident.create"
-    label, success = _("登记异常"), _("异常已登记。")
-
-    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
-    description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 2}))
-    loss_amount = forms.DecimalField(
-        label=_("损失金额"), min_value=0, decimal_places=2, initial=Decimal("0")
-    )
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return obj.status in OPEN and obj.status != OrderStatus.DRAFT
-
-    def submit(self, *, actor, obj):
-        return production_services.incident_open(actor=actor, order_id=obj.pk, **self.cleaned_data)
+# The order page's actions in the order of the lifecycle; the page shows those whose
+# ``is_available`` holds. Production (issue, shortfall, complete, incidents) and shipping
+# (after-sales) add theirs from their AppConfig.ready(), with ``register_order_actions``.
+ACTION_ORDER = (
+    "confirm",
+    "request_deposit",
+    "waive_deposit",
+    "issue_production",
+    "accept_shortfall",
+    "complete_production",
+    "request_balance",
+    "release_on_credit",
+    "confirm_delivery",
+    "close",
+    "open_after_sales",
+    "open_incident",
+    "reassign",
+    "cancel",
+)
+ORDER_ACTIONS: dict[str, type[ActionForm]] = {}
 
 
-# In the order of the lifecycle; the page shows those whose ``is_available`` holds.
-ORDER_ACTIONS: dict[str, type[ActionForm]] = {
-    form.name: form
-    for form in (
-        ConfirmOrderForm,
-        RequestDepositForm,
-        WaiveDepositForm,
-        IssueProductionForm,
-        AcceptShortfallForm,
-        CompleteProductionForm,
-        RequestBalanceForm,
-        ReleaseOnCreditForm,
-        ConfirmDeliveryForm,
-        CloseOrderForm,
-        OpenAfterSalesForm,
-        OpenIncidentForm,
-        ReassignForm,
-        CancelOrderForm,
-    )
-}
+def register_order_actions(*forms: type[ActionForm]) -> None:
+    """Offer ``forms`` on the order page, each in its place of ``ACTION_ORDER``."""
+    actions = {**ORDER_ACTIONS, **{form.name: form for form in forms}}
+    ORDER_ACTIONS.clear()
+    ORDER_ACTIONS.update(sorted(actions.items(), key=lambda item: ACTION_ORDER.index(item[0])))
+
+
+register_order_actions(
+    ConfirmOrderForm,
+    RequestDepositForm,
+    WaiveDepositForm,
+    RequestBalanceForm,
+    ReleaseOnCreditForm,
+    ConfirmDeliveryForm,
+    CloseOrderForm,
+    ReassignForm,
+    CancelOrderForm,
+)

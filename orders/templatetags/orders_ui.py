@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
 from gendan.templatetags.gendan_ui import money, qty
 from orders.models import ApprovalKind, EventType, PaymentKind
 from orders.states import OrderStatus
-from production.models import InspectionKind, InspectionResult
-from shipping.models import AfterSalesKind, AfterSalesStatus
 
 register = template.Library()
+
+# The one-line text of the event types that production and shipping write on the
+# order's timeline (inspections, after-sales cases), registered from their
+# AppConfig.ready(): event type -> text(event, currency).
+EVENT_TEXTS: dict[str, Callable[[Any, str], str]] = {}
 
 
 def _label(choices, value) -> str:
@@ -53,15 +59,8 @@ def event_text(event, currency: str = "") -> str:
             "date": data.get("date", ""),
             "good": qty(data.get("good_quantity", 0)),
         }
-    if kind == EventType.INSPECTION_RECORDED:
-        return f"{data.get('number', '')} {_label(InspectionKind, data.get('kind'))}：" + _label(
-            InspectionResult, data.get("result")
-        )
-    if kind in (EventType.AFTER_SALES_OPENED, EventType.AFTER_SALES_UPDATED):
-        return (
-            f"{_label(AfterSalesKind, data.get('kind'))} · "
-            f"{_label(AfterSalesStatus, data.get('status'))}"
-        )
+    if kind in EVENT_TEXTS:
+        return EVENT_TEXTS[kind](event, currency)
     if kind == EventType.UPDATED:
         return ""
     if "number" in data:

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET
 
 from gendan import policy
 from gendan.web import page, run
-from shipping import selectors as shipping_selectors
 
-from .. import selectors
+from .. import selectors, signals
 from ..forms import CustomerForm
 from ..models import Customer
 
@@ -50,22 +49,19 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     orders = Paginator(selectors.customer_orders(request.user, customer.pk), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    cases = shipping_selectors.case_list_visible_to(request.user).filter(order__customer=customer)
-    return render(
-        request,
-        "orders/customer_detail.html",
-        {
-            "customer": customer,
-            "page_obj": orders,
-            "totals": selectors.customer_totals(request.user, [customer.pk]).get(customer.pk),
-            "cases": cases[:50],
-            "can_edit": policy.can_open(request.user, "customer_edit")
-            and policy.can(request.user, "customer.update", customer),
-            "can_create_order": policy.can_open(request.user, "order_edit")
-            and policy.can(request.user, "order.create"),
-            "show_money": policy.can(request.user, "payment.view"),
-        },
-    )
+    context = {
+        "customer": customer,
+        "page_obj": orders,
+        "totals": selectors.customer_totals(request.user, [customer.pk]).get(customer.pk),
+        "can_edit": policy.can_open(request.user, "customer_edit")
+        and policy.can(request.user, "customer.update", customer),
+        "can_create_order": policy.can_open(request.user, "order_edit")
+        and policy.can(request.user, "order.create"),
+        "show_money": policy.can(request.user, "payment.view"),
+    }
+    # Shipping adds the customer's after-sales cases.
+    signals.customer_page.send(sender=Customer, request=request, customer=customer, context=context)
+    return render(request, "orders/customer_detail.html", context)
 
 
 def _customer_form(request: HttpRequest, customer: Customer | None) -> HttpResponse:

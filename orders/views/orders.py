@@ -14,12 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gendan import charts, policy
+from gendan import policy
 from gendan.web import page, run, xlsx_response
-from production import selectors as production_selectors
-from shipping import selectors as shipping_selectors
 
-from .. import selectors
+from .. import selectors, signals
 from ..forms import (
     ORDER_ACTIONS,
     AmendForm,
@@ -27,7 +25,7 @@ from ..forms import (
     OrderFilterForm,
     OrderForm,
 )
-from ..models import Customer, Product
+from ..models import Customer, Order, Product
 from ..states import OrderStatus, can_transition
 
 PAGE_SIZE = 25
@@ -279,34 +277,6 @@ def line_totals(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-def _production_panels(order) -> list[dict]:
-    """Each production order of the order with its planned-vs-actual chart."""
-    today = timezone.localdate()
-    panels = []
-    for production_order in order.production_orders.all():
-        reports = list(production_order.progress_reports.all())
-        production_order.produced = sum(r.good_quantity for r in reports if r.stage.is_output)
-        series = production_selectors.progress_series(production_order, today=today)
-        config = charts.chart(
-            "line",
-            series["labels"],
-            [
-                charts.dataset(_("计划累计"), series["planned"], borderDash=[6, 4], pointRadius=0),
-                charts.dataset(_("实际累计（良品）"), series["actual"], pointRadius=2, fill=False),
-            ],
-            y_title=_("数量"),
-        )
-        panels.append(
-            {
-                "po": production_order,
-                "chart": config,
-                "chart_id": f"chart-po-{production_order.pk}",
-                "reports": reports[:10],
-            }
-        )
-    return panels
-
-
 def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse:
     user = request.user
     actions = []
@@ -322,31 +292,20 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
         links.append((reverse("orders:edit", args=[order.pk]), _("修改草稿")))
     if policy.can(user, "order.amend", order) and can_transition(order.status, "amend"):
         links.append((reverse("orders:amend", args=[order.pk]), _("改单")))
-    if policy.can(user, "shipment.create", order) and can_transition(
-        order.status, "create_shipment"
-    ):
-        links.append((reverse("shipping:shipment_create", args=[order.pk]), _("安排出货")))
-    shipments = list(order.shipments.all())
-    for shipment in shipments:
-        shipment.quantity = sum(line.quantity for line in shipment.lines.all())
-    shipped = shipping_selectors.shipped_quantities(order)
-    lines = list(order.lines.all())
-    for line in lines:
-        line.shipped = shipped.get(line.pk, 0)
     context = {
         "order": order,
-        "lines": lines,
-        "shipments": shipments,
+        "lines": list(order.lines.all()),
         "actions": actions,
         "open_action": bound_form.name if bound_form is not None else "",
         "links": links,
         "show_money": policy.can(user, "payment.view", order),
         "can_confirm_payments": policy.can(user, "payment.confirm"),
         "can_see_customers": policy.can_open(user, "customers"),
-        "production_panels": _production_panels(order),
         "events": list(order.events.all()),
         "status_steps": _status_steps(order),
     }
+    # Production adds its panels; shipping its shipments, shipped quantities and link.
+    signals.order_page.send(sender=Order, request=request, order=order, context=context)
     return render(request, "orders/order_detail.html", context)
 
 

@@ -3,6 +3,7 @@
 from .views import (
     IncidentViewSet,
     InspectionViewSet,
+    OrderProductionViewSet,
     ProductionOrderViewSet,
     ProgressReportViewSet,
     StageViewSet,
@@ -14,4 +15,8 @@ routes = [
     ("progress-reports", ProgressReportViewSet, "progress-report"),
     ("inspections", InspectionViewSet, "inspection"),
     ("incidents", IncidentViewSet, "incident"),
+    # An order's production actions, /orders/{pk}/issue-production/ and the like: the
+    # order's id is part of the prefix (the actions are routed as detail=False), so
+    # the router's root keeps listing /orders/ as orders' own.
+    (r"orders/(?P<pk>[^/.]+)", OrderProductionViewSet, "order-production"),
 ]

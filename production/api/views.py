@@ -10,7 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gendan.api.views import ApiViewSet
-from orders.api.serializers import EmptyInputSerializer
+from orders.api.serializers import (
+    ActionReasonInputSerializer,
+    EmptyInputSerializer,
+    OrderSerializer,
+)
+from orders.api.views import OrderResourceMixin
 from production import selectors, services
 
 from .filters import (
@@ -25,6 +30,7 @@ from .serializers import (
     IncidentSerializer,
     InspectionInputSerializer,
     InspectionSerializer,
+    IssueProductionInputSerializer,
     ProductionOrderSerializer,
     ProgressReportInputSerializer,
     ProgressReportSerializer,
@@ -33,6 +39,35 @@ from .serializers import (
 
 READ_ONLY_METHODS = ["get", "head", "options"]
 READ_AND_POST_METHODS = ["get", "post", "head", "options"]
+
+
+def _order_action(summary, request_serializer=EmptyInputSerializer):
+    """The schema of an order's lifecycle action: its input, the order afterwards."""
+    return extend_schema(summary=summary, request=request_serializer, responses=OrderSerializer)
+
+
+# Routed under the prefix ``orders/<pk>`` (see ``production.api.urls``): orders' API
+# imports nothing of production, so production adds these actions of the order resource.
+class OrderProductionViewSet(OrderResourceMixin, ApiViewSet):
+    """The production actions of an order, answered with the order like its other
+    lifecycle actions (same scope, lookup, filters and errors)."""
+
+    @_order_action(
+        _("下达生产通知单：deposit_paid → in_production"), IssueProductionInputSerializer
+    )
+    @action(detail=False, methods=["post"], url_path="issue-production")
+    def issue_production(self, request, pk=None):
+        return self._act(IssueProductionInputSerializer, services.production_order_issue)
+
+    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ActionReasonInputSerializer)
+    @action(detail=False, methods=["post"], url_path="accept-shortfall")
+    def accept_shortfall(self, request, pk=None):
+        return self._act(ActionReasonInputSerializer, services.production_accept_shortfall)
+
+    @_order_action(_("生产完成：in_production → produced"))
+    @action(detail=False, methods=["post"], url_path="complete-production")
+    def complete_production(self, request, pk=None):
+        return self._act(EmptyInputSerializer, services.order_complete_production)
 
 
 @extend_schema_view(list=extend_schema(summary=_("工序列表（生产日报的 stage 代码）")))
