@@ -5,8 +5,10 @@ apps above orders (production, shipping) take from it.
 - ``move``: check an action against the order's transition table and move the order,
   with its tally and its timeline event;
 - ``save``: save only the changed fields, with the history user;
-- ``money`` and ``require_reason``: the input checks every service shares;
-- ``record_approval``: a supervisor's approval, with its event;
+- ``money``, ``require_reason``, ``check_counts``, ``money_not_negative``: the input
+  checks every service shares;
+- ``record_approval``, ``approve_flag``: a supervisor's approval, with its event;
+- ``set_given``: copy the optional inputs that were given onto a row;
 - ``events`` and ``tallies``: the order's timeline writers and its tallies.
 
 The services of orders use it too, so there is one of each. Where orders needs
@@ -22,7 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gendan.exceptions import NotFound, ValidationFailed
+from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
 from . import events, tallies
@@ -30,13 +32,17 @@ from .models import CENT, Approval, Order
 from .states import ensure_transition
 
 __all__ = [
+    "approve_flag",
+    "check_counts",
     "events",
     "lock_order",
     "money",
+    "money_not_negative",
     "move",
     "record_approval",
     "require_reason",
     "save",
+    "set_given",
     "tallies",
 ]
 
@@ -84,6 +90,31 @@ def money(value: Any, *, field: str) -> Decimal:
     return amount.quantize(CENT)
 
 
+def money_not_negative(errors: dict[str, list], value: Any, *, field: str) -> Decimal:
+    """``money(value)``; a negative amount is named in ``errors`` (raised by the caller)."""
+    amount = money(value, field=field)
+    if amount < 0:
+        errors[field] = [_("金额不能为负数。")]
+    return amount
+
+
+def check_counts(errors: dict[str, list], **counts: Any) -> None:
+    """Each of ``counts`` must be a whole number ≥ 0 (not a bool); a wrong one is named
+    in ``errors`` (raised by the caller with the other errors)."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[name] = [_("请输入不小于 0 的整数。")]
+
+
+def set_given(obj, **values: Any) -> list[str]:
+    """Set the ``values`` that were given (not None) on ``obj``; returns their names,
+    for ``save``."""
+    given = [name for name, value in values.items() if value is not None]
+    for name in given:
+        setattr(obj, name, values[name])
+    return given
+
+
 def require_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -95,3 +126,18 @@ def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> App
     approval = Approval.objects.create(order=order, kind=kind, reason=reason, approved_by=actor)
     events.approval(order, actor=actor, approval=approval)
     return approval
+
+
+def approve_flag(
+    order: Order, kind: str, *, flag: str, actor: User, reason: str, done: AlreadyDone
+) -> Order:
+    """A supervisor's approval that sets one of the order's flags (release on credit,
+    an accepted shortfall), with its reason and event. Raises ``done`` when the flag
+    is set already, ValidationFailed without a reason. Call under the order's lock."""
+    if getattr(order, flag):
+        raise done
+    reason = require_reason(reason)
+    record_approval(order, kind, actor=actor, reason=reason)
+    setattr(order, flag, True)
+    save(order, actor, [flag])
+    return order

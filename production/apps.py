@@ -9,21 +9,12 @@ class ProductionConfig(AppConfig):
     def ready(self) -> None:
         """Production's part in orders, which never imports production: the receivers
         of orders.signals, the order page's production actions, the timeline's text."""
-        from orders import signals
         from orders.forms.actions import register_order_actions
-        from orders.models import EventType, Order
+        from orders.models import EventType
         from orders.templatetags.orders_ui import EVENT_TEXTS
 
-        from . import forms, receivers, views
+        from . import forms, receivers, views  # noqa: F401 (importing receivers connects them)
 
-        for signal, receiver in (
-            (signals.order_cancelling, receivers.recall_on_cancel),
-            (signals.order_amended, receivers.reissue_on_amend),
-            (signals.order_page, receivers.order_page),
-            (signals.order_conditions, receivers.order_conditions),
-            (signals.work_groups, receivers.work_groups),
-        ):
-            signal.connect(receiver, sender=Order, dispatch_uid=f"production.{receiver.__name__}")
         register_order_actions(
             forms.IssueProductionForm,
             forms.AcceptShortfallForm,

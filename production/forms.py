@@ -19,9 +19,9 @@ from .models import (
     InspectionKind,
     InspectionResult,
     ProductionOrder,
-    ProductionOrderStatus,
     VarianceReason,
 )
+from .states import ACTIVE_PRODUCTION_STATUSES, PRODUCTION_ORDER_TRANSITIONS
 
 VARIANCE_CHOICES = [("", "—"), *VarianceReason.choices]
 
@@ -84,7 +84,7 @@ class QuickEntryRowForm(forms.Form):
 class ProductionOrderActionForm(ActionForm):
     @classmethod
     def available(cls, obj) -> bool:
-        return obj.status in (ProductionOrderStatus.ISSUED, ProductionOrderStatus.IN_PROGRESS)
+        return obj.status in ACTIVE_PRODUCTION_STATUSES
 
 
 class ProgressReportForm(ProductionOrderActionForm):
@@ -142,7 +142,7 @@ class StartForm(ActionForm):
 
     @classmethod
     def available(cls, obj) -> bool:
-        return obj.status == ProductionOrderStatus.ISSUED
+        return PRODUCTION_ORDER_TRANSITIONS.can(obj.status, "start")
 
     def submit(self, *, actor, obj):
         return services.production_order_start(actor=actor, production_order_id=obj.pk)
@@ -248,15 +248,11 @@ class CompleteProductionForm(ActionForm):
         return services.order_complete_production(actor=actor, order_id=obj.pk)
 
 
-class OpenIncidentForm(ActionForm):
-    name, policy_action = "open_incident", "incident.create"
-    label, success = _("登记异常"), _("异常已登记。")
+class OpenIncidentForm(IncidentForm):
+    """The incident form of the production order page, on the order page (the incident
+    is the order's, with no production order)."""
 
-    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
-    description = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 2}))
-    loss_amount = forms.DecimalField(
-        label=_("损失金额"), min_value=0, decimal_places=2, initial=Decimal("0")
-    )
+    name = "open_incident"
 
     @classmethod
     def available(cls, obj) -> bool:

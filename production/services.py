@@ -26,7 +26,16 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 from gendan.sequences import next_number
-from orders.kernel import events, lock_order, money, move, record_approval, require_reason, save
+from orders.kernel import (
+    approve_flag,
+    check_counts,
+    events,
+    lock_order,
+    money,
+    money_not_negative,
+    move,
+    save,
+)
 from orders.models import ApprovalKind, EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
@@ -189,13 +198,14 @@ def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> O
     order = lock_order(order_id)
     policy.require(actor, "order.accept_shortfall", order)
     ensure_transition(order, "accept_shortfall")
-    if order.shortfall_accepted:
-        raise AlreadyDone(_("已接受短交。"), code="already_accepted")
-    reason = require_reason(reason)
-    record_approval(order, ApprovalKind.PRODUCTION_SHORTFALL, actor=actor, reason=reason)
-    order.shortfall_accepted = True
-    save(order, actor, ["shortfall_accepted"])
-    return order
+    return approve_flag(
+        order,
+        ApprovalKind.PRODUCTION_SHORTFALL,
+        flag="shortfall_accepted",
+        actor=actor,
+        reason=reason,
+        done=AlreadyDone(_("已接受短交。"), code="already_accepted"),
+    )
 
 
 @transaction.atomic
@@ -342,13 +352,12 @@ def progress_report_create(
         errors["date"] = [_("请填写日期。")]
     elif date > timezone.localdate():
         errors["date"] = [_("不能填报未来日期。")]
-    for name, value in (
-        ("good_quantity", good_quantity),
-        ("defective_quantity", defective_quantity),
-        ("scrap_quantity", scrap_quantity),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors[name] = [_("请输入不小于 0 的整数。")]
+    check_counts(
+        errors,
+        good_quantity=good_quantity,
+        defective_quantity=defective_quantity,
+        scrap_quantity=scrap_quantity,
+    )
     if variance_reason and variance_reason not in VarianceReason.values:
         errors["variance_reason"] = [_("偏差原因无效。")]
     if errors:
@@ -409,15 +418,11 @@ def inspection_create(
         errors["kind"] = [_("检验类型无效。")]
     if result not in InspectionResult.values:
         errors["result"] = [_("检验结果无效。")]
-    for name, value in (("sample_size", sample_size), ("defects_found", defects_found)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors[name] = [_("请输入不小于 0 的整数。")]
+    check_counts(errors, sample_size=sample_size, defects_found=defects_found)
     counts_valid = "sample_size" not in errors and "defects_found" not in errors
     if counts_valid and sample_size and defects_found > sample_size:
         errors["defects_found"] = [_("不良数不能大于抽样数。")]
-    loss = money(estimated_loss, field="estimated_loss")
-    if loss < 0:
-        errors["estimated_loss"] = [_("金额不能为负数。")]
+    loss = money_not_negative(errors, estimated_loss, field="estimated_loss")
     inspected_on = inspected_on or timezone.localdate()
     if inspected_on > timezone.localdate():
         errors["inspected_on"] = [_("检验日期不能晚于今天。")]
@@ -478,9 +483,7 @@ def incident_open(
         responsible = User.objects.filter(pk=responsible_id).first()
         if responsible is None:
             errors["responsible"] = [_("责任人不存在。")]
-    loss = money(loss_amount, field="loss_amount")
-    if loss < 0:
-        errors["loss_amount"] = [_("金额不能为负数。")]
+    loss = money_not_negative(errors, loss_amount, field="loss_amount")
     opened_at = opened_at or timezone.now()
     if opened_at > timezone.now():
         errors["opened_at"] = [_("发生时间不能晚于现在。")]
@@ -534,10 +537,7 @@ def incident_resolve(
         errors["resolved_at"] = [_("解决时间无效。")]
     fields = ["status", "resolution", "resolved_at"]
     if loss_amount is not None:
-        loss = money(loss_amount, field="loss_amount")
-        if loss < 0:
-            errors["loss_amount"] = [_("金额不能为负数。")]
-        incident.loss_amount = loss
+        incident.loss_amount = money_not_negative(errors, loss_amount, field="loss_amount")
         fields.append("loss_amount")
     if errors:
         raise ValidationFailed(fields=errors)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.forms import ActionForm, DateInput
+from gendan.transitions import Transitions
 
 from . import services
-from .models import (
-    AfterSalesKind,
-    AfterSalesStatus,
-    DocumentKind,
-    ShipmentMode,
-    ShipmentStatus,
-)
+from .models import AfterSalesKind, DocumentKind, ShipmentMode
+from .states import AFTER_SALES_TRANSITIONS, SHIPMENT_TRANSITIONS
 
 
 class ShipmentCreateForm(forms.Form):
@@ -91,15 +88,19 @@ class ShipmentCreateForm(forms.Form):
 
 
 class ShipmentActionForm(ActionForm):
-    statuses: tuple[str, ...] = ()
+    """Shown while the shipment's (or case's) status allows ``action`` of ``table``."""
+
+    table: ClassVar[Transitions] = SHIPMENT_TRANSITIONS
+    action: ClassVar[str] = ""
 
     @classmethod
     def available(cls, obj) -> bool:
-        return obj.status in cls.statuses
+        return cls.table.can(obj.status, cls.action)
 
 
 class PackForm(ShipmentActionForm):
-    name, policy_action, statuses = "pack", "shipment.update", (ShipmentStatus.PLANNED,)
+    name = action = "pack"
+    policy_action = "shipment.update"
     label, success = _("装箱完成"), _("已装箱。")
 
     packages = forms.IntegerField(label=_("件数"), min_value=0, required=False)
@@ -109,9 +110,8 @@ class PackForm(ShipmentActionForm):
 
 
 class ShipForm(ShipmentActionForm):
-    name, policy_action = "ship", "shipment.ship"
-    statuses = (ShipmentStatus.PLANNED, ShipmentStatus.PACKED)
-    transition = "ship"
+    name = action = transition = "ship"
+    policy_action = "shipment.ship"
     label, success = _("登记出货"), _("已登记出货。")
 
     actual_ship_date = forms.DateField(
@@ -128,7 +128,8 @@ class ShipForm(ShipmentActionForm):
 
 
 class DeliverForm(ShipmentActionForm):
-    name, policy_action, statuses = "deliver", "shipment.deliver", (ShipmentStatus.SHIPPED,)
+    name = action = "deliver"
+    policy_action = "shipment.deliver"
     label, success = _("客户已签收"), _("已登记签收。")
 
     def submit(self, *, actor, obj):
@@ -136,8 +137,7 @@ class DeliverForm(ShipmentActionForm):
 
 
 class CancelShipmentForm(ShipmentActionForm):
-    name, policy_action = "cancel", "shipment.cancel"
-    statuses = (ShipmentStatus.PLANNED, ShipmentStatus.PACKED)
+    name, action, policy_action = "cancel", "cancel_shipment", "shipment.cancel"
     label, success = _("取消出货"), _("出货已取消。")
     danger, confirm = True, _("确定要取消这次出货吗？")
 
@@ -180,11 +180,12 @@ class DocumentForm(forms.Form):
 
 
 class CaseActionForm(ShipmentActionForm):
+    table = AFTER_SALES_TRANSITIONS
     policy_action = "after_sales.update"
 
 
 class InvestigateForm(CaseActionForm):
-    name, statuses = "investigate", (AfterSalesStatus.OPEN,)
+    name = action = "investigate"
     label, success = _("开始调查"), _("已开始调查。")
 
     note = forms.CharField(label=_("备注"), required=False)
@@ -196,8 +197,7 @@ class InvestigateForm(CaseActionForm):
 
 
 class ResolveCaseForm(CaseActionForm):
-    name = "resolve"
-    statuses = (AfterSalesStatus.OPEN, AfterSalesStatus.INVESTIGATING)
+    name = action = "resolve"
     label, success = _("解决"), _("售后案例已解决。")
 
     root_cause = forms.CharField(label=_("原因分析"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -211,7 +211,7 @@ class ResolveCaseForm(CaseActionForm):
 
 
 class CloseCaseForm(CaseActionForm):
-    name, statuses = "close", (AfterSalesStatus.RESOLVED,)
+    name = action = "close"
     label, success = _("关闭"), _("售后案例已关闭。")
 
     customer_satisfaction = forms.TypedChoiceField(

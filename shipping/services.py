@@ -24,7 +24,17 @@ from gendan.exceptions import (
 )
 from gendan.models import User
 from gendan.sequences import next_number
-from orders.kernel import events, lock_order, money, move, require_reason, save, tallies
+from orders.kernel import (
+    check_counts,
+    events,
+    lock_order,
+    money_not_negative,
+    move,
+    require_reason,
+    save,
+    set_given,
+    tallies,
+)
 from orders.models import EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
@@ -95,8 +105,7 @@ def shipment_create(
         errors["mode"] = [_("运输方式无效。")]
     if not isinstance(planned_ship_date, dt.date):
         errors["planned_ship_date"] = [_("请填写计划出货日期。")]
-    if isinstance(packages, bool) or not isinstance(packages, int) or packages < 0:
-        errors["packages"] = [_("请输入不小于 0 的整数。")]
+    check_counts(errors, packages=packages)
     required = list(required_documents)
     if any(kind not in DocumentKind.values for kind in required):
         errors["required_documents"] = [_("单证类型无效。")]
@@ -190,15 +199,13 @@ def shipment_ship(
     shipment.actual_ship_date = actual_ship_date
     shipment.shipped_at = timezone.now()
     fields = ["status", "actual_ship_date", "shipped_at"]
-    for name, value in (
-        ("tracking_number", tracking_number),
-        ("container", container),
-        ("customs_declaration_number", customs_declaration_number),
-        ("packages", packages),
-    ):
-        if value is not None:
-            setattr(shipment, name, value)
-            fields.append(name)
+    fields += set_given(
+        shipment,
+        tracking_number=tracking_number,
+        container=container,
+        customs_declaration_number=customs_declaration_number,
+        packages=packages,
+    )
     save(shipment, actor, fields)
     events.shipment_event(order, EventType.SHIPMENT_SHIPPED, actor=actor, shipment=shipment)
     if selectors.all_quantity_gone(order):
@@ -296,13 +303,12 @@ def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None)
     order, shipment = _lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.update", shipment)
     shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "pack")
-    fields = ["status"]
     if packages is not None:
-        if isinstance(packages, bool) or not isinstance(packages, int) or packages < 0:
-            raise ValidationFailed(fields={"packages": [_("请输入不小于 0 的整数。")]})
-        shipment.packages = packages
-        fields.append("packages")
-    save(shipment, actor, fields)
+        errors: dict[str, list[str]] = {}
+        check_counts(errors, packages=packages)
+        if errors:
+            raise ValidationFailed(fields=errors)
+    save(shipment, actor, ["status", *set_given(shipment, packages=packages)])
     events.shipment_event(order, EventType.SHIPMENT_PACKED, actor=actor, shipment=shipment)
     return shipment
 
@@ -408,9 +414,7 @@ def after_sales_case_resolve(
         errors["root_cause"] = [_("请填写原因分析。")]
     if not (corrective_action or "").strip():
         errors["corrective_action"] = [_("请填写纠正措施。")]
-    amount = money(cost, field="cost")
-    if amount < 0:
-        errors["cost"] = [_("金额不能为负数。")]
+    amount = money_not_negative(errors, cost, field="cost")
     resolved_at = resolved_at or timezone.now()
     if resolved_at < case.received_at or resolved_at > timezone.now():
         errors["resolved_at"] = [_("解决时间无效。")]

@@ -25,7 +25,16 @@ from gendan.models import User
 from gendan.roles import Role, has_role
 
 from .. import events, signals, tallies
-from ..kernel import lock_order, money, move, record_approval, require_reason, save
+from ..kernel import (
+    approve_flag,
+    lock_order,
+    money,
+    move,
+    record_approval,
+    require_reason,
+    save,
+    set_given,
+)
 from ..models import (
     ZERO,
     ApprovalKind,
@@ -303,13 +312,14 @@ def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order
     order = lock_order(order_id)
     policy.require(actor, "order.release_on_credit", order)
     ensure_transition(order, "release_on_credit")
-    if order.credit_released:
-        raise AlreadyDone(_("已赊销放行。"), code="already_released")
-    reason = require_reason(reason)
-    record_approval(order, ApprovalKind.RELEASE_ON_CREDIT, actor=actor, reason=reason)
-    order.credit_released = True
-    save(order, actor, ["credit_released"])
-    return order
+    return approve_flag(
+        order,
+        ApprovalKind.RELEASE_ON_CREDIT,
+        flag="credit_released",
+        actor=actor,
+        reason=reason,
+        done=AlreadyDone(_("已赊销放行。"), code="already_released"),
+    )
 
 
 @transaction.atomic
@@ -427,15 +437,13 @@ def order_amend(
     }
     previous_lines = _line_snapshot(order)
     changed = ["revision", "total_amount", "total_quantity", "deposit_due"]
-    for name, value in (
-        ("contract_delivery_date", contract_delivery_date),
-        ("planned_ship_date", planned_ship_date),
-        ("quality_requirements", quality_requirements),
-        ("packing_requirements", packing_requirements),
-    ):
-        if value is not None:
-            setattr(order, name, value)
-            changed.append(name)
+    changed += set_given(
+        order,
+        contract_delivery_date=contract_delivery_date,
+        planned_ship_date=planned_ship_date,
+        quality_requirements=quality_requirements,
+        packing_requirements=packing_requirements,
+    )
     _replace_lines(order, parsed, actor)
     order.revision += 1
     save(order, actor, changed)
