@@ -6,5 +6,9 @@
   acknowledging and reading, sending the e-mails;
 - ``selectors``: the inbox; ``messages``: an alert as a sentence; ``admin``.
 
-The Celery tasks are in ``gendan.tasks`` and the schedules in django-celery-beat.
+- ``tasks``: the Celery tasks (registered under their first names, ``gendan.tasks.…``,
+  which the django-celery-beat schedule rows name); ``views``, ``urls``, ``api``: the
+  inbox pages and endpoints.
+
+The schedules are in django-celery-beat.
 """
