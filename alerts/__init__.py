@@ -4,11 +4,10 @@
 - ``expressions``: the date arithmetic and the plan curve those selectors need;
 - ``services``: the sweep (one INSERT … SELECT per rule, ON CONFLICT DO NOTHING),
   acknowledging and reading, sending the e-mails;
-- ``selectors``: the inbox; ``messages``: an alert as a sentence; ``admin``.
+- ``selectors``: the inbox; ``messages``: an alert as a sentence; ``admin``;
+- ``tasks``: the Celery tasks, registered under the names they had in the gendan app
+  (``gendan.tasks.…``), which the schedule rows of django-celery-beat name;
+- ``views``, ``urls``, ``api``: the inbox pages and endpoints.
 
-- ``tasks``: the Celery tasks (registered under their first names, ``gendan.tasks.…``,
-  which the django-celery-beat schedule rows name); ``views``, ``urls``, ``api``: the
-  inbox pages and endpoints.
-
-The schedules are in django-celery-beat.
+The schedules are in django-celery-beat (installed by migrations gendan 0004 and 0005).
 """
