@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "production",
     "shipping",
     "kpi",
+    "alerts",
+    "demo",
 ]
 
 MIDDLEWARE = [

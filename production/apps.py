@@ -8,13 +8,15 @@ class ProductionConfig(AppConfig):
 
     def ready(self) -> None:
         """Production's part in orders, which never imports production: the receivers
-        of orders.signals, the order page's production actions, the timeline's text."""
+        of orders.signals, the order page's production actions, the timeline's text;
+        and its policy scopes."""
         from orders.forms.actions import register_order_actions
         from orders.models import EventType
         from orders.templatetags.orders_ui import EVENT_TEXTS
 
-        from . import forms, receivers, views  # noqa: F401 (importing receivers connects them)
+        from . import forms, receivers, scopes, views  # noqa: F401 (importing receivers connects them)
 
+        scopes.register()
         register_order_actions(
             forms.IssueProductionForm,
             forms.AcceptShortfallForm,

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.forms import ActionForm, DateInput
+from gendan.forms import DateInput
 from orders.forms import REASON
+from orders.forms.base import ActionForm
 from orders.states import OPEN, OrderStatus
 
 from . import selectors, services

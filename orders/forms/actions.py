@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
-from gendan.forms import ActionForm
 
 from .. import selectors, services
 from ..models import ConfirmationMethod
 from ..states import PRODUCTION_STARTED
+from .base import ActionForm
 
 REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 

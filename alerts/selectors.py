@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
-from gendan.models import Alert, AlertRecipient, User
+from gendan.models import User
+
+from .models import Alert, AlertRecipient
 
 
 def alert_list_for(

@@ -25,10 +25,11 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 
 from gendan.exceptions import NotFound, PermissionDenied
-from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, User
+from gendan.models import User
 from orders.models import Order
 
 from .messages import alert_email
+from .models import Alert, AlertRecipient, AlertRule, AlertSettings
 from .rules import RULES, Rule
 
 # --------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
 
 
 def _queue_emails(alert_ids: list[int]) -> None:
-    from gendan.tasks import alert_email_send_task
+    from .tasks import alert_email_send_task
 
     for alert_id in alert_ids:
         alert_email_send_task.delay(alert_id)
