@@ -45,3 +45,35 @@ def test_the_check_sees_an_app_import(tmp_path):
     module = tmp_path / "example.py"
     module.write_text("def f():\n    from orders.models import Order\n", encoding="utf-8")
     assert imported_modules(module) == [(2, "orders.models.Order")]
+
+
+def _app_imports(app: str) -> list[tuple[str, int, str]]:
+    """(file, line, module) of every import of ``app``'s files (migrations aside)."""
+    found = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if "/migrations/" in name:
+            continue
+        found.extend((name, line, module) for line, module in imported_modules(path))
+    return found
+
+
+def test_orders_imports_neither_production_nor_shipping():
+    """Orders asks the apps above it through orders.signals and the registries they
+    fill in their AppConfig.ready(); it never imports them."""
+    offending = [
+        f"{name}:{line} imports {module}"
+        for name, line, module in _app_imports("orders")
+        if module.split(".")[0] in {"production", "shipping"}
+    ]
+    assert offending == []
+
+
+def test_production_and_shipping_take_the_order_kernel_not_orders_services():
+    offending = [
+        f"{name}:{line} imports {module}"
+        for app in ("production", "shipping")
+        for name, line, module in _app_imports(app)
+        if module == "orders.services" or module.startswith("orders.services.")
+    ]
+    assert offending == []
