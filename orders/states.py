@@ -46,19 +46,8 @@ HAPPY_PATH = (
     S.DELIVERED,
     S.CLOSED,
 )
-# Statuses before any goods left the factory: cancellation is still possible.
-BEFORE_SHIPMENT = frozenset(
-    {
-        S.DRAFT,
-        S.CONFIRMED,
-        S.AWAITING_DEPOSIT,
-        S.DEPOSIT_PAID,
-        S.IN_PRODUCTION,
-        S.PRODUCED,
-        S.AWAITING_BALANCE,
-        S.PAID,
-    }
-)
+# Statuses before any goods left the factory (draft … paid): cancellation is still possible.
+BEFORE_SHIPMENT = frozenset(HAPPY_PATH[: HAPPY_PATH.index(S.PARTIALLY_SHIPPED)])
 # Statuses after production started: cancelling needs a supervisor.
 PRODUCTION_STARTED = frozenset({S.IN_PRODUCTION, S.PRODUCED, S.AWAITING_BALANCE, S.PAID})
 # Statuses in which the order is still followed up (not archived, not cancelled).

@@ -42,15 +42,10 @@ from orders.states import OrderStatus, ensure_transition
 from . import selectors
 from .models import (
     Incident,
-    IncidentKind,
-    IncidentStatus,
-    InspectionKind,
-    InspectionResult,
     PlanMilestone,
     ProductionOrder,
     ProgressReport,
     QualityInspection,
-    Stage,
     VarianceReason,
 )
 from .states import ACTIVE_PRODUCTION_STATUSES, PO
@@ -345,7 +340,7 @@ def progress_report_create(
         message=_("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
     )
     errors: dict[str, list[str]] = {}
-    stage = Stage.objects.filter(pk=stage_id, is_active=True).first()
+    stage = selectors.active_stages().filter(pk=stage_id).first()
     if stage is None:
         errors["stage"] = [_("工序不存在。")]
     if not isinstance(date, dt.date):
@@ -414,9 +409,9 @@ def inspection_create(
     policy.require(actor, "inspection.create", production_order)
     TABLE.ensure(production_order, "inspection")
     errors: dict[str, list[str]] = {}
-    if kind not in InspectionKind.values:
+    if kind not in QualityInspection.Kind.values:
         errors["kind"] = [_("检验类型无效。")]
-    if result not in InspectionResult.values:
+    if result not in QualityInspection.Result.values:
         errors["result"] = [_("检验结果无效。")]
     check_counts(errors, sample_size=sample_size, defects_found=defects_found)
     counts_valid = "sample_size" not in errors and "defects_found" not in errors
@@ -469,7 +464,7 @@ def incident_open(
     if order.status in (OrderStatus.CLOSED, OrderStatus.CANCELLED):
         raise InvalidTransition(status=order.status, action="incident")
     errors: dict[str, list[str]] = {}
-    if kind not in IncidentKind.values:
+    if kind not in Incident.Kind.values:
         errors["kind"] = [_("异常类型无效。")]
     if not (description or "").strip():
         errors["description"] = [_("请描述异常。")]
@@ -527,7 +522,7 @@ def incident_resolve(
     order = lock_order(order_id)
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     policy.require(actor, "incident.resolve", incident)
-    if incident.status == IncidentStatus.RESOLVED:
+    if incident.status == Incident.Status.RESOLVED:
         raise AlreadyDone(_("异常已解决。"), code="already_resolved")
     errors: dict[str, list[str]] = {}
     if not (resolution or "").strip():
@@ -541,7 +536,7 @@ def incident_resolve(
         fields.append("loss_amount")
     if errors:
         raise ValidationFailed(fields=errors)
-    incident.status = IncidentStatus.RESOLVED
+    incident.status = Incident.Status.RESOLVED
     incident.resolution = resolution.strip()
     incident.resolved_at = resolved_at
     save(incident, actor, fields)

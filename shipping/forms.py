@@ -89,19 +89,19 @@ class ShipmentCreateForm(forms.Form):
 
 
 class ShipmentActionForm(ActionForm):
-    """Shown while the shipment's (or case's) status allows ``action`` of ``table``."""
+    """Shown while the shipment's (or case's) status allows the action of ``table``
+    (``action``, else the form's ``name``)."""
 
     table: ClassVar[Transitions] = SHIPMENT_TRANSITIONS
     action: ClassVar[str] = ""
 
     @classmethod
     def available(cls, obj) -> bool:
-        return cls.table.can(obj.status, cls.action)
+        return cls.table.can(obj.status, cls.action or cls.name)
 
 
 class PackForm(ShipmentActionForm):
-    name = action = "pack"
-    policy_action = "shipment.update"
+    name, policy_action = "pack", "shipment.update"
     label, success = _("装箱完成"), _("已装箱。")
 
     packages = forms.IntegerField(label=_("件数"), min_value=0, required=False)
@@ -111,8 +111,8 @@ class PackForm(ShipmentActionForm):
 
 
 class ShipForm(ShipmentActionForm):
-    name = action = transition = "ship"
-    policy_action = "shipment.ship"
+    name, policy_action = "ship", "shipment.ship"
+    transition = "ship"  # the order's status must allow shipping too
     label, success = _("登记出货"), _("已登记出货。")
 
     actual_ship_date = forms.DateField(
@@ -129,8 +129,7 @@ class ShipForm(ShipmentActionForm):
 
 
 class DeliverForm(ShipmentActionForm):
-    name = action = "deliver"
-    policy_action = "shipment.deliver"
+    name, policy_action = "deliver", "shipment.deliver"
     label, success = _("客户已签收"), _("已登记签收。")
 
     def submit(self, *, actor, obj):
@@ -138,7 +137,8 @@ class DeliverForm(ShipmentActionForm):
 
 
 class CancelShipmentForm(ShipmentActionForm):
-    name, action, policy_action = "cancel", "cancel_shipment", "shipment.cancel"
+    name, policy_action = "cancel", "shipment.cancel"
+    action = "cancel_shipment"  # its key in the shipment table
     label, success = _("取消出货"), _("出货已取消。")
     danger, confirm = True, _("确定要取消这次出货吗？")
 
@@ -186,7 +186,7 @@ class CaseActionForm(ShipmentActionForm):
 
 
 class InvestigateForm(CaseActionForm):
-    name = action = "investigate"
+    name = "investigate"
     label, success = _("开始调查"), _("已开始调查。")
 
     note = forms.CharField(label=_("备注"), required=False)
@@ -198,7 +198,7 @@ class InvestigateForm(CaseActionForm):
 
 
 class ResolveCaseForm(CaseActionForm):
-    name = action = "resolve"
+    name = "resolve"
     label, success = _("解决"), _("售后案例已解决。")
 
     root_cause = forms.CharField(label=_("原因分析"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -212,7 +212,7 @@ class ResolveCaseForm(CaseActionForm):
 
 
 class CloseCaseForm(CaseActionForm):
-    name = action = "close"
+    name = "close"
     label, success = _("关闭"), _("售后案例已关闭。")
 
     customer_satisfaction = forms.TypedChoiceField(

@@ -39,15 +39,7 @@ from orders.models import EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
 from . import selectors
-from .models import (
-    AfterSalesCase,
-    AfterSalesKind,
-    DocumentKind,
-    Shipment,
-    ShipmentDocument,
-    ShipmentLine,
-    ShipmentMode,
-)
+from .models import AfterSalesCase, Shipment, ShipmentDocument, ShipmentLine
 from .states import (
     AFTER_SALES_TRANSITIONS,
     AS,
@@ -58,9 +50,9 @@ from .states import (
 )
 
 DEFAULT_REQUIRED_DOCUMENTS = (
-    DocumentKind.COMMERCIAL_INVOICE,
-    DocumentKind.PACKING_LIST,
-    DocumentKind.CUSTOMS_DECLARATION,
+    ShipmentDocument.Kind.COMMERCIAL_INVOICE,
+    ShipmentDocument.Kind.PACKING_LIST,
+    ShipmentDocument.Kind.CUSTOMS_DECLARATION,
 )
 
 
@@ -101,13 +93,13 @@ def shipment_create(
     policy.require(actor, "shipment.create", order)
     ensure_transition(order, "create_shipment")
     errors: dict[str, list[str]] = {}
-    if mode not in ShipmentMode.values:
+    if mode not in Shipment.Mode.values:
         errors["mode"] = [_("运输方式无效。")]
     if not isinstance(planned_ship_date, dt.date):
         errors["planned_ship_date"] = [_("请填写计划出货日期。")]
     check_counts(errors, packages=packages)
     required = list(required_documents)
-    if any(kind not in DocumentKind.values for kind in required):
+    if any(kind not in ShipmentDocument.Kind.values for kind in required):
         errors["required_documents"] = [_("单证类型无效。")]
     open_quantities = selectors.open_quantities(order)
     wanted: dict[int, int] = {}
@@ -151,7 +143,7 @@ def shipment_create(
     )
     ShipmentDocument.objects.bulk_create(
         ShipmentDocument(shipment=shipment, kind=kind, required=kind in required)
-        for kind in DocumentKind.values
+        for kind in ShipmentDocument.Kind.values
     )
     events.shipment_event(
         order,
@@ -355,7 +347,7 @@ def after_sales_case_open(
     policy.require(actor, "after_sales.open", order)
     ensure_transition(order, "open_after_sales")
     errors: dict[str, list[str]] = {}
-    if kind not in AfterSalesKind.values:
+    if kind not in AfterSalesCase.Kind.values:
         errors["kind"] = [_("售后类型无效。")]
     if not (description or "").strip():
         errors["description"] = [_("请描述问题。")]
