@@ -7,21 +7,18 @@ and render; the rules live in the services and in ``gendan.policy``.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable
 from functools import wraps
-from io import BytesIO
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest
 
 from . import policy
+from .excel import xlsx_response  # noqa: F401  (the pages' Excel download)
 from .exceptions import DomainError
 
 T = TypeVar("T")
@@ -86,61 +83,6 @@ def run(
     if success:
         messages.success(request, success)
     return True, result
-
-
-# --------------------------------------------------------------------------
-# Excel
-# --------------------------------------------------------------------------
-
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
-
-
-def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """An .xlsx download with one worksheet per (title, headers, rows): bold frozen
-    header, money as numbers with two decimals, dates as dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [max(len(str(h)) * 2, 10) for h in headers]
-        for row in rows:
-            values = [_cell_value(v) for v in row]
-            sheet.append(values)
-            for i, value in enumerate(values):
-                widths[i] = min(max(widths[i], len(str(value)) + 2), 60)
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "#,##0.00"
-                elif isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        # Excel has no time zones: local wall-clock time, without tzinfo.
-        return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, bool | int | Decimal | dt.date | float):
-        return value
-    return str(value)
 
 
 def attach_error(form: forms.Form, exc: DomainError) -> None:

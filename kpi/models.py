@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gendan.money import MONEY, ZERO
+from gendan.timeline import TimelineEvent, status_fields
+
 from .states import AssessmentStatus
 
-ZERO = Decimal("0.00")
-MONEY = {"max_digits": 14, "decimal_places": 2}
 SCORE = {"max_digits": 5, "decimal_places": 2}
 HOURS = {"max_digits": 6, "decimal_places": 2}
 
@@ -204,40 +205,23 @@ class AssessmentAction(models.TextChoices):
     INPUT_CHANGED = "input_changed", _("扣款/工时/差错变更")
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(TimelineEvent):
     """The assessment's history: every step, who, when, from which status to which."""
 
     Action = AssessmentAction
+    subject_field = "assessment"
+    kind_field = "action"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("考核"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("操作"), max_length=16, choices=AssessmentAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_status = models.CharField(
-        _("原状态"), max_length=12, choices=AssessmentStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("新状态"), max_length=12, choices=AssessmentStatus.choices, blank=True
-    )
-    note = models.TextField(_("备注"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(AssessmentStatus.choices, max_length=12)
 
     class Meta:
         verbose_name = _("考核记录")
         verbose_name_plural = _("考核记录")
         ordering = ["assessment_id", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.assessment_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------

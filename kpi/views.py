@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gendan import policy
+from gendan import excel, policy
 from gendan.exceptions import DomainError, PermissionDenied
 from gendan.roles import Role, has_role
 from orders.models import Order
@@ -477,14 +477,7 @@ def pay_export(request: HttpRequest, period: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("kpi:pay", period=period)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="pay-sheet-{periods.label(month)}.xlsx"'
-    )
-    return response
+    return excel.download(content, f"pay-sheet-{periods.label(month)}.xlsx")
 
 
 @login_required

@@ -11,25 +11,10 @@ from typing import Any
 from .models import EventType, Order, OrderEvent
 
 
-def record(
-    order: Order,
-    type: str,
-    *,
-    actor,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    **data: Any,
-) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        type=type,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        note=note or "",
-        data=_jsonable(data),
-    )
+def record(order: Order, type: str, /, **kwargs: Any) -> OrderEvent:
+    """Write one event: ``actor=``, optionally ``from_status=``, ``to_status=``,
+    ``note=``; any other keyword goes to its data (``TimelineEvent.build``)."""
+    return OrderEvent.record(order, type, **kwargs)
 
 
 def status_changed(
@@ -171,14 +156,3 @@ def after_sales_event(order: Order, type: str, *, actor, case, note: str = "", *
         status=case.status,
         **data,
     )
-
-
-def _jsonable(value: Any) -> Any:
-    """Decimals and dates as strings, so the JSON field stores them exactly."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)

@@ -14,11 +14,10 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .states import NOT_FULLY_SHIPPED, OrderStatus
+from gendan.money import CENT, MONEY, ZERO  # noqa: F401  (importable from here too)
+from gendan.timeline import TimelineEvent, status_fields
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from .states import NOT_FULLY_SHIPPED, OrderStatus
 
 
 class TimeStamped(models.Model):
@@ -288,6 +287,12 @@ class PaymentStatus(models.TextChoices):
     VOIDED = "voided", _("已作废")  # request withdrawn (waiver, cancellation)
 
 
+# A request still waiting for (some of) its money.
+OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+# The kinds the customer pays (a refund goes the other way).
+INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
+
+
 class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("银行转账")
     TT = "tt", _("电汇 T/T")
@@ -501,41 +506,24 @@ class EventType(models.TextChoices):
     AFTER_SALES_UPDATED = "after_sales_updated", _("售后处理")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(TimelineEvent):
     """The order's timeline: who did what, when, from which status to which."""
 
     Type = EventType
+    subject_field = "order"
+    kind_field = "type"
 
     order = models.ForeignKey(
         Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="events"
     )
     type = models.CharField(_("类型"), max_length=32, choices=EventType.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_status = models.CharField(
-        _("原状态"), max_length=20, choices=OrderStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("新状态"), max_length=20, choices=OrderStatus.choices, blank=True
-    )
-    note = models.TextField(_("备注"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(OrderStatus.choices, max_length=20)
 
     class Meta:
         verbose_name = _("订单事件")
         verbose_name_plural = _("订单事件")
         ordering = ["order_id", "created_at", "id"]
         indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import MONEY, ZERO, Order
+from gendan.money import MONEY, ZERO
+from orders.models import Order
 
 
 class ProductionOrderStatus(models.TextChoices):

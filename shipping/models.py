@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.models import MONEY, ZERO, Order, OrderLine
+from gendan.money import MONEY, ZERO
+from orders.models import Order, OrderLine
 
 
 class ShipmentStatus(models.TextChoices):

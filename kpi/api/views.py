@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gendan import excel
 from gendan.exceptions import ValidationFailed
 
 from .. import periods, selectors, services
@@ -42,7 +43,6 @@ def _input(serializer_class, request: Request) -> dict:
 
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @extend_schema_view(
@@ -204,14 +204,10 @@ class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return _filter_period(queryset, self.request, "assessment__period")
 
-    @extend_schema(request=s.PeriodInput, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(request=s.PeriodInput, responses={(200, excel.XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["post"])
     def export(self, request: Request) -> HttpResponse:
         """Finance: the month's pay sheet (finalised assessments become exported)."""
         data = _input(s.PeriodInput, request)
         content, _statements = services.assessment_export(actor=request.user, period=data["period"])
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="pay-sheet-{periods.label(data["period"])}.xlsx"'
-        )
-        return response
+        return excel.download(content, f"pay-sheet-{periods.label(data['period'])}.xlsx")

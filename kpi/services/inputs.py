@@ -9,7 +9,6 @@ change updates the draft pay and leaves an entry in the assessment's history.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from gendan import policy
 from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
+from gendan.money import ZERO
 from gendan.roles import Role, has_role
 from orders.models import Order
 from production.models import Incident
@@ -36,8 +36,6 @@ from ..models import (
 )
 from ._common import decimal_in, lock_month_of, require_text
 from .statements import refresh_pay
-
-ZERO = Decimal("0.00")
 
 
 def _person(person_id: Any, field: str = "person") -> User:

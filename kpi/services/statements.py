@@ -15,7 +15,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from gendan.db import bulk_update
-from orders.events import _jsonable
+from gendan.money import ZERO
+from gendan.timeline import jsonable
 
 from .. import periods, scoring, selectors
 from ..models import (
@@ -30,7 +31,6 @@ from ..models import (
 )
 from ..states import OPEN
 
-ZERO = scoring.ZERO
 STATEMENT_FIELDS = (
     "scheme",
     "total_score",
@@ -117,7 +117,7 @@ def build_statement(
                 effect=effect,
                 amount=amount,
                 explanation=explanation,
-                detail=_jsonable(detail),
+                detail=jsonable(detail),
             )
         )
         return amount

@@ -16,11 +16,11 @@ from gendan.exceptions import (
 from gendan.models import User
 
 from .. import events, tallies
-from ..models import (
+from ..models import (  # noqa: F401  (OPEN_PAYMENT, INCOMING_KINDS: importable from here too)
     CENT,
+    INCOMING_KINDS,
+    OPEN_PAYMENT,
     Order,
-    PaymentKind,
-    PaymentStatus,
 )
 from ..states import OrderStatus, ensure_transition
 
@@ -28,8 +28,6 @@ S = OrderStatus
 # The largest amount and quantity the money and quantity columns hold.
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_QUANTITY = 2_147_483_647
-OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
-INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
 
 
 # --------------------------------------------------------------------------
