@@ -1,5 +1,6 @@
 """What the page views of every app share: page access, running a service on behalf
-of a form (its DomainError becomes a message and field errors), Excel responses.
+of a form (its DomainError becomes a message and field errors), the POST of a form
+or of a detail page's action (``form_action``, ``object_action``), Excel responses.
 
 Views stay thin: they parse input with a form, call one service through ``run``,
 and render; the rules live in the services and in ``gendan.policy``.
@@ -7,7 +8,7 @@ and render; the rules live in the services and in ``gendan.policy``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -15,13 +16,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from . import policy
 from .excel import xlsx_response  # noqa: F401  (the pages' Excel download)
 from .exceptions import DomainError
+from .forms import ActionForm
 
 T = TypeVar("T")
+
+# The message of a form that did not validate (its errors are shown on the form).
+INVALID_INPUT = gettext_lazy("请检查标出的输入。")
 
 
 def page(name: str):
@@ -93,3 +102,137 @@ def attach_error(form: forms.Form, exc: DomainError) -> None:
             form.add_error(name if name in form.fields else None, str(message))
     if not exc.fields:
         form.add_error(None, str(exc.message))
+
+
+# --------------------------------------------------------------------------
+# The POST of a form: form → one service → redirect (or htmx fragment), or the
+# page again with the errors
+# --------------------------------------------------------------------------
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], T],
+    *,
+    place: Callable[[str, list], bool] | None = None,
+    invalid: Any = INVALID_INPUT,
+) -> tuple[bool, T | None]:
+    """Validate ``form`` and, when it is valid, call one service (``run``). A form
+    that does not validate is reported with the message ``invalid`` (none if empty)."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, str(invalid))
+        return False, None
+    return run(request, call, form=form, place=place)
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    again: Callable[[forms.Form], HttpResponse] | None = None,
+    partial: Callable[[bool], HttpResponse] | None = None,
+    success: Any = None,
+    place: Callable[[str, list], bool] | None = None,
+    invalid: Any = INVALID_INPUT,
+) -> HttpResponse:
+    """Answer a posted form: validate it, call one service, then
+
+    - with htmx and a ``partial``: the fragment ``partial(ok)`` (the row in place);
+    - when the call succeeded: the ``success`` message (text, or a function of the
+      service's result) and a redirect to ``done`` (a URL, or a function of the result);
+    - else ``again(form)``, the page again with the form and its errors (without
+      ``again``: the redirect to ``done``, a URL then, the errors as messages).
+    """
+    ok, result = submit(request, form, call, place=place, invalid=invalid)
+    if ok and success:
+        messages.success(request, success(result) if callable(success) else success)
+    if partial is not None and request.htmx:
+        return partial(ok)
+    if ok or again is None:
+        return redirect(done(result) if callable(done) else done)
+    return again(form)
+
+
+def action_forms(
+    user, actions: Mapping[str, type[ActionForm]], obj, bound: ActionForm | None = None
+) -> dict[str, Any]:
+    """The action forms of a detail page (context ``actions`` and ``open_action``): one
+    per action ``user`` may take on ``obj``, the bound form in place of its blank one."""
+    return {
+        "actions": [
+            bound if bound is not None and bound.name == name else form_class()
+            for name, form_class in actions.items()
+            if form_class.is_available(user, obj)
+        ],
+        "open_action": bound.name if bound is not None else "",
+    }
+
+
+def object_action(
+    request: HttpRequest,
+    actions: Mapping[str, type[ActionForm]],
+    action: str,
+    obj,
+    *,
+    done: str,
+    again: Callable[[ActionForm], HttpResponse],
+) -> HttpResponse:
+    """The POST of one action of a detail page: 404 for an unknown action or an object
+    the user may not see (``obj`` None); else its form and service (``form_action``)."""
+    form_class = actions.get(action)
+    if form_class is None or obj is None:
+        raise Http404
+    form = form_class(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user, obj=obj),
+        success=form_class.success,
+        done=done,
+        again=again,
+    )
+
+
+def detail_page(
+    name: str,
+    *,
+    get: Callable[[Any, int], Any],
+    render: Callable[..., HttpResponse],
+    actions: Mapping[str, type[ActionForm]],
+    url: str,
+    get_for_action: Callable[[Any, int], Any] | None = None,
+):
+    """The two views of a detail page with action forms, for page ``name``:
+
+    - GET ``pk``: the object ``get(user, pk)`` (404 when None) shown by
+      ``render(request, obj, bound_form=None)``;
+    - POST ``pk``, ``action``: one action on ``get_for_action(user, pk)`` (default
+      ``get``) through ``object_action``; back to ``url`` (with ``pk``), or the page
+      again with the bound form and its errors.
+    """
+
+    @require_GET
+    @page(name)
+    def detail(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get(request.user, pk)
+        if obj is None:
+            raise Http404
+        return render(request, obj)
+
+    @require_POST
+    @page(name)
+    def take_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        return object_action(
+            request,
+            actions,
+            action,
+            (get_for_action or get)(request.user, pk),
+            done=reverse(url, args=[pk]),
+            again=lambda form: render(request, get(request.user, pk), bound_form=form),
+        )
+
+    return detail, take_action

@@ -97,7 +97,7 @@ def test_a_customer_name_or_po_that_looks_like_a_formula_is_exported_as_text(cas
 
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    row = {h: cell for h, cell in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     for heading, text in (("客户", name), ("客户订单号", po)):
         cell = row[heading]
         assert cell.data_type != "f"
