@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from gendan.api.views import ApiViewSet
 from orders.api.serializers import EmptyInputSerializer
@@ -59,13 +58,10 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     search_fields = ["number", "order__number", "factory"]
     ordering_fields = ["id", "issued_at", "planned_start", "planned_finish", "updated_at"]
     ordering = ["-id"]
+    service_id, reread = "production_order_id", True
 
     def get_queryset(self):
         return selectors.production_order_list_with_plan_visible_to(self.request.user)
-
-    def _production_order(self, production_order_id: int) -> Response:
-        production_order = self.get_queryset().get(pk=production_order_id)
-        return Response(ProductionOrderSerializer(production_order).data)
 
     @extend_schema(
         summary=_("生产接单开工：issued → in_progress"),
@@ -74,10 +70,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        production_order = self.get_object()
-        self.validated(EmptyInputSerializer)
-        services.production_order_start(actor=request.user, production_order_id=production_order.pk)
-        return self._production_order(production_order.pk)
+        return self.act(EmptyInputSerializer, services.production_order_start)
 
     @extend_schema(
         summary=_("生产完成（订单 → produced）"),
@@ -86,12 +79,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        production_order = self.get_object()
-        self.validated(EmptyInputSerializer)
-        services.production_order_complete(
-            actor=request.user, production_order_id=production_order.pk
-        )
-        return self._production_order(production_order.pk)
+        return self.act(EmptyInputSerializer, services.production_order_complete)
 
 
 @extend_schema_view(
@@ -122,7 +110,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
             stage_id=data.pop("stage").pk,
             **data,
         )
-        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return self.written(report, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -150,7 +138,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         inspection = services.inspection_create(
             actor=request.user, production_order_id=data.pop("production_order").pk, **data
         )
-        return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+        return self.written(inspection, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -165,6 +153,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     search_fields = ["description", "resolution"]
     ordering_fields = ["id", "opened_at"]
     ordering = ["-id"]
+    service_id = "incident_id"
 
     def get_queryset(self):
         return selectors.incident_list_visible_to(self.request.user)
@@ -181,14 +170,11 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
             responsible_id=data.pop("responsible", None),
             **data,
         )
-        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
+        return self.written(incident, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("解决异常"), request=IncidentResolveInputSerializer, responses=IncidentSerializer
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        incident = self.get_object()
-        data = self.validated(IncidentResolveInputSerializer)
-        incident = services.incident_resolve(actor=request.user, incident_id=incident.pk, **data)
-        return Response(IncidentSerializer(incident).data)
+        return self.act(IncidentResolveInputSerializer, services.incident_resolve)
