@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .fields import user_ref
 
 
 def jsonable(value: Any) -> Any:
@@ -42,14 +43,7 @@ class TimelineEvent(models.Model):
     subject_field: ClassVar[str]  # "order", "assessment"
     kind_field: ClassVar[str]  # "type", "action"
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_ref(_("操作人"), optional=True, related_name="+")
     note = models.TextField(_("备注"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

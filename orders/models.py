@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gendan.fields import ref, user_ref
 from gendan.money import CENT, MONEY, ZERO  # noqa: F401  (importable from here too)
 from gendan.timeline import TimelineEvent, status_fields
 
@@ -44,13 +45,8 @@ class Customer(TimeStamped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("付款期限（天）"), default=7)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("负责跟单员"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="customers",
+    owner = user_ref(
+        _("负责跟单员"), on_delete=models.SET_NULL, optional=True, related_name="customers"
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -100,15 +96,8 @@ class ConfirmationMethod(models.TextChoices):
 
 class Order(TimeStamped):
     number = models.CharField(_("订单编号"), max_length=32, unique=True)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="orders"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.PROTECT,
-        related_name="owned_orders",
-    )
+    customer = ref(Customer, _("客户"), related_name="orders")
+    owner = user_ref(_("跟单员"), related_name="owned_orders")
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("共享给"),
@@ -117,12 +106,9 @@ class Order(TimeStamped):
     )
     customer_po = models.CharField(_("客户订单号"), max_length=64, blank=True)
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True)
-    client = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接口客户端"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+    client = user_ref(
+        _("接口客户端"),
+        optional=True,
         related_name="client_orders",
         help_text=_("通过接口创建此订单的 ERP 客户端。"),
     )
@@ -229,18 +215,9 @@ class Order(TimeStamped):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="lines"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("行号"), default=1)
-    product = models.ForeignKey(
-        Product,
-        verbose_name=_("产品"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="order_lines",
-    )
+    product = ref(Product, _("产品"), optional=True, related_name="order_lines")
     description = models.CharField(_("描述"), max_length=200, blank=True)
     series = models.CharField(_("型号系列"), max_length=100, blank=True)
     colour = models.CharField(_("颜色"), max_length=64, blank=True)
@@ -308,9 +285,7 @@ class Payment(TimeStamped):
     Kind = PaymentKind
     Status = PaymentStatus
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="payments"
-    )
+    order = ref(Order, _("订单"), related_name="payments")
     kind = models.CharField(_("类型"), max_length=10, choices=PaymentKind.choices)
     status = models.CharField(
         _("状态"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
@@ -318,23 +293,9 @@ class Payment(TimeStamped):
     amount_due = models.DecimalField(_("应收金额"), **MONEY)
     amount_received = models.DecimalField(_("已收金额"), default=ZERO, **MONEY)
     requested_at = models.DateTimeField(_("请款时间"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("请款人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_ref(_("请款人"), optional=True, related_name="+")
     due_date = models.DateField(_("到期日"))
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = user_ref(_("确认人"), optional=True, related_name="+")
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     received_on = models.DateField(_("到账日期"), null=True, blank=True)
     method = models.CharField(
@@ -382,16 +343,12 @@ class Payment(TimeStamped):
 class PaymentReceipt(models.Model):
     """One receipt (or refund paid out) confirmed by finance; partial receipts add up."""
 
-    payment = models.ForeignKey(
-        Payment, verbose_name=_("收付款"), on_delete=models.PROTECT, related_name="receipts"
-    )
+    payment = ref(Payment, _("收付款"), related_name="receipts")
     amount = models.DecimalField(_("金额"), **MONEY)
     received_on = models.DateField(_("到账日期"))
     method = models.CharField(_("付款方式"), max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField(_("银行流水号"), max_length=100, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT
-    )
+    confirmed_by = user_ref(_("确认人"))
     confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -426,14 +383,10 @@ class Approval(models.Model):
 
     Kind = ApprovalKind
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="approvals"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(_("类型"), max_length=24, choices=ApprovalKind.choices)
     reason = models.TextField(_("原因"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT
-    )
+    approved_by = user_ref(_("批准人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -448,9 +401,7 @@ class Approval(models.Model):
 class OrderRevision(models.Model):
     """One amendment (改单): the new revision, its lines and the customer's written confirmation."""
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="revisions"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="revisions")
     revision = models.PositiveIntegerField(_("版本"))
     previous_lines = models.JSONField(_("修改前的订单行"), default=list)
     previous_values = models.JSONField(_("修改前的字段"), default=dict)
@@ -460,9 +411,7 @@ class OrderRevision(models.Model):
     )
     confirmation_reference = models.CharField(_("确认凭据"), max_length=200, blank=True)
     reason = models.TextField(_("改单原因"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT
-    )
+    created_by = user_ref(_("修改人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -513,9 +462,7 @@ class OrderEvent(TimelineEvent):
     subject_field = "order"
     kind_field = "type"
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="events"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("类型"), max_length=32, choices=EventType.choices)
     from_status, to_status = status_fields(OrderStatus.choices, max_length=20)
 
@@ -535,12 +482,7 @@ class OrderEvent(TimelineEvent):
 class StatusTally(models.Model):
     """How many orders a merchandiser holds in a status."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    owner = user_ref(_("跟单员"), on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=OrderStatus.choices)
     orders = models.IntegerField(_("订单数"), default=0)
 
@@ -560,12 +502,7 @@ class DeliveryTally(models.Model):
     """A merchandiser's orders fully shipped in a month (local time), and how many of
     them left on or before their contract delivery date (the on-time rate's parts)."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    owner = user_ref(_("跟单员"), on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("月份"), help_text=_("该月第一天"))
     shipped = models.IntegerField(_("全部出货订单数"), default=0)
     on_time = models.IntegerField(_("准时订单数"), default=0)
