@@ -526,6 +526,26 @@ class ShipmentFault(models.Model):
 # --------------------------------------------------------------------------
 
 
+# What the monthly computation writes on a pay statement (the rest is its key).
+STATEMENT_FIELDS = (
+    "scheme",
+    "total_score",
+    "position_salary",
+    "commission",
+    "processing_fee_pay",
+    "quality_award",
+    "overtime_pay",
+    "absence_deduction",
+    "penalties",
+    "total_pay",
+    "declaration_bonus_accrued",
+    "declaration_bonus_year_to_date",
+    "year_end_bonus_cancelled",
+    "resignation_review",
+    "computed_at",
+)
+
+
 class PayStatement(models.Model):
     """A person's pay for a month, computed with the assessment and frozen with it."""
 

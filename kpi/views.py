@@ -388,36 +388,32 @@ def _fault(request: HttpRequest, assessment: Assessment, back: str) -> HttpRespo
     )
 
 
+def _delete_input(
+    request: HttpRequest, model, pk: int, delete: Callable, id_name: str, success: str
+) -> HttpResponse:
+    """Delete a month's input (a penalty, a shipment fault) with the reason given, and
+    go back to the assessment it counted in."""
+    row = get_object_or_404(model, pk=pk)
+    assessment = Assessment.objects.filter(person=row.person, period=row.period).first()
+    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
+    reason = request.POST.get("reason", "")
+    return _run(
+        request, lambda: delete(actor=request.user, reason=reason, **{id_name: pk}), success, back
+    )
+
+
 @login_required
 @require_POST
 def penalty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(PenaltyRecord, pk=pk)
-    assessment = Assessment.objects.filter(person=record.person, period=record.period).first()
-    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
-    return _run(
-        request,
-        lambda: services.penalty_record_delete(
-            actor=request.user, record_id=pk, reason=request.POST.get("reason", "")
-        ),
-        _("扣款已删除。"),
-        back,
-    )
+    delete = services.penalty_record_delete
+    return _delete_input(request, PenaltyRecord, pk, delete, "record_id", _("扣款已删除。"))
 
 
 @login_required
 @require_POST
 def fault_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    fault = get_object_or_404(ShipmentFault, pk=pk)
-    assessment = Assessment.objects.filter(person=fault.person, period=fault.period).first()
-    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
-    return _run(
-        request,
-        lambda: services.shipment_fault_delete(
-            actor=request.user, fault_id=pk, reason=request.POST.get("reason", "")
-        ),
-        _("出货差错已删除。"),
-        back,
-    )
+    delete = services.shipment_fault_delete
+    return _delete_input(request, ShipmentFault, pk, delete, "fault_id", _("出货差错已删除。"))
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from gendan.exceptions import DomainError
 
 from . import services
 from .models import (
+    LINE_FIELDS,
     Approval,
     Customer,
     Order,
@@ -132,19 +133,7 @@ class ProductAdmin(ReferenceDataAdmin):
 
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    fields = (
-        "position",
-        "product",
-        "description",
-        "series",
-        "colour",
-        "spec",
-        "size",
-        "quantity",
-        "unit",
-        "unit_price",
-        "amount",
-    )
+    fields = LINE_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")

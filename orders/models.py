@@ -250,6 +250,22 @@ class OrderLine(models.Model):
         return f"{label} × {self.quantity}"
 
 
+# An order line as the admin and the API show it.
+LINE_FIELDS = (
+    "position",
+    "product",
+    "description",
+    "series",
+    "colour",
+    "spec",
+    "size",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+)
+
+
 class PaymentKind(models.TextChoices):
     DEPOSIT = "deposit", _("订金")
     BALANCE = "balance", _("尾款")

@@ -9,6 +9,7 @@ from gendan.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from . import selectors
 from .models import (
+    REPORT_FIELDS,
     Incident,
     PlanMilestone,
     ProductionOrder,
@@ -32,16 +33,7 @@ class StageAdmin(admin.ModelAdmin):
 
 class ProgressReportInline(ReadOnlyTabularInline):
     model = ProgressReport
-    fields = (
-        "date",
-        "stage",
-        "good_quantity",
-        "defective_quantity",
-        "scrap_quantity",
-        "variance_reason",
-        "note",
-        "reported_by",
-    )
+    fields = REPORT_FIELDS
 
     def get_queryset(self, request):
         return (

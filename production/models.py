@@ -152,6 +152,19 @@ class ProgressReport(models.Model):
         return f"{self.production_order} {self.date} {self.stage}"
 
 
+# A progress report as the admin and the API show it.
+REPORT_FIELDS = (
+    "date",
+    "stage",
+    "good_quantity",
+    "defective_quantity",
+    "scrap_quantity",
+    "variance_reason",
+    "note",
+    "reported_by",
+)
+
+
 class PlanMilestone(models.Model):
     """An optional point of the plan curve: planned cumulative quantity by a date."""
 

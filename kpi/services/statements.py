@@ -20,6 +20,7 @@ from gendan.timeline import jsonable
 
 from .. import periods, scoring, selectors
 from ..models import (
+    STATEMENT_FIELDS,
     Assessment,
     CommissionBasis,
     ComponentKind,
@@ -30,24 +31,6 @@ from ..models import (
     PenaltyFlag,
 )
 from ..states import OPEN
-
-STATEMENT_FIELDS = (
-    "scheme",
-    "total_score",
-    "position_salary",
-    "commission",
-    "processing_fee_pay",
-    "quality_award",
-    "overtime_pay",
-    "absence_deduction",
-    "penalties",
-    "total_pay",
-    "declaration_bonus_accrued",
-    "declaration_bonus_year_to_date",
-    "year_end_bonus_cancelled",
-    "resignation_review",
-    "computed_at",
-)
 
 
 def money_text(value: Decimal) -> str:
