@@ -45,6 +45,16 @@ def _last_month() -> dt.date:
     return periods.previous_period(periods.month_of(timezone.localdate()))
 
 
+def _month_nav(month: dt.date) -> dict:
+    """The month a page shows, and the labels of the months before and after it."""
+    return {
+        "period": month,
+        "label": periods.label(month),
+        "previous": periods.label(periods.previous_period(month)),
+        "next": periods.label(periods.next_period(month)),
+    }
+
+
 def _require(request: HttpRequest, action: str, obj=None) -> None:
     if not policy.can(request.user, action, obj):
         raise Forbidden(action)
@@ -103,10 +113,7 @@ def month(request: HttpRequest, period: str) -> HttpResponse:
         request,
         "kpi/month.html",
         {
-            "period": month,
-            "label": periods.label(month),
-            "previous": periods.label(periods.previous_period(month)),
-            "next": periods.label(periods.next_period(month)),
+            **_month_nav(month),
             "rows": rows,
             "counts": [(A(status).label, n) for status, n in counts.items() if n],
             "deadlines": selectors.assessment_deadlines(month),
@@ -450,10 +457,7 @@ def pay(request: HttpRequest, period: str) -> HttpResponse:
         request,
         "kpi/pay.html",
         {
-            "period": month,
-            "label": periods.label(month),
-            "previous": periods.label(periods.previous_period(month)),
-            "next": periods.label(periods.next_period(month)),
+            **_month_nav(month),
             "statements": statements,
             "exportable": len(exportable),
             "pending": len(statements) - len(exportable),

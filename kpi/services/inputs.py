@@ -53,6 +53,24 @@ def _after_change(assessment, *, actor: User, note: str, **data: Any) -> None:
     refresh_pay([assessment], assessment.period)
 
 
+def _delete_input(
+    model, pk: int, *, actor: User, reason: str, action: str, name: str, related: str, details
+) -> None:
+    """Delete a month's input row (a penalty, a shipment fault) with a reason, while the
+    month is open; its history entry holds ``details(row)``."""
+    policy.require(actor, action)
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(model=name, id=pk)
+    reason = require_text(reason, "reason", _("请填写原因。"))
+    assessment = lock_month_of(row.person_id, row.period)
+    # The month is locked first, then the row (the order every change of inputs takes).
+    row = model.objects.select_for_update(of=("self",)).select_related(related).get(pk=pk)
+    data = details(row)
+    row.delete()
+    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
+
+
 # --------------------------------------------------------------------------
 # Penalty records
 # --------------------------------------------------------------------------
@@ -174,16 +192,16 @@ def penalty_record_create(
 def penalty_record_delete(*, actor: User, record_id: int, reason: str) -> None:
     """Remove a penalty entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    policy.require(actor, "penalty.delete")
-    record = PenaltyRecord.objects.filter(pk=record_id).select_related("rule").first()
-    if record is None:
-        raise NotFound(model="penalty_record", id=record_id)
-    reason = require_text(reason, "reason", _("请填写原因。"))
-    assessment = lock_month_of(record.person_id, record.period)
-    record = PenaltyRecord.objects.select_for_update().get(pk=record_id)
-    data = {"penalty": record.pk, "rule": record.rule.code, "amount": record.amount}
-    record.delete()
-    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
+    _delete_input(
+        PenaltyRecord,
+        record_id,
+        actor=actor,
+        reason=reason,
+        action="penalty.delete",
+        name="penalty_record",
+        related="rule",
+        details=lambda r: {"penalty": r.pk, "rule": r.rule.code, "amount": r.amount},
+    )
 
 
 # --------------------------------------------------------------------------
@@ -287,15 +305,16 @@ def shipment_fault_create(
 def shipment_fault_delete(*, actor: User, fault_id: int, reason: str) -> None:
     """Remove a fault entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    policy.require(actor, "fault.delete")
-    fault = ShipmentFault.objects.filter(pk=fault_id).select_related("shipment").first()
-    if fault is None:
-        raise NotFound(model="shipment_fault", id=fault_id)
-    reason = require_text(reason, "reason", _("请填写原因。"))
-    assessment = lock_month_of(fault.person_id, fault.period)
-    data = {"fault": fault.pk, "shipment": fault.shipment.number, "kind": fault.kind}
-    ShipmentFault.objects.filter(pk=fault.pk).delete()
-    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
+    _delete_input(
+        ShipmentFault,
+        fault_id,
+        actor=actor,
+        reason=reason,
+        action="fault.delete",
+        name="shipment_fault",
+        related="shipment",
+        details=lambda f: {"fault": f.pk, "shipment": f.shipment.number, "kind": f.kind},
+    )
 
 
 # --------------------------------------------------------------------------
