@@ -336,25 +336,21 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
         _form_errors(request, form)
         return redirect(back)
     data = form.cleaned_data
-    order_id = shipment_id = None
-    if data["order_number"]:
-        order_id = (
-            Order.objects.filter(number=data["order_number"].strip())
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if order_id is None:
-            messages.error(request, _("订单 %(n)s 不存在。") % {"n": data["order_number"]})
-            return redirect(back)
-    if data["shipment_number"]:
-        shipment_id = (
-            Shipment.objects.filter(number=data["shipment_number"].strip())
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if shipment_id is None:
-            messages.error(request, _("出货 %(n)s 不存在。") % {"n": data["shipment_number"]})
-            return redirect(back)
+    # The order and shipment are typed as numbers; an unknown one is refused here.
+    ids = {}
+    for field, model, unknown in (
+        ("order_number", Order, _("订单 %(n)s 不存在。")),
+        ("shipment_number", Shipment, _("出货 %(n)s 不存在。")),
+    ):
+        number = data[field]
+        ids[field] = None
+        if number:
+            ids[field] = (
+                model.objects.filter(number=number.strip()).values_list("pk", flat=True).first()
+            )
+            if ids[field] is None:
+                messages.error(request, unknown % {"n": number})
+                return redirect(back)
     return _run(
         request,
         lambda: services.penalty_record_create(
@@ -364,8 +360,8 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
             occurred_on=data["occurred_on"],
             loss_amount=data["loss_amount"],
             chosen_amount=data["chosen_amount"],
-            order_id=order_id,
-            shipment_id=shipment_id,
+            order_id=ids["order_number"],
+            shipment_id=ids["shipment_number"],
             note=data["note"],
         ),
         _("扣款已登记。"),

@@ -53,11 +53,28 @@ def _after_change(assessment, *, actor: User, note: str, **data: Any) -> None:
     refresh_pay([assessment], assessment.period)
 
 
-def _delete_input(
-    model, pk: int, *, actor: User, reason: str, action: str, name: str, related: str, details
-) -> None:
-    """Delete a month's input row (a penalty, a shipment fault) with a reason, while the
-    month is open; its history entry holds ``details(row)``."""
+# The month's inputs that may be deleted: (policy action, name in a NotFound, the
+# relation the history entry reads, what the history entry keeps of the row).
+DELETABLE_INPUTS = {
+    PenaltyRecord: (
+        "penalty.delete",
+        "penalty_record",
+        "rule",
+        lambda r: {"penalty": r.pk, "rule": r.rule.code, "amount": r.amount},
+    ),
+    ShipmentFault: (
+        "fault.delete",
+        "shipment_fault",
+        "shipment",
+        lambda f: {"fault": f.pk, "shipment": f.shipment.number, "kind": f.kind},
+    ),
+}
+
+
+def _delete_input(model, pk: int, *, actor: User, reason: str) -> None:
+    """Delete a month's input row (a penalty, a shipment fault) entered by mistake,
+    with a reason, while the month is open."""
+    action, name, related, details = DELETABLE_INPUTS[model]
     policy.require(actor, action)
     row = model.objects.filter(pk=pk).first()
     if row is None:
@@ -192,16 +209,7 @@ def penalty_record_create(
 def penalty_record_delete(*, actor: User, record_id: int, reason: str) -> None:
     """Remove a penalty entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    _delete_input(
-        PenaltyRecord,
-        record_id,
-        actor=actor,
-        reason=reason,
-        action="penalty.delete",
-        name="penalty_record",
-        related="rule",
-        details=lambda r: {"penalty": r.pk, "rule": r.rule.code, "amount": r.amount},
-    )
+    _delete_input(PenaltyRecord, record_id, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------
@@ -305,16 +313,7 @@ def shipment_fault_create(
 def shipment_fault_delete(*, actor: User, fault_id: int, reason: str) -> None:
     """Remove a fault entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    _delete_input(
-        ShipmentFault,
-        fault_id,
-        actor=actor,
-        reason=reason,
-        action="fault.delete",
-        name="shipment_fault",
-        related="shipment",
-        details=lambda f: {"fault": f.pk, "shipment": f.shipment.number, "kind": f.kind},
-    )
+    _delete_input(ShipmentFault, fault_id, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------
