@@ -35,13 +35,8 @@ class ProgressReportInline(ReadOnlyTabularInline):
     model = ProgressReport
     fields = REPORT_FIELDS
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("stage", "reported_by", "production_order")
-            .order_by("date", "stage__position")
-        )
+    select_related = ("stage", "reported_by", "production_order")
+    ordering = ("date", "stage__position")
 
 
 class PlanMilestoneInline(ReadOnlyTabularInline):
@@ -62,9 +57,7 @@ class QualityInspectionInline(ReadOnlyTabularInline):
         "estimated_loss",
         "inspector",
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("inspector", "production_order")
+    select_related = ("inspector", "production_order")
 
 
 @admin.register(ProductionOrder)
