@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -76,6 +77,17 @@ def _run(request: HttpRequest, call: Callable, success: str, back: str) -> HttpR
     else:
         messages.success(request, success)
     return redirect(back)
+
+
+def _submit(
+    request: HttpRequest, form, call: Callable[[dict], Any], success: str, back: str
+) -> HttpResponse:
+    """A form of the assessment page: its errors as messages, else ``call(cleaned_data)``
+    through ``_run``; back to the page either way."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    return _run(request, lambda: call(form.cleaned_data), success, back)
 
 
 def _form_errors(request: HttpRequest, form) -> None:
@@ -269,14 +281,10 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         service, success = simple[action]
         return _run(request, lambda: service(actor=user, assessment_id=pk), success, back)
     if action == "enter":
-        form = forms.EnterForm(post, manual_performance=not assessment.has_metric_data)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back)
-        data = form.cleaned_data
-        return _run(
+        return _submit(
             request,
-            lambda: services.assessment_enter(
+            forms.EnterForm(post, manual_performance=not assessment.has_metric_data),
+            lambda data: services.assessment_enter(
                 actor=user,
                 assessment_id=pk,
                 teamwork=data["teamwork"],
@@ -310,17 +318,11 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if action == "fault":
         return _fault(request, assessment, back)
     if action == "hours":
-        form = forms.HoursForm(post)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back)
-        return _run(
+        return _submit(
             request,
-            lambda: services.pay_adjustment_set(
-                actor=user,
-                person_id=assessment.person_id,
-                period=assessment.period,
-                **form.cleaned_data,
+            forms.HoursForm(post),
+            lambda data: services.pay_adjustment_set(
+                actor=user, person_id=assessment.person_id, period=assessment.period, **data
             ),
             _("工时已保存。"),
             back,
@@ -372,14 +374,10 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
 def _fault(request: HttpRequest, assessment: Assessment, back: str) -> HttpResponse:
     _require(request, "fault.create")
     shipments = selectors.assessment_inputs(assessment)["shipments"]
-    form = forms.FaultForm(request.POST, shipments=shipments)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(back)
-    data = form.cleaned_data
-    return _run(
+    return _submit(
         request,
-        lambda: services.shipment_fault_create(
+        forms.FaultForm(request.POST, shipments=shipments),
+        lambda data: services.shipment_fault_create(
             actor=request.user,
             shipment_id=int(data["shipment"]),
             kind=data["kind"],

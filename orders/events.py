@@ -40,37 +40,39 @@ def updated(order: Order, *, actor, changed: list[str]) -> OrderEvent:
     return record(order, EventType.UPDATED, actor=actor, changed=changed)
 
 
+def _payment_event(order: Order, type: str, *, actor, payment, **data: Any) -> OrderEvent:
+    """An event about one payment request: its id and kind, then ``data``."""
+    return record(order, type, actor=actor, payment=payment.pk, kind=payment.kind, **data)
+
+
 def payment_requested(order: Order, *, actor, payment) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_REQUESTED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         amount_due=payment.amount_due,
         due_date=payment.due_date,
     )
 
 
 def payment_adjusted(order: Order, *, actor, payment, previous) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_ADJUSTED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         previous_amount_due=previous,
         amount_due=payment.amount_due,
     )
 
 
 def payment_received(order: Order, *, actor, payment, receipt) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_RECEIVED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         amount=receipt.amount,
         received_on=receipt.received_on,
         reference=receipt.reference,
@@ -78,13 +80,12 @@ def payment_received(order: Order, *, actor, payment, receipt) -> OrderEvent:
 
 
 def payment_voided(order: Order, *, actor, payment, note: str = "") -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_VOIDED,
         actor=actor,
+        payment=payment,
         note=note,
-        payment=payment.pk,
-        kind=payment.kind,
         amount_due=payment.amount_due,
     )
 
