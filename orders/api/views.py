@@ -67,9 +67,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         summary=_("新建客户"), request=CustomerInputSerializer, responses={201: CustomerSerializer}
     )
     def create(self, request):
-        data = self.validated(CustomerInputSerializer)
-        customer = services.customer_create(actor=request.user, **data)
-        return self.written(customer, status.HTTP_201_CREATED)
+        return self.create_with(CustomerInputSerializer, services.customer_create)
 
     @extend_schema(
         summary=_("修改客户"), request=CustomerInputSerializer, responses=CustomerSerializer
@@ -99,9 +97,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         summary=_("新建产品"), request=ProductInputSerializer, responses={201: ProductSerializer}
     )
     def create(self, request):
-        data = self.validated(ProductInputSerializer)
-        product = services.product_create(actor=request.user, **data)
-        return self.written(product, status.HTTP_201_CREATED)
+        return self.create_with(ProductInputSerializer, services.product_create)
 
     @extend_schema(
         summary=_("修改产品"), request=ProductInputSerializer, responses=ProductSerializer

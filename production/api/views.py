@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 
 from gendan.api.views import ApiViewSet
@@ -103,14 +103,11 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         responses={201: ProgressReportSerializer},
     )
     def create(self, request):
-        data = self.validated(ProgressReportInputSerializer)
-        report = services.progress_report_create(
-            actor=request.user,
-            production_order_id=data.pop("production_order").pk,
-            stage_id=data.pop("stage").pk,
-            **data,
+        return self.create_with(
+            ProgressReportInputSerializer,
+            services.progress_report_create,
+            ids=("production_order", "stage"),
         )
-        return self.written(report, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -134,11 +131,9 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         responses={201: InspectionSerializer},
     )
     def create(self, request):
-        data = self.validated(InspectionInputSerializer)
-        inspection = services.inspection_create(
-            actor=request.user, production_order_id=data.pop("production_order").pk, **data
+        return self.create_with(
+            InspectionInputSerializer, services.inspection_create, ids=("production_order",)
         )
-        return self.written(inspection, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -162,15 +157,11 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         summary=_("登记异常"), request=IncidentInputSerializer, responses={201: IncidentSerializer}
     )
     def create(self, request):
-        data = self.validated(IncidentInputSerializer)
-        incident = services.incident_open(
-            actor=request.user,
-            order_id=data.pop("order").pk,
-            production_order_id=data.pop("production_order", None),
-            responsible_id=data.pop("responsible", None),
-            **data,
+        return self.create_with(
+            IncidentInputSerializer,
+            services.incident_open,
+            ids=("order", "production_order", "responsible"),
         )
-        return self.written(incident, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("解决异常"), request=IncidentResolveInputSerializer, responses=IncidentSerializer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 
 from gendan.api.views import ApiViewSet
@@ -51,11 +51,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         responses={201: ShipmentSerializer},
     )
     def create(self, request):
-        data = self.validated(ShipmentInputSerializer)
-        shipment = services.shipment_create(
-            actor=request.user, order_id=data.pop("order").pk, **data
-        )
-        return self.written(shipment, status.HTTP_201_CREATED)
+        return self.create_with(ShipmentInputSerializer, services.shipment_create, ids=("order",))
 
     @extend_schema(
         summary=_("装箱：planned → packed"),
@@ -117,11 +113,9 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         responses={201: AfterSalesCaseSerializer},
     )
     def create(self, request):
-        data = self.validated(AfterSalesCaseInputSerializer)
-        case = services.after_sales_case_open(
-            actor=request.user, order_id=data.pop("order").pk, **data
+        return self.create_with(
+            AfterSalesCaseInputSerializer, services.after_sales_case_open, ids=("order",)
         )
-        return self.written(case, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("开始调查：open → investigating"),
