@@ -67,18 +67,26 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     """A view-only inline: the rows are shown, none can be added, changed or deleted."""
 
     extra = 0
     can_delete = False
     show_change_link = True
+    # The relations the rows show, read in the same query.
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
 
-class ReadOnlyStackedInline(ReadOnlyAdminMixin, admin.StackedInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
+class ReadOnlyTabularInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """A view-only inline as a table."""
+
+
+class ReadOnlyStackedInline(ReadOnlyInlineMixin, admin.StackedInline):
+    """A view-only inline as stacked forms."""
 
 
 @admin.register(User)

@@ -1,5 +1,6 @@
 """What the page views of every app share: page access, running a service on behalf
-of a form (its DomainError becomes a message and field errors), Excel responses.
+of a form (its DomainError becomes a message and field errors), the POST of a form
+or of a detail page's action (``form_action``, ``object_action``), Excel responses.
 
 Views stay thin: they parse input with a form, call one service through ``run``,
 and render; the rules live in the services and in ``gendan.policy``.
@@ -7,24 +8,32 @@ and render; the rules live in the services and in ``gendan.policy``.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from functools import wraps
-from io import BytesIO
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from . import policy
+from .excel import xlsx_response  # noqa: F401  (the pages' Excel download)
 from .exceptions import DomainError
 
 T = TypeVar("T")
+
+# The message of a form that did not validate (its errors are shown on the form).
+INVALID_INPUT = gettext_lazy("请检查标出的输入。")
+
+# An action form (orders.forms.base.ActionForm, a Django form with ``name``,
+# ``is_available`` and ``submit``): the foundation only calls those.
+ActionForm = Any
 
 
 def page(name: str):
@@ -88,61 +97,6 @@ def run(
     return True, result
 
 
-# --------------------------------------------------------------------------
-# Excel
-# --------------------------------------------------------------------------
-
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
-
-
-def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """An .xlsx download with one worksheet per (title, headers, rows): bold frozen
-    header, money as numbers with two decimals, dates as dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [max(len(str(h)) * 2, 10) for h in headers]
-        for row in rows:
-            values = [_cell_value(v) for v in row]
-            sheet.append(values)
-            for i, value in enumerate(values):
-                widths[i] = min(max(widths[i], len(str(value)) + 2), 60)
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "#,##0.00"
-                elif isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _cell_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        # Excel has no time zones: local wall-clock time, without tzinfo.
-        return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, bool | int | Decimal | dt.date | float):
-        return value
-    return str(value)
-
-
 def attach_error(form: forms.Form, exc: DomainError) -> None:
     """Put a refused service call on the form itself (for pages with many forms,
     e.g. one per row): field errors on their fields, the message on the form."""
@@ -151,3 +105,137 @@ def attach_error(form: forms.Form, exc: DomainError) -> None:
             form.add_error(name if name in form.fields else None, str(message))
     if not exc.fields:
         form.add_error(None, str(exc.message))
+
+
+# --------------------------------------------------------------------------
+# The POST of a form: form → one service → redirect (or htmx fragment), or the
+# page again with the errors
+# --------------------------------------------------------------------------
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], T],
+    *,
+    place: Callable[[str, list], bool] | None = None,
+    invalid: Any = INVALID_INPUT,
+) -> tuple[bool, T | None]:
+    """Validate ``form`` and, when it is valid, call one service (``run``). A form
+    that does not validate is reported with the message ``invalid`` (none if empty)."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, str(invalid))
+        return False, None
+    return run(request, call, form=form, place=place)
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    again: Callable[[forms.Form], HttpResponse] | None = None,
+    partial: Callable[[bool], HttpResponse] | None = None,
+    success: Any = None,
+    place: Callable[[str, list], bool] | None = None,
+    invalid: Any = INVALID_INPUT,
+) -> HttpResponse:
+    """Answer a posted form: validate it, call one service, then
+
+    - with htmx and a ``partial``: the fragment ``partial(ok)`` (the row in place);
+    - when the call succeeded: the ``success`` message (text, or a function of the
+      service's result) and a redirect to ``done`` (a URL, or a function of the result);
+    - else ``again(form)``, the page again with the form and its errors (without
+      ``again``: the redirect to ``done``, a URL then, the errors as messages).
+    """
+    ok, result = submit(request, form, call, place=place, invalid=invalid)
+    if ok and success:
+        messages.success(request, success(result) if callable(success) else success)
+    if partial is not None and request.htmx:
+        return partial(ok)
+    if ok or again is None:
+        return redirect(done(result) if callable(done) else done)
+    return again(form)
+
+
+def action_forms(
+    user, actions: Mapping[str, type[ActionForm]], obj, bound: ActionForm | None = None
+) -> dict[str, Any]:
+    """The action forms of a detail page (context ``actions`` and ``open_action``): one
+    per action ``user`` may take on ``obj``, the bound form in place of its blank one."""
+    return {
+        "actions": [
+            bound if bound is not None and bound.name == name else form_class()
+            for name, form_class in actions.items()
+            if form_class.is_available(user, obj)
+        ],
+        "open_action": bound.name if bound is not None else "",
+    }
+
+
+def object_action(
+    request: HttpRequest,
+    actions: Mapping[str, type[ActionForm]],
+    action: str,
+    obj,
+    *,
+    done: str,
+    again: Callable[[ActionForm], HttpResponse],
+) -> HttpResponse:
+    """The POST of one action of a detail page: 404 for an unknown action or an object
+    the user may not see (``obj`` None); else its form and service (``form_action``)."""
+    form_class = actions.get(action)
+    if form_class is None or obj is None:
+        raise Http404
+    form = form_class(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user, obj=obj),
+        success=form_class.success,
+        done=done,
+        again=again,
+    )
+
+
+def detail_page(
+    name: str,
+    *,
+    get: Callable[[Any, int], Any],
+    render: Callable[..., HttpResponse],
+    actions: Mapping[str, type[ActionForm]],
+    url: str,
+    get_for_action: Callable[[Any, int], Any] | None = None,
+):
+    """The two views of a detail page with action forms, for page ``name``:
+
+    - GET ``pk``: the object ``get(user, pk)`` (404 when None) shown by
+      ``render(request, obj, bound_form=None)``;
+    - POST ``pk``, ``action``: one action on ``get_for_action(user, pk)`` (default
+      ``get``) through ``object_action``; back to ``url`` (with ``pk``), or the page
+      again with the bound form and its errors.
+    """
+
+    @require_GET
+    @page(name)
+    def detail(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get(request.user, pk)
+        if obj is None:
+            raise Http404
+        return render(request, obj)
+
+    @require_POST
+    @page(name)
+    def take_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        return object_action(
+            request,
+            actions,
+            action,
+            (get_for_action or get)(request.user, pk),
+            done=reverse(url, args=[pk]),
+            again=lambda form: render(request, get(request.user, pk), bound_form=form),
+        )
+
+    return detail, take_action

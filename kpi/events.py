@@ -8,34 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from orders.events import _jsonable
-
 from .models import Assessment, AssessmentEvent
 
 
-def build(
-    assessment: Assessment,
-    action: str,
-    *,
-    actor,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    **data: Any,
-) -> AssessmentEvent:
-    """An unsaved entry (for ``bulk_create`` by the monthly computation)."""
-    return AssessmentEvent(
-        assessment=assessment,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        note=note or "",
-        data=_jsonable(data),
-    )
+def build(assessment: Assessment, action: str, /, **kwargs: Any) -> AssessmentEvent:
+    """An unsaved entry (for ``bulk_create`` by the monthly computation): ``actor=``,
+    optionally ``from_status=``, ``to_status=``, ``note=``; any other keyword goes
+    to its data (``TimelineEvent.build``)."""
+    return AssessmentEvent.build(assessment, action, **kwargs)
 
 
-def record(assessment: Assessment, action: str, **kwargs: Any) -> AssessmentEvent:
-    event = build(assessment, action, **kwargs)
-    event.save()
-    return event
+def record(assessment: Assessment, action: str, /, **kwargs: Any) -> AssessmentEvent:
+    """The same entry, written."""
+    return AssessmentEvent.record(assessment, action, **kwargs)

@@ -10,18 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from gendan import excel
+from gendan.money import ZERO
 
 from . import periods
 from .models import PayStatement
-
-MONEY_FORMAT = "#,##0.00"
 
 # (header, statement field) of the money columns, in the order of the monthly pay formula.
 MONEY_COLUMNS = (
@@ -41,18 +38,11 @@ MONEY_COLUMNS = (
 def pay_sheet_totals(statements: Sequence[PayStatement]) -> dict[str, Decimal]:
     """The column totals of the sheet: the sums of the statements' own figures."""
     return {
-        name: sum((getattr(s, name) for s in statements), Decimal("0.00"))
-        for _header, name in MONEY_COLUMNS
+        name: sum((getattr(s, name) for s in statements), ZERO) for _header, name in MONEY_COLUMNS
     }
 
 
 def pay_sheet(period: dt.date, statements: Sequence[PayStatement]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("工资表")
-    title = _("%(period)s 工资表") % {"period": periods.label(period)}
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
     headers = [
         _("工号"),
         _("姓名"),
@@ -62,69 +52,56 @@ def pay_sheet(period: dt.date, statements: Sequence[PayStatement]) -> bytes:
         _("取消年终奖"),
         _("视自动离职（待人事复核）"),
     ]
-    sheet.append([str(h) for h in headers])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    first_money_column = 5
-    for statement in statements:
-        person = statement.assessment.person
-        sheet.append(
-            [
-                person.username,
-                str(person),
-                statement.scheme.name if statement.scheme_id else "",
-                statement.total_score,
-                *(getattr(statement, name) for _header, name in MONEY_COLUMNS),
-                _("是") if statement.year_end_bonus_cancelled else "",
-                _("是") if statement.resignation_review else "",
-            ]
-        )
-    totals = pay_sheet_totals(statements)
-    sheet.append(
+    rows = [
         [
-            _("合计"),
-            _("%(n)s 人") % {"n": len(statements)},
-            "",
-            "",
-            *(totals[name] for _header, name in MONEY_COLUMNS),
+            statement.assessment.person.username,
+            str(statement.assessment.person),
+            statement.scheme.name if statement.scheme_id else "",
+            statement.total_score,
+            *(getattr(statement, name) for _header, name in MONEY_COLUMNS),
+            _("是") if statement.year_end_bonus_cancelled else "",
+            _("是") if statement.resignation_review else "",
+        ]
+        for statement in statements
+    ]
+    totals = pay_sheet_totals(statements)
+    details = [
+        [
+            statement.assessment.person.username,
+            str(statement.assessment.person),
+            line.label,
+            str(line.get_effect_display()),
+            line.amount,
+            line.explanation,
+        ]
+        for statement in statements
+        for line in statement.lines.all()
+    ]
+    return excel.workbook(
+        [
+            excel.Sheet(
+                _("工资表"),
+                headers,
+                rows,
+                heading=_("%(period)s 工资表") % {"period": periods.label(period)},
+                totals=[
+                    _("合计"),
+                    _("%(n)s 人") % {"n": len(statements)},
+                    "",
+                    "",
+                    *(totals[name] for _header, name in MONEY_COLUMNS),
+                ],
+                freeze="C3",
+                widths={column: 14 if column > 2 else 12 for column in range(1, len(headers) + 1)},
+                # The score is a plain number, not money.
+                formats={4: "General"},
+            ),
+            excel.Sheet(
+                _("明细"),
+                (_("工号"), _("姓名"), _("项目"), _("性质"), _("金额"), _("计算说明")),
+                details,
+                freeze=None,
+                widths={3: 24, 6: 80},
+            ),
         ]
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(
-        min_row=3,
-        min_col=first_money_column,
-        max_col=first_money_column + len(MONEY_COLUMNS) - 1,
-    ):
-        for cell in row:
-            cell.number_format = MONEY_FORMAT
-    for column in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 2 else 12
-    sheet.freeze_panes = "C3"
-
-    details = workbook.create_sheet(_("明细"))
-    details.append(
-        [str(h) for h in (_("工号"), _("姓名"), _("项目"), _("性质"), _("金额"), _("计算说明"))]
-    )
-    for cell in details[1]:
-        cell.font = Font(bold=True)
-    for statement in statements:
-        person = statement.assessment.person
-        for line in statement.lines.all():
-            details.append(
-                [
-                    person.username,
-                    str(person),
-                    line.label,
-                    str(line.get_effect_display()),
-                    line.amount,
-                    line.explanation,
-                ]
-            )
-            details.cell(row=details.max_row, column=5).number_format = MONEY_FORMAT
-    details.column_dimensions["C"].width = 24
-    details.column_dimensions["F"].width = 80
-
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -6,16 +6,17 @@ rules of kpi-and-pay.md live in ``kpi.scoring`` (pure) and ``kpi.services``.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gendan.fields import ref, user_ref
+from gendan.money import MONEY, ZERO
+from gendan.timeline import TimelineEvent, status_fields
+
 from .states import AssessmentStatus
 
-ZERO = Decimal("0.00")
-MONEY = {"max_digits": 14, "decimal_places": 2}
 SCORE = {"max_digits": 5, "decimal_places": 2}
 HOURS = {"max_digits": 6, "decimal_places": 2}
 
@@ -95,16 +96,9 @@ class Assessment(models.Model):
 
     Status = AssessmentStatus
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("被考核人"),
-        on_delete=models.PROTECT,
-        related_name="assessments",
-    )
+    person = user_ref(_("被考核人"), related_name="assessments")
     period = models.DateField(_("考核月份"), help_text=_("该月的第一天。"))
-    template = models.ForeignKey(
-        AssessmentTemplate, verbose_name=_("考核模板"), on_delete=models.PROTECT
-    )
+    template = ref(AssessmentTemplate, _("考核模板"))
     status = models.CharField(
         _("状态"),
         max_length=12,
@@ -204,40 +198,21 @@ class AssessmentAction(models.TextChoices):
     INPUT_CHANGED = "input_changed", _("扣款/工时/差错变更")
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(TimelineEvent):
     """The assessment's history: every step, who, when, from which status to which."""
 
     Action = AssessmentAction
+    subject_field = "assessment"
+    kind_field = "action"
 
-    assessment = models.ForeignKey(
-        Assessment, verbose_name=_("考核"), on_delete=models.CASCADE, related_name="events"
-    )
+    assessment = ref(Assessment, _("考核"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=16, choices=AssessmentAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_status = models.CharField(
-        _("原状态"), max_length=12, choices=AssessmentStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("新状态"), max_length=12, choices=AssessmentStatus.choices, blank=True
-    )
-    note = models.TextField(_("备注"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(AssessmentStatus.choices, max_length=12)
 
     class Meta:
         verbose_name = _("考核记录")
         verbose_name_plural = _("考核记录")
         ordering = ["assessment_id", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.assessment_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------
@@ -251,13 +226,8 @@ class PayScheme(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("说明"), blank=True)
-    assessment_template = models.ForeignKey(
-        AssessmentTemplate,
-        verbose_name=_("考核模板"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=_("留空则使用默认考核模板。"),
+    assessment_template = ref(
+        AssessmentTemplate, _("考核模板"), optional=True, help_text=_("留空则使用默认考核模板。")
     )
     is_preset = models.BooleanField(_("预置方案"), default=False)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -295,9 +265,7 @@ class PayComponent(models.Model):
 
     Kind = ComponentKind
 
-    scheme = models.ForeignKey(
-        PayScheme, verbose_name=_("薪酬方案"), on_delete=models.CASCADE, related_name="components"
-    )
+    scheme = ref(PayScheme, _("薪酬方案"), on_delete=models.CASCADE, related_name="components")
     kind = models.CharField(_("类型"), max_length=20, choices=ComponentKind.choices)
     label = models.CharField(_("名称"), max_length=100, blank=True, help_text=_("工资表上的名称。"))
     enabled = models.BooleanField(_("启用"), default=True)
@@ -354,12 +322,7 @@ class PenaltyRule(models.Model):
 
     Kind = PenaltyRuleKind
 
-    scheme = models.ForeignKey(
-        PayScheme,
-        verbose_name=_("薪酬方案"),
-        on_delete=models.CASCADE,
-        related_name="penalty_rules",
-    )
+    scheme = ref(PayScheme, _("薪酬方案"), on_delete=models.CASCADE, related_name="penalty_rules")
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=16, choices=PenaltyRuleKind.choices)
@@ -391,9 +354,7 @@ class PenaltyBracket(models.Model):
     """A bracket of a percent-of-loss rule: loss ≤ ``up_to`` (empty = no upper bound)
     → ``percent`` % of the loss plus ``fixed_amount``, and the bracket's flag."""
 
-    rule = models.ForeignKey(
-        PenaltyRule, verbose_name=_("扣款规则"), on_delete=models.CASCADE, related_name="brackets"
-    )
+    rule = ref(PenaltyRule, _("扣款规则"), on_delete=models.CASCADE, related_name="brackets")
     up_to = models.DecimalField(
         _("损失上限（含）"), null=True, blank=True, help_text=_("留空表示无上限。"), **MONEY
     )
@@ -422,28 +383,14 @@ class PaySchemeAssignment(models.Model):
     """A scheme assigned to a person from a date; the one in force on a month's last
     day applies to that month."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="pay_scheme_assignments",
-    )
-    scheme = models.ForeignKey(
-        PayScheme, verbose_name=_("薪酬方案"), on_delete=models.PROTECT, related_name="assignments"
-    )
+    person = user_ref(_("人员"), related_name="pay_scheme_assignments")
+    scheme = ref(PayScheme, _("薪酬方案"), related_name="assignments")
     effective_from = models.DateField(_("生效日期"))
     probation_until = models.DateField(
         _("试用期至"), null=True, blank=True, help_text=_("试用期内出货的报关单不计提成。")
     )
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("设置人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_ref(_("设置人"), optional=True, related_name="+")
     created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
 
     class Meta:
@@ -468,36 +415,15 @@ class PaySchemeAssignment(models.Model):
 class PenaltyRecord(models.Model):
     """One penalty (考核扣款) under a rule, with its order or shipment and a note."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="penalty_records",
-    )
+    person = user_ref(_("人员"), related_name="penalty_records")
     period = models.DateField(_("月份"))
-    rule = models.ForeignKey(PenaltyRule, verbose_name=_("扣款规则"), on_delete=models.PROTECT)
-    order = models.ForeignKey(
-        "orders.Order",
-        verbose_name=_("订单"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    shipment = models.ForeignKey(
-        "shipping.Shipment",
-        verbose_name=_("出货"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    incident = models.ForeignKey(
+    rule = ref(PenaltyRule, _("扣款规则"))
+    order = ref("orders.Order", _("订单"), optional=True, related_name="+")
+    shipment = ref("shipping.Shipment", _("出货"), optional=True, related_name="+")
+    incident = ref(
         "production.Incident",
-        verbose_name=_("异常"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("异常"),
+        optional=True,
         related_name="+",
         help_text=_("关联异常的损失不再重复计入公司损失。"),
     )
@@ -507,12 +433,7 @@ class PenaltyRecord(models.Model):
     amount = models.DecimalField(_("扣款金额"), **MONEY)
     flag = models.CharField(_("附加处理"), max_length=32, choices=PenaltyFlag.choices, blank=True)
     note = models.TextField(_("说明"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("登记人"), related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -535,12 +456,7 @@ class PayAdjustment(models.Model):
     """The month's hours: overtime (加班) and missing hours (出勤不足), and whole days
     absent, which pro-rate the quality award."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="pay_adjustments",
-    )
+    person = user_ref(_("人员"), related_name="pay_adjustments")
     period = models.DateField(_("月份"))
     overtime_hours = models.DecimalField(_("加班小时"), default=ZERO, **HOURS)
     absence_hours = models.DecimalField(_("出勤不足小时"), default=ZERO, **HOURS)
@@ -548,12 +464,7 @@ class PayAdjustment(models.Model):
         _("缺勤天数"), max_digits=4, decimal_places=1, default=Decimal("0")
     )
     note = models.TextField(_("备注"), blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entered_by = user_ref(_("登记人"), related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -589,27 +500,12 @@ class ShipmentFault(models.Model):
 
     Kind = ShipmentFaultKind
 
-    shipment = models.ForeignKey(
-        "shipping.Shipment",
-        verbose_name=_("出货"),
-        on_delete=models.PROTECT,
-        related_name="faults",
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任跟单员"),
-        on_delete=models.PROTECT,
-        related_name="shipment_faults",
-    )
+    shipment = ref("shipping.Shipment", _("出货"), related_name="faults")
+    person = user_ref(_("责任跟单员"), related_name="shipment_faults")
     period = models.DateField(_("月份"))
     kind = models.CharField(_("差错类型"), max_length=20, choices=ShipmentFaultKind.choices)
     note = models.TextField(_("说明"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("登记人"), related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -630,15 +526,33 @@ class ShipmentFault(models.Model):
 # --------------------------------------------------------------------------
 
 
+# What the monthly computation writes on a pay statement (the rest is its key).
+STATEMENT_FIELDS = (
+    "scheme",
+    "total_score",
+    "position_salary",
+    "commission",
+    "processing_fee_pay",
+    "quality_award",
+    "overtime_pay",
+    "absence_deduction",
+    "penalties",
+    "total_pay",
+    "declaration_bonus_accrued",
+    "declaration_bonus_year_to_date",
+    "year_end_bonus_cancelled",
+    "resignation_review",
+    "computed_at",
+)
+
+
 class PayStatement(models.Model):
     """A person's pay for a month, computed with the assessment and frozen with it."""
 
     assessment = models.OneToOneField(
         Assessment, verbose_name=_("考核"), on_delete=models.CASCADE, related_name="pay_statement"
     )
-    scheme = models.ForeignKey(
-        PayScheme, verbose_name=_("薪酬方案"), on_delete=models.PROTECT, null=True, blank=True
-    )
+    scheme = ref(PayScheme, _("薪酬方案"), optional=True)
     total_score = models.DecimalField(_("考核得分"), null=True, blank=True, **SCORE)
     position_salary = models.DecimalField(_("岗位工资"), default=ZERO, **MONEY)
     commission = models.DecimalField(_("提成"), default=ZERO, **MONEY)
@@ -688,9 +602,7 @@ class PayStatementLine(models.Model):
 
     Effect = LineEffect
 
-    statement = models.ForeignKey(
-        PayStatement, verbose_name=_("工资单"), on_delete=models.CASCADE, related_name="lines"
-    )
+    statement = ref(PayStatement, _("工资单"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("顺序"))
     kind = models.CharField(_("项目"), max_length=24)
     label = models.CharField(_("名称"), max_length=200)

@@ -20,7 +20,7 @@ from django.db.models.functions import ExtractMonth
 from gendan import policy, workdays
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import Order, PaymentKind
+from orders.models import INCOMING_KINDS, Order
 from orders.states import OrderStatus
 from production.models import Incident, ProductionOrder, ProductionOrderStatus
 from shipping.models import GONE_SHIPMENT_STATUSES, AfterSalesCase, AfterSalesKind, Shipment
@@ -40,8 +40,6 @@ from .models import (
 from .states import AssessmentStatus
 
 A = AssessmentStatus
-ZERO = Decimal("0.00")
-INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
 
 # --------------------------------------------------------------------------
 # People, templates, schemes

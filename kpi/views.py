@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gendan import policy
+from gendan import excel, policy
 from gendan.exceptions import DomainError, PermissionDenied
 from gendan.roles import Role, has_role
 from orders.models import Order
@@ -45,6 +46,16 @@ def _last_month() -> dt.date:
     return periods.previous_period(periods.month_of(timezone.localdate()))
 
 
+def _month_nav(month: dt.date) -> dict:
+    """The month a page shows, and the labels of the months before and after it."""
+    return {
+        "period": month,
+        "label": periods.label(month),
+        "previous": periods.label(periods.previous_period(month)),
+        "next": periods.label(periods.next_period(month)),
+    }
+
+
 def _require(request: HttpRequest, action: str, obj=None) -> None:
     if not policy.can(request.user, action, obj):
         raise Forbidden(action)
@@ -66,6 +77,17 @@ def _run(request: HttpRequest, call: Callable, success: str, back: str) -> HttpR
     else:
         messages.success(request, success)
     return redirect(back)
+
+
+def _submit(
+    request: HttpRequest, form, call: Callable[[dict], Any], success: str, back: str
+) -> HttpResponse:
+    """A form of the assessment page: its errors as messages, else ``call(cleaned_data)``
+    through ``_run``; back to the page either way."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    return _run(request, lambda: call(form.cleaned_data), success, back)
 
 
 def _form_errors(request: HttpRequest, form) -> None:
@@ -103,10 +125,7 @@ def month(request: HttpRequest, period: str) -> HttpResponse:
         request,
         "kpi/month.html",
         {
-            "period": month,
-            "label": periods.label(month),
-            "previous": periods.label(periods.previous_period(month)),
-            "next": periods.label(periods.next_period(month)),
+            **_month_nav(month),
             "rows": rows,
             "counts": [(A(status).label, n) for status, n in counts.items() if n],
             "deadlines": selectors.assessment_deadlines(month),
@@ -262,14 +281,10 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         service, success = simple[action]
         return _run(request, lambda: service(actor=user, assessment_id=pk), success, back)
     if action == "enter":
-        form = forms.EnterForm(post, manual_performance=not assessment.has_metric_data)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back)
-        data = form.cleaned_data
-        return _run(
+        return _submit(
             request,
-            lambda: services.assessment_enter(
+            forms.EnterForm(post, manual_performance=not assessment.has_metric_data),
+            lambda data: services.assessment_enter(
                 actor=user,
                 assessment_id=pk,
                 teamwork=data["teamwork"],
@@ -303,17 +318,11 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if action == "fault":
         return _fault(request, assessment, back)
     if action == "hours":
-        form = forms.HoursForm(post)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect(back)
-        return _run(
+        return _submit(
             request,
-            lambda: services.pay_adjustment_set(
-                actor=user,
-                person_id=assessment.person_id,
-                period=assessment.period,
-                **form.cleaned_data,
+            forms.HoursForm(post),
+            lambda data: services.pay_adjustment_set(
+                actor=user, person_id=assessment.person_id, period=assessment.period, **data
             ),
             _("工时已保存。"),
             back,
@@ -329,25 +338,21 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
         _form_errors(request, form)
         return redirect(back)
     data = form.cleaned_data
-    order_id = shipment_id = None
-    if data["order_number"]:
-        order_id = (
-            Order.objects.filter(number=data["order_number"].strip())
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if order_id is None:
-            messages.error(request, _("订单 %(n)s 不存在。") % {"n": data["order_number"]})
-            return redirect(back)
-    if data["shipment_number"]:
-        shipment_id = (
-            Shipment.objects.filter(number=data["shipment_number"].strip())
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if shipment_id is None:
-            messages.error(request, _("出货 %(n)s 不存在。") % {"n": data["shipment_number"]})
-            return redirect(back)
+    # The order and shipment are typed as numbers; an unknown one is refused here.
+    ids = {}
+    for field, model, unknown in (
+        ("order_number", Order, _("订单 %(n)s 不存在。")),
+        ("shipment_number", Shipment, _("出货 %(n)s 不存在。")),
+    ):
+        number = data[field]
+        ids[field] = None
+        if number:
+            ids[field] = (
+                model.objects.filter(number=number.strip()).values_list("pk", flat=True).first()
+            )
+            if ids[field] is None:
+                messages.error(request, unknown % {"n": number})
+                return redirect(back)
     return _run(
         request,
         lambda: services.penalty_record_create(
@@ -357,8 +362,8 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
             occurred_on=data["occurred_on"],
             loss_amount=data["loss_amount"],
             chosen_amount=data["chosen_amount"],
-            order_id=order_id,
-            shipment_id=shipment_id,
+            order_id=ids["order_number"],
+            shipment_id=ids["shipment_number"],
             note=data["note"],
         ),
         _("扣款已登记。"),
@@ -369,14 +374,10 @@ def _penalty(request: HttpRequest, assessment: Assessment, back: str) -> HttpRes
 def _fault(request: HttpRequest, assessment: Assessment, back: str) -> HttpResponse:
     _require(request, "fault.create")
     shipments = selectors.assessment_inputs(assessment)["shipments"]
-    form = forms.FaultForm(request.POST, shipments=shipments)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(back)
-    data = form.cleaned_data
-    return _run(
+    return _submit(
         request,
-        lambda: services.shipment_fault_create(
+        forms.FaultForm(request.POST, shipments=shipments),
+        lambda data: services.shipment_fault_create(
             actor=request.user,
             shipment_id=int(data["shipment"]),
             kind=data["kind"],
@@ -388,36 +389,32 @@ def _fault(request: HttpRequest, assessment: Assessment, back: str) -> HttpRespo
     )
 
 
+def _delete_input(
+    request: HttpRequest, model, pk: int, delete: Callable, id_name: str, success: str
+) -> HttpResponse:
+    """Delete a month's input (a penalty, a shipment fault) with the reason given, and
+    go back to the assessment it counted in."""
+    row = get_object_or_404(model, pk=pk)
+    assessment = Assessment.objects.filter(person=row.person, period=row.period).first()
+    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
+    reason = request.POST.get("reason", "")
+    return _run(
+        request, lambda: delete(actor=request.user, reason=reason, **{id_name: pk}), success, back
+    )
+
+
 @login_required
 @require_POST
 def penalty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(PenaltyRecord, pk=pk)
-    assessment = Assessment.objects.filter(person=record.person, period=record.period).first()
-    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
-    return _run(
-        request,
-        lambda: services.penalty_record_delete(
-            actor=request.user, record_id=pk, reason=request.POST.get("reason", "")
-        ),
-        _("扣款已删除。"),
-        back,
-    )
+    delete = services.penalty_record_delete
+    return _delete_input(request, PenaltyRecord, pk, delete, "record_id", _("扣款已删除。"))
 
 
 @login_required
 @require_POST
 def fault_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    fault = get_object_or_404(ShipmentFault, pk=pk)
-    assessment = Assessment.objects.filter(person=fault.person, period=fault.period).first()
-    back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
-    return _run(
-        request,
-        lambda: services.shipment_fault_delete(
-            actor=request.user, fault_id=pk, reason=request.POST.get("reason", "")
-        ),
-        _("出货差错已删除。"),
-        back,
-    )
+    delete = services.shipment_fault_delete
+    return _delete_input(request, ShipmentFault, pk, delete, "fault_id", _("出货差错已删除。"))
 
 
 # --------------------------------------------------------------------------
@@ -454,10 +451,7 @@ def pay(request: HttpRequest, period: str) -> HttpResponse:
         request,
         "kpi/pay.html",
         {
-            "period": month,
-            "label": periods.label(month),
-            "previous": periods.label(periods.previous_period(month)),
-            "next": periods.label(periods.next_period(month)),
+            **_month_nav(month),
             "statements": statements,
             "exportable": len(exportable),
             "pending": len(statements) - len(exportable),
@@ -477,14 +471,7 @@ def pay_export(request: HttpRequest, period: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("kpi:pay", period=period)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="pay-sheet-{periods.label(month)}.xlsx"'
-    )
-    return response
+    return excel.download(content, f"pay-sheet-{periods.label(month)}.xlsx")
 
 
 @login_required

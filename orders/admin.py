@@ -11,6 +11,7 @@ from gendan.exceptions import DomainError
 
 from . import services
 from .models import (
+    LINE_FIELDS,
     Approval,
     Customer,
     Order,
@@ -132,22 +133,8 @@ class ProductAdmin(ReferenceDataAdmin):
 
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    fields = (
-        "position",
-        "product",
-        "description",
-        "series",
-        "colour",
-        "spec",
-        "size",
-        "quantity",
-        "unit",
-        "unit_price",
-        "amount",
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
+    fields = LINE_FIELDS
+    select_related = ("product",)
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -164,18 +151,14 @@ class PaymentInline(ReadOnlyTabularInline):
         "reference",
         "confirmed_by",
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("confirmed_by", "order")
+    select_related = ("confirmed_by", "order")
 
 
 class ApprovalInline(ReadOnlyTabularInline):
     model = Approval
     fields = ("kind", "reason", "approved_by", "created_at")
     show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("approved_by")
+    select_related = ("approved_by",)
 
 
 class OrderRevisionInline(ReadOnlyTabularInline):
@@ -189,18 +172,14 @@ class OrderRevisionInline(ReadOnlyTabularInline):
         "created_by",
         "created_at",
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by", "order")
+    select_related = ("created_by", "order")
 
 
 class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
     fields = ("created_at", "type", "actor", "from_status", "to_status", "note")
     show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    select_related = ("actor",)
 
 
 @admin.register(Order)
@@ -332,9 +311,7 @@ class OrderLineAdmin(ReadOnlyHistoryAdmin):
 class PaymentReceiptInline(ReadOnlyTabularInline):
     model = PaymentReceipt
     fields = ("amount", "received_on", "method", "reference", "confirmed_by", "confirmed_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("confirmed_by", "payment__order")
+    select_related = ("confirmed_by", "payment__order")
 
 
 @admin.register(Payment)

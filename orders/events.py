@@ -11,25 +11,10 @@ from typing import Any
 from .models import EventType, Order, OrderEvent
 
 
-def record(
-    order: Order,
-    type: str,
-    *,
-    actor,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    **data: Any,
-) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        type=type,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        note=note or "",
-        data=_jsonable(data),
-    )
+def record(order: Order, type: str, /, **kwargs: Any) -> OrderEvent:
+    """Write one event: ``actor=``, optionally ``from_status=``, ``to_status=``,
+    ``note=``; any other keyword goes to its data (``TimelineEvent.build``)."""
+    return OrderEvent.record(order, type, **kwargs)
 
 
 def status_changed(
@@ -55,37 +40,39 @@ def updated(order: Order, *, actor, changed: list[str]) -> OrderEvent:
     return record(order, EventType.UPDATED, actor=actor, changed=changed)
 
 
+def _payment_event(order: Order, type: str, *, actor, payment, **data: Any) -> OrderEvent:
+    """An event about one payment request: its id and kind, then ``data``."""
+    return record(order, type, actor=actor, payment=payment.pk, kind=payment.kind, **data)
+
+
 def payment_requested(order: Order, *, actor, payment) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_REQUESTED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         amount_due=payment.amount_due,
         due_date=payment.due_date,
     )
 
 
 def payment_adjusted(order: Order, *, actor, payment, previous) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_ADJUSTED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         previous_amount_due=previous,
         amount_due=payment.amount_due,
     )
 
 
 def payment_received(order: Order, *, actor, payment, receipt) -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_RECEIVED,
         actor=actor,
-        payment=payment.pk,
-        kind=payment.kind,
+        payment=payment,
         amount=receipt.amount,
         received_on=receipt.received_on,
         reference=receipt.reference,
@@ -93,13 +80,12 @@ def payment_received(order: Order, *, actor, payment, receipt) -> OrderEvent:
 
 
 def payment_voided(order: Order, *, actor, payment, note: str = "") -> OrderEvent:
-    return record(
+    return _payment_event(
         order,
         EventType.PAYMENT_VOIDED,
         actor=actor,
+        payment=payment,
         note=note,
-        payment=payment.pk,
-        kind=payment.kind,
         amount_due=payment.amount_due,
     )
 
@@ -171,14 +157,3 @@ def after_sales_event(order: Order, type: str, *, actor, case, note: str = "", *
         status=case.status,
         **data,
     )
-
-
-def _jsonable(value: Any) -> Any:
-    """Decimals and dates as strings, so the JSON field stores them exactly."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)

@@ -14,11 +14,11 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .states import NOT_FULLY_SHIPPED, OrderStatus
+from gendan.fields import ref, user_ref
+from gendan.money import CENT, MONEY, ZERO  # noqa: F401  (importable from here too)
+from gendan.timeline import TimelineEvent, status_fields
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from .states import NOT_FULLY_SHIPPED, OrderStatus
 
 
 class TimeStamped(models.Model):
@@ -45,13 +45,8 @@ class Customer(TimeStamped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("付款期限（天）"), default=7)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("负责跟单员"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="customers",
+    owner = user_ref(
+        _("负责跟单员"), on_delete=models.SET_NULL, optional=True, related_name="customers"
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -101,15 +96,8 @@ class ConfirmationMethod(models.TextChoices):
 
 class Order(TimeStamped):
     number = models.CharField(_("订单编号"), max_length=32, unique=True)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="orders"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.PROTECT,
-        related_name="owned_orders",
-    )
+    customer = ref(Customer, _("客户"), related_name="orders")
+    owner = user_ref(_("跟单员"), related_name="owned_orders")
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("共享给"),
@@ -118,12 +106,9 @@ class Order(TimeStamped):
     )
     customer_po = models.CharField(_("客户订单号"), max_length=64, blank=True)
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True)
-    client = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接口客户端"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+    client = user_ref(
+        _("接口客户端"),
+        optional=True,
         related_name="client_orders",
         help_text=_("通过接口创建此订单的 ERP 客户端。"),
     )
@@ -230,18 +215,9 @@ class Order(TimeStamped):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="lines"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("行号"), default=1)
-    product = models.ForeignKey(
-        Product,
-        verbose_name=_("产品"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="order_lines",
-    )
+    product = ref(Product, _("产品"), optional=True, related_name="order_lines")
     description = models.CharField(_("描述"), max_length=200, blank=True)
     series = models.CharField(_("型号系列"), max_length=100, blank=True)
     colour = models.CharField(_("颜色"), max_length=64, blank=True)
@@ -274,6 +250,22 @@ class OrderLine(models.Model):
         return f"{label} × {self.quantity}"
 
 
+# An order line as the admin and the API show it.
+LINE_FIELDS = (
+    "position",
+    "product",
+    "description",
+    "series",
+    "colour",
+    "spec",
+    "size",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+)
+
+
 class PaymentKind(models.TextChoices):
     DEPOSIT = "deposit", _("订金")
     BALANCE = "balance", _("尾款")
@@ -286,6 +278,12 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_RECEIVED = "partially_received", _("部分到账")  # some receipts confirmed
     RECEIVED = "received", _("已到账")  # receipts cover the amount due
     VOIDED = "voided", _("已作废")  # request withdrawn (waiver, cancellation)
+
+
+# A request still waiting for (some of) its money.
+OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+# The kinds the customer pays (a refund goes the other way).
+INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
 
 
 class PaymentMethod(models.TextChoices):
@@ -303,9 +301,7 @@ class Payment(TimeStamped):
     Kind = PaymentKind
     Status = PaymentStatus
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="payments"
-    )
+    order = ref(Order, _("订单"), related_name="payments")
     kind = models.CharField(_("类型"), max_length=10, choices=PaymentKind.choices)
     status = models.CharField(
         _("状态"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
@@ -313,23 +309,9 @@ class Payment(TimeStamped):
     amount_due = models.DecimalField(_("应收金额"), **MONEY)
     amount_received = models.DecimalField(_("已收金额"), default=ZERO, **MONEY)
     requested_at = models.DateTimeField(_("请款时间"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("请款人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_ref(_("请款人"), optional=True, related_name="+")
     due_date = models.DateField(_("到期日"))
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = user_ref(_("确认人"), optional=True, related_name="+")
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     received_on = models.DateField(_("到账日期"), null=True, blank=True)
     method = models.CharField(
@@ -377,16 +359,12 @@ class Payment(TimeStamped):
 class PaymentReceipt(models.Model):
     """One receipt (or refund paid out) confirmed by finance; partial receipts add up."""
 
-    payment = models.ForeignKey(
-        Payment, verbose_name=_("收付款"), on_delete=models.PROTECT, related_name="receipts"
-    )
+    payment = ref(Payment, _("收付款"), related_name="receipts")
     amount = models.DecimalField(_("金额"), **MONEY)
     received_on = models.DateField(_("到账日期"))
     method = models.CharField(_("付款方式"), max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField(_("银行流水号"), max_length=100, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT
-    )
+    confirmed_by = user_ref(_("确认人"))
     confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -421,14 +399,10 @@ class Approval(models.Model):
 
     Kind = ApprovalKind
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="approvals"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(_("类型"), max_length=24, choices=ApprovalKind.choices)
     reason = models.TextField(_("原因"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT
-    )
+    approved_by = user_ref(_("批准人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -443,9 +417,7 @@ class Approval(models.Model):
 class OrderRevision(models.Model):
     """One amendment (改单): the new revision, its lines and the customer's written confirmation."""
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="revisions"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="revisions")
     revision = models.PositiveIntegerField(_("版本"))
     previous_lines = models.JSONField(_("修改前的订单行"), default=list)
     previous_values = models.JSONField(_("修改前的字段"), default=dict)
@@ -455,9 +427,7 @@ class OrderRevision(models.Model):
     )
     confirmation_reference = models.CharField(_("确认凭据"), max_length=200, blank=True)
     reason = models.TextField(_("改单原因"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT
-    )
+    created_by = user_ref(_("修改人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -501,41 +471,22 @@ class EventType(models.TextChoices):
     AFTER_SALES_UPDATED = "after_sales_updated", _("售后处理")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(TimelineEvent):
     """The order's timeline: who did what, when, from which status to which."""
 
     Type = EventType
+    subject_field = "order"
+    kind_field = "type"
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="events"
-    )
+    order = ref(Order, _("订单"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("类型"), max_length=32, choices=EventType.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_status = models.CharField(
-        _("原状态"), max_length=20, choices=OrderStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("新状态"), max_length=20, choices=OrderStatus.choices, blank=True
-    )
-    note = models.TextField(_("备注"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(OrderStatus.choices, max_length=20)
 
     class Meta:
         verbose_name = _("订单事件")
         verbose_name_plural = _("订单事件")
         ordering = ["order_id", "created_at", "id"]
         indexes = [models.Index(fields=["order", "created_at"], name="order_event_order_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------
@@ -547,12 +498,7 @@ class OrderEvent(models.Model):
 class StatusTally(models.Model):
     """How many orders a merchandiser holds in a status."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    owner = user_ref(_("跟单员"), on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=OrderStatus.choices)
     orders = models.IntegerField(_("订单数"), default=0)
 
@@ -572,12 +518,7 @@ class DeliveryTally(models.Model):
     """A merchandiser's orders fully shipped in a month (local time), and how many of
     them left on or before their contract delivery date (the on-time rate's parts)."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟单员"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    owner = user_ref(_("跟单员"), on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("月份"), help_text=_("该月第一天"))
     shipped = models.IntegerField(_("全部出货订单数"), default=0)
     on_time = models.IntegerField(_("准时订单数"), default=0)

@@ -34,6 +34,8 @@ from gendan.roles import Role, roles_of
 
 from . import signals, tallies
 from .models import (
+    INCOMING_KINDS,
+    OPEN_PAYMENT,
     ZERO,
     Approval,
     Customer,
@@ -45,7 +47,6 @@ from .models import (
     Payment,
     PaymentKind,
     PaymentReceipt,
-    PaymentStatus,
     Product,
     StatusTally,
 )
@@ -76,8 +77,8 @@ def order_get_visible(user: User, order_id: int) -> Order | None:
 # ==========================================================================
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-OPEN_PAYMENT_STATUSES = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
-RECEIVABLE_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
+OPEN_PAYMENT_STATUSES = OPEN_PAYMENT
+RECEIVABLE_KINDS = INCOMING_KINDS
 
 # Sort keys of the order list -> order_by fields (a leading "-" reverses).
 ORDER_SORTS: dict[str, tuple[str, ...]] = {

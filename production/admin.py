@@ -9,6 +9,7 @@ from gendan.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from . import selectors
 from .models import (
+    REPORT_FIELDS,
     Incident,
     PlanMilestone,
     ProductionOrder,
@@ -32,24 +33,10 @@ class StageAdmin(admin.ModelAdmin):
 
 class ProgressReportInline(ReadOnlyTabularInline):
     model = ProgressReport
-    fields = (
-        "date",
-        "stage",
-        "good_quantity",
-        "defective_quantity",
-        "scrap_quantity",
-        "variance_reason",
-        "note",
-        "reported_by",
-    )
+    fields = REPORT_FIELDS
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("stage", "reported_by", "production_order")
-            .order_by("date", "stage__position")
-        )
+    select_related = ("stage", "reported_by", "production_order")
+    ordering = ("date", "stage__position")
 
 
 class PlanMilestoneInline(ReadOnlyTabularInline):
@@ -70,9 +57,7 @@ class QualityInspectionInline(ReadOnlyTabularInline):
         "estimated_loss",
         "inspector",
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("inspector", "production_order")
+    select_related = ("inspector", "production_order")
 
 
 @admin.register(ProductionOrder)

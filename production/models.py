@@ -1,12 +1,13 @@
 """Production orders (生产通知单), daily progress reports, plan milestones,
 quality inspections and incidents. Changes go through ``production.services``."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import MONEY, ZERO, Order
+from gendan.fields import ref, user_ref
+from gendan.money import MONEY, ZERO
+from orders.models import Order
 
 # The statuses live in states.py; imported here too, where the other apps look for them.
 from .states import ACTIVE_PRODUCTION_STATUSES, ProductionOrderStatus
@@ -16,13 +17,9 @@ class ProductionOrder(models.Model):
     Status = ProductionOrderStatus
 
     number = models.CharField(_("生产单号"), max_length=32, unique=True)
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="production_orders"
-    )
+    order = ref(Order, _("订单"), related_name="production_orders")
     revision = models.PositiveIntegerField(_("订单版本"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("下达人"), on_delete=models.PROTECT
-    )
+    issued_by = user_ref(_("下达人"))
     issued_at = models.DateTimeField(_("下达时间"))
     factory = models.CharField(_("工厂/车间"), max_length=100)
     is_outside_processor = models.BooleanField(_("外协厂"), default=False)
@@ -117,14 +114,11 @@ class VarianceReason(models.TextChoices):
 class ProgressReport(models.Model):
     """A daily progress report (生产日报): one per production order, date and stage."""
 
-    production_order = models.ForeignKey(
-        ProductionOrder,
-        verbose_name=_("生产单"),
-        on_delete=models.CASCADE,
-        related_name="progress_reports",
+    production_order = ref(
+        ProductionOrder, _("生产单"), on_delete=models.CASCADE, related_name="progress_reports"
     )
     date = models.DateField(_("日期"))
-    stage = models.ForeignKey(Stage, verbose_name=_("工序"), on_delete=models.PROTECT)
+    stage = ref(Stage, _("工序"))
     good_quantity = models.PositiveIntegerField(_("良品数"), default=0)
     defective_quantity = models.PositiveIntegerField(_("不良数"), default=0)
     scrap_quantity = models.PositiveIntegerField(_("报废数"), default=0)
@@ -132,9 +126,7 @@ class ProgressReport(models.Model):
         _("偏差原因"), max_length=24, choices=VarianceReason.choices, blank=True
     )
     note = models.TextField(_("备注"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT
-    )
+    reported_by = user_ref(_("填报人"))
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     class Meta:
@@ -152,14 +144,24 @@ class ProgressReport(models.Model):
         return f"{self.production_order} {self.date} {self.stage}"
 
 
+# A progress report as the admin and the API show it.
+REPORT_FIELDS = (
+    "date",
+    "stage",
+    "good_quantity",
+    "defective_quantity",
+    "scrap_quantity",
+    "variance_reason",
+    "note",
+    "reported_by",
+)
+
+
 class PlanMilestone(models.Model):
     """An optional point of the plan curve: planned cumulative quantity by a date."""
 
-    production_order = models.ForeignKey(
-        ProductionOrder,
-        verbose_name=_("生产单"),
-        on_delete=models.CASCADE,
-        related_name="milestones",
+    production_order = ref(
+        ProductionOrder, _("生产单"), on_delete=models.CASCADE, related_name="milestones"
     )
     date = models.DateField(_("日期"))
     planned_cumulative_quantity = models.PositiveIntegerField(_("计划累计数量"))
@@ -201,11 +203,8 @@ class QualityInspection(models.Model):
     Kind = InspectionKind
     Result = InspectionResult
 
-    production_order = models.ForeignKey(
-        ProductionOrder,
-        verbose_name=_("生产单"),
-        on_delete=models.CASCADE,
-        related_name="inspections",
+    production_order = ref(
+        ProductionOrder, _("生产单"), on_delete=models.CASCADE, related_name="inspections"
     )
     kind = models.CharField(_("检验类型"), max_length=20, choices=InspectionKind.choices)
     result = models.CharField(_("结果"), max_length=12, choices=InspectionResult.choices)
@@ -214,9 +213,7 @@ class QualityInspection(models.Model):
     defects_found = models.PositiveIntegerField(_("不良数"), default=0)
     defects = models.TextField(_("不良描述"), blank=True)
     estimated_loss = models.DecimalField(_("预估损失"), default=ZERO, **MONEY)
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("检验员"), on_delete=models.PROTECT
-    )
+    inspector = user_ref(_("检验员"))
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -257,15 +254,12 @@ class Incident(models.Model):
     Kind = IncidentKind
     Status = IncidentStatus
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="incidents"
-    )
-    production_order = models.ForeignKey(
+    order = ref(Order, _("订单"), related_name="incidents")
+    production_order = ref(
         ProductionOrder,
-        verbose_name=_("生产单"),
+        _("生产单"),
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="incidents",
     )
     kind = models.CharField(_("类型"), max_length=20, choices=IncidentKind.choices)
@@ -277,20 +271,8 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     resolution = models.TextField(_("处理结果"), blank=True)
     loss_amount = models.DecimalField(_("损失金额"), default=ZERO, **MONEY)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="responsible_incidents",
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible = user_ref(_("责任人"), optional=True, related_name="responsible_incidents")
+    reported_by = user_ref(_("登记人"), related_name="+")
 
     class Meta:
         verbose_name = _("异常")

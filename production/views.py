@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
 from gendan.exceptions import DomainError
-from gendan.web import attach_error, page, run
+from gendan.web import action_forms, attach_error, detail_page, form_action, page
 
 from . import selectors
 from .forms import (
@@ -98,13 +98,6 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, production_order, bound_form=None) -> HttpResponse:
-    actions = []
-    for name, form_class in PRODUCTION_ORDER_ACTIONS.items():
-        if not form_class.is_available(request.user, production_order):
-            continue
-        actions.append(
-            bound_form if bound_form is not None and bound_form.name == name else form_class()
-        )
     series = selectors.progress_series(production_order)
     chart = charts.chart(
         "line",
@@ -131,45 +124,20 @@ def _render_detail(request: HttpRequest, production_order, bound_form=None) -> H
         {
             "po": production_order,
             "order": production_order.order,
-            "actions": actions,
-            "open_action": bound_form.name if bound_form is not None else "",
+            **action_forms(request.user, PRODUCTION_ORDER_ACTIONS, production_order, bound_form),
             "chart": chart,
             "incidents": incidents,
         },
     )
 
 
-@require_GET
-@page("production")
-def production_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    production_order = selectors.production_order_get_detail(request.user, pk)
-    if production_order is None:
-        raise Http404
-    return _render_detail(request, production_order)
-
-
-@require_POST
-@page("production")
-def production_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    form_class = PRODUCTION_ORDER_ACTIONS.get(action)
-    production_order = selectors.production_order_get_detail(request.user, pk)
-    if form_class is None or production_order is None:
-        raise Http404
-    form = form_class(request.POST)
-    if form.is_valid():
-        ok, _result = run(
-            request,
-            lambda: form.submit(actor=request.user, obj=production_order),
-            form=form,
-            success=form_class.success,
-        )
-        if ok:
-            return redirect("production:detail", pk=pk)
-    else:
-        messages.error(request, _("请检查标出的输入。"))
-    return _render_detail(
-        request, selectors.production_order_get_detail(request.user, pk), bound_form=form
-    )
+production_order_detail, production_order_action = detail_page(
+    "production",
+    get=selectors.production_order_get_detail,
+    render=_render_detail,
+    actions=PRODUCTION_ORDER_ACTIONS,
+    url="production:detail",
+)
 
 
 @require_POST
@@ -179,18 +147,18 @@ def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if incident is None:
         raise Http404
     form = ResolveIncidentForm(request.POST, incident=incident)
-    if form.is_valid():
-        run(
-            request,
-            lambda: form.submit(actor=request.user),
-            form=form,
-            success=_("异常已解决。"),
-        )
-    else:
-        messages.error(request, _("请填写处理结果。"))
     if incident.production_order_id:
-        return redirect("production:detail", pk=incident.production_order_id)
-    return redirect("orders:detail", pk=incident.order_id)
+        back = reverse("production:detail", args=[incident.production_order_id])
+    else:
+        back = reverse("orders:detail", args=[incident.order_id])
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user),
+        success=_("异常已解决。"),
+        invalid=_("请填写处理结果。"),
+        done=back,
+    )
 
 
 # --------------------------------------------------------------------------

@@ -12,21 +12,14 @@ class ShipmentLineInline(ReadOnlyTabularInline):
     model = ShipmentLine
     fields = ("order_line", "quantity")
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("shipment", "order_line__product")
-            .order_by("order_line__position")
-        )
+    select_related = ("shipment", "order_line__product")
+    ordering = ("order_line__position",)
 
 
 class ShipmentDocumentInline(ReadOnlyTabularInline):
     model = ShipmentDocument
     fields = ("kind", "required", "is_ready", "file", "updated_by", "updated_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("shipment", "updated_by")
+    select_related = ("shipment", "updated_by")
 
 
 @admin.register(Shipment)

@@ -1,14 +1,15 @@
 """Shipments with their lines and documents checklist, and after-sales cases.
 Changes go through ``shipping.services``."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.models import MONEY, ZERO, Order, OrderLine
+from gendan.fields import ref, user_ref
+from gendan.money import MONEY, ZERO
+from orders.models import Order, OrderLine
 
 # The statuses live in states.py; imported here too, where the other apps look for them.
 from .states import GONE_SHIPMENT_STATUSES as GONE_SHIPMENT_STATUSES
@@ -30,9 +31,7 @@ class Shipment(models.Model):
     Mode = ShipmentMode
 
     number = models.CharField(_("出货单号"), max_length=32, unique=True)
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="shipments"
-    )
+    order = ref(Order, _("订单"), related_name="shipments")
     status = models.CharField(
         _("状态"), max_length=12, choices=ShipmentStatus.choices, default=ShipmentStatus.PLANNED
     )
@@ -45,12 +44,7 @@ class Shipment(models.Model):
     container = models.CharField(_("柜号"), max_length=64, blank=True)
     packages = models.PositiveIntegerField(_("件数"), default=0)
     customs_declaration_number = models.CharField(_("报关单号"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("创建人"), related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     shipped_at = models.DateTimeField(_("出货登记时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -75,12 +69,8 @@ class Shipment(models.Model):
 
 
 class ShipmentLine(models.Model):
-    shipment = models.ForeignKey(
-        Shipment, verbose_name=_("出货"), on_delete=models.CASCADE, related_name="lines"
-    )
-    order_line = models.ForeignKey(
-        OrderLine, verbose_name=_("订单行"), on_delete=models.PROTECT, related_name="shipment_lines"
-    )
+    shipment = ref(Shipment, _("出货"), on_delete=models.CASCADE, related_name="lines")
+    order_line = ref(OrderLine, _("订单行"), related_name="shipment_lines")
     quantity = models.PositiveIntegerField(_("数量"))
 
     class Meta:
@@ -112,21 +102,12 @@ class ShipmentDocument(models.Model):
 
     Kind = DocumentKind
 
-    shipment = models.ForeignKey(
-        Shipment, verbose_name=_("出货"), on_delete=models.CASCADE, related_name="documents"
-    )
+    shipment = ref(Shipment, _("出货"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("单证"), max_length=24, choices=DocumentKind.choices)
     required = models.BooleanField(_("需要"), default=True)
     is_ready = models.BooleanField(_("已备齐"), default=False)
     file = models.FileField(_("文件"), upload_to="shipment-documents/%Y/%m/", blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("更新人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = user_ref(_("更新人"), optional=True, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -154,9 +135,7 @@ class AfterSalesCase(models.Model):
     Kind = AfterSalesKind
     Status = AfterSalesStatus
 
-    order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.PROTECT, related_name="after_sales_cases"
-    )
+    order = ref(Order, _("订单"), related_name="after_sales_cases")
     kind = models.CharField(_("类型"), max_length=16, choices=AfterSalesKind.choices)
     status = models.CharField(
         _("状态"), max_length=16, choices=AfterSalesStatus.choices, default=AfterSalesStatus.OPEN
@@ -172,9 +151,7 @@ class AfterSalesCase(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT
-    )
+    opened_by = user_ref(_("登记人"))
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

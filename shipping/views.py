@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
-from gendan.web import page, run
+from gendan.web import action_forms, detail_page, form_action, page
 from orders import selectors as order_selectors
 from orders.states import can_transition
 
@@ -57,28 +57,24 @@ def shipment_create(request: HttpRequest, order_pk: int) -> HttpResponse:
         return redirect("orders:detail", pk=order.pk)
     lines = selectors.order_lines_with_open_quantities(order)
     form = ShipmentCreateForm(request.POST or None, lines=lines)
-    if request.method == "POST":
-        if form.is_valid():
-            ok, shipment = run(
-                request,
-                lambda: form.submit(actor=request.user, order=order),
-                form=form,
-                place=form.place,
-            )
-            if ok:
-                messages.success(request, _("出货 %(n)s 已安排。") % {"n": shipment.number})
-                return redirect("shipping:shipment_detail", pk=shipment.pk)
-        else:
-            messages.error(request, _("请检查标出的输入。"))
-    return render(request, "shipping/shipment_form.html", {"form": form, "order": order})
+
+    def again(form) -> HttpResponse:
+        return render(request, "shipping/shipment_form.html", {"form": form, "order": order})
+
+    if request.method != "POST":
+        return again(form)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user, order=order),
+        place=form.place,
+        success=lambda shipment: _("出货 %(n)s 已安排。") % {"n": shipment.number},
+        done=lambda shipment: reverse("shipping:shipment_detail", args=[shipment.pk]),
+        again=again,
+    )
 
 
 def _render_shipment(request: HttpRequest, shipment, bound_form=None) -> HttpResponse:
-    actions = [
-        bound_form if bound_form is not None and bound_form.name == name else form_class()
-        for name, form_class in SHIPMENT_ACTIONS.items()
-        if form_class.is_available(request.user, shipment)
-    ]
     can_update = policy.can(request.user, "shipment.update", shipment) and shipment.status in (
         ShipmentStatus.PLANNED,
         ShipmentStatus.PACKED,
@@ -95,43 +91,20 @@ def _render_shipment(request: HttpRequest, shipment, bound_form=None) -> HttpRes
         {
             "shipment": shipment,
             "order": shipment.order,
-            "actions": actions,
-            "open_action": bound_form.name if bound_form is not None else "",
+            **action_forms(request.user, SHIPMENT_ACTIONS, shipment, bound_form),
             "documents": documents,
             "missing_documents": missing,
         },
     )
 
 
-@require_GET
-@page("shipments")
-def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shipment = selectors.shipment_get_detail(request.user, pk)
-    if shipment is None:
-        raise Http404
-    return _render_shipment(request, shipment)
-
-
-@require_POST
-@page("shipments")
-def shipment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    form_class = SHIPMENT_ACTIONS.get(action)
-    shipment = selectors.shipment_get_detail(request.user, pk)
-    if form_class is None or shipment is None:
-        raise Http404
-    form = form_class(request.POST)
-    if form.is_valid():
-        ok, _result = run(
-            request,
-            lambda: form.submit(actor=request.user, obj=shipment),
-            form=form,
-            success=form_class.success,
-        )
-        if ok:
-            return redirect("shipping:shipment_detail", pk=pk)
-    else:
-        messages.error(request, _("请检查标出的输入。"))
-    return _render_shipment(request, selectors.shipment_get_detail(request.user, pk), form)
+shipment_detail, shipment_action = detail_page(
+    "shipments",
+    get=selectors.shipment_get_detail,
+    render=_render_shipment,
+    actions=SHIPMENT_ACTIONS,
+    url="shipping:shipment_detail",
+)
 
 
 @require_POST
@@ -149,15 +122,22 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     if document is None:
         raise Http404
     form = DocumentForm(request.POST, request.FILES, document=document)
-    if form.is_valid():
-        run(request, lambda: form.submit(actor=request.user), form=form)
-    if not request.htmx:
-        return redirect("shipping:shipment_detail", pk=document.shipment_id)
-    document = ShipmentDocument.objects.select_related("updated_by").get(pk=pk)
-    return render(
+
+    def row(_ok: bool) -> HttpResponse:
+        document = ShipmentDocument.objects.select_related("updated_by").get(pk=pk)
+        return render(
+            request,
+            "shipping/_document_row.html",
+            {"document": document, "form": DocumentForm(document=document)},
+        )
+
+    return form_action(
         request,
-        "shipping/_document_row.html",
-        {"document": document, "form": DocumentForm(document=document)},
+        form,
+        lambda: form.submit(actor=request.user),
+        invalid="",
+        done=reverse("shipping:shipment_detail", args=[document.shipment_id]),
+        partial=row,
     )
 
 
@@ -187,52 +167,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_case(request: HttpRequest, case, bound_form=None) -> HttpResponse:
-    actions = [
-        bound_form if bound_form is not None and bound_form.name == name else form_class()
-        for name, form_class in CASE_ACTIONS.items()
-        if form_class.is_available(request.user, case)
-    ]
     return render(
         request,
         "shipping/case_detail.html",
         {
             "case": case,
             "order": case.order,
-            "actions": actions,
-            "open_action": bound_form.name if bound_form is not None else "",
+            **action_forms(request.user, CASE_ACTIONS, case, bound_form),
         },
     )
 
 
-@require_GET
-@page("after_sales")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get_detail(request.user, pk)
-    if case is None:
-        raise Http404
-    return _render_case(request, case)
-
-
-@require_POST
-@page("after_sales")
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    form_class = CASE_ACTIONS.get(action)
-    case = selectors.case_get_detail(request.user, pk)
-    if form_class is None or case is None:
-        raise Http404
-    form = form_class(request.POST)
-    if form.is_valid():
-        ok, _result = run(
-            request,
-            lambda: form.submit(actor=request.user, obj=case),
-            form=form,
-            success=form_class.success,
-        )
-        if ok:
-            return redirect("shipping:case_detail", pk=pk)
-    else:
-        messages.error(request, _("请检查标出的输入。"))
-    return _render_case(request, selectors.case_get_detail(request.user, pk), form)
+case_detail, case_action = detail_page(
+    "after_sales",
+    get=selectors.case_get_detail,
+    render=_render_case,
+    actions=CASE_ACTIONS,
+    url="shipping:case_detail",
+)
 
 
 # --------------------------------------------------------------------------

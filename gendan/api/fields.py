@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
+from gendan.money import MONEY
+
 # The DB column types: input beyond them is a 400, never an overflow in the database.
 MAX_INT = 2_147_483_647
 MAX_ID = 9_223_372_036_854_775_807
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def money(**kwargs) -> serializers.DecimalField:

@@ -7,10 +7,11 @@ object the caller may not see is a 404 before any permission check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -72,7 +73,52 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
+class ActionMixin:
+    """The writes of a viewset: input serializer → one service call → output serializer.
+
+    ``act`` takes one action on the detail route's object; ``written`` is the answer
+    of any write (a ``create`` passes ``status.HTTP_201_CREATED``).
+    """
+
+    # The keyword the app's services take the object's id as ("order_id", "case_id").
+    service_id: str = ""
+    # Answer with the object read again through ``get_queryset`` (its annotations and
+    # prefetches) rather than with what the service returned.
+    reread: bool = False
+
+    def act(
+        self,
+        input_serializer: type[serializers.Serializer] | None,
+        service: Callable[..., Any],
+        *,
+        partial: bool = False,
+    ) -> Response:
+        """The visible object (else 404), its validated input (none when
+        ``input_serializer`` is None), one service call, the object afterwards."""
+        obj = self.get_object()
+        data = self.validated(input_serializer, partial=partial) if input_serializer else {}
+        result = service(actor=self.request.user, **{self.service_id: obj.pk}, **data)
+        return self.written(obj if self.reread else result)
+
+    def create_with(
+        self, input_serializer: type[serializers.Serializer], service, *, ids: tuple[str, ...] = ()
+    ) -> Response:
+        """A create: the validated input (each related object named in ``ids`` passed
+        to the service as ``<name>_id``), one service call, 201 with the new object."""
+        data = self.validated(input_serializer)
+        for name in ids:
+            related = data.pop(name, None)
+            data[f"{name}_id"] = getattr(related, "pk", related)
+        return self.written(service(actor=self.request.user, **data), status.HTTP_201_CREATED)
+
+    def written(self, obj, status_code: int = status.HTTP_200_OK) -> Response:
+        """``obj`` through the viewset's read serializer."""
+        if self.reread:
+            obj = self.get_queryset().get(pk=obj.pk)
+        return Response(self.serializer_class(obj).data, status=status_code)
+
+
+class ApiViewSet(IdempotentPostMixin, ActionMixin, viewsets.GenericViewSet):
     """A viewset of the API: ``api_scope`` names the machine clients' scope
     (``<api_scope>:read`` / ``<api_scope>:write``)."""
 

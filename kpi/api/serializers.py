@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import periods
-from ..models import Assessment, PayStatement, PayStatementLine
+from ..models import STATEMENT_FIELDS, Assessment, PayStatement, PayStatementLine
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
@@ -109,21 +109,7 @@ class PayStatementSerializer(serializers.ModelSerializer):
             "person_name",
             "period",
             "status",
-            "scheme",
-            "total_score",
-            "position_salary",
-            "commission",
-            "processing_fee_pay",
-            "quality_award",
-            "overtime_pay",
-            "absence_deduction",
-            "penalties",
-            "total_pay",
-            "declaration_bonus_accrued",
-            "declaration_bonus_year_to_date",
-            "year_end_bonus_cancelled",
-            "resignation_review",
-            "computed_at",
+            *STATEMENT_FIELDS,
             "lines",
         ]
         read_only_fields = fields

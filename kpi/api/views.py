@@ -15,6 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gendan import excel
+from gendan.api.views import ActionMixin
 from gendan.exceptions import ValidationFailed
 
 from .. import periods, selectors, services
@@ -42,7 +44,6 @@ def _input(serializer_class, request: Request) -> dict:
 
 
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @extend_schema_view(
@@ -54,7 +55,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ]
     )
 )
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(ActionMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly assessments: the merchandiser's own, or the department's.
 
     Filters: ``period`` (YYYY-MM), ``status``, ``person``.
@@ -62,6 +63,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.AssessmentSerializer
     permission_classes = [IsAuthenticated]
+    service_id = "assessment_id"
 
     def get_queryset(self):
         queryset = selectors.assessment_list_visible_to(self.request.user).select_related(
@@ -75,9 +77,13 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(person_id=int(params["person"]))
         return queryset
 
-    def _done(self, assessment: Assessment) -> Response:
+    def validated(self, serializer_class, **kwargs) -> dict:
+        return _input(serializer_class, self.request)
+
+    def written(self, assessment: Assessment, status_code: int = 200) -> Response:
+        """The assessment as the caller now sees it (or as the service returned it)."""
         fresh = self.get_queryset().filter(pk=assessment.pk).first() or assessment
-        return Response(s.AssessmentSerializer(fresh).data)
+        return Response(s.AssessmentSerializer(fresh).data, status=status_code)
 
     @extend_schema(
         operation_id="kpi_assessments_compute_month",
@@ -120,74 +126,42 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="compute")
     def compute(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        return self._done(
-            services.assessment_compute(actor=request.user, assessment_id=assessment.pk)
-        )
+        return self.act(None, services.assessment_compute)
 
     @extend_schema(request=s.EnterInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def enter(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        data = _input(s.EnterInput, request)
-        return self._done(
-            services.assessment_enter(actor=request.user, assessment_id=assessment.pk, **data)
-        )
+        return self.act(s.EnterInput, services.assessment_enter)
 
     @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        return self._done(services.assessment_send(actor=request.user, assessment_id=assessment.pk))
+        return self.act(None, services.assessment_send)
 
     @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        return self._done(
-            services.assessment_confirm(actor=request.user, assessment_id=assessment.pk)
-        )
+        return self.act(None, services.assessment_confirm)
 
     @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        data = _input(s.AssessmentReasonInput, request)
-        return self._done(
-            services.assessment_dispute(
-                actor=request.user, assessment_id=assessment.pk, reason=data["reason"]
-            )
-        )
+        return self.act(s.AssessmentReasonInput, services.assessment_dispute)
 
     @extend_schema(request=s.AssessmentNoteInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reconfirm(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        data = _input(s.AssessmentNoteInput, request)
-        return self._done(
-            services.assessment_reconfirm(
-                actor=request.user, assessment_id=assessment.pk, note=data["note"]
-            )
-        )
+        return self.act(s.AssessmentNoteInput, services.assessment_reconfirm)
 
     @extend_schema(request=None, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def finalize(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        return self._done(
-            services.assessment_finalize(actor=request.user, assessment_id=assessment.pk)
-        )
+        return self.act(None, services.assessment_finalize)
 
     @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
-        assessment = self.get_object()
-        data = _input(s.AssessmentReasonInput, request)
-        return self._done(
-            services.assessment_reopen(
-                actor=request.user, assessment_id=assessment.pk, reason=data["reason"]
-            )
-        )
+        return self.act(s.AssessmentReasonInput, services.assessment_reopen)
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERIOD]))
@@ -204,14 +178,10 @@ class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return _filter_period(queryset, self.request, "assessment__period")
 
-    @extend_schema(request=s.PeriodInput, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(request=s.PeriodInput, responses={(200, excel.XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["post"])
     def export(self, request: Request) -> HttpResponse:
         """Finance: the month's pay sheet (finalised assessments become exported)."""
         data = _input(s.PeriodInput, request)
         content, _statements = services.assessment_export(actor=request.user, period=data["period"])
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="pay-sheet-{periods.label(data["period"])}.xlsx"'
-        )
-        return response
+        return excel.download(content, f"pay-sheet-{periods.label(data['period'])}.xlsx")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.exceptions import NotFound, ValidationFailed
@@ -50,10 +51,15 @@ def move(
     actor: User | None,
     note: str = "",
     fields: tuple[str, ...] = (),
+    stamp: str = "",
     **data: Any,
 ) -> None:
-    """Check ``action`` against the table, move the assessment and write its history."""
+    """Check ``action`` against the table, move the assessment and write its history;
+    ``stamp`` names the time field the step sets to now (``sent_at``…)."""
     target = ensure_transition(assessment, action)
+    if stamp:
+        setattr(assessment, stamp, timezone.now())
+        fields = (*fields, stamp)
     previous, assessment.status = assessment.status, target
     assessment.save(update_fields=["status", "updated_at", *fields])
     events.record(

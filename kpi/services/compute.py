@@ -34,7 +34,6 @@ from ._common import lock_assessment
 from .statements import refresh_pay
 
 A = AssessmentStatus
-ZERO = scoring.ZERO
 NO_DATA_NOTE_PREFIX = "【无数据】"
 METRIC_FIELDS = (
     "shipped_count",

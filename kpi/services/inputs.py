@@ -9,7 +9,6 @@ change updates the draft pay and leaves an entry in the assessment's history.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from gendan import policy
 from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
+from gendan.money import ZERO
 from gendan.roles import Role, has_role
 from orders.models import Order
 from production.models import Incident
@@ -37,8 +37,6 @@ from ..models import (
 from ._common import decimal_in, lock_month_of, require_text
 from .statements import refresh_pay
 
-ZERO = Decimal("0.00")
-
 
 def _person(person_id: Any, field: str = "person") -> User:
     person = User.objects.filter(pk=person_id, is_active=True).first() if person_id else None
@@ -53,6 +51,41 @@ def _after_change(assessment, *, actor: User, note: str, **data: Any) -> None:
         return
     events.record(assessment, AssessmentAction.INPUT_CHANGED, actor=actor, note=note, **data)
     refresh_pay([assessment], assessment.period)
+
+
+# The month's inputs that may be deleted: (policy action, name in a NotFound, the
+# relation the history entry reads, what the history entry keeps of the row).
+DELETABLE_INPUTS = {
+    PenaltyRecord: (
+        "penalty.delete",
+        "penalty_record",
+        "rule",
+        lambda r: {"penalty": r.pk, "rule": r.rule.code, "amount": r.amount},
+    ),
+    ShipmentFault: (
+        "fault.delete",
+        "shipment_fault",
+        "shipment",
+        lambda f: {"fault": f.pk, "shipment": f.shipment.number, "kind": f.kind},
+    ),
+}
+
+
+def _delete_input(model, pk: int, *, actor: User, reason: str) -> None:
+    """Delete a month's input row (a penalty, a shipment fault) entered by mistake,
+    with a reason, while the month is open."""
+    action, name, related, details = DELETABLE_INPUTS[model]
+    policy.require(actor, action)
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(model=name, id=pk)
+    reason = require_text(reason, "reason", _("请填写原因。"))
+    assessment = lock_month_of(row.person_id, row.period)
+    # The month is locked first, then the row (the order every change of inputs takes).
+    row = model.objects.select_for_update(of=("self",)).select_related(related).get(pk=pk)
+    data = details(row)
+    row.delete()
+    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
 
 
 # --------------------------------------------------------------------------
@@ -176,16 +209,7 @@ def penalty_record_create(
 def penalty_record_delete(*, actor: User, record_id: int, reason: str) -> None:
     """Remove a penalty entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    policy.require(actor, "penalty.delete")
-    record = PenaltyRecord.objects.filter(pk=record_id).select_related("rule").first()
-    if record is None:
-        raise NotFound(model="penalty_record", id=record_id)
-    reason = require_text(reason, "reason", _("请填写原因。"))
-    assessment = lock_month_of(record.person_id, record.period)
-    record = PenaltyRecord.objects.select_for_update().get(pk=record_id)
-    data = {"penalty": record.pk, "rule": record.rule.code, "amount": record.amount}
-    record.delete()
-    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
+    _delete_input(PenaltyRecord, record_id, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------
@@ -289,15 +313,7 @@ def shipment_fault_create(
 def shipment_fault_delete(*, actor: User, fault_id: int, reason: str) -> None:
     """Remove a fault entered by mistake, with a reason, while the month is open.
     Raises NotFound, InvalidTransition, PermissionDenied, ValidationFailed."""
-    policy.require(actor, "fault.delete")
-    fault = ShipmentFault.objects.filter(pk=fault_id).select_related("shipment").first()
-    if fault is None:
-        raise NotFound(model="shipment_fault", id=fault_id)
-    reason = require_text(reason, "reason", _("请填写原因。"))
-    assessment = lock_month_of(fault.person_id, fault.period)
-    data = {"fault": fault.pk, "shipment": fault.shipment.number, "kind": fault.kind}
-    ShipmentFault.objects.filter(pk=fault.pk).delete()
-    _after_change(assessment, actor=actor, note=reason, removed=True, **data)
+    _delete_input(ShipmentFault, fault_id, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------

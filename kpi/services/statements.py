@@ -13,12 +13,15 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gendan.db import bulk_update
-from orders.events import _jsonable
+from gendan.money import ZERO
+from gendan.timeline import jsonable
 
 from .. import periods, scoring, selectors
 from ..models import (
+    STATEMENT_FIELDS,
     Assessment,
     CommissionBasis,
     ComponentKind,
@@ -30,24 +33,19 @@ from ..models import (
 )
 from ..states import OPEN
 
-ZERO = scoring.ZERO
-STATEMENT_FIELDS = (
-    "scheme",
-    "total_score",
-    "position_salary",
-    "commission",
-    "processing_fee_pay",
-    "quality_award",
-    "overtime_pay",
-    "absence_deduction",
-    "penalties",
-    "total_pay",
-    "declaration_bonus_accrued",
-    "declaration_bonus_year_to_date",
-    "year_end_bonus_cancelled",
-    "resignation_review",
-    "computed_at",
-)
+# The components paid by the hour: (statement field, effect, explanation).
+HOURLY = {
+    ComponentKind.OVERTIME: (
+        "overtime_pay",
+        LineEffect.ADD,
+        gettext_lazy("加班 %(h)s 小时 × %(rate)s 元/小时 = %(amount)s"),
+    ),
+    ComponentKind.ABSENCE: (
+        "absence_deduction",
+        LineEffect.DEDUCT,
+        gettext_lazy("出勤不足 %(h)s 小时 × %(rate)s 元/小时 = %(amount)s"),
+    ),
+}
 
 
 def money_text(value: Decimal) -> str:
@@ -117,7 +115,7 @@ def build_statement(
                 effect=effect,
                 amount=amount,
                 explanation=explanation,
-                detail=_jsonable(detail),
+                detail=jsonable(detail),
             )
         )
         return amount
@@ -227,36 +225,13 @@ def build_statement(
                     for pk, number, loss in facts.incident_losses
                 ],
             )
-        elif kind == ComponentKind.OVERTIME:
-            amount = scoring.hourly(overtime_hours, component.amount)
-            statement.overtime_pay = line(
-                kind,
-                label,
-                LineEffect.ADD,
-                amount,
-                _("加班 %(h)s 小时 × %(rate)s 元/小时 = %(amount)s")
-                % {
-                    "h": overtime_hours,
-                    "rate": money_text(component.amount),
-                    "amount": money_text(amount),
-                },
-                hours=overtime_hours,
-            )
-        elif kind == ComponentKind.ABSENCE:
-            amount = scoring.hourly(absence_hours, component.amount)
-            statement.absence_deduction = line(
-                kind,
-                label,
-                LineEffect.DEDUCT,
-                amount,
-                _("出勤不足 %(h)s 小时 × %(rate)s 元/小时 = %(amount)s")
-                % {
-                    "h": absence_hours,
-                    "rate": money_text(component.amount),
-                    "amount": money_text(amount),
-                },
-                hours=absence_hours,
-            )
+        elif kind in HOURLY:
+            field, effect, text = HOURLY[kind]
+            hours = overtime_hours if kind == ComponentKind.OVERTIME else absence_hours
+            amount = scoring.hourly(hours, component.amount)
+            rate = money_text(component.amount)
+            values = {"h": hours, "rate": rate, "amount": money_text(amount)}
+            setattr(statement, field, line(kind, label, effect, amount, text % values, hours=hours))
         elif kind == ComponentKind.DECLARATION_BONUS:
             _declaration_lines(line, statement, assessment, assignment, component, facts)
 

@@ -103,13 +103,12 @@ def assessment_send(*, actor: User, assessment_id: int) -> Assessment:
             code="scores_missing",
             missing=missing,
         )
-    assessment.sent_at = timezone.now()
     move(
         assessment,
         "send",
         AssessmentAction.SENT,
         actor=actor,
-        fields=("sent_at",),
+        stamp="sent_at",
         total_score=assessment.total_score,
     )
     return assessment
@@ -122,13 +121,12 @@ def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
     assessment = lock_assessment(assessment_id)
     policy.require(actor, "assessment.confirm", assessment)
     ensure_transition(assessment, "confirm")
-    assessment.confirmed_at = timezone.now()
     move(
         assessment,
         "confirm",
         AssessmentAction.CONFIRMED,
         actor=actor,
-        fields=("confirmed_at",),
+        stamp="confirmed_at",
         total_score=assessment.total_score,
     )
     return assessment
@@ -164,14 +162,14 @@ def assessment_reconfirm(*, actor: User, assessment_id: int, note: str) -> Asses
     assessment.reconfirm_note = require_text(note, "note", _("请填写复核意见。"))
     if assessment.total_score is None:
         raise GuardFailed(_("请先录入全部得分。"), code="scores_missing")
-    assessment.confirmed_at = timezone.now()
     move(
         assessment,
         "reconfirm",
         AssessmentAction.RECONFIRMED,
         actor=actor,
         note=assessment.reconfirm_note,
-        fields=("reconfirm_note", "confirmed_at"),
+        fields=("reconfirm_note",),
+        stamp="confirmed_at",
         total_score=assessment.total_score,
     )
     return assessment
@@ -193,14 +191,13 @@ def _finalize(assessment: Assessment, *, actor: User, today: dt.date) -> None:
         note = _("本人未在期限 %(d)s 前确认或提出异议，视为确认。") % {"d": deadline}
     # The month's inputs may have changed since the person confirmed: last pay update.
     refresh_pay([assessment], assessment.period)
-    assessment.finalized_at = timezone.now()
     move(
         assessment,
         "finalize",
         AssessmentAction.FINALIZED,
         actor=actor,
         note=note,
-        fields=("finalized_at",),
+        stamp="finalized_at",
         total_score=assessment.total_score,
     )
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
 from gendan.models import User
 from orders.models import (
+    LINE_FIELDS,
     ConfirmationMethod,
     Customer,
     Order,
@@ -19,6 +20,7 @@ from orders.models import (
     PaymentReceipt,
     Product,
 )
+from orders.services import CUSTOMER_FIELDS, PRODUCT_FIELDS
 
 # --- customers and products ---------------------------------------------------------
 
@@ -28,22 +30,7 @@ class CustomerSerializer(ReadSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "id",
-            "code",
-            "name",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "address",
-            "country",
-            "default_deposit_ratio",
-            "payment_terms_days",
-            "owner",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -69,18 +56,7 @@ class CustomerInputSerializer(serializers.Serializer):
 class ProductSerializer(ReadSerializer):
     class Meta:
         model = Product
-        fields = [
-            "id",
-            "item_number",
-            "name",
-            "series",
-            "spec",
-            "unit",
-            "default_price",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -100,20 +76,7 @@ class ProductInputSerializer(serializers.Serializer):
 class OrderLineSerializer(ReadSerializer):
     class Meta:
         model = OrderLine
-        fields = [
-            "id",
-            "position",
-            "product",
-            "description",
-            "series",
-            "colour",
-            "spec",
-            "size",
-            "quantity",
-            "unit",
-            "unit_price",
-            "amount",
-        ]
+        fields = ["id", *LINE_FIELDS]
         read_only_fields = fields
 
 

@@ -56,6 +56,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     search_fields = ["code", "name"]
     ordering_fields = ["id", "code", "name", "created_at", "updated_at"]
     ordering = ["code"]
+    service_id = "customer_id"
 
     def get_queryset(self):
         return selectors.customer_list_visible_to(self.request.user)
@@ -64,18 +65,13 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         summary=_("新建客户"), request=CustomerInputSerializer, responses={201: CustomerSerializer}
     )
     def create(self, request):
-        data = self.validated(CustomerInputSerializer)
-        customer = services.customer_create(actor=request.user, **data)
-        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+        return self.create_with(CustomerInputSerializer, services.customer_create)
 
     @extend_schema(
         summary=_("修改客户"), request=CustomerInputSerializer, responses=CustomerSerializer
     )
     def partial_update(self, request, pk=None):
-        customer = self.get_object()
-        data = self.validated(CustomerInputSerializer, partial=True)
-        customer = services.customer_update(actor=request.user, customer_id=customer.pk, **data)
-        return Response(CustomerSerializer(customer).data)
+        return self.act(CustomerInputSerializer, services.customer_update, partial=True)
 
 
 @extend_schema_view(
@@ -90,6 +86,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     search_fields = ["item_number", "name", "series"]
     ordering_fields = ["id", "item_number", "name", "created_at", "updated_at"]
     ordering = ["item_number"]
+    service_id = "product_id"
 
     def get_queryset(self):
         return selectors.product_list_visible_to(self.request.user)
@@ -98,18 +95,13 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         summary=_("新建产品"), request=ProductInputSerializer, responses={201: ProductSerializer}
     )
     def create(self, request):
-        data = self.validated(ProductInputSerializer)
-        product = services.product_create(actor=request.user, **data)
-        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        return self.create_with(ProductInputSerializer, services.product_create)
 
     @extend_schema(
         summary=_("修改产品"), request=ProductInputSerializer, responses=ProductSerializer
     )
     def partial_update(self, request, pk=None):
-        product = self.get_object()
-        data = self.validated(ProductInputSerializer, partial=True)
-        product = services.product_update(actor=request.user, product_id=product.pk, **data)
-        return Response(ProductSerializer(product).data)
+        return self.act(ProductInputSerializer, services.product_update, partial=True)
 
 
 def _order_action(summary, request_serializer=EmptyInputSerializer):
@@ -139,23 +131,18 @@ class OrderResourceMixin:
         "updated_at",
     ]
     ordering = ["-id"]
+    service_id, reread = "order_id", True
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
             return selectors.order_list_with_lines_visible_to(self.request.user)
         return selectors.order_list_visible_to(self.request.user)
 
-    def _order(self, order_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    def written(self, obj, status_code: int = status.HTTP_200_OK) -> Response:
+        """The order as it is after the write, with its lines."""
         return Response(
-            OrderSerializer(selectors.order_get_with_lines(order_id)).data, status=status_code
+            OrderSerializer(selectors.order_get_with_lines(obj.pk)).data, status=status_code
         )
-
-    def _act(self, input_serializer, service, *, partial: bool = False) -> Response:
-        """A lifecycle action: the visible order (else 404), its input, one service call."""
-        order = self.get_object()
-        data = self.validated(input_serializer, partial=partial)
-        service(actor=self.request.user, order_id=order.pk, **data)
-        return self._order(order.pk)
 
 
 @extend_schema_view(
@@ -179,7 +166,7 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         order = services.order_create(
             actor=request.user, customer_id=data.pop("customer"), owner_id=owner_id, **data
         )
-        return self._order(order.pk, status.HTTP_201_CREATED)
+        return self.written(order, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
@@ -187,7 +174,7 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         responses=OrderSerializer,
     )
     def partial_update(self, request, pk=None):
-        return self._act(OrderUpdateInputSerializer, services.order_update_draft, partial=True)
+        return self.act(OrderUpdateInputSerializer, services.order_update_draft, partial=True)
 
     @extend_schema(
         summary=_("订单时间线"),
@@ -202,47 +189,47 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
     @_order_action(_("客户书面确认：draft → confirmed"), ConfirmInputSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self._act(ConfirmInputSerializer, services.order_confirm)
+        return self.act(ConfirmInputSerializer, services.order_confirm)
 
     @_order_action(_("请客户付订金：confirmed → awaiting_deposit"), DueInDaysInputSerializer)
     @action(detail=True, methods=["post"], url_path="request-deposit")
     def request_deposit(self, request, pk=None):
-        return self._act(DueInDaysInputSerializer, services.order_request_deposit)
+        return self.act(DueInDaysInputSerializer, services.order_request_deposit)
 
     @_order_action(_("主管豁免订金：→ deposit_paid"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"], url_path="waive-deposit")
     def waive_deposit(self, request, pk=None):
-        return self._act(ActionReasonInputSerializer, services.order_waive_deposit)
+        return self.act(ActionReasonInputSerializer, services.order_waive_deposit)
 
     @_order_action(_("请客户付尾款：produced → awaiting_balance"), DueInDaysInputSerializer)
     @action(detail=True, methods=["post"], url_path="request-balance")
     def request_balance(self, request, pk=None):
-        return self._act(DueInDaysInputSerializer, services.order_request_balance)
+        return self.act(DueInDaysInputSerializer, services.order_request_balance)
 
     @_order_action(_("主管赊销放行：尾款未到也可出货"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"], url_path="release-on-credit")
     def release_on_credit(self, request, pk=None):
-        return self._act(ActionReasonInputSerializer, services.order_release_on_credit)
+        return self.act(ActionReasonInputSerializer, services.order_release_on_credit)
 
     @_order_action(_("客户签收：shipped → delivered"), ConfirmDeliveryInputSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-delivery")
     def confirm_delivery(self, request, pk=None):
-        return self._act(ConfirmDeliveryInputSerializer, services.order_confirm_delivery)
+        return self.act(ConfirmDeliveryInputSerializer, services.order_confirm_delivery)
 
     @_order_action(_("结案：delivered → closed"), ActionNoteInputSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(ActionNoteInputSerializer, services.order_close)
+        return self.act(ActionNoteInputSerializer, services.order_close)
 
     @_order_action(_("取消订单（出货前）"), ActionReasonInputSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(ActionReasonInputSerializer, services.order_cancel)
+        return self.act(ActionReasonInputSerializer, services.order_cancel)
 
     @_order_action(_("改单：新版本（需客户书面确认）"), AmendInputSerializer)
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
-        return self._act(AmendInputSerializer, services.order_amend)
+        return self.act(AmendInputSerializer, services.order_amend)
 
     @_order_action(_("主管转交订单给另一位跟单员"), ReassignInputSerializer)
     @action(detail=True, methods=["post"])
@@ -252,7 +239,7 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         services.order_reassign(
             actor=request.user, order_id=order.pk, owner_id=data["owner"], note=data.get("note", "")
         )
-        return self._order(order.pk)
+        return self.written(order)
 
 
 @extend_schema_view(
@@ -267,6 +254,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     search_fields = ["order__number", "reference"]
     ordering_fields = ["id", "requested_at", "due_date", "updated_at"]
     ordering = ["-id"]
+    service_id, reread = "payment_id", True
 
     def get_queryset(self):
         return selectors.payment_list_visible_to(self.request.user)
@@ -278,7 +266,4 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        payment = self.get_object()
-        data = self.validated(PaymentConfirmInputSerializer)
-        services.payment_confirm(actor=request.user, payment_id=payment.pk, **data)
-        return Response(PaymentSerializer(self.get_object()).data)
+        return self.act(PaymentConfirmInputSerializer, services.payment_confirm)

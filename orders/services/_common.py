@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..kernel import lock_order, money, move, require_reason, save
 from ..models import (
     CENT,
-    PaymentKind,
-    PaymentStatus,
+    INCOMING_KINDS,
+    OPEN_PAYMENT,
 )
 from ..states import OrderStatus
 
@@ -33,8 +33,6 @@ S = OrderStatus
 # The largest amount and quantity the money and quantity columns hold.
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_QUANTITY = 2_147_483_647
-OPEN_PAYMENT = (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
-INCOMING_KINDS = (PaymentKind.DEPOSIT, PaymentKind.BALANCE, PaymentKind.OTHER)
 
 
 def line_amount(quantity: int, unit_price: Decimal) -> Decimal:

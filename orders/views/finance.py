@@ -3,16 +3,16 @@ by ageing."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
 from gendan.templatetags.gendan_ui import money
-from gendan.web import page, run
+from gendan.web import form_action, page
 
 from .. import selectors
 from ..forms import FinanceFilterForm, PaymentConfirmForm
@@ -46,26 +46,26 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if payment is None:
         raise Http404
     form = PaymentConfirmForm(request.POST, payment=payment)
-    ok = False
-    if form.is_valid():
-        ok, _result = run(
-            request,
-            lambda: form.submit(actor=request.user),
-            form=form,
-            success=_("已确认到账 %(amount)s（%(order)s）。")
+
+    def row(ok: bool) -> HttpResponse:
+        fresh = selectors.payment_get_visible(request.user, pk)
+        shown = PaymentConfirmForm(payment=fresh) if ok else form
+        return render(request, "orders/_payment_row.html", {"payment": fresh, "form": shown})
+
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user),
+        success=lambda _receipt: (
+            _("已确认到账 %(amount)s（%(order)s）。")
             % {
                 "amount": money(form.cleaned_data["amount_received"], payment.order.currency),
                 "order": payment.order.number,
-            },
-        )
-    else:
-        messages.error(request, _("请检查标出的输入。"))
-    if not request.htmx:
-        return redirect("orders:finance_queue")
-    payment = selectors.payment_get_visible(request.user, pk)
-    if ok:
-        form = PaymentConfirmForm(payment=payment)
-    return render(request, "orders/_payment_row.html", {"payment": payment, "form": form})
+            }
+        ),
+        done=reverse("orders:finance_queue"),
+        partial=row,
+    )
 
 
 @require_GET

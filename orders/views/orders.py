@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
-from gendan.web import page, run, xlsx_response
+from gendan.web import action_forms, detail_page, form_action, page, xlsx_response
 
 from .. import selectors, signals
 from ..forms import (
@@ -163,30 +163,36 @@ def _render_order_form(request, *, form, lines: LineRows, order=None, amend=Fals
     return render(request, "orders/order_form.html", context, status=status)
 
 
+def _submit_order_form(request, form, *, success, order=None, amend=False) -> HttpResponse:
+    """The POST of the order form (create, edit a draft, amend): the header form and
+    the posted lines to one service; the order page, or the form again with errors."""
+    lines = LineRows.from_post(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user, lines=lines),
+        place=lines.place,
+        success=success,
+        done=lambda saved: reverse("orders:detail", args=[saved.pk]),
+        again=lambda form: _render_order_form(
+            request, form=form, lines=lines, order=order, amend=amend
+        ),
+    )
+
+
 @page("order_edit")
 def order_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = OrderForm(request.POST, user=request.user)
-        lines = LineRows.from_post(request.POST)
-        if form.is_valid():
-            ok, order = run(
-                request,
-                lambda: form.submit(actor=request.user, lines=lines),
-                form=form,
-                place=lines.place,
-            )
-            if ok:
-                messages.success(request, _("订单 %(n)s 已保存为草稿。") % {"n": order.number})
-                return redirect("orders:detail", pk=order.pk)
-        else:
-            messages.error(request, _("请检查标出的输入。"))
-    else:
-        initial = {}
-        if (customer := request.GET.get("customer", "")).isdigit():
-            initial["customer"] = int(customer)
-        form = OrderForm(user=request.user, initial=initial)
-        lines = LineRows.blank(1)
-    return _render_order_form(request, form=form, lines=lines)
+        return _submit_order_form(
+            request,
+            OrderForm(request.POST, user=request.user),
+            success=lambda order: _("订单 %(n)s 已保存为草稿。") % {"n": order.number},
+        )
+    initial = {}
+    if (customer := request.GET.get("customer", "")).isdigit():
+        initial["customer"] = int(customer)
+    form = OrderForm(user=request.user, initial=initial)
+    return _render_order_form(request, form=form, lines=LineRows.blank(1))
 
 
 @page("order_edit")
@@ -199,24 +205,14 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("只有草稿可以这样修改；已确认的订单请用“改单”。"))
         return redirect("orders:detail", pk=order.pk)
     if request.method == "POST":
-        form = OrderForm(request.POST, user=request.user, order=order)
-        lines = LineRows.from_post(request.POST)
-        if form.is_valid():
-            ok, _order = run(
-                request,
-                lambda: form.submit(actor=request.user, lines=lines),
-                form=form,
-                place=lines.place,
-                success=_("草稿已保存。"),
-            )
-            if ok:
-                return redirect("orders:detail", pk=order.pk)
-        else:
-            messages.error(request, _("请检查标出的输入。"))
-    else:
-        form = OrderForm(user=request.user, order=order)
-        lines = LineRows.from_order(order)
-    return _render_order_form(request, form=form, lines=lines, order=order)
+        return _submit_order_form(
+            request,
+            OrderForm(request.POST, user=request.user, order=order),
+            order=order,
+            success=_("草稿已保存。"),
+        )
+    form = OrderForm(user=request.user, order=order)
+    return _render_order_form(request, form=form, lines=LineRows.from_order(order), order=order)
 
 
 @page("order_edit")
@@ -228,24 +224,17 @@ def order_amend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("当前状态下不能改单。"))
         return redirect("orders:detail", pk=order.pk)
     if request.method == "POST":
-        form = AmendForm(request.POST, order=order)
-        lines = LineRows.from_post(request.POST)
-        if form.is_valid():
-            ok, _order = run(
-                request,
-                lambda: form.submit(actor=request.user, lines=lines),
-                form=form,
-                place=lines.place,
-                success=_("改单已保存，新版本已生效。"),
-            )
-            if ok:
-                return redirect("orders:detail", pk=order.pk)
-        else:
-            messages.error(request, _("请检查标出的输入。"))
-    else:
-        form = AmendForm(order=order)
-        lines = LineRows.from_order(order)
-    return _render_order_form(request, form=form, lines=lines, order=order, amend=True)
+        return _submit_order_form(
+            request,
+            AmendForm(request.POST, order=order),
+            order=order,
+            amend=True,
+            success=_("改单已保存，新版本已生效。"),
+        )
+    form = AmendForm(order=order)
+    return _render_order_form(
+        request, form=form, lines=LineRows.from_order(order), order=order, amend=True
+    )
 
 
 @require_GET
@@ -279,14 +268,6 @@ def line_totals(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse:
     user = request.user
-    actions = []
-    for name, form_class in ORDER_ACTIONS.items():
-        if not form_class.is_available(user, order):
-            continue
-        if bound_form is not None and bound_form.name == name:
-            actions.append(bound_form)
-        else:
-            actions.append(form_class())
     links = []
     if policy.can(user, "order.update", order) and can_transition(order.status, "update_draft"):
         links.append((reverse("orders:edit", args=[order.pk]), _("修改草稿")))
@@ -295,8 +276,7 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        "actions": actions,
-        "open_action": bound_form.name if bound_form is not None else "",
+        **action_forms(user, ORDER_ACTIONS, order, bound_form),
         "links": links,
         "show_money": policy.can(user, "payment.view", order),
         "can_confirm_payments": policy.can(user, "payment.confirm"),
@@ -334,33 +314,12 @@ def _status_steps(order) -> list[dict]:
     ]
 
 
-@require_GET
-@page("orders")
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.order_get_detail(request.user, pk)
-    if order is None:
-        raise Http404
-    return _render_detail(request, order)
-
-
-@require_POST
-@page("orders")
-def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Take one action of the order page; a refusal is shown on the page, with the form."""
-    form_class = ORDER_ACTIONS.get(action)
-    if form_class is None:
-        raise Http404
-    order = _visible_or_404(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        ok, _result = run(
-            request,
-            lambda: form.submit(actor=request.user, obj=order),
-            form=form,
-            success=form_class.success,
-        )
-        if ok:
-            return redirect("orders:detail", pk=order.pk)
-    else:
-        messages.error(request, _("请检查标出的输入。"))
-    return _render_detail(request, selectors.order_get_detail(request.user, pk), bound_form=form)
+# The order page and the POST of its actions; a refusal is shown on the page, with the form.
+order_detail, order_action = detail_page(
+    "orders",
+    get=selectors.order_get_detail,
+    get_for_action=selectors.order_get_visible,
+    render=_render_detail,
+    actions=ORDER_ACTIONS,
+    url="orders:detail",
+)

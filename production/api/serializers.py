@@ -10,6 +10,7 @@ from orders import selectors as order_selectors
 from orders.models import Order
 from production import selectors
 from production.models import (
+    REPORT_FIELDS,
     Incident,
     IncidentKind,
     InspectionKind,
@@ -98,14 +99,7 @@ class ProgressReportSerializer(ReadSerializer):
             "id",
             "production_order",
             "order",
-            "date",
-            "stage",
-            "good_quantity",
-            "defective_quantity",
-            "scrap_quantity",
-            "variance_reason",
-            "note",
-            "reported_by",
+            *REPORT_FIELDS,
             "created_at",
         ]
         read_only_fields = fields

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from gendan.api.views import ApiViewSet
 from orders.api.serializers import (
@@ -57,17 +56,17 @@ class OrderProductionViewSet(OrderResourceMixin, ApiViewSet):
     )
     @action(detail=False, methods=["post"], url_path="issue-production")
     def issue_production(self, request, pk=None):
-        return self._act(IssueProductionInputSerializer, services.production_order_issue)
+        return self.act(IssueProductionInputSerializer, services.production_order_issue)
 
     @_order_action(_("主管接受短交（生产数量少于订单数量）"), ActionReasonInputSerializer)
     @action(detail=False, methods=["post"], url_path="accept-shortfall")
     def accept_shortfall(self, request, pk=None):
-        return self._act(ActionReasonInputSerializer, services.production_accept_shortfall)
+        return self.act(ActionReasonInputSerializer, services.production_accept_shortfall)
 
     @_order_action(_("生产完成：in_production → produced"))
     @action(detail=False, methods=["post"], url_path="complete-production")
     def complete_production(self, request, pk=None):
-        return self._act(EmptyInputSerializer, services.order_complete_production)
+        return self.act(EmptyInputSerializer, services.order_complete_production)
 
 
 @extend_schema_view(list=extend_schema(summary=_("工序列表（生产日报的 stage 代码）")))
@@ -94,13 +93,10 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     search_fields = ["number", "order__number", "factory"]
     ordering_fields = ["id", "issued_at", "planned_start", "planned_finish", "updated_at"]
     ordering = ["-id"]
+    service_id, reread = "production_order_id", True
 
     def get_queryset(self):
         return selectors.production_order_list_with_plan_visible_to(self.request.user)
-
-    def _production_order(self, production_order_id: int) -> Response:
-        production_order = self.get_queryset().get(pk=production_order_id)
-        return Response(ProductionOrderSerializer(production_order).data)
 
     @extend_schema(
         summary=_("生产接单开工：issued → in_progress"),
@@ -109,10 +105,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        production_order = self.get_object()
-        self.validated(EmptyInputSerializer)
-        services.production_order_start(actor=request.user, production_order_id=production_order.pk)
-        return self._production_order(production_order.pk)
+        return self.act(EmptyInputSerializer, services.production_order_start)
 
     @extend_schema(
         summary=_("生产完成（订单 → produced）"),
@@ -121,12 +114,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        production_order = self.get_object()
-        self.validated(EmptyInputSerializer)
-        services.production_order_complete(
-            actor=request.user, production_order_id=production_order.pk
-        )
-        return self._production_order(production_order.pk)
+        return self.act(EmptyInputSerializer, services.production_order_complete)
 
 
 @extend_schema_view(
@@ -150,14 +138,11 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         responses={201: ProgressReportSerializer},
     )
     def create(self, request):
-        data = self.validated(ProgressReportInputSerializer)
-        report = services.progress_report_create(
-            actor=request.user,
-            production_order_id=data.pop("production_order").pk,
-            stage_id=data.pop("stage").pk,
-            **data,
+        return self.create_with(
+            ProgressReportInputSerializer,
+            services.progress_report_create,
+            ids=("production_order", "stage"),
         )
-        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -181,11 +166,9 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         responses={201: InspectionSerializer},
     )
     def create(self, request):
-        data = self.validated(InspectionInputSerializer)
-        inspection = services.inspection_create(
-            actor=request.user, production_order_id=data.pop("production_order").pk, **data
+        return self.create_with(
+            InspectionInputSerializer, services.inspection_create, ids=("production_order",)
         )
-        return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -200,6 +183,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     search_fields = ["description", "resolution"]
     ordering_fields = ["id", "opened_at"]
     ordering = ["-id"]
+    service_id = "incident_id"
 
     def get_queryset(self):
         return selectors.incident_list_visible_to(self.request.user)
@@ -208,22 +192,15 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         summary=_("登记异常"), request=IncidentInputSerializer, responses={201: IncidentSerializer}
     )
     def create(self, request):
-        data = self.validated(IncidentInputSerializer)
-        incident = services.incident_open(
-            actor=request.user,
-            order_id=data.pop("order").pk,
-            production_order_id=data.pop("production_order", None),
-            responsible_id=data.pop("responsible", None),
-            **data,
+        return self.create_with(
+            IncidentInputSerializer,
+            services.incident_open,
+            ids=("order", "production_order", "responsible"),
         )
-        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("解决异常"), request=IncidentResolveInputSerializer, responses=IncidentSerializer
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        incident = self.get_object()
-        data = self.validated(IncidentResolveInputSerializer)
-        incident = services.incident_resolve(actor=request.user, incident_id=incident.pk, **data)
-        return Response(IncidentSerializer(incident).data)
+        return self.act(IncidentResolveInputSerializer, services.incident_resolve)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from gendan.api.views import ApiViewSet
 from shipping import selectors, services
@@ -41,15 +40,10 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     search_fields = ["number", "order__number", "tracking_number", "container"]
     ordering_fields = ["id", "planned_ship_date", "created_at", "updated_at"]
     ordering = ["-id"]
+    service_id, reread = "shipment_id", True
 
     def get_queryset(self):
         return selectors.shipment_list_with_lines_visible_to(self.request.user)
-
-    def _act(self, input_serializer, service) -> Response:
-        shipment = self.get_object()
-        data = self.validated(input_serializer)
-        service(actor=self.request.user, shipment_id=shipment.pk, **data)
-        return Response(ShipmentSerializer(self.get_queryset().get(pk=shipment.pk)).data)
 
     @extend_schema(
         summary=_("安排出货（可部分出货：lines 列出每个订单行的数量）"),
@@ -57,12 +51,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         responses={201: ShipmentSerializer},
     )
     def create(self, request):
-        data = self.validated(ShipmentInputSerializer)
-        shipment = services.shipment_create(
-            actor=request.user, order_id=data.pop("order").pk, **data
-        )
-        shipment = self.get_queryset().get(pk=shipment.pk)
-        return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
+        return self.create_with(ShipmentInputSerializer, services.shipment_create, ids=("order",))
 
     @extend_schema(
         summary=_("装箱：planned → packed"),
@@ -71,7 +60,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def pack(self, request, pk=None):
-        return self._act(ShipmentPackInputSerializer, services.shipment_pack)
+        return self.act(ShipmentPackInputSerializer, services.shipment_pack)
 
     @extend_schema(
         summary=_("出货（需全款到账或主管赊销放行）"),
@@ -80,7 +69,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
-        return self._act(ShipmentShipInputSerializer, services.shipment_ship)
+        return self.act(ShipmentShipInputSerializer, services.shipment_ship)
 
     @extend_schema(
         summary=_("客户签收此批货物"),
@@ -89,7 +78,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
-        return self._act(ShipmentDeliverInputSerializer, services.shipment_deliver)
+        return self.act(ShipmentDeliverInputSerializer, services.shipment_deliver)
 
     @extend_schema(
         summary=_("取消未出货的出货"),
@@ -98,7 +87,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(ShipmentCancelInputSerializer, services.shipment_cancel)
+        return self.act(ShipmentCancelInputSerializer, services.shipment_cancel)
 
 
 @extend_schema_view(
@@ -113,15 +102,10 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     search_fields = ["order__number", "description"]
     ordering_fields = ["id", "received_at", "updated_at"]
     ordering = ["-id"]
+    service_id = "case_id"
 
     def get_queryset(self):
         return selectors.case_list_visible_to(self.request.user)
-
-    def _act(self, input_serializer, service) -> Response:
-        case = self.get_object()
-        data = self.validated(input_serializer)
-        case = service(actor=self.request.user, case_id=case.pk, **data)
-        return Response(AfterSalesCaseSerializer(case).data)
 
     @extend_schema(
         summary=_("登记售后案例（货物已出厂后）"),
@@ -129,11 +113,9 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         responses={201: AfterSalesCaseSerializer},
     )
     def create(self, request):
-        data = self.validated(AfterSalesCaseInputSerializer)
-        case = services.after_sales_case_open(
-            actor=request.user, order_id=data.pop("order").pk, **data
+        return self.create_with(
+            AfterSalesCaseInputSerializer, services.after_sales_case_open, ids=("order",)
         )
-        return Response(AfterSalesCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("开始调查：open → investigating"),
@@ -142,9 +124,7 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     )
     @action(detail=True, methods=["post"])
     def investigate(self, request, pk=None):
-        return self._act(
-            AfterSalesInvestigateInputSerializer, services.after_sales_case_investigate
-        )
+        return self.act(AfterSalesInvestigateInputSerializer, services.after_sales_case_investigate)
 
     @extend_schema(
         summary=_("解决：原因分析、纠正措施、费用"),
@@ -153,7 +133,7 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._act(AfterSalesResolveInputSerializer, services.after_sales_case_resolve)
+        return self.act(AfterSalesResolveInputSerializer, services.after_sales_case_resolve)
 
     @extend_schema(
         summary=_("关闭已解决的案例（客户满意度 1–5）"),
@@ -162,4 +142,4 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(AfterSalesCloseInputSerializer, services.after_sales_case_close)
+        return self.act(AfterSalesCloseInputSerializer, services.after_sales_case_close)

@@ -9,7 +9,7 @@ from io import BytesIO
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from orders.models import Order
+from orders.models import Customer, Order
 from orders.states import OrderStatus as S
 from tests.factories import create_order, order_in_status
 
@@ -85,3 +85,21 @@ def test_the_daily_report_and_the_sales_ledger_download_as_workbooks(cast):
     assert rows[1][0] == order.customer.code
     assert Decimal(str(rows[1][5])) == order.amount_received
     assert rows[-1][0] == "合计"
+
+
+def test_a_customer_name_or_po_that_looks_like_a_formula_is_exported_as_text(cast):
+    order = create_order(cast)
+    name, po = '=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0"
+    Customer.objects.filter(pk=order.customer_id).update(name=name)
+    Order.objects.filter(pk=order.pk).update(customer_po=po)
+
+    response = client_for(cast.merchandiser).get(reverse("orders:export"))
+
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    for heading, text in (("客户", name), ("客户订单号", po)):
+        cell = row[heading]
+        assert cell.data_type != "f"
+        assert cell.value == text
+        assert cell.quotePrefix
