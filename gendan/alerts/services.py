@@ -12,7 +12,6 @@ e-mail task sends nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -62,7 +61,7 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         # After commit only: the e-mail task must find the alert and its recipients.
         # robust: a broker hiccup must not fail the committed sweep; the hourly
         # alert_email_queue_pending catches what was not queued.
-        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+        _queue_emails_on_commit(alert_ids)
     return alert_ids
 
 
@@ -235,6 +234,21 @@ def _queue_emails(alert_ids: list[int]) -> None:
         alert_email_send_task.delay(alert_id)
 
 
+def _queue_emails_on_commit(alert_ids: list[int]) -> None:
+    """Queue the e-mails of ``alert_ids`` once the transaction commits.
+
+    robust: a broker that is down must not fail the committed sweep, nor the other
+    on-commit callbacks; the recipients stay unsent (the outbox) and
+    alert_email_queue_pending queues them again. A named function, not a partial:
+    Django logs a failed robust callback by its ``__qualname__``.
+    """
+
+    def queue_alert_emails() -> None:
+        _queue_emails(alert_ids)
+
+    transaction.on_commit(queue_alert_emails, robust=True)
+
+
 # --------------------------------------------------------------------------
 # The inbox
 # --------------------------------------------------------------------------
@@ -331,16 +345,21 @@ def alert_email_send(*, alert_id: int) -> int:
 
 def alert_email_queue_pending(
     *,
-    older_than: dt.timedelta = dt.timedelta(minutes=30),
+    older_than: dt.timedelta | None = None,
     within: dt.timedelta = dt.timedelta(days=1),
 ) -> list[int]:
     """Queue the e-mail task again for recent alerts with recipients not e-mailed yet.
 
     The safety net for an e-mail that was never queued (the broker was down when
-    the sweep committed) or ran out of retries. Returns the alert ids queued.
+    the sweep committed), lost with the broker's data, or out of retries; alerts
+    younger than ``older_than`` (default GENDAN_ALERT_EMAIL_REQUEUE_AFTER) are left
+    to the task already queued for them. A second task for the same alert sends
+    nothing twice (alert_email_send). Returns the alert ids queued.
     """
     if not AlertSettings.load().send_email:
         return []
+    if older_than is None:
+        older_than = settings.GENDAN_ALERT_EMAIL_REQUEUE_AFTER
     now = timezone.now()
     alert_ids = list(
         Alert.objects.filter(created_at__lt=now - older_than, created_at__gte=now - within)
@@ -349,5 +368,5 @@ def alert_email_queue_pending(
         .values_list("pk", flat=True)
     )
     if alert_ids:
-        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+        _queue_emails_on_commit(alert_ids)
     return alert_ids
