@@ -28,7 +28,6 @@ from gendan.api.services import token_issue
 from gendan.celery import app as celery_app
 from orders.states import OrderStatus
 from tests.factories import order_in_status
-
 from tests.faults.harness import PostgresCluster, Process, RedisServer, SilentSmtp, SmtpSink
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -27,7 +28,7 @@ OUTAGE_SECONDS = 10
 
 def gunicorn_pids(master_pid: int) -> set[int]:
     """gunicorn's master and its workers."""
-    children = open(f"/proc/{master_pid}/task/{master_pid}/children").read().split()
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     return {master_pid, *map(int, children)}
 
 

@@ -23,7 +23,6 @@ from gendan.models import Alert, AlertRecipient, AlertRule
 from orders.models import PaymentKind
 from orders.states import OrderStatus
 from tests.factories import open_payment, order_in_status
-
 from tests.faults.conftest import process_env
 from tests.faults.harness import BASE_DIR, celery_beat, celery_worker, gunicorn, wait_until
 
