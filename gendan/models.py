@@ -255,6 +255,33 @@ class AlertSettings(models.Model):
         return sorted({int(d) for d in self.due_soon_days.split(",") if d.strip()}, reverse=True)
 
 
+class AlertSweepRun(models.Model):
+    """One rule's sweep for one day that ran and committed (with its alerts).
+
+    Beat sends each daily sweep once; a send that fails (the broker down at that
+    minute) is not repeated by beat. The catch-up (``alert_sweep_catch_up``) runs
+    every rule whose time has come today and that has no row for today.
+    """
+
+    rule = models.CharField(_("规则"), max_length=40, choices=AlertRule.choices)
+    day = models.DateField(_("日期"))
+    first_run_at = models.DateTimeField(_("首次运行时间"))
+    last_run_at = models.DateTimeField(_("最近运行时间"))
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+    alerts_created = models.PositiveIntegerField(_("新提醒数"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+        ordering = ["-day", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "day"], name="alert_sweep_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.day}"
+
+
 class ApiScope(models.TextChoices):
     """What a machine client's token may touch (people's tokens are limited by roles only)."""
 

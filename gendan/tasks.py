@@ -3,18 +3,23 @@
 Each takes ids or names, calls one service and is safe to run twice (see
 gendan.alerts.services). The sweeps are scheduled by Celery beat from the
 database (django-celery-beat; installed by migration gendan 0004, editable in
-the admin).
+the admin); a sweep whose send was lost is caught up (alert_sweep_catch_up_task).
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 
-from celery import shared_task
+from celery import bootsteps, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import OperationalError
 
 from gendan.alerts import services
+from gendan.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -57,3 +62,30 @@ def alert_email_send_task(alert_id: int) -> int:
 def alert_email_queue_pending_task() -> int:
     """Queue the e-mails of recent alerts that have not gone out; returns how many."""
     return len(services.alert_email_queue_pending())
+
+
+@shared_task(name="gendan.tasks.alert_sweep_catch_up_task", soft_time_limit=60, time_limit=90)
+def alert_sweep_catch_up_task() -> list[str]:
+    """Queue the daily sweeps that were due today and have not run (a beat send lost
+    while the broker was down); returns their rules."""
+    return services.alert_sweep_catch_up()
+
+
+class SweepCatchUpOnConnect(bootsteps.StartStopStep):
+    """A worker step that queues the sweeps' catch-up each time the worker has connected
+    to the broker: when it starts, and when it reconnects after a broker outage, which
+    is when beat's sends may have been lost. (Celery's ``worker_ready`` signal fires at
+    start only.) GENDAN_SWEEP_CATCH_UP_ON_WORKER_START=false turns it off."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, consumer) -> None:
+        if not settings.GENDAN_SWEEP_CATCH_UP_ON_WORKER_START:
+            return
+        try:
+            alert_sweep_catch_up_task.delay()
+        except Exception:  # the broker went again: the next connection or beat retries
+            logger.warning("could not queue the alert sweeps' catch-up", exc_info=True)
+
+
+celery_app.steps["consumer"].add(SweepCatchUpOnConnect)

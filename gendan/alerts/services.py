@@ -12,6 +12,7 @@ e-mail task sends nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -24,11 +25,14 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 
 from gendan.exceptions import NotFound, PermissionDenied
-from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, User
+from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun, User
 from orders.models import Order
 
+from . import selectors
 from .messages import alert_email
 from .rules import RULES, Rule
+
+logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------
 # The sweep
@@ -57,12 +61,44 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
+    # In the same transaction as the alerts: a sweep that did not commit did not run.
+    _record_run(rule=rule, day=today, now=now, alerts_created=len(alert_ids))
     if alert_ids and config.send_email:
         # After commit only: the e-mail task must find the alert and its recipients.
         # robust: a broker hiccup must not fail the committed sweep; the hourly
         # alert_email_queue_pending catches what was not queued.
         _queue_emails_on_commit(alert_ids)
     return alert_ids
+
+
+def _record_run(*, rule: str, day: dt.date, now: dt.datetime, alerts_created: int) -> None:
+    AlertSweepRun.objects.bulk_create(
+        [AlertSweepRun(rule=rule, day=day, first_run_at=now, last_run_at=now)],
+        ignore_conflicts=True,
+    )
+    AlertSweepRun.objects.filter(rule=rule, day=day).update(
+        last_run_at=now, runs=F("runs") + 1, alerts_created=F("alerts_created") + alerts_created
+    )
+
+
+def alert_sweep_catch_up() -> list[str]:
+    """Queue the sweep of every daily rule that is due today and has not run today.
+
+    Beat sends each sweep at its time once; when the broker is down at that
+    moment the send fails, and beat does not repeat it. The workers call this each
+    time they connect to the broker, and beat every few minutes. Safe at any
+    moment and any number of times: a rule not due yet is left to beat, and a
+    sweep that runs twice adds nothing (alerts are unique per rule, object and
+    day). Returns the rules queued.
+    """
+    from gendan.tasks import alert_sweep_task
+
+    missed = selectors.alert_sweep_rules_missed(task=alert_sweep_task.name)
+    for rule in missed:
+        alert_sweep_task.delay(rule)
+    if missed:
+        logger.warning("alert sweeps due today that had not run, queued now: %s", ", ".join(missed))
+    return missed
 
 
 # Alert columns written by the sweep, in order, and the aliases that carry them.

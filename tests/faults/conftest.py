@@ -78,7 +78,7 @@ def processes(transactional_db) -> Iterator[list[Process]]:
 
 
 @pytest.fixture
-def redis(folder, transactional_db) -> Iterator[RedisServer]:
+def redis(folder) -> Iterator[RedisServer]:
     server = RedisServer(folder).start()
     yield server
     server.stop()
