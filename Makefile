@@ -52,10 +52,11 @@ run: $(INSTALLED)  ## migrate, seed the demo, run web + worker + beat on http://
 test: $(INSTALLED)  ## run the whole test suite (PYTEST_ARGS="-x -k name" to narrow it)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(INSTALLED)  ## ruff check, ruff format --check, migrations up to date
+lint: $(INSTALLED)  ## ruff check, ruff format --check, migrations up to date, import layers
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 format: $(INSTALLED)  ## apply ruff's fixes and formatting
 	$(PY) -m ruff check --fix .
@@ -85,7 +86,7 @@ ci:  ## what CI runs: lint, tests on PostgreSQL + Redis, smoke test of `make run
 
 clean:  ## remove caches and collected static files (keeps .venv and the demo database)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache var/staticfiles
+	rm -rf .pytest_cache .ruff_cache .import_linter_cache var/staticfiles
 
 distclean: clean  ## also remove .venv and var/ (the SQLite database, broker files, secret key)
 	rm -rf $(VENV) var

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gendan.alerts.services import alert_sweep
-from gendan.models import Alert, AlertRecipient, AlertRule, User
+from alerts.models import Alert, AlertRecipient, AlertRule
+from alerts.services import alert_sweep
+from gendan.models import User
 from kpi import periods
 from kpi.models import (
     Assessment,

@@ -166,7 +166,3 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("name",)
     ordering = ("-date",)
-
-
-# Alerts and their settings (kept in their own module).
-from .alerts import admin as alerts_admin  # noqa: E402, F401

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import policy
-from .alerts import selectors as alert_selectors
 from .roles import Role, roles_of
+
+if TYPE_CHECKING:
+    from .models import User
 
 # (page of gendan.policy.PAGES, URL name, label), in the order of the menu.
 MENU = (
@@ -30,6 +35,16 @@ MENU = (
 )
 
 
+# page -> the count shown beside its menu entry (alerts: my unread alerts), registered
+# by the app that owns the page from its AppConfig.ready().
+_menu_counts: dict[str, Callable[[User], int]] = {}
+
+
+def register_menu_count(page_name: str, count: Callable[[User], int]) -> None:
+    """Show ``count(user)`` beside the menu entry of ``page_name``."""
+    _menu_counts[page_name] = count
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -42,8 +57,8 @@ def navigation(request: HttpRequest) -> dict:
         url = reverse(url_name)
         active = path == url if url == "/" else path.startswith(url)
         item = {"url": url, "label": label, "active": active}
-        if page_name == "alerts":
-            item["count"] = alert_selectors.alert_unread_count_for(user)
+        if page_name in _menu_counts:
+            item["count"] = _menu_counts[page_name](user)
         items.append(item)
     # Only the longest matching entry is active (/production/ vs /production/quick-entry/).
     active_items = [item for item in items if item["active"]]

@@ -16,20 +16,25 @@ each role may take it:
   objects whose ``person`` is the user).
 
 Superusers (the admin role) may do everything.
+
+The foundation knows no feature model: the apps that own the order and its
+production register what the order model is and how each order scope is tested
+(``register_order_model``, ``register_scope``, from their ``AppConfig.ready()``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .exceptions import PermissionDenied
 from .roles import Role, roles_of
 
 if TYPE_CHECKING:
     from gendan.models import User
-    from orders.models import Order
 
 ANY, OWN, SHARED, CLIENT, PRODUCTION, SELF = (
     "any",
@@ -115,11 +120,41 @@ RULES: dict[str, dict[str, str]] = {
 }
 
 
-def order_of(obj: Any) -> Order | None:
-    """The order an object belongs to (the object itself for an Order)."""
-    from orders.models import Order
+# --------------------------------------------------------------------------
+# Scopes provided by the apps
+# --------------------------------------------------------------------------
 
-    if obj is None or isinstance(obj, Order):
+
+@dataclass(frozen=True)
+class Scope:
+    """How an order scope is decided: on one order (``holds``), and as a filter on a
+    queryset that reaches the order through ``prefix`` (``condition``)."""
+
+    holds: Callable[[User, Model], bool]
+    condition: Callable[[User, str], Q]
+
+
+_order_model: type[Model] | None = None
+_scopes: dict[str, Scope] = {}
+
+
+def register_order_model(model: type[Model]) -> None:
+    """The model ``order_of`` recognises as an order (the orders app registers it)."""
+    global _order_model
+    _order_model = model
+
+
+def register_scope(
+    name: str, *, holds: Callable[[User, Model], bool], condition: Callable[[User, str], Q]
+) -> None:
+    """Define the order scope ``name`` (OWN, SHARED, CLIENT, PRODUCTION) for ``can``
+    and the querysets (``order_scope``, ``related_scope``)."""
+    _scopes[name] = Scope(holds=holds, condition=condition)
+
+
+def order_of(obj: Any) -> Model | None:
+    """The order an object belongs to (the object itself for an Order)."""
+    if obj is None or (_order_model is not None and isinstance(obj, _order_model)):
         return obj
     if hasattr(obj, "order"):
         return obj.order
@@ -140,15 +175,9 @@ def _in_scope(user: User, scope: str, obj: Any) -> bool:
     if order is None:
         # No object yet (e.g. "may this user create orders at all"): the role is enough.
         return obj is None
-    if scope == OWN:
-        return order.owner_id == user.pk
-    if scope == SHARED:
-        return order.owner_id == user.pk or order.shared_with.filter(pk=user.pk).exists()
-    if scope == CLIENT:
-        return order.client_id == user.pk
-    if scope == PRODUCTION:
-        return order.production_orders.exists()
-    raise ValueError(f"unknown scope {scope!r}")
+    if scope not in _scopes:
+        raise ValueError(f"unknown scope {scope!r}")
+    return _scopes[scope].holds(user, order)
 
 
 def can(user: User | None, action: str, obj: Any = None) -> bool:
@@ -208,9 +237,6 @@ def person_scope(
 
 
 def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> QuerySet:
-    from orders.models import Order
-    from production.models import ProductionOrder
-
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
@@ -223,19 +249,8 @@ def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> Q
             continue
         if scope == ANY:
             return queryset
-        if scope == OWN:
-            condition |= Q(**{f"{prefix}owner": user})
-        elif scope == SHARED:
-            # Exists() rather than a join: a join on the M2M would duplicate rows.
-            shared = Order.shared_with.through.objects.filter(
-                order_id=OuterRef(f"{prefix}pk"), user_id=user.pk
-            )
-            condition |= Q(**{f"{prefix}owner": user}) | Q(Exists(shared))
-        elif scope == CLIENT:
-            condition |= Q(**{f"{prefix}client": user})
-        elif scope == PRODUCTION:
-            has_po = ProductionOrder.objects.filter(order_id=OuterRef(f"{prefix}pk"))
-            condition |= Q(Exists(has_po))
+        if scope in _scopes:
+            condition |= _scopes[scope].condition(user, prefix)
     return queryset.filter(condition)
 
 

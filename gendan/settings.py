@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "production",
     "shipping",
     "kpi",
+    "alerts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -223,7 +225,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
 #
-# Time limits (seconds): each task has its own (gendan.tasks, kpi.tasks); these are the
+# Time limits (seconds): each task has its own (alerts.tasks, kpi.tasks); these are the
 # defaults. They are enforced by the prefork pool (Procfile: --pool=prefork), not by solo.
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "120"))
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "180"))
@@ -281,14 +283,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Sending a task while the broker is down fails after about a second instead of holding
-# the caller (a committed sweep's e-mails wait in the outbox, gendan.alerts.services).
+# the caller (a committed sweep's e-mails wait in the outbox, alerts.services).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
-# The alert sweeps' catch-up (gendan.alerts.services.alert_sweep_catch_up): on worker
+# The alert sweeps' catch-up (alerts.services.alert_sweep_catch_up): on worker
 # start, and every few minutes from beat, every daily rule whose time has come today and
 # that has not run today is run; false turns off the run on worker start.
 GENDAN_SWEEP_CATCH_UP_ON_WORKER_START = env_bool("GENDAN_SWEEP_CATCH_UP_ON_WORKER_START", True)

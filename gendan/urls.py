@@ -11,8 +11,6 @@ handler500 = "gendan.middleware.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("alerts/", views.alert_inbox, name="alerts"),
-    path("alerts/<int:alert_id>/ack/", views.alert_acknowledge, name="alert_ack"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -36,6 +34,7 @@ urlpatterns = [
     path("", include("production.urls")),
     path("", include("shipping.urls")),
     path("kpi/", include("kpi.urls")),
+    path("", include("alerts.urls")),
     path("api/", include(("gendan.api.urls", "api"))),
 ]
 

@@ -1,21 +1,23 @@
-"""Project-level views: health check, home page, the alert inbox."""
+"""Project-level views: the health check and the home page.
 
-from django.contrib import messages
-from django.core.paginator import Paginator
+The home page ("My work") shows what the apps put on it: each app with something
+for it registers a section from its ``AppConfig.ready()`` (orders: my next steps;
+alerts: my unread alerts), so the foundation imports no app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from orders import selectors as order_selectors
-
-from .alerts import selectors as alert_selectors
-from .alerts import services as alert_services
 from .celery import app as celery_app
-from .exceptions import NotFound
 from .web import page
 
 
@@ -54,37 +56,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+# name -> the section's template context for the request, in the order of registration
+# (the order of INSTALLED_APPS).
+HomeSection = Callable[[HttpRequest], dict[str, Any]]
+_home_sections: dict[str, HomeSection] = {}
+
+
+def register_home_section(name: str, section: HomeSection) -> None:
+    """Put ``section``'s context on the home page (call it from ``AppConfig.ready()``)."""
+    _home_sections[name] = section
+
+
 @page("home")
 def home(request: HttpRequest) -> HttpResponse:
     """My work: what needs my action next, grouped by the next step."""
-    groups = order_selectors.my_work(request.user)
-    alerts = alert_selectors.alert_list_for(request.user, unread=True)[:HOME_ALERTS]
-    return render(request, "home.html", {"groups": groups, "alerts": alerts})
-
-
-HOME_ALERTS = 8
-INBOX_PAGE_SIZE = 30
-
-
-@page("alerts")
-def alert_inbox(request: HttpRequest) -> HttpResponse:
-    """My alerts: the open ones (not acknowledged) by default, or all of them."""
-    show_all = request.GET.get("show") == "all"
-    alerts = alert_selectors.alert_list_for(request.user, acknowledged=None if show_all else False)
-    page_obj = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alerts/inbox.html", {"page_obj": page_obj, "show_all": show_all})
-
-
-@require_POST
-@page("alerts")
-def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """Acknowledge one alert of my inbox (htmx: the row is replaced in place)."""
-    try:
-        alert_services.alert_acknowledge(actor=request.user, alert_id=alert_id)
-    except NotFound:
-        raise Http404 from None
-    if request.htmx:
-        alert = alert_selectors.alert_get_for(request.user, alert_id)
-        return render(request, "alerts/_row.html", {"alert": alert})
-    messages.success(request, _("已确认提醒。"))
-    return redirect("alerts")
+    context: dict[str, Any] = {}
+    for section in _home_sections.values():
+        context.update(section(request))
+    return render(request, "home.html", context)

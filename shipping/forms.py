@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.forms import ActionForm, DateInput
+from gendan.forms import DateInput
+from orders.forms.base import ActionForm
 
 from . import services
 from .models import (

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts import services as alert_services
+from alerts.models import AlertSettings
 from gendan.admin import ReadOnlyAdminMixin
-from gendan.alerts import services as alert_services
 from gendan.exceptions import ValidationFailed
-from gendan.models import AlertSettings, Holiday
+from gendan.models import Holiday
 from orders import services as order_services
 from orders.models import Customer, Order, Product
 from orders.states import OrderStatus as S
@@ -24,7 +25,7 @@ from production import services as production_services
 from shipping import services as shipping_services
 from tests.factories import CustomerFactory, ProductFactory, order_in_status
 
-OWN_APPS = ("gendan", "orders", "production", "shipping")
+OWN_APPS = ("gendan", "orders", "production", "shipping", "alerts")
 # Reference data and settings stay editable; every other model of ours is view-only.
 EDITABLE = {
     "gendan.User",
@@ -34,7 +35,7 @@ EDITABLE = {
     "production.Stage",
 }
 # One row of settings: changed, never added twice or deleted.
-SINGLETONS = {"gendan.AlertSettings"}
+SINGLETONS = {"alerts.AlertSettings"}
 
 
 def url(model, view: str, *args) -> str:
@@ -190,7 +191,7 @@ def test_lifecycle_models_are_view_only_and_reference_data_editable(rf, admin_us
         "shipping.ShipmentDocument",
         "shipping.AfterSalesCase",
         "gendan.Sequence",
-        "gendan.Alert",
+        "alerts.Alert",
     } | SINGLETONS
     for model, model_admin in admins.items():
         editable = model._meta.label in EDITABLE
@@ -357,7 +358,7 @@ def test_the_alert_settings_are_one_row_changed_in_the_admin(admin_client):
 
 
 def test_the_alert_admin_shows_the_message_and_who_got_it(admin_client, lifecycle):
-    from gendan.models import Alert
+    from alerts.models import Alert
 
     alert = Alert.objects.first()
     response = admin_client.get(url(Alert, "change", alert.pk))

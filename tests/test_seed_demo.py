@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
-from gendan.management.commands.seed_demo import DEMO_PASSWORD, STORIES, USERS
+from demo.story import DEMO_PASSWORD, STORIES, USERS
 from gendan.models import Holiday, User
 from gendan.roles import roles_of
 from orders.models import ApprovalKind, EventType, Order, OrderEvent, PaymentKind

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
+from alerts.api.urls import routes as alert_routes
 from kpi.api.urls import ROUTES as kpi_routes
 from orders.api.urls import routes as order_routes
 from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
 
-from .alerts import routes as alert_routes
 from .auth_views import MeView, TokenView
 from .docs import DocsView, SchemaView, not_found
 

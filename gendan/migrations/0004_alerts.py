@@ -6,10 +6,19 @@ import django.core.serializers.json
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import gendan.models
 import re
+from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+
+
+class DecimalJSONDecoder(json.JSONDecoder):
+    """A copy of the decoder the Alert model had when this migration was written (it now
+    lives in alerts.models): the foundation's migrations import no app."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parse_float", Decimal)
+        super().__init__(*args, **kwargs)
 
 
 
@@ -81,7 +90,7 @@ class Migration(migrations.Migration):
                 ('day', models.DateField(help_text='检查当天的本地日期。', verbose_name='日期')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='对象编号')),
                 ('escalated', models.BooleanField(default=False, help_text='同时发送给跟单主管（或规则规定的上级）。', verbose_name='已升级')),
-                ('data', models.JSONField(blank=True, decoder=gendan.models.DecimalJSONDecoder, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='数据')),
+                ('data', models.JSONField(blank=True, decoder=DecimalJSONDecoder, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='数据')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='对象类型')),
                 ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='orders.order', verbose_name='订单')),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
-from gendan.forms import ActionForm, DateInput
+from gendan.forms import DateInput
 from production import services as production_services
 from production.models import IncidentKind
 from shipping import services as shipping_services
@@ -18,6 +18,7 @@ from shipping.models import AfterSalesKind
 from .. import selectors, services
 from ..models import ConfirmationMethod
 from ..states import OPEN, PRODUCTION_STARTED, OrderStatus
+from .base import ActionForm
 
 REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 

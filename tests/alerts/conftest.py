@@ -1,6 +1,6 @@
 import pytest
 
-from gendan import tasks
+from alerts import tasks
 
 
 @pytest.fixture(autouse=True)

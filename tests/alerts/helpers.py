@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.utils import timezone
 
-from gendan.alerts import services
-from gendan.models import Alert
+from alerts import services
+from alerts.models import Alert
 from production import services as production_services
 from tests.factories import stage
 

@@ -6,10 +6,11 @@ import pytest
 from django.core import mail
 from django_celery_beat.models import PeriodicTask
 
-from gendan.alerts import selectors as alert_selectors
-from gendan.alerts import services as alert_services
-from gendan.alerts.messages import alert_email, alert_message
-from gendan.models import Alert, AlertRule, Holiday
+from alerts import selectors as alert_selectors
+from alerts import services as alert_services
+from alerts.messages import alert_email, alert_message
+from alerts.models import Alert, AlertRule
+from gendan.models import Holiday
 from kpi.models import Assessment
 from kpi.selectors import default_template
 from kpi.states import AssessmentStatus as A

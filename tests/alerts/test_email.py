@@ -6,9 +6,8 @@ import smtplib
 import pytest
 from django.core import mail
 
-from gendan import tasks
-from gendan.alerts import services
-from gendan.models import AlertRecipient, AlertRule, AlertSettings
+from alerts import services, tasks
+from alerts.models import AlertRecipient, AlertRule, AlertSettings
 from orders.states import OrderStatus as S
 from tests.alerts.helpers import MONDAY, days, on, sweep_on
 from tests.factories import order_in_status

@@ -8,10 +8,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from gendan import tasks
-from gendan.alerts import services
-from gendan.alerts.rules import RULES
-from gendan.models import Alert, AlertRecipient
+from alerts import services, tasks
+from alerts.models import Alert, AlertRecipient
+from alerts.rules import RULES
 from tests.alerts.world import DAY, EXTRA_RECIPIENTS, cases
 from tests.test_races import run_together
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gendan.alerts.expressions import AddDays, DaysBetween, date_value, planned_cumulative_by
+from alerts.expressions import AddDays, DaysBetween, date_value, planned_cumulative_by
 from production import selectors
 from production.models import PlanMilestone, ProductionOrder
 from tests.factories import CustomerFactory, UserFactory

@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from gendan.alerts import selectors, services
+from alerts import selectors, services
+from alerts.models import AlertRecipient, AlertRule
 from gendan.exceptions import NotFound, PermissionDenied
-from gendan.models import AlertRecipient, AlertRule
 from orders.states import OrderStatus as S
 from tests.alerts.helpers import MONDAY, days, on, sweep_on
 from tests.factories import order_in_status

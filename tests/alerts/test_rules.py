@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from gendan.models import Alert, AlertRule, Holiday
+from alerts.models import Alert, AlertRule
+from gendan.models import Holiday
 from orders import services as order_services
 from orders.models import PaymentKind
 from orders.states import OrderStatus as S

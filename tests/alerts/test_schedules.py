@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
-from gendan import tasks
+from alerts import tasks
+from alerts.models import Alert, AlertRule, AlertSettings
 from gendan.celery import app as celery_app
-from gendan.models import Alert, AlertRule, AlertSettings
 from orders.states import OrderStatus as S
 from tests.alerts.helpers import MONDAY, days, on, sweep_on
 from tests.factories import order_in_status

@@ -28,9 +28,9 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from gendan import tasks
+from alerts import tasks
+from alerts.models import Alert, AlertRecipient, AlertRule, AlertSettings
 from gendan.celery import app as celery_app
-from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings
 from orders.states import OrderStatus as S
 from tests.alerts.helpers import on
 from tests.factories import order_in_status

@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from gendan.models import AlertRule
+from alerts.models import AlertRule
 from orders.models import Order, Payment, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import PlanMilestone, ProductionOrder, ProgressReport

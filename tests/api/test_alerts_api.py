@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gendan.models import AlertRecipient
+from alerts.models import AlertRecipient
 from tests.factories import create_order
 from tests.pages.test_alert_pages import raise_alerts
 

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from gendan import tasks
-from gendan.models import Alert, AlertRule, AlertSettings, AlertSweepRun
+from alerts import tasks
+from alerts.models import Alert, AlertRule, AlertSettings, AlertSweepRun
 from tests.faults.conftest import SHANGHAI, process_env
 from tests.faults.harness import celery_beat, celery_worker, wait_until
 

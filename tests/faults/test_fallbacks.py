@@ -25,14 +25,13 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as BrokerDown
 from rest_framework.test import APIClient
 
-from gendan import tasks
-from gendan.alerts import services
-from gendan.alerts.rules import RULES
+from alerts import services, tasks
+from alerts.models import Alert, AlertRule, AlertSweepRun
+from alerts.rules import RULES
 from gendan.cache import FallbackRedisCache
 from gendan.celery import app as celery_app
 from gendan.exceptions import is_database_unavailable
 from gendan.middleware import server_error
-from gendan.models import Alert, AlertRule, AlertSweepRun
 from kpi import tasks as kpi_tasks
 from tests.faults.conftest import SHANGHAI
 from tests.faults.harness import free_port
@@ -257,12 +256,12 @@ def test_the_catch_up_queues_the_daily_sweeps_due_today_that_have_not_run(monkey
 
 @pytest.mark.django_db
 def test_beat_runs_the_catch_up_every_ten_minutes():
-    # Installed by migration gendan 0007 (a transactional test's flush may have removed it).
+    # Installed by migration alerts 0002 (a transactional test's flush may have removed it).
     schedule = PeriodicTask.objects.filter(name="alerts.sweep_catch_up").first()
     if schedule is None:
         pytest.skip("the migrations' schedules were flushed by an earlier test")
     assert schedule.task == tasks.alert_sweep_catch_up_task.name
-    assert (schedule.interval.every, schedule.interval.period) == (10, "minutes")
+    assert (schedule.crontab.minute, schedule.crontab.hour) == ("*/10", "*")
     assert schedule.enabled
 
 

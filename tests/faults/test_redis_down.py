@@ -18,8 +18,8 @@ import requests
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from gendan import tasks
-from gendan.models import Alert, AlertRecipient, AlertRule
+from alerts import tasks
+from alerts.models import Alert, AlertRecipient, AlertRule
 from orders.models import PaymentKind
 from orders.states import OrderStatus
 from tests.factories import open_payment, order_in_status

@@ -8,9 +8,8 @@ import time
 
 import pytest
 
-from gendan import tasks
-from gendan.alerts import services
-from gendan.models import Alert, AlertRule, AlertSettings
+from alerts import services, tasks
+from alerts.models import Alert, AlertRule, AlertSettings
 from orders.states import OrderStatus
 from tests.factories import order_in_status
 from tests.faults.conftest import process_env, publish

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from gendan import tasks
-from gendan.models import Alert, AlertRecipient, AlertRule
+from alerts import tasks
+from alerts.models import Alert, AlertRecipient, AlertRule
 from tests.faults.conftest import process_env, publish, test_database_url
 from tests.faults.harness import celery_worker, wait_until
 

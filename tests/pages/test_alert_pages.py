@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from gendan.models import Alert, AlertRecipient, AlertRule
+from alerts.models import Alert, AlertRecipient, AlertRule
 from orders.models import Order
 from tests.factories import create_order
 

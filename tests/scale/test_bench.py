@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
+from alerts.models import Alert, AlertRule
 from bench import run, server
 from bench.harness import Figure, Report, percentile
-from gendan.models import Alert, AlertRule
 from kpi.models import Assessment, PaySchemeAssignment
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from gendan.datagen import PASSWORD, foreign_key_violations, generate
-from gendan.datagen.reference import USERNAME_PREFIX
-from gendan.datagen.tables import DOMAIN_KEYS, TABLES
+from demo.datagen import PASSWORD, foreign_key_violations, generate
+from demo.datagen.reference import USERNAME_PREFIX
+from demo.datagen.tables import DOMAIN_KEYS, TABLES
 from gendan.models import Sequence, User
 from gendan.roles import Role, roles_of
 from orders import services as order_services

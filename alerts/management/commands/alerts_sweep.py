@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gendan.alerts import services
-from gendan.alerts.rules import RULES
-from gendan.tasks import alert_sweep_task
+from alerts import services
+from alerts.rules import RULES
+from alerts.tasks import alert_sweep_task
 
 
 class Command(BaseCommand):

@@ -1,5 +1,4 @@
-"""Admin for alerts (view-only), the alert thresholds (one editable row) and the holiday
-calendar the working days come from. Loaded by the last line of ``gendan/admin.py``.
+"""Admin for alerts (view-only) and the alert thresholds (one editable row).
 
 The sweep schedules are django-celery-beat's periodic tasks, in its own admin section.
 """
@@ -10,7 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gendan.admin import ReadOnlyAdmin, ReadOnlyTabularInline
-from gendan.models import Alert, AlertRecipient, AlertSettings, AlertSweepRun
+
+from .models import Alert, AlertRecipient, AlertSettings, AlertSweepRun
 
 
 class AlertRecipientInline(ReadOnlyTabularInline):

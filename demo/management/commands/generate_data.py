@@ -3,7 +3,7 @@
 Bulk benchmark data: N orders over the last three years with everything the
 lifecycle attaches to them, written directly (PostgreSQL COPY; batched INSERTs
 on SQLite) — the one sanctioned exception to "every change through the
-services". See ``gendan.datagen`` for what is made and how it stays consistent
+services". See ``demo.datagen`` for what is made and how it stays consistent
 with the lifecycle rules.
 
 The order domain (customers, products, orders and everything under them) must
@@ -20,8 +20,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from gendan.datagen import PASSWORD, DataGenError, foreign_key_violations, generate
-from gendan.datagen.tables import TABLES
+from demo.datagen import PASSWORD, DataGenError, foreign_key_violations, generate
+from demo.datagen.tables import TABLES
 
 
 class Command(BaseCommand):

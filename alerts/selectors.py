@@ -10,7 +10,9 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from gendan.models import Alert, AlertRecipient, AlertRule, AlertSweepRun, User
+from gendan.models import User
+
+from .models import Alert, AlertRecipient, AlertRule, AlertSweepRun
 
 
 def alert_list_for(

@@ -25,11 +25,12 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 
 from gendan.exceptions import NotFound, PermissionDenied
-from gendan.models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun, User
+from gendan.models import User
 from orders.models import Order
 
 from . import selectors
 from .messages import alert_email
+from .models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
 from .rules import RULES, Rule
 
 logger = logging.getLogger(__name__)
@@ -72,13 +73,35 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
 
 
 def _record_run(*, rule: str, day: dt.date, now: dt.datetime, alerts_created: int) -> None:
-    AlertSweepRun.objects.bulk_create(
-        [AlertSweepRun(rule=rule, day=day, first_run_at=now, last_run_at=now)],
-        ignore_conflicts=True,
+    """Count this run in the (rule, day) row, inserted by the first run of the day (one
+    upsert: the sweep's query count stays flat)."""
+    connection = connections[AlertSweepRun.objects.db]
+    qn = connection.ops.quote_name
+    table = qn(AlertSweepRun._meta.db_table)
+
+    def col(name: str) -> str:
+        return qn(AlertSweepRun._meta.get_field(name).column)
+
+    sql = (
+        f"INSERT INTO {table} ({col('rule')}, {col('day')}, {col('first_run_at')}, "
+        f"{col('last_run_at')}, {col('runs')}, {col('alerts_created')}) "
+        f"VALUES (%s, %s, %s, %s, 1, %s) "
+        f"ON CONFLICT ({col('rule')}, {col('day')}) DO UPDATE SET "
+        f"{col('last_run_at')} = excluded.{col('last_run_at')}, "
+        f"{col('runs')} = {table}.{col('runs')} + 1, "
+        f"{col('alerts_created')} = {table}.{col('alerts_created')} + "
+        f"excluded.{col('alerts_created')}"
     )
-    AlertSweepRun.objects.filter(rule=rule, day=day).update(
-        last_run_at=now, runs=F("runs") + 1, alerts_created=F("alerts_created") + alerts_created
-    )
+    ops = connection.ops
+    params = [
+        str(rule),
+        ops.adapt_datefield_value(day),
+        ops.adapt_datetimefield_value(now),
+        ops.adapt_datetimefield_value(now),
+        alerts_created,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def alert_sweep_catch_up() -> list[str]:
@@ -91,7 +114,7 @@ def alert_sweep_catch_up() -> list[str]:
     sweep that runs twice adds nothing (alerts are unique per rule, object and
     day). Returns the rules queued.
     """
-    from gendan.tasks import alert_sweep_task
+    from .tasks import alert_sweep_task
 
     missed = selectors.alert_sweep_rules_missed(task=alert_sweep_task.name)
     for rule in missed:
@@ -264,7 +287,7 @@ def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
 
 
 def _queue_emails(alert_ids: list[int]) -> None:
-    from gendan.tasks import alert_email_send_task
+    from .tasks import alert_email_send_task
 
     for alert_id in alert_ids:
         alert_email_send_task.delay(alert_id)

@@ -1,9 +1,12 @@
-"""Celery tasks of the gendan app: the alert sweeps and the alert e-mails.
+"""Celery tasks of the alerts app: the alert sweeps and the alert e-mails.
 
 Each takes ids or names, calls one service and is safe to run twice (see
-gendan.alerts.services). The sweeps are scheduled by Celery beat from the
+alerts.services). The sweeps are scheduled by Celery beat from the
 database (django-celery-beat; installed by migration gendan 0004, editable in
 the admin); a sweep whose send was lost is caught up (alert_sweep_catch_up_task).
+
+The tasks keep the names they had when they lived in ``gendan.tasks``: the schedule
+rows of django-celery-beat, and any message already in the broker, name them so.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-from gendan.alerts import services
 from gendan.celery import app as celery_app
+
+from . import services
 
 logger = logging.getLogger(__name__)
 

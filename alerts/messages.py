@@ -14,10 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gendan.models import AlertRule
+from .models import AlertRule
 
 if TYPE_CHECKING:
-    from gendan.models import Alert
+    from .models import Alert
 
 CENT = Decimal("0.01")
 R = AlertRule

@@ -62,7 +62,6 @@ from django.db.models.functions import Coalesce, JSONObject, Least, NullIf, Trun
 from django.utils import timezone
 
 from gendan import workdays
-from gendan.models import AlertRule, AlertSettings
 from gendan.roles import Role
 from orders.models import Order, Payment, PaymentKind, PaymentStatus
 from orders.states import NOT_FULLY_SHIPPED, OrderStatus
@@ -78,6 +77,7 @@ from .expressions import (
     produced_by,
     summed_good_quantity,
 )
+from .models import AlertRule, AlertSettings
 
 S = OrderStatus
 # Delivery dates are a promise once the customer confirmed the order.

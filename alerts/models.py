@@ -1,0 +1,239 @@
+"""The alerts: what fired (``Alert``), whose inbox it is in (``AlertRecipient``), the
+thresholds (``AlertSettings``) and which daily sweeps ran (``AlertSweepRun``).
+
+The first three tables were created by the gendan app (migration gendan 0004) and keep their names
+(``db_table``): the models moved here with ``SeparateDatabaseAndState`` (gendan 0007,
+alerts 0001), the data did not move.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    validate_comma_separated_integer_list,
+)
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertRule(models.TextChoices):
+    """The alert rules of product.md §4."""
+
+    DELIVERY_DUE_SOON = "delivery_due_soon", _("交期临近")
+    DELIVERY_OVERDUE = "delivery_overdue", _("交期已过")
+    PRODUCTION_BEHIND_PLAN = "production_behind_plan", _("生产落后计划")
+    DELIVERY_AT_RISK = "delivery_at_risk", _("交期风险")
+    PROGRESS_REPORT_MISSING = "progress_report_missing", _("生产日报缺失")
+    DEPOSIT_OVERDUE = "deposit_overdue", _("订金逾期未付")
+    BALANCE_OVERDUE = "balance_overdue", _("尾款逾期未付")
+    ASSESSMENT_DUE = "assessment_due", _("考核待办")
+
+
+class DecimalJSONDecoder(json.JSONDecoder):
+    """Reads JSON numbers with a fraction as Decimal: money in an alert's data stays exact."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parse_float", Decimal)
+        super().__init__(*args, **kwargs)
+
+
+class Alert(models.Model):
+    """One alert: a rule that fired for an object (order, payment, production order) on a day.
+
+    Written by the sweeps of ``alerts.services`` only. The unique constraint on
+    (rule, day, object) is what makes a re-run, a retried task or two workers
+    at once leave exactly one alert: the sweeps insert with ON CONFLICT DO NOTHING.
+    """
+
+    Rule = AlertRule
+
+    rule = models.CharField(_("规则"), max_length=40, choices=AlertRule.choices)
+    day = models.DateField(_("日期"), help_text=_("检查当天的本地日期。"))
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    subject = GenericForeignKey("content_type", "object_id")
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("订单"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    escalated = models.BooleanField(
+        _("已升级"), default=False, help_text=_("同时发送给跟单主管（或规则规定的上级）。")
+    )
+    data = models.JSONField(
+        _("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder, decoder=DecimalJSONDecoder
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        through="AlertRecipient",
+        related_name="alerts",
+    )
+
+    class Meta:
+        db_table = "gendan_alert"
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "day", "content_type", "object_id"],
+                name="alert_one_per_rule_day_object",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="alert_object_idx"),
+            models.Index(fields=["order", "day"], name="alert_order_day_idx"),
+            models.Index(fields=["created_at"], name="alert_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_rule_display()} {self.data.get('order_number', self.object_id)} {self.day}"
+        )
+
+    @property
+    def message(self) -> str:
+        """The alert as a sentence, in the active language."""
+        from .messages import alert_message
+
+        return alert_message(self)
+
+
+class AlertRecipient(models.Model):
+    """An alert in one user's inbox: when it was read, acknowledged and e-mailed."""
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("提醒"), on_delete=models.CASCADE, related_name="recipients"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="alert_inbox",
+    )
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        db_table = "gendan_alertrecipient"
+        verbose_name = _("提醒接收人")
+        verbose_name_plural = _("提醒接收人")
+        ordering = ["alert_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="alert_recipient_once")
+        ]
+        # The inbox and its unread count read by user.
+        indexes = [models.Index(fields=["user", "read_at"], name="alert_inbox_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} → {self.user_id}"
+
+
+class AlertSettings(models.Model):
+    """The alert thresholds (product.md §4), one row, editable in the admin."""
+
+    SINGLETON_ID = 1
+
+    due_soon_days = models.CharField(
+        _("交期临近提醒（天）"),
+        max_length=50,
+        default="7,3,1",
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("距合同交期还有这些天数时提醒，用逗号分隔。"),
+    )
+    behind_plan_percent = models.PositiveSmallIntegerField(
+        _("落后计划阈值（%）"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("实际累计良品数比计划累计数少超过此百分比时提醒。"),
+    )
+    progress_missing_working_days = models.PositiveSmallIntegerField(
+        _("日报缺失（工作日）"),
+        default=1,
+        help_text=_("超过此工作日数没有生产日报时提醒。"),
+    )
+    deposit_overdue_days = models.PositiveSmallIntegerField(
+        _("订金逾期（天）"), default=7, help_text=_("请款后这么多天订金仍未全部到账时提醒。")
+    )
+    balance_escalation_days = models.PositiveSmallIntegerField(
+        _("尾款升级（天）"),
+        default=14,
+        help_text=_("尾款逾期（超过客户付款期限）达到此天数后同时提醒跟单主管。"),
+    )
+    packing_shipping_lead_days = models.PositiveSmallIntegerField(
+        _("包装出运周期（天）"),
+        default=3,
+        help_text=_("生产完成到出货所需的天数，用于交期风险预测。"),
+    )
+    run_rate_window_days = models.PositiveSmallIntegerField(
+        _("产量速率取样（填报天数）"),
+        default=7,
+        validators=[MinValueValidator(2)],
+        help_text=_("按最近这么多个有产出的填报日计算生产速率。"),
+    )
+    send_email = models.BooleanField(_("发送邮件"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        db_table = "gendan_alertsettings"
+        verbose_name = _("提醒设置")
+        verbose_name_plural = _("提醒设置")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="alert_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("提醒设置"))
+
+    @classmethod
+    def load(cls) -> AlertSettings:
+        """The settings row (created with the defaults if it is missing)."""
+        obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return obj
+
+    @property
+    def due_soon_day_list(self) -> list[int]:
+        return sorted({int(d) for d in self.due_soon_days.split(",") if d.strip()}, reverse=True)
+
+
+class AlertSweepRun(models.Model):
+    """One rule's sweep for one day that ran and committed (with its alerts).
+
+    Beat sends each daily sweep once; a send that fails (the broker down at that
+    minute) is not repeated by beat. The catch-up (``alert_sweep_catch_up``) runs
+    every rule whose time has come today and that has no row for today.
+    """
+
+    rule = models.CharField(_("规则"), max_length=40, choices=AlertRule.choices)
+    day = models.DateField(_("日期"))
+    first_run_at = models.DateTimeField(_("首次运行时间"))
+    last_run_at = models.DateTimeField(_("最近运行时间"))
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+    alerts_created = models.PositiveIntegerField(_("新提醒数"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+        ordering = ["-day", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "day"], name="alert_sweep_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.day}"

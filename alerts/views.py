@@ -1,0 +1,45 @@
+"""The alert inbox pages: my alerts, and acknowledging one."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gendan.exceptions import NotFound
+from gendan.web import page
+
+from . import selectors, services
+
+HOME_ALERTS = 8
+INBOX_PAGE_SIZE = 30
+
+
+def home_section(request: HttpRequest) -> dict:
+    """My unread alerts on the home page (registered by ``AlertsConfig.ready()``)."""
+    return {"alerts": selectors.alert_list_for(request.user, unread=True)[:HOME_ALERTS]}
+
+
+@page("alerts")
+def alert_inbox(request: HttpRequest) -> HttpResponse:
+    """My alerts: the open ones (not acknowledged) by default, or all of them."""
+    show_all = request.GET.get("show") == "all"
+    alerts = selectors.alert_list_for(request.user, acknowledged=None if show_all else False)
+    page_obj = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/inbox.html", {"page_obj": page_obj, "show_all": show_all})
+
+
+@require_POST
+@page("alerts")
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Acknowledge one alert of my inbox (htmx: the row is replaced in place)."""
+    try:
+        services.alert_acknowledge(actor=request.user, alert_id=alert_id)
+    except NotFound:
+        raise Http404 from None
+    if request.htmx:
+        alert = selectors.alert_get_for(request.user, alert_id)
+        return render(request, "alerts/_row.html", {"alert": alert})
+    messages.success(request, _("已确认提醒。"))
+    return redirect("alerts")

@@ -1,0 +1,46 @@
+"""The order scopes of the permission policy (gendan.policy): which model is the order,
+and what OWN, SHARED and CLIENT mean on it. Registered by ``OrdersConfig.ready()``."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from gendan import policy
+from gendan.models import User
+
+from .models import Order
+
+
+def _owns(user: User, order: Order) -> bool:
+    return order.owner_id == user.pk
+
+
+def _owned(user: User, prefix: str) -> Q:
+    return Q(**{f"{prefix}owner": user})
+
+
+def _shares(user: User, order: Order) -> bool:
+    return order.owner_id == user.pk or order.shared_with.filter(pk=user.pk).exists()
+
+
+def _shared(user: User, prefix: str) -> Q:
+    # Exists() rather than a join: a join on the M2M would duplicate rows.
+    shared = Order.shared_with.through.objects.filter(
+        order_id=OuterRef(f"{prefix}pk"), user_id=user.pk
+    )
+    return Q(**{f"{prefix}owner": user}) | Q(Exists(shared))
+
+
+def _created(user: User, order: Order) -> bool:
+    return order.client_id == user.pk
+
+
+def _created_by(user: User, prefix: str) -> Q:
+    return Q(**{f"{prefix}client": user})
+
+
+def register() -> None:
+    policy.register_order_model(Order)
+    policy.register_scope(policy.OWN, holds=_owns, condition=_owned)
+    policy.register_scope(policy.SHARED, holds=_shares, condition=_shared)
+    policy.register_scope(policy.CLIENT, holds=_created, condition=_created_by)
