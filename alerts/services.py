@@ -62,8 +62,10 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
-    # In the same transaction as the alerts: a sweep that did not commit did not run.
-    _record_run(rule=rule, day=today, now=now, alerts_created=len(alert_ids))
+    # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
+    # between the commit and the record only makes the catch-up run the sweep again,
+    # which adds nothing; robust: the record failing must not fail the committed sweep.
+    _record_run_on_commit(rule=rule, day=today, now=now, alerts_created=len(alert_ids))
     if alert_ids and config.send_email:
         # After commit only: the e-mail task must find the alert and its recipients.
         # robust: a broker hiccup must not fail the committed sweep; the hourly
@@ -72,9 +74,16 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
     return alert_ids
 
 
+def _record_run_on_commit(**run) -> None:
+    def record_sweep_run() -> None:
+        _record_run(**run)
+
+    transaction.on_commit(record_sweep_run, robust=True)
+
+
 def _record_run(*, rule: str, day: dt.date, now: dt.datetime, alerts_created: int) -> None:
     """Count this run in the (rule, day) row, inserted by the first run of the day (one
-    upsert: the sweep's query count stays flat)."""
+    upsert, so that two sweeps of a rule at once count two runs)."""
     connection = connections[AlertSweepRun.objects.db]
     qn = connection.ops.quote_name
     table = qn(AlertSweepRun._meta.db_table)

@@ -204,9 +204,13 @@ def test_a_broker_down_at_commit_fails_no_sweep_and_the_emails_wait_in_the_outbo
 
 
 @pytest.mark.django_db
-def test_each_sweep_is_recorded_once_a_day_with_how_often_it_ran(cast, overdue_order):
-    first = services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
-    again = services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
+def test_each_sweep_is_recorded_once_a_day_with_how_often_it_ran(
+    cast, overdue_order, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
 
     (run,) = AlertSweepRun.objects.all()
     assert (run.rule, run.runs, run.alerts_created) == (AlertRule.DELIVERY_OVERDUE, 2, 1)
@@ -220,7 +224,9 @@ def at(hour: int, minute: int = 0, day: dt.date = dt.date(2026, 3, 2)):
 
 
 @pytest.mark.django_db
-def test_the_catch_up_queues_the_daily_sweeps_due_today_that_have_not_run(monkeypatch):
+def test_the_catch_up_queues_the_daily_sweeps_due_today_that_have_not_run(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     queued: list[str] = []
     monkeypatch.setattr(tasks.alert_sweep_task, "delay", queued.append)
     PeriodicTask.objects.all().delete()
@@ -243,9 +249,11 @@ def test_the_catch_up_queues_the_daily_sweeps_due_today_that_have_not_run(monkey
     with at(7, 59):
         assert services.alert_sweep_catch_up() == []
     with at(9):
-        services.alert_sweep(rule=AlertRule.DELIVERY_DUE_SOON)  # beat's send got through
+        with django_capture_on_commit_callbacks(execute=True):
+            services.alert_sweep(rule=AlertRule.DELIVERY_DUE_SOON)  # beat's send got through
         assert services.alert_sweep_catch_up() == [AlertRule.DELIVERY_OVERDUE]
-        services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.alert_sweep(rule=AlertRule.DELIVERY_OVERDUE)
         assert services.alert_sweep_catch_up() == []
     with at(11, 30):
         assert services.alert_sweep_catch_up() == [AlertRule.PROGRESS_REPORT_MISSING]
