@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Alert, AlertRecipient, AlertSettings, AlertSweepRun
+from .models import Alert, AlertRecipient, AlertSettings
 
 
 class AlertRecipientInline(ReadOnlyTabularInline):
@@ -44,15 +44,6 @@ class AlertAdmin(ReadOnlyAdmin):
     @admin.display(description=_("内容"))
     def message(self, obj: Alert) -> str:
         return obj.message
-
-
-@admin.register(AlertSweepRun)
-class AlertSweepRunAdmin(ReadOnlyAdmin):
-    """Which daily sweeps ran on which day (a missing one is caught up automatically)."""
-
-    list_display = ("day", "rule", "runs", "alerts_created", "first_run_at", "last_run_at")
-    list_filter = ("rule", "day")
-    date_hierarchy = "day"
 
 
 @admin.register(AlertSettings)
