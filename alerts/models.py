@@ -1,7 +1,7 @@
-"""The alerts: what fired (``Alert``), whose inbox it is in (``AlertRecipient``) and the
-thresholds (``AlertSettings``).
+"""The alerts: what fired (``Alert``), whose inbox it is in (``AlertRecipient``), the
+thresholds (``AlertSettings``) and which daily sweeps ran (``AlertSweepRun``).
 
-The tables were created by the gendan app (migration gendan 0004) and keep their names
+The first three tables were created by the gendan app (migration gendan 0004) and keep their names
 (``db_table``): the models moved here with ``SeparateDatabaseAndState`` (gendan 0007,
 alerts 0001), the data did not move.
 """
@@ -210,3 +210,30 @@ class AlertSettings(models.Model):
     @property
     def due_soon_day_list(self) -> list[int]:
         return sorted({int(d) for d in self.due_soon_days.split(",") if d.strip()}, reverse=True)
+
+
+class AlertSweepRun(models.Model):
+    """One rule's sweep for one day that ran and committed (with its alerts).
+
+    Beat sends each daily sweep once; a send that fails (the broker down at that
+    minute) is not repeated by beat. The catch-up (``alert_sweep_catch_up``) runs
+    every rule whose time has come today and that has no row for today.
+    """
+
+    rule = models.CharField(_("规则"), max_length=40, choices=AlertRule.choices)
+    day = models.DateField(_("日期"))
+    first_run_at = models.DateTimeField(_("首次运行时间"))
+    last_run_at = models.DateTimeField(_("最近运行时间"))
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+    alerts_created = models.PositiveIntegerField(_("新提醒数"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒扫描记录")
+        verbose_name_plural = _("提醒扫描记录")
+        ordering = ["-day", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "day"], name="alert_sweep_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.day}"

@@ -1,12 +1,18 @@
-"""Reads of the alert inbox. A user sees the alerts they are a recipient of, no others."""
+"""Reads of the alerts: the inbox (a user sees the alerts they are a recipient of, no
+others) and the sweeps that should have run today."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from gendan.models import User
 
-from .models import Alert, AlertRecipient
+from .models import Alert, AlertRecipient, AlertRule, AlertSweepRun
 
 
 def alert_list_for(
@@ -42,3 +48,43 @@ def alert_unread_count_for(user: User) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return AlertRecipient.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def alert_sweep_rules_missed(*, task: str) -> list[str]:
+    """The rules whose sweep was due today (local date) by an enabled beat schedule of
+    ``task`` and that have no AlertSweepRun for today, in schedule-name order.
+
+    "Due today": the schedule fired at least once between local midnight and now (a
+    daily crontab whose time has passed, an interval that has elapsed)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # One second before midnight: a schedule that fires at 00:00 fires "today".
+    since = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    since -= dt.timedelta(seconds=1)
+    ran = set(AlertSweepRun.objects.filter(day=today).values_list("rule", flat=True))
+    schedules = (
+        PeriodicTask.objects.filter(enabled=True, task=task)
+        .select_related("crontab", "interval", "solar", "clocked")
+        .order_by("name")
+    )
+    missed: list[str] = []
+    for periodic in schedules:
+        rule = _rule_of(periodic)
+        if rule is None or rule in ran or rule in missed:
+            continue
+        if periodic.start_time and periodic.start_time > now:
+            continue
+        if periodic.schedule.is_due(since).is_due:
+            missed.append(rule)
+    return missed
+
+
+def _rule_of(periodic: PeriodicTask) -> str | None:
+    """The rule a beat schedule of the sweep task sweeps (its first argument or ``rule=``)."""
+    try:
+        args = json.loads(periodic.args or "[]")
+        kwargs = json.loads(periodic.kwargs or "{}")
+    except ValueError:
+        return None
+    rule = kwargs.get("rule", args[0] if args else None)
+    return rule if rule in AlertRule.values else None

@@ -12,7 +12,7 @@ e-mail task sends nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -28,9 +28,12 @@ from gendan.exceptions import NotFound, PermissionDenied
 from gendan.models import User
 from orders.models import Order
 
+from . import selectors
 from .messages import alert_email
-from .models import Alert, AlertRecipient, AlertRule, AlertSettings
+from .models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
 from .rules import RULES, Rule
+
+logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------
 # The sweep
@@ -59,12 +62,75 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
+    # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
+    # between the commit and the record only makes the catch-up run the sweep again,
+    # which adds nothing; robust: the record failing must not fail the committed sweep.
+    _record_run_on_commit(rule=rule, day=today, now=now, alerts_created=len(alert_ids))
     if alert_ids and config.send_email:
         # After commit only: the e-mail task must find the alert and its recipients.
         # robust: a broker hiccup must not fail the committed sweep; the hourly
         # alert_email_queue_pending catches what was not queued.
-        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+        _queue_emails_on_commit(alert_ids)
     return alert_ids
+
+
+def _record_run_on_commit(**run) -> None:
+    def record_sweep_run() -> None:
+        _record_run(**run)
+
+    transaction.on_commit(record_sweep_run, robust=True)
+
+
+def _record_run(*, rule: str, day: dt.date, now: dt.datetime, alerts_created: int) -> None:
+    """Count this run in the (rule, day) row, inserted by the first run of the day (one
+    upsert, so that two sweeps of a rule at once count two runs)."""
+    connection = connections[AlertSweepRun.objects.db]
+    qn = connection.ops.quote_name
+    table = qn(AlertSweepRun._meta.db_table)
+
+    def col(name: str) -> str:
+        return qn(AlertSweepRun._meta.get_field(name).column)
+
+    sql = (
+        f"INSERT INTO {table} ({col('rule')}, {col('day')}, {col('first_run_at')}, "
+        f"{col('last_run_at')}, {col('runs')}, {col('alerts_created')}) "
+        f"VALUES (%s, %s, %s, %s, 1, %s) "
+        f"ON CONFLICT ({col('rule')}, {col('day')}) DO UPDATE SET "
+        f"{col('last_run_at')} = excluded.{col('last_run_at')}, "
+        f"{col('runs')} = {table}.{col('runs')} + 1, "
+        f"{col('alerts_created')} = {table}.{col('alerts_created')} + "
+        f"excluded.{col('alerts_created')}"
+    )
+    ops = connection.ops
+    params = [
+        str(rule),
+        ops.adapt_datefield_value(day),
+        ops.adapt_datetimefield_value(now),
+        ops.adapt_datetimefield_value(now),
+        alerts_created,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def alert_sweep_catch_up() -> list[str]:
+    """Queue the sweep of every daily rule that is due today and has not run today.
+
+    Beat sends each sweep at its time once; when the broker is down at that
+    moment the send fails, and beat does not repeat it. The workers call this each
+    time they connect to the broker, and beat every few minutes. Safe at any
+    moment and any number of times: a rule not due yet is left to beat, and a
+    sweep that runs twice adds nothing (alerts are unique per rule, object and
+    day). Returns the rules queued.
+    """
+    from .tasks import alert_sweep_task
+
+    missed = selectors.alert_sweep_rules_missed(task=alert_sweep_task.name)
+    for rule in missed:
+        alert_sweep_task.delay(rule)
+    if missed:
+        logger.warning("alert sweeps due today that had not run, queued now: %s", ", ".join(missed))
+    return missed
 
 
 # Alert columns written by the sweep, in order, and the aliases that carry them.
@@ -236,6 +302,21 @@ def _queue_emails(alert_ids: list[int]) -> None:
         alert_email_send_task.delay(alert_id)
 
 
+def _queue_emails_on_commit(alert_ids: list[int]) -> None:
+    """Queue the e-mails of ``alert_ids`` once the transaction commits.
+
+    robust: a broker that is down must not fail the committed sweep, nor the other
+    on-commit callbacks; the recipients stay unsent (the outbox) and
+    alert_email_queue_pending queues them again. A named function, not a partial:
+    Django logs a failed robust callback by its ``__qualname__``.
+    """
+
+    def queue_alert_emails() -> None:
+        _queue_emails(alert_ids)
+
+    transaction.on_commit(queue_alert_emails, robust=True)
+
+
 # --------------------------------------------------------------------------
 # The inbox
 # --------------------------------------------------------------------------
@@ -332,16 +413,21 @@ def alert_email_send(*, alert_id: int) -> int:
 
 def alert_email_queue_pending(
     *,
-    older_than: dt.timedelta = dt.timedelta(minutes=30),
+    older_than: dt.timedelta | None = None,
     within: dt.timedelta = dt.timedelta(days=1),
 ) -> list[int]:
     """Queue the e-mail task again for recent alerts with recipients not e-mailed yet.
 
     The safety net for an e-mail that was never queued (the broker was down when
-    the sweep committed) or ran out of retries. Returns the alert ids queued.
+    the sweep committed), lost with the broker's data, or out of retries; alerts
+    younger than ``older_than`` (default GENDAN_ALERT_EMAIL_REQUEUE_AFTER) are left
+    to the task already queued for them. A second task for the same alert sends
+    nothing twice (alert_email_send). Returns the alert ids queued.
     """
     if not AlertSettings.load().send_email:
         return []
+    if older_than is None:
+        older_than = settings.GENDAN_ALERT_EMAIL_REQUEUE_AFTER
     now = timezone.now()
     alert_ids = list(
         Alert.objects.filter(created_at__lt=now - older_than, created_at__gte=now - within)
@@ -350,5 +436,5 @@ def alert_email_queue_pending(
         .values_list("pk", flat=True)
     )
     if alert_ids:
-        transaction.on_commit(partial(_queue_emails, alert_ids), robust=True)
+        _queue_emails_on_commit(alert_ids)
     return alert_ids

@@ -6,9 +6,12 @@ pages show its message. Services raise, never return a silent ``False``.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -94,6 +97,50 @@ class AlreadyDone(DomainError):
     default_message = _("该操作已完成。")
 
 
+class DatabaseUnavailable(DomainError):
+    """The database does not answer (down, restarting, unreachable): try again shortly.
+
+    Not raised by services: the API and the pages answer it for a connection error
+    (see ``is_database_unavailable``) with 503 and ``Retry-After``."""
+
+    code = "database_unavailable"
+    http_status = 503
+    default_message = _("数据库暂时不可用，请稍后重试。")
+
+
+# SQLSTATE classes of a server that is not there: 08 connection exception; 57P01–57P03
+# admin shutdown, crash shutdown, cannot connect now (starting up or shutting down).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot be reached, rather than that a query
+    failed: a refused or lost connection, a server shutting down or starting up.
+
+    A deadlock, a lock timeout or a bad query are not: they stay errors of their own."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, InterfaceError):  # e.g. "connection already closed"
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if type(cause).__module__.startswith("psycopg"):
+        # psycopg has no SQLSTATE when the server never answered (connect failed) or the
+        # connection broke mid-query.
+        return sqlstate is None or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    message = str(exc).lower()
+    return "unable to open database" in message or "database is locked" in message
+
+
+def retry_after_seconds() -> int:
+    """What a 503 for an unavailable database asks the caller to wait (Retry-After)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "GENDAN_RETRY_AFTER_SECONDS", 5))
+
+
 # DRF's codes renamed to the domain's, so one code means one thing across the API.
 _API_CODES = {"permission_denied": "forbidden"}
 
@@ -127,13 +174,19 @@ def _field_errors(detail: Any, name: str = "") -> dict[str, list[dict[str, str]]
     return errors
 
 
+def _request_path(context: dict[str, Any]) -> str:
+    request = context.get("request")
+    return getattr(request, "path", "?")
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]):
     """DRF exception handler: every error body is ``{"code", "detail", ...}``.
 
     A DomainError becomes its HTTP status, code and data; DRF's validation errors
     come out in the shape of ``ValidationFailed`` (code ``invalid``, ``fields`` with
     a machine code and a message per field); other DRF errors keep their status
-    and headers (``WWW-Authenticate``, ``Retry-After``) with their code.
+    and headers (``WWW-Authenticate``, ``Retry-After``) with their code. A database
+    that cannot be reached is 503 ``database_unavailable`` with ``Retry-After``.
     """
     from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
     from django.http import Http404
@@ -141,6 +194,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]):
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
+    if is_database_unavailable(exc):
+        logger.warning("API %s: database unavailable (%s)", _request_path(context), exc)
+        body = DatabaseUnavailable().as_dict()
+        return Response(body, status=503, headers={"Retry-After": str(retry_after_seconds())})
     if isinstance(exc, Http404):
         # Say nothing about what was looked for: invisible and missing look the same.
         exc = exceptions.NotFound(NotFound.default_message)

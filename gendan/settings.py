@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database unreachable: 503 with Retry-After (JSON under /api/), not a 500.
+    "gendan.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gendan.middleware.LocaleMiddleware",  # Chinese unless the user switched
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +111,9 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (PostgreSQL via psycopg), else a SQLite file under var/.
+# While it cannot be reached, requests answer 503 with Retry-After (seconds below) and
+# Django reconnects by itself once it is back (conn_health_checks).
+GENDAN_RETRY_AFTER_SECONDS = int(os.environ.get("GENDAN_RETRY_AFTER_SECONDS", "5"))
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -117,7 +122,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails a request after this many seconds (a JSON
+    # 503 for the API, gendan.middleware) instead of holding a web worker indefinitely.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock instead of failing while the
     # worker, beat and web share the file. No persistent connections across threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -191,6 +202,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds one SMTP operation may take: a mail server that accepts and never answers
+# fails the send (the task retries later) instead of blocking a worker.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gendan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -210,11 +224,29 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
+#
+# Time limits (seconds): each task has its own (alerts.tasks, kpi.tasks); these are the
+# defaults. They are enforced by the prefork pool (Procfile: --pool=prefork), not by solo.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "120"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "180"))
+# A message a worker has not acknowledged within the visibility timeout is handed to
+# another worker, so the timeout must exceed the longest task (kpi's month computation:
+# hard limit 360 s) and the longest retry delay (the alert e-mail's backoff: 300 s).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Longer than the longest task's hard time limit, so a slow task is not redelivered.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A task whose worker died (SIGKILL, OOM, power) without acknowledging it is
+        # delivered again after this many seconds: above the longest task and retry delay.
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+        # How often a worker looks for such tasks (one Redis query).
+        "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+        "unacked_restore_throttle": 1,
+        # A Redis that vanishes without closing the connection: fail, reconnect, go on.
+        "socket_timeout": 10,
+        "socket_connect_timeout": 3,
+        "health_check_interval": 10,
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     for sub in ("queue", "processed", "control"):
@@ -235,10 +267,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it has finished, and a task whose worker process died is
+# put back: a crash mid-task runs the task again (every task is safe to run twice).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_SOFT_TIME_LIMIT = 600
-CELERY_TASK_TIME_LIMIT = 900
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # acks_late: a task that was running when the broker connection dropped is delivered
 # again; cancel it rather than let it finish a second time beside its redelivery.
@@ -246,6 +278,26 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The broker down: a worker keeps trying to reconnect for as long as it takes (Celery's
+# default gives up after 100 attempts, and `make run` stops everything when one exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Sending a task while the broker is down fails after about a second instead of holding
+# the caller (a committed sweep's e-mails wait in the outbox, alerts.services).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# The alert sweeps' catch-up (alerts.services.alert_sweep_catch_up): on worker
+# start, and every few minutes from beat, every daily rule whose time has come today and
+# that has not run today is run; false turns off the run on worker start.
+GENDAN_SWEEP_CATCH_UP_ON_WORKER_START = env_bool("GENDAN_SWEEP_CATCH_UP_ON_WORKER_START", True)
+# Alert e-mails still unsent this long after their alert are queued again (the outbox).
+GENDAN_ALERT_EMAIL_REQUEUE_AFTER = timedelta(
+    seconds=int(os.environ.get("GENDAN_ALERT_EMAIL_REQUEUE_AFTER_SECONDS", "1800"))
+)
 
 # --- REST API (/api/v1/, gendan.api) -----------------------------------------------------
 # Bearer tokens are django-rest-knox tokens: stored hashed, revocable, expiring. People get
@@ -317,14 +369,19 @@ SPECTACULAR_SETTINGS = {
 # same key waits for the first one to finish before answering 409.
 GENDAN_IDEMPOTENCY_TTL = timedelta(hours=24)
 GENDAN_IDEMPOTENCY_LOCK_WAIT_SECONDS = 10
-# Throttle counters: shared by all processes through Redis when REDIS_URL is set.
+# Throttle counters: shared by all processes through Redis when REDIS_URL is set. While
+# Redis does not answer, each process counts in its own memory (gendan.cache) and the API
+# keeps serving; Redis is tried again every GENDAN_CACHE_FALLBACK_SECONDS.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "api": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gendan.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gendan-api",
+            "FALLBACK_SECONDS": float(os.environ.get("GENDAN_CACHE_FALLBACK_SECONDS", "5")),
+            # A Redis that hangs costs a request at most this long, once per fallback period.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from . import views
 
+# An unreachable database raised outside a view is a 503 too (gendan.middleware).
+handler500 = "gendan.middleware.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),

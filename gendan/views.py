@@ -37,7 +37,9 @@ def _broker_ok() -> bool:
             transport_options=celery_app.conf.broker_transport_options,
             connect_timeout=2,
         ) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One attempt: a load balancer polls again soon; a retry would only make a
+            # broker outage take seconds longer to show.
+            conn.ensure_connection(max_retries=0, timeout=2)
         return True
     except Exception:
         return False

@@ -23,7 +23,9 @@ def is_first_working_day(day: dt.date) -> bool:
     )
 
 
-@shared_task
+# About 10 s for 300 people (bench/README.md); the broker's visibility timeout
+# (CELERY_VISIBILITY_TIMEOUT) must stay above the hard limit.
+@shared_task(soft_time_limit=300, time_limit=360)
 def assessment_compute_month_task(period: str | None = None) -> int:
     """Compute every merchandiser's draft assessment and pay for the month just ended.
 

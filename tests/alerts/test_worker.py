@@ -78,6 +78,8 @@ def broker(tmp_path, monkeypatch) -> dict[str, str]:
         "EMAIL_BACKEND": "tests.flaky_email_backend.EmailBackend",
         "FLAKY_EMAIL_DIR": str(tmp_path),
         "FLAKY_EMAIL_FAIL_ATTEMPTS": "1,2",
+        # Only the sweeps a test sends (tests/faults covers the catch-up on connect).
+        "GENDAN_SWEEP_CATCH_UP_ON_WORKER_START": "false",
         "PYTHONUNBUFFERED": "1",
     }
     if not settings.REDIS_URL:
