@@ -3,6 +3,9 @@ orders at once, and a production order's page with its chart and forms."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
 from gendan.exceptions import DomainError
+from gendan.lists import list_export, list_page
 from gendan.web import attach_error, page, run
 
 from . import selectors
+from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
     QuickEntryDateForm,
@@ -23,6 +28,8 @@ from .forms import (
     ResolveIncidentForm,
 )
 from .models import IncidentStatus, ProductionOrderStatus
+
+PAGE_SIZE = 30
 
 
 @require_GET
@@ -34,6 +41,86 @@ def board(request: HttpRequest) -> HttpResponse:
         request,
         "production/board.html",
         {"columns": [(status, labels[status], items) for status, items in columns.items()]},
+    )
+
+
+@require_GET
+@page("production")
+def production_order_list(request: HttpRequest) -> HttpResponse:
+    context = list_page(
+        request,
+        ProductionOrderFilterSet,
+        selectors.production_order_list(request.user),
+        fields=("search", "status", "planned_finish"),
+        per_page=PAGE_SIZE,
+        export="production:export",
+    )
+    return render(request, "production/production_order_list.html", context)
+
+
+@require_GET
+@page("production")
+def production_order_export(request: HttpRequest) -> HttpResponse:
+    columns = [
+        (_("生产单号"), attrgetter("number")),
+        (_("订单"), attrgetter("order.number")),
+        (_("客户"), attrgetter("order.customer.name")),
+        (_("工厂/车间"), attrgetter("factory")),
+        (_("状态"), lambda production_order: production_order.get_status_display()),
+        (_("计划开始"), attrgetter("planned_start")),
+        (_("计划完成"), attrgetter("planned_finish")),
+        (_("数量"), attrgetter("quantity")),
+        (_("已生产"), attrgetter("produced")),
+    ]
+    return list_export(
+        request,
+        ProductionOrderFilterSet,
+        selectors.production_order_list(request.user),
+        name="production-orders",
+        title=_("生产单"),
+        columns=columns,
+    )
+
+
+@require_GET
+@page("production")
+def progress_report_list(request: HttpRequest) -> HttpResponse:
+    context = list_page(
+        request,
+        ProgressReportFilterSet,
+        selectors.progress_report_list(request.user),
+        fields=("search", "stage", "date"),
+        per_page=PAGE_SIZE,
+        export="production:report_export",
+    )
+    stages = selectors.active_stages().values_list("code", "name")
+    context["filters"].form.fields["stage"].widget = forms.Select(
+        choices=[("", _("全部")), *stages]
+    )
+    return render(request, "production/progress_report_list.html", context)
+
+
+@require_GET
+@page("production")
+def progress_report_export(request: HttpRequest) -> HttpResponse:
+    columns = [
+        (_("日期"), attrgetter("date")),
+        (_("生产单号"), attrgetter("production_order.number")),
+        (_("订单"), attrgetter("production_order.order.number")),
+        (_("工序"), attrgetter("stage.name")),
+        (_("良品数"), attrgetter("good_quantity")),
+        (_("不良数"), attrgetter("defective_quantity")),
+        (_("报废数"), attrgetter("scrap_quantity")),
+        (_("偏差原因"), lambda report: report.get_variance_reason_display()),
+        (_("填报人"), lambda report: str(report.reported_by)),
+    ]
+    return list_export(
+        request,
+        ProgressReportFilterSet,
+        selectors.progress_report_list(request.user),
+        name="progress-reports",
+        title=_("生产日报"),
+        columns=columns,
     )
 
 

@@ -14,13 +14,13 @@ from rest_framework.response import Response
 
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
-from gendan.api.views import ApiViewSet, RowsListMixin
+from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet, RowsListMixin
 from orders import selectors, services
+from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from orders.models import Order
 from production import services as production_services
 from production.api.serializers import IssueProductionInputSerializer
 
-from .filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from .serializers import (
     ActionNoteInputSerializer,
     ActionReasonInputSerializer,
@@ -55,8 +55,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
-    search_fields = ["code", "name"]
-    ordering_fields = ["id", "code", "name", "created_at", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["code"]
 
     def get_queryset(self):
@@ -89,8 +88,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = ProductSerializer
     filterset_class = ProductFilterSet
-    search_fields = ["item_number", "name", "series"]
-    ordering_fields = ["id", "item_number", "name", "created_at", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["item_number"]
 
     def get_queryset(self):
@@ -129,17 +127,7 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = OrderSerializer
     list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
     filterset_class = OrderFilterSet
-    search_fields = ["number", "customer__name", "customer__code", "customer_po", "external_ref"]
-    ordering_fields = [
-        "id",
-        "number",
-        "status",
-        "order_date",
-        "contract_delivery_date",
-        "total_amount",
-        "created_at",
-        "updated_at",
-    ]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
@@ -277,8 +265,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilterSet
-    search_fields = ["order__number", "reference"]
-    ordering_fields = ["id", "requested_at", "due_date", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):

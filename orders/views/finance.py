@@ -3,6 +3,8 @@ by ageing."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
+from gendan.lists import list_export, list_page
 from gendan.templatetags.gendan_ui import money
 from gendan.web import page, run
 
 from .. import selectors
-from ..forms import FinanceFilterForm, PaymentConfirmForm
+from ..filters import PaymentFilterSet
+from ..forms import PaymentConfirmForm
 
 PAGE_SIZE = 30
 
@@ -23,18 +27,39 @@ PAGE_SIZE = 30
 @require_GET
 @page("finance")
 def finance_queue(request: HttpRequest) -> HttpResponse:
-    form = FinanceFilterForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    payments = selectors.payment_list_to_confirm(
-        request.user, search=data.get("q", ""), kind=data.get("kind", "")
-    )
-    page_obj = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(payment, PaymentConfirmForm(payment=payment)) for payment in page_obj]
-    return render(
+    context = list_page(
         request,
-        "orders/finance_queue.html",
-        {"form": form, "page_obj": page_obj, "rows": rows},
+        PaymentFilterSet,
+        selectors.payment_list_to_confirm(request.user),
+        fields=("search", "kind"),
+        per_page=PAGE_SIZE,
+        export="orders:finance_export",
+    )
+    context["rows"] = [
+        (payment, PaymentConfirmForm(payment=payment)) for payment in context["page_obj"]
+    ]
+    return render(request, "orders/finance_queue.html", context)
+
+
+@require_GET
+@page("finance")
+def finance_export(request: HttpRequest) -> HttpResponse:
+    """The queue as filtered, as an Excel file."""
+    columns = [
+        (_("订单编号"), attrgetter("order.number")),
+        (_("客户"), attrgetter("order.customer.name")),
+        (_("类型"), lambda payment: payment.get_kind_display()),
+        (_("状态"), lambda payment: payment.get_status_display()),
+        (_("币种"), attrgetter("order.currency")),
+        (_("应收"), attrgetter("amount_due")),
+        (_("已收"), attrgetter("amount_received")),
+        (_("未收"), attrgetter("outstanding")),
+        (_("到期日"), attrgetter("due_date")),
+        (_("请款时间"), attrgetter("requested_at")),
+    ]
+    queryset = selectors.payment_list_to_confirm(request.user)
+    return list_export(
+        request, PaymentFilterSet, queryset, name="payments", title=_("收付款"), columns=columns
     )
 
 

@@ -4,9 +4,10 @@ line editor (htmx), amendments, and the order page with its actions."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,30 +16,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
-from gendan.web import page, run, xlsx_response
+from gendan.lists import list_export, list_page
+from gendan.web import page, run
 from production import selectors as production_selectors
 from shipping import selectors as shipping_selectors
 
 from .. import selectors
-from ..forms import (
-    ORDER_ACTIONS,
-    AmendForm,
-    LineRows,
-    OrderFilterForm,
-    OrderForm,
-)
+from ..filters import OrderFilterSet
+from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Product
 from ..states import OrderStatus, can_transition
 
 PAGE_SIZE = 25
-EXPORT_LIMIT = 10_000
 
 
-def _sort_columns(sort: str) -> dict[str, dict[str, str]]:
-    """{sort key: {"next": the sort a click asks for, "state": "asc"|"desc"|""}}."""
+# The columns a click sorts by: their ``ordering`` names (orders.filters.OrderFilterSet).
+SORTABLE = (
+    "number",
+    "customer",
+    "owner",
+    "status",
+    "order_date",
+    "contract_delivery_date",
+    "total_amount",
+)
+FILTERS = ("search", "customer", "owner", "contract_delivery_date", "overdue")
+
+
+def _sort_columns(ordering: str) -> dict[str, dict[str, str]]:
+    """{ordering name: {"next": the ordering a click asks for, "state": "asc"|"desc"|""}}."""
     columns = {}
-    for key in ("number", "customer", "owner", "status", "order_date", "due", "amount"):
-        state = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
+    for key in SORTABLE:
+        state = "asc" if ordering == key else "desc" if ordering == f"-{key}" else ""
         columns[key] = {"next": f"-{key}" if state == "asc" else key, "state": state}
     return columns
 
@@ -58,65 +67,64 @@ def _visible_or_404(request: HttpRequest, pk: int):
 @require_GET
 @page("orders")
 def order_list(request: HttpRequest) -> HttpResponse:
-    form = OrderFilterForm(request.GET or None)
-    filters = form.filters()
-    queryset = selectors.order_list_filtered(request.user, **filters)
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page_obj,
-        "sort": filters["sort"],
-        "columns": _sort_columns(filters["sort"]),
-        "selected_statuses": filters["statuses"],
+    queryset = selectors.order_list_with_overdue(request.user)
+    context = list_page(
+        request,
+        OrderFilterSet,
+        queryset,
+        fields=FILTERS,
+        per_page=PAGE_SIZE,
+        export="orders:export",
+    )
+    ordering = context["filters"].data["ordering"]
+    context |= {
+        "ordering": ordering,
+        "columns": _sort_columns(ordering),
+        "selected_statuses": context["filters"].data.getlist("status"),
         "can_create": policy.can_open(request.user, "order_edit")
         and policy.can(request.user, "order.create"),
         "show_money": policy.can(request.user, "payment.view"),
     }
     if request.htmx and request.htmx.target == "order-table":
         return render(request, "orders/_order_table.html", context)
+    form = context["filters"].form
+    form.fields["customer"].widget = _choices(Customer.objects.order_by("code"))
+    form.fields["owner"].widget = _choices(selectors.merchandiser_choices())
     return render(request, "orders/order_list.html", context)
+
+
+def _choices(queryset) -> forms.Select:
+    """A select of ``queryset``'s rows for an id filter of a page."""
+    return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in queryset)])
 
 
 @require_GET
 @page("orders")
 def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as an Excel file (every matching row, up to EXPORT_LIMIT)."""
-    filters = OrderFilterForm(request.GET or None).filters()
-    orders = selectors.order_list_filtered(request.user, **filters)[:EXPORT_LIMIT]
-    show_money = policy.can(request.user, "payment.view")
-    headers = [
-        _("订单编号"),
-        _("客户编号"),
-        _("客户"),
-        _("跟单员"),
-        _("状态"),
-        _("下单日期"),
-        _("合同交期"),
-        _("逾期"),
-        _("客户订单号"),
-        _("总数量"),
+    """The filtered list as an Excel file: the rows of the page, in its order."""
+    columns = [
+        (_("订单编号"), attrgetter("number")),
+        (_("客户编号"), attrgetter("customer.code")),
+        (_("客户"), attrgetter("customer.name")),
+        (_("跟单员"), lambda order: str(order.owner)),
+        (_("状态"), lambda order: order.get_status_display()),
+        (_("下单日期"), attrgetter("order_date")),
+        (_("合同交期"), attrgetter("contract_delivery_date")),
+        (_("逾期"), lambda order: _("是") if order.is_overdue else ""),
+        (_("客户订单号"), attrgetter("customer_po")),
+        (_("总数量"), attrgetter("total_quantity")),
     ]
-    if show_money:
-        headers += [_("币种"), _("总金额"), _("已收金额"), _("未收金额")]
-    rows = []
-    for order in orders:
-        row = [
-            order.number,
-            order.customer.code,
-            order.customer.name,
-            str(order.owner),
-            order.get_status_display(),
-            order.order_date,
-            order.contract_delivery_date,
-            _("是") if order.is_overdue else "",
-            order.customer_po,
-            order.total_quantity,
+    if policy.can(request.user, "payment.view"):
+        columns += [
+            (_("币种"), attrgetter("currency")),
+            (_("总金额"), attrgetter("total_amount")),
+            (_("已收金额"), attrgetter("amount_received")),
+            (_("未收金额"), attrgetter("balance_due")),
         ]
-        if show_money:
-            row += [order.currency, order.total_amount, order.amount_received, order.balance_due]
-        rows.append(row)
-    filename = f"orders-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, [(_("订单"), headers, rows)])
+    queryset = selectors.order_list_with_overdue(request.user)
+    return list_export(
+        request, OrderFilterSet, queryset, name="orders", title=_("订单"), columns=columns
+    )
 
 
 # --------------------------------------------------------------------------

@@ -9,16 +9,16 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gendan.api.views import ApiViewSet
+from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet
 from orders.api.serializers import EmptyInputSerializer
 from production import selectors, services
-
-from .filters import (
+from production.filters import (
     IncidentFilterSet,
     InspectionFilterSet,
     ProductionOrderFilterSet,
     ProgressReportFilterSet,
 )
+
 from .serializers import (
     IncidentInputSerializer,
     IncidentResolveInputSerializer,
@@ -56,8 +56,7 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProductionOrderSerializer
     filterset_class = ProductionOrderFilterSet
-    search_fields = ["number", "order__number", "factory"]
-    ordering_fields = ["id", "issued_at", "planned_start", "planned_finish", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
@@ -103,7 +102,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
-    ordering_fields = ["id", "date", "created_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
@@ -134,7 +133,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     http_method_names = READ_AND_POST_METHODS
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
-    ordering_fields = ["id", "inspected_on", "created_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
@@ -162,8 +161,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     http_method_names = READ_AND_POST_METHODS
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
-    search_fields = ["description", "resolution"]
-    ordering_fields = ["id", "opened_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):

@@ -8,10 +8,10 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gendan.api.views import ApiViewSet
+from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet
 from shipping import selectors, services
+from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
-from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 from .serializers import (
     AfterSalesCaseInputSerializer,
     AfterSalesCaseSerializer,
@@ -38,8 +38,7 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ShipmentSerializer
     filterset_class = ShipmentFilterSet
-    search_fields = ["number", "order__number", "tracking_number", "container"]
-    ordering_fields = ["id", "planned_ship_date", "created_at", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
@@ -110,8 +109,7 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     http_method_names = READ_AND_POST_METHODS
     serializer_class = AfterSalesCaseSerializer
     filterset_class = AfterSalesCaseFilterSet
-    search_fields = ["order__number", "description"]
-    ordering_fields = ["id", "received_at", "updated_at"]
+    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["-id"]
 
     def get_queryset(self):
