@@ -202,7 +202,14 @@ def with_tiebreaker(ordering: list[str]) -> list[str]:
 
 class ListFilterSet(filters.FilterSet):
     """The FilterSet of a list: its filters, ``search`` (a ``SearchFilter``, if the list
-    has one) and ``ordering`` (an ``OrderingFilter``)."""
+    has one) and ``ordering`` (an ``OrderingFilter``). Its Meta names the model; the
+    filters are those declared (``Meta.fields`` adds plain ones)."""
+
+    @classmethod
+    def get_fields(cls):
+        if cls._meta.fields is None and cls._meta.exclude is None:
+            return {}
+        return super().get_fields()
 
     @classmethod
     def ordering_filter(cls) -> OrderingFilter | None:

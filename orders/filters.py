@@ -23,9 +23,9 @@ from .selectors import overdue_q
 from .states import OrderStatus
 
 
-def order_filter():
+def order_filter(path: str = "order"):
     """``?order=<id>``: the rows of one order (payments, production, shipping)."""
-    return id_filter("order", _("订单"), help_text=_("订单 id"))
+    return id_filter(path, _("订单"), help_text=_("订单 id"))
 
 
 class OrderFilterSet(UpdatedAfterFilterSet):
@@ -68,7 +68,6 @@ class OrderFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = Order
-        fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
         overdue = overdue_q(timezone.localdate())
@@ -92,7 +91,6 @@ class PaymentFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = Payment
-        fields: list[str] = []
 
 
 class CustomerFilterSet(UpdatedAfterFilterSet):

@@ -54,12 +54,11 @@ class ProductionOrderFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = ProductionOrder
-        fields: list[str] = []
 
 
 class ProgressReportFilterSet(ListFilterSet):
     production_order = production_order_filter()
-    order = id_filter("production_order__order", _("订单"), help_text=_("订单 id"))
+    order = order_filter("production_order__order")
     stage = filters.CharFilter(field_name="stage__code", label=_("工序"), help_text=_("工序代码"))
     date = date_range(_("日期"), _("日期范围：date_after / _before"))
     search = SearchFilter(
@@ -71,12 +70,11 @@ class ProgressReportFilterSet(ListFilterSet):
 
     class Meta:
         model = ProgressReport
-        fields: list[str] = []
 
 
 class InspectionFilterSet(ListFilterSet):
     production_order = production_order_filter()
-    order = id_filter("production_order__order", _("订单"), help_text=_("订单 id"))
+    order = order_filter("production_order__order")
     kind = choices(InspectionKind.choices, _("类型"))
     result = choices(InspectionResult.choices, _("结果"))
     inspected_on = date_range(_("检验日期"), _("检验日期范围：inspected_on_after / _before"))
@@ -84,7 +82,6 @@ class InspectionFilterSet(ListFilterSet):
 
     class Meta:
         model = QualityInspection
-        fields: list[str] = []
 
 
 class IncidentFilterSet(ListFilterSet):
@@ -100,4 +97,3 @@ class IncidentFilterSet(ListFilterSet):
 
     class Meta:
         model = Incident
-        fields: list[str] = []

@@ -3,8 +3,6 @@ orders at once, and a production order's page with its chart and forms."""
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
 from gendan.exceptions import DomainError
-from gendan.lists import list_export, list_page
+from gendan.lists import ListPage
 from gendan.web import attach_error, page, run
 
 from . import selectors
@@ -28,8 +27,6 @@ from .forms import (
     ResolveIncidentForm,
 )
 from .models import IncidentStatus, ProductionOrderStatus
-
-PAGE_SIZE = 30
 
 
 @require_GET
@@ -44,84 +41,40 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@page("production")
-def production_order_list(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        ProductionOrderFilterSet,
-        selectors.production_order_list(request.user),
-        fields=("search", "status", "planned_finish"),
-        per_page=PAGE_SIZE,
-        export="production:export",
-    )
-    return render(request, "production/production_order_list.html", context)
+PRODUCTION_ORDERS = ListPage(
+    ProductionOrderFilterSet,
+    selectors.production_order_list,
+    access="production",
+    template="production/production_order_list.html",
+    fields="search status planned_finish",
+    export="production:export",
+    columns="number order.number order.customer.name factory status planned_start planned_finish "
+    "quantity produced",
+    headers={"produced": gettext_lazy("已生产")},
+)
+production_order_list, production_order_export = PRODUCTION_ORDERS.views()
 
 
-@require_GET
-@page("production")
-def production_order_export(request: HttpRequest) -> HttpResponse:
-    columns = [
-        (_("生产单号"), attrgetter("number")),
-        (_("订单"), attrgetter("order.number")),
-        (_("客户"), attrgetter("order.customer.name")),
-        (_("工厂/车间"), attrgetter("factory")),
-        (_("状态"), lambda production_order: production_order.get_status_display()),
-        (_("计划开始"), attrgetter("planned_start")),
-        (_("计划完成"), attrgetter("planned_finish")),
-        (_("数量"), attrgetter("quantity")),
-        (_("已生产"), attrgetter("produced")),
-    ]
-    return list_export(
-        request,
-        ProductionOrderFilterSet,
-        selectors.production_order_list(request.user),
-        name="production-orders",
-        title=_("生产单"),
-        columns=columns,
-    )
-
-
-@require_GET
-@page("production")
-def progress_report_list(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        ProgressReportFilterSet,
-        selectors.progress_report_list(request.user),
-        fields=("search", "stage", "date"),
-        per_page=PAGE_SIZE,
-        export="production:report_export",
-    )
+def _stage_choices(request: HttpRequest, context: dict) -> None:
+    """The stage filter as a select of the active stages (by code, as the API)."""
     stages = selectors.active_stages().values_list("code", "name")
     context["filters"].form.fields["stage"].widget = forms.Select(
         choices=[("", _("全部")), *stages]
     )
-    return render(request, "production/progress_report_list.html", context)
 
 
-@require_GET
-@page("production")
-def progress_report_export(request: HttpRequest) -> HttpResponse:
-    columns = [
-        (_("日期"), attrgetter("date")),
-        (_("生产单号"), attrgetter("production_order.number")),
-        (_("订单"), attrgetter("production_order.order.number")),
-        (_("工序"), attrgetter("stage.name")),
-        (_("良品数"), attrgetter("good_quantity")),
-        (_("不良数"), attrgetter("defective_quantity")),
-        (_("报废数"), attrgetter("scrap_quantity")),
-        (_("偏差原因"), lambda report: report.get_variance_reason_display()),
-        (_("填报人"), lambda report: str(report.reported_by)),
-    ]
-    return list_export(
-        request,
-        ProgressReportFilterSet,
-        selectors.progress_report_list(request.user),
-        name="progress-reports",
-        title=_("生产日报"),
-        columns=columns,
-    )
+PROGRESS_REPORTS = ListPage(
+    ProgressReportFilterSet,
+    selectors.progress_report_list,
+    access="production",
+    template="production/progress_report_list.html",
+    fields="search stage date",
+    export="production:report_export",
+    columns="date production_order.number production_order.order.number stage.name "
+    "good_quantity defective_quantity scrap_quantity variance_reason reported_by",
+    extra=_stage_choices,
+)
+progress_report_list, progress_report_export = PROGRESS_REPORTS.views()
 
 
 @page("production")

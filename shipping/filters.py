@@ -49,7 +49,6 @@ class ShipmentFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = Shipment
-        fields: list[str] = []
 
 
 class AfterSalesCaseFilterSet(UpdatedAfterFilterSet):
@@ -69,4 +68,3 @@ class AfterSalesCaseFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = AfterSalesCase
-        fields: list[str] = []

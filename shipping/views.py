@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
-from gendan.lists import list_export, list_page
+from gendan.lists import ListPage
 from gendan.web import page, run
 from orders import selectors as order_selectors
 from orders.states import can_transition
@@ -22,45 +21,18 @@ from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 from .forms import CASE_ACTIONS, SHIPMENT_ACTIONS, DocumentForm, ShipmentCreateForm
 from .models import ShipmentDocument, ShipmentStatus
 
-PAGE_SIZE = 30
-
-
-@require_GET
-@page("shipments")
-def shipment_list(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        ShipmentFilterSet,
-        selectors.shipment_list_visible_to(request.user),
-        fields=("search", "status"),
-        per_page=PAGE_SIZE,
-        export="shipping:shipment_export",
-    )
-    return render(request, "shipping/shipment_list.html", context)
-
-
-@require_GET
-@page("shipments")
-def shipment_export(request: HttpRequest) -> HttpResponse:
-    columns = [
-        (_("出货单号"), attrgetter("number")),
-        (_("订单"), attrgetter("order.number")),
-        (_("客户"), attrgetter("order.customer.name")),
-        (_("状态"), lambda shipment: shipment.get_status_display()),
-        (_("计划出货日期"), attrgetter("planned_ship_date")),
-        (_("实际出货日期"), attrgetter("actual_ship_date")),
-        (_("运输方式"), lambda shipment: shipment.get_mode_display()),
-        (_("运单/提单号"), attrgetter("tracking_number")),
-        (_("数量"), attrgetter("quantity")),
-    ]
-    return list_export(
-        request,
-        ShipmentFilterSet,
-        selectors.shipment_list_visible_to(request.user),
-        name="shipments",
-        title=_("出货"),
-        columns=columns,
-    )
+SHIPMENTS = ListPage(
+    ShipmentFilterSet,
+    selectors.shipment_list_visible_to,
+    access="shipments",
+    template="shipping/shipment_list.html",
+    fields="search status",
+    export="shipping:shipment_export",
+    columns="number order.number order.customer.name status planned_ship_date actual_ship_date "
+    "mode tracking_number quantity",
+    headers={"quantity": gettext_lazy("数量")},
+)
+shipment_list, shipment_export = SHIPMENTS.views()
 
 
 @page("shipments")
@@ -185,40 +157,16 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-@require_GET
-@page("after_sales")
-def case_list(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        AfterSalesCaseFilterSet,
-        selectors.case_list_visible_to(request.user),
-        fields=("search", "status"),
-        per_page=PAGE_SIZE,
-        export="shipping:case_export",
-    )
-    return render(request, "shipping/case_list.html", context)
-
-
-@require_GET
-@page("after_sales")
-def case_export(request: HttpRequest) -> HttpResponse:
-    columns = [
-        (_("收到时间"), attrgetter("received_at")),
-        (_("订单"), attrgetter("order.number")),
-        (_("客户"), attrgetter("order.customer.name")),
-        (_("类型"), lambda case: case.get_kind_display()),
-        (_("状态"), lambda case: case.get_status_display()),
-        (_("问题描述"), attrgetter("description")),
-        (_("费用"), attrgetter("cost")),
-    ]
-    return list_export(
-        request,
-        AfterSalesCaseFilterSet,
-        selectors.case_list_visible_to(request.user),
-        name="after-sales",
-        title=_("售后"),
-        columns=columns,
-    )
+CASES = ListPage(
+    AfterSalesCaseFilterSet,
+    selectors.case_list_visible_to,
+    access="after_sales",
+    template="shipping/case_list.html",
+    fields="search status",
+    export="shipping:case_export",
+    columns="received_at order.number order.customer.name kind status description cost",
+)
+case_list, case_export = CASES.views()
 
 
 def _render_case(request: HttpRequest, case, bound_form=None) -> HttpResponse:

@@ -340,9 +340,7 @@ def test_the_after_sales_list_filters_alike_on_the_page_in_the_export_and_in_the
     case(sunrise, "stains", 1)
     case(nordwind, "long ago", 30)  # before the date range
     investigated = case(nordwind, "buttons", 1)
-    shipping_services.after_sales_case_investigate(
-        actor=cast.merchandiser, case_id=investigated.pk
-    )
+    shipping_services.after_sales_case_investigate(actor=cast.merchandiser, case_id=investigated.pk)
     lists = Surfaces(
         cast.supervisor,
         "shipping:case_list",

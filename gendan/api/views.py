@@ -88,8 +88,8 @@ class ListFilterBackend(FilterBackend):
     def filter_queryset(self, request, queryset, view):
         params = request.query_params
         if self.not_filters.issuperset(params):
-            search = self._search(view, queryset)
-            if not params.get("search") or search is None:
+            search = self._search(view, queryset) if params.get("search") else None
+            if search is None:
                 return queryset
             try:
                 value = search.field.clean(params["search"])
@@ -120,9 +120,7 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
 
     api_scope: str | None = None
     # Lists: django-filter FilterSets, ?search=, ?ordering=, cursor pages (api.md, Lists).
-    # A list with a gendan.filters.ListFilterSet (every list of orders, production and
-    # shipping) sets ``filter_backends = LIST_FILTER_BACKENDS``: its FilterSet owns its
-    # search and ordering, shared with its page.
+    # (ListApiViewSet: the FilterSet owns its search and ordering too.)
     filter_backends = [FilterBackend, SearchFilter, StableOrderingFilter]
     pagination_class = KeysetCursorPagination
 
@@ -145,7 +143,13 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return obj
 
 
-LIST_FILTER_BACKENDS = [ListFilterBackend]
+class ListApiViewSet(ApiViewSet):
+    """A viewset whose list is filtered, searched and ordered by its ``filterset_class``
+    (a ``gendan.filters.ListFilterSet``), the one its page and Excel export use; the
+    newest first unless ``ordering`` says otherwise."""
+
+    filter_backends = [ListFilterBackend]
+    ordering = ["-id"]
 
 
 class RowsListMixin:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
-from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet, RowsListMixin
+from gendan.api.views import ListApiViewSet, RowsListMixin
 from orders import selectors, services
 from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from orders.models import Order
@@ -50,12 +50,11 @@ READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
     list=extend_schema(summary=_("客户列表（?search= 按编号和名称）")),
     retrieve=extend_schema(summary=_("客户详情")),
 )
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "customers"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["code"]
 
     def get_queryset(self):
@@ -83,12 +82,11 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     list=extend_schema(summary=_("产品列表")),
     retrieve=extend_schema(summary=_("产品详情")),
 )
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "products"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = ProductSerializer
     filterset_class = ProductFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
     ordering = ["item_number"]
 
     def get_queryset(self):
@@ -121,14 +119,12 @@ def _order_action(summary, request_serializer=EmptyInputSerializer):
     list=extend_schema(summary=_("订单列表")),
     retrieve=extend_schema(summary=_("订单详情（含订单行）")),
 )
-class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "orders"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = OrderSerializer
     list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
     filterset_class = OrderFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
@@ -260,13 +256,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, ApiViewSet):
     list=extend_schema(summary=_("收付款列表")),
     retrieve=extend_schema(summary=_("收付款详情（含到账记录）")),
 )
-class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "payments"
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.payment_list_visible_to(self.request.user)

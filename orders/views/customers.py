@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from gendan import policy
-from gendan.lists import list_export, list_page
+from gendan.lists import ListPage
 from gendan.web import page, run
 from shipping import selectors as shipping_selectors
 
@@ -24,17 +23,7 @@ from ..models import Customer
 PAGE_SIZE = 30
 
 
-@require_GET
-@page("customers")
-def customer_list(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        CustomerFilterSet,
-        selectors.customer_list(request.user),
-        fields=("search", "country", "is_active"),
-        per_page=PAGE_SIZE,
-        export="orders:customer_export",
-    )
+def _with_totals(request: HttpRequest, context: dict) -> None:
     customers = context["page_obj"]
     totals = selectors.customer_totals(request.user, [c.pk for c in customers])
     context |= {
@@ -43,40 +32,30 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         and policy.can(request.user, "customer.create"),
         "show_money": policy.can(request.user, "payment.view"),
     }
-    return render(request, "orders/customer_list.html", context)
 
 
-@require_GET
-@page("customers")
-def customer_export(request: HttpRequest) -> HttpResponse:
-    """The customer list as filtered, as an Excel file, with each one's order counts."""
-    totals: dict = {}
+def _count_orders(request: HttpRequest, customers: list) -> None:
+    """Each exported customer's ``totals`` (one query for all)."""
+    totals = selectors.customer_totals(request.user, [c.pk for c in customers])
+    for customer in customers:
+        found = totals.get(customer.pk) or {}
+        customer.order_count = found.get("orders", 0)
+        customer.open_order_count = found.get("open_orders", 0)
 
-    def with_totals(customers: list) -> list:
-        totals.update(selectors.customer_totals(request.user, [c.pk for c in customers]))
-        return customers
 
-    def count(key: str):
-        return lambda customer: (totals.get(customer.pk) or {}).get(key, 0)
-
-    columns = [
-        (_("客户编号"), attrgetter("code")),
-        (_("客户名称"), attrgetter("name")),
-        (_("国家/地区"), attrgetter("country")),
-        (_("负责跟单员"), lambda customer: str(customer.owner or "")),
-        (_("启用"), lambda customer: _("是") if customer.is_active else _("否")),
-        (_("订单数"), count("orders")),
-        (_("跟进中"), count("open_orders")),
-    ]
-    return list_export(
-        request,
-        CustomerFilterSet,
-        selectors.customer_list(request.user),
-        name="customers",
-        title=_("客户"),
-        columns=columns,
-        rows=with_totals,
-    )
+CUSTOMERS = ListPage(
+    CustomerFilterSet,
+    selectors.customer_list,
+    access="customers",
+    template="orders/customer_list.html",
+    fields="search country is_active",
+    export="orders:customer_export",
+    columns="code name country owner is_active order_count open_order_count",
+    headers={"order_count": gettext_lazy("订单数"), "open_order_count": gettext_lazy("跟进中")},
+    extra=_with_totals,
+    prepare=_count_orders,
+)
+customer_list, customer_export = CUSTOMERS.views()
 
 
 @require_GET

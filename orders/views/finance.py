@@ -3,17 +3,16 @@ by ageing."""
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
-from gendan.lists import list_export, list_page
+from gendan.lists import ListPage
 from gendan.templatetags.gendan_ui import money
 from gendan.web import page, run
 
@@ -24,43 +23,25 @@ from ..forms import PaymentConfirmForm
 PAGE_SIZE = 30
 
 
-@require_GET
-@page("finance")
-def finance_queue(request: HttpRequest) -> HttpResponse:
-    context = list_page(
-        request,
-        PaymentFilterSet,
-        selectors.payment_list_to_confirm(request.user),
-        fields=("search", "kind"),
-        per_page=PAGE_SIZE,
-        export="orders:finance_export",
-    )
+def _confirm_forms(request: HttpRequest, context: dict) -> None:
     context["rows"] = [
         (payment, PaymentConfirmForm(payment=payment)) for payment in context["page_obj"]
     ]
-    return render(request, "orders/finance_queue.html", context)
 
 
-@require_GET
-@page("finance")
-def finance_export(request: HttpRequest) -> HttpResponse:
-    """The queue as filtered, as an Excel file."""
-    columns = [
-        (_("订单编号"), attrgetter("order.number")),
-        (_("客户"), attrgetter("order.customer.name")),
-        (_("类型"), lambda payment: payment.get_kind_display()),
-        (_("状态"), lambda payment: payment.get_status_display()),
-        (_("币种"), attrgetter("order.currency")),
-        (_("应收"), attrgetter("amount_due")),
-        (_("已收"), attrgetter("amount_received")),
-        (_("未收"), attrgetter("outstanding")),
-        (_("到期日"), attrgetter("due_date")),
-        (_("请款时间"), attrgetter("requested_at")),
-    ]
-    queryset = selectors.payment_list_to_confirm(request.user)
-    return list_export(
-        request, PaymentFilterSet, queryset, name="payments", title=_("收付款"), columns=columns
-    )
+PAYMENTS = ListPage(
+    PaymentFilterSet,
+    selectors.payment_list_to_confirm,
+    access="finance",
+    template="orders/finance_queue.html",
+    fields="search kind",
+    export="orders:finance_export",
+    columns="order.number order.customer.name kind status order.currency amount_due "
+    "amount_received outstanding due_date requested_at",
+    headers={"outstanding": gettext_lazy("未收")},
+    extra=_confirm_forms,
+)
+finance_queue, finance_export = PAYMENTS.views()
 
 
 @require_POST

@@ -4,7 +4,6 @@ line editor (htmx), amendments, and the order page with its actions."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from operator import attrgetter
 
 from django import forms
 from django.contrib import messages
@@ -13,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
-from gendan.lists import list_export, list_page
+from gendan.lists import ListPage
 from gendan.web import page, run
 from production import selectors as production_selectors
 from shipping import selectors as shipping_selectors
@@ -26,9 +26,6 @@ from ..filters import OrderFilterSet
 from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Product
 from ..states import OrderStatus, can_transition
-
-PAGE_SIZE = 25
-
 
 # The columns a click sorts by: their ``ordering`` names (orders.filters.OrderFilterSet).
 SORTABLE = (
@@ -40,7 +37,6 @@ SORTABLE = (
     "contract_delivery_date",
     "total_amount",
 )
-FILTERS = ("search", "customer", "owner", "contract_delivery_date", "overdue")
 
 
 def _sort_columns(ordering: str) -> dict[str, dict[str, str]]:
@@ -64,18 +60,16 @@ def _visible_or_404(request: HttpRequest, pk: int):
 # --------------------------------------------------------------------------
 
 
-@require_GET
-@page("orders")
-def order_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.order_list_with_overdue(request.user)
-    context = list_page(
-        request,
-        OrderFilterSet,
-        queryset,
-        fields=FILTERS,
-        per_page=PAGE_SIZE,
-        export="orders:export",
-    )
+def _columns(request: HttpRequest) -> str:
+    """The export's columns: the money ones for who may see money."""
+    columns = "number customer.code customer.name owner status order_date contract_delivery_date "
+    columns += "is_overdue customer_po total_quantity"
+    if policy.can(request.user, "payment.view"):
+        columns += " currency total_amount amount_received balance_due"
+    return columns
+
+
+def _sorting(request: HttpRequest, context: dict) -> None:
     ordering = context["filters"].data["ordering"]
     context |= {
         "ordering": ordering,
@@ -85,8 +79,34 @@ def order_list(request: HttpRequest) -> HttpResponse:
         and policy.can(request.user, "order.create"),
         "show_money": policy.can(request.user, "payment.view"),
     }
+
+
+ORDERS = ListPage(
+    OrderFilterSet,
+    selectors.order_list_with_overdue,
+    access="orders",
+    template="orders/order_list.html",
+    fields="search customer owner contract_delivery_date overdue",
+    export="orders:export",
+    columns=_columns,
+    headers={
+        "customer.name": gettext_lazy("客户"),
+        "is_overdue": gettext_lazy("逾期"),
+        "balance_due": gettext_lazy("未收金额"),
+    },
+    per_page=25,
+    extra=_sorting,
+)
+order_export = ORDERS.views()[1]
+
+
+@require_GET
+@page("orders")
+def order_list(request: HttpRequest) -> HttpResponse:
+    """The list; to htmx, the table alone (a sort or a filter changed)."""
     if request.htmx and request.htmx.target == "order-table":
-        return render(request, "orders/_order_table.html", context)
+        return render(request, "orders/_order_table.html", ORDERS.context(request))
+    context = ORDERS.context(request)
     form = context["filters"].form
     form.fields["customer"].widget = _choices(Customer.objects.order_by("code"))
     form.fields["owner"].widget = _choices(selectors.merchandiser_choices())
@@ -96,35 +116,6 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def _choices(queryset) -> forms.Select:
     """A select of ``queryset``'s rows for an id filter of a page."""
     return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in queryset)])
-
-
-@require_GET
-@page("orders")
-def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as an Excel file: the rows of the page, in its order."""
-    columns = [
-        (_("订单编号"), attrgetter("number")),
-        (_("客户编号"), attrgetter("customer.code")),
-        (_("客户"), attrgetter("customer.name")),
-        (_("跟单员"), lambda order: str(order.owner)),
-        (_("状态"), lambda order: order.get_status_display()),
-        (_("下单日期"), attrgetter("order_date")),
-        (_("合同交期"), attrgetter("contract_delivery_date")),
-        (_("逾期"), lambda order: _("是") if order.is_overdue else ""),
-        (_("客户订单号"), attrgetter("customer_po")),
-        (_("总数量"), attrgetter("total_quantity")),
-    ]
-    if policy.can(request.user, "payment.view"):
-        columns += [
-            (_("币种"), attrgetter("currency")),
-            (_("总金额"), attrgetter("total_amount")),
-            (_("已收金额"), attrgetter("amount_received")),
-            (_("未收金额"), attrgetter("balance_due")),
-        ]
-    queryset = selectors.order_list_with_overdue(request.user)
-    return list_export(
-        request, OrderFilterSet, queryset, name="orders", title=_("订单"), columns=columns
-    )
 
 
 # --------------------------------------------------------------------------

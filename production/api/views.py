@@ -9,7 +9,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet
+from gendan.api.views import ApiViewSet, ListApiViewSet
 from orders.api.serializers import EmptyInputSerializer
 from production import selectors, services
 from production.filters import (
@@ -51,13 +51,11 @@ class StageViewSet(mixins.ListModelMixin, ApiViewSet):
     list=extend_schema(summary=_("生产通知单列表")),
     retrieve=extend_schema(summary=_("生产通知单详情")),
 )
-class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProductionOrderSerializer
     filterset_class = ProductionOrderFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.production_order_list_with_plan_visible_to(self.request.user)
@@ -97,13 +95,11 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     list=extend_schema(summary=_("生产日报列表")),
     retrieve=extend_schema(summary=_("生产日报详情")),
 )
-class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.progress_report_list_visible_to(self.request.user)
@@ -128,13 +124,11 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     list=extend_schema(summary=_("质量检验列表")),
     retrieve=extend_schema(summary=_("质量检验详情")),
 )
-class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.inspection_list_visible_to(self.request.user)
@@ -156,13 +150,11 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     list=extend_schema(summary=_("异常列表")),
     retrieve=extend_schema(summary=_("异常详情")),
 )
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.incident_list_visible_to(self.request.user)

@@ -8,7 +8,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gendan.api.views import LIST_FILTER_BACKENDS, ApiViewSet
+from gendan.api.views import ListApiViewSet
 from shipping import selectors, services
 from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
@@ -33,13 +33,11 @@ READ_AND_POST_METHODS = ["get", "post", "head", "options"]
     list=extend_schema(summary=_("出货列表")),
     retrieve=extend_schema(summary=_("出货详情（含明细和单证清单）")),
 )
-class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "shipments"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ShipmentSerializer
     filterset_class = ShipmentFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.shipment_list_with_lines_visible_to(self.request.user)
@@ -104,13 +102,11 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     list=extend_schema(summary=_("售后案例列表")),
     retrieve=extend_schema(summary=_("售后案例详情")),
 )
-class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "shipments"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = AfterSalesCaseSerializer
     filterset_class = AfterSalesCaseFilterSet
-    filter_backends = LIST_FILTER_BACKENDS
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.case_list_visible_to(self.request.user)
