@@ -169,7 +169,7 @@ class OrderingFilter(filters.CharFilter):
     def terms(self, value: str | None) -> list[str]:
         """The known names of ``value`` as given (``-number``), in order."""
         terms = [term.strip() for term in (value or "").split(",")]
-        return [term for term in terms if term.lstrip("-") in self.fields]
+        return [term for term in terms if term.removeprefix("-") in self.fields]
 
     def ordering_of(self, value: str | None, fallback: list[str] | None = None) -> list[str]:
         """The ``order_by`` of ``value``; without a known name in it, ``fallback`` (model

@@ -74,6 +74,19 @@ def test_pages_ordered_by_the_customer_name_follow_one_another_both_ways(cast, a
     assert backwards == pages[:-1]
 
 
+def test_an_ordering_the_list_does_not_know_is_left_out(cast, api):
+    first, second = create_order(cast), create_order(cast)
+    client = api(cast.supervisor)
+
+    def ids(ordering):
+        response = client.get("/api/v1/orders/", {"ordering": ordering})
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids("--number,-,,x\x00,id") == [first.pk, second.pk]
+    assert ids("nonsense") == ids("--id") == [second.pk, first.pk]  # the default: newest first
+
+
 def test_rows_added_between_pages_are_neither_repeated_nor_skipped(cast, api):
     for _ in range(6):
         create_order(cast)
