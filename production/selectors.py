@@ -117,6 +117,22 @@ def _measure(production_order: ProductionOrder, today: dt.date) -> ProductionOrd
     return production_order
 
 
+def production_order_list(user: User) -> QuerySet[ProductionOrder]:
+    """Visible production orders with ``produced``, the earliest planned finish first:
+    the rows of the production order page and its export (``production.filters``)."""
+    return with_produced(production_order_list_visible_to(user)).order_by("planned_finish", "pk")
+
+
+def progress_report_list(user: User) -> QuerySet[ProgressReport]:
+    """Visible progress reports with their order and reporter, the latest first: the
+    rows of the progress report page and its export (``production.filters``)."""
+    return (
+        progress_report_list_visible_to(user)
+        .select_related("production_order__order", "reported_by")
+        .order_by("-date", "-pk")
+    )
+
+
 def production_board(
     user: User, *, today: dt.date | None = None, recent_days: int = 14
 ) -> dict[str, list[ProductionOrder]]:
