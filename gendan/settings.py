@@ -159,8 +159,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a proxy: how many proxies put their address in X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address, for the lockout as for the API's anonymous throttle: one rule,
+# gendan.clientip (X-Forwarded-For only as far as GENDAN_NUM_PROXIES, below).
+AXES_CLIENT_IP_CALLABLE = "gendan.clientip.client_ip"
 
 # Internationalisation: Simplified Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -207,6 +208,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gendan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# How many reverse proxies of ours stand in front of Gendan, each appending the address it
+# was connected from to X-Forwarded-For. 0 (the default): the header is ignored and the
+# client is REMOTE_ADDR; trusting it otherwise lets anyone pick their address per request.
+# The login lockout (axes), the API's throttles and DRF's NUM_PROXIES all follow it.
+GENDAN_NUM_PROXIES = int(os.environ.get("GENDAN_NUM_PROXIES", "0"))
 
 # Security: strict unless DEBUG. Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER_ENABLED; GENDAN_HTTPS=false serves plain HTTP (e.g. a demo).
@@ -319,6 +326,8 @@ REST_FRAMEWORK = {
         "client": os.environ.get("GENDAN_API_RATE_CLIENT", "1200/minute"),
         "anon": os.environ.get("GENDAN_API_RATE_ANON", "30/minute"),
     },
+    # X-Forwarded-For is believed only as far as our own proxies (gendan.clientip).
+    "NUM_PROXIES": GENDAN_NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -58,7 +58,9 @@ class BearerTokenAuthentication(TokenAuthentication):
     API client and group names.
     An expired token is deleted when it is presented (as knox does); an expired
     token never authenticates, so the others can wait until they are presented
-    too. A token that is not valid UTF-8 is a 401, not an error.
+    too. So is a token issued before its user's password last changed (the change
+    deletes them too: ``User.save``; this holds whatever path changed it). A token
+    that is not valid UTF-8 is a 401, not an error.
     """
 
     def authenticate_credentials(self, token: bytes):
@@ -86,11 +88,20 @@ class BearerTokenAuthentication(TokenAuthentication):
                 raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
             if compare_digest(digest, auth_token.digest):
                 user = auth_token.user
+                if issued_before_password_change(auth_token):
+                    auth_token.delete()
+                    raise exceptions.AuthenticationFailed(INVALID_TOKEN)
                 user._gendan_api_client = getattr(user, "api_client", None)
                 if group_names is not None:
                     remember_roles(user, (auth_token.group_names or "").split(","))
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+
+
+def issued_before_password_change(auth_token) -> bool:
+    """Whether ``auth_token`` was issued before its user's password last changed."""
+    changed = auth_token.user.password_changed_at
+    return changed is not None and auth_token.created < changed
 
 
 def api_client_of(user: User) -> ApiClient | None:

@@ -3,6 +3,11 @@
 Roles and ownership are checked by the services (``gendan.policy``); what a caller
 may see is decided by the scoped querysets. This only narrows what a machine
 client's token may touch.
+
+A user in the integration group acts only as a machine client: through its
+``ApiClient`` record and within that record's scopes. One without a record (made by
+hand, or by the demo) may do nothing at all in the API, whatever its roles or its
+password: every view (``/auth/me/``, the schema, the token views) applies this class.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from gendan.roles import Role, has_role
 
 from .authentication import api_client_of
 
@@ -26,14 +33,24 @@ class ScopeMissing(exceptions.PermissionDenied):
     default_code = "scope_missing"
 
 
+class ApiClientMissing(exceptions.PermissionDenied):
+    default_code = "api_client_missing"
+
+
 class HasApiScope(BasePermission):
-    """A machine client (an ``ApiClient``) needs the view's scope; people need none."""
+    """A machine client (an ``ApiClient``) needs the view's scope; people need none; an
+    integration user without an ``ApiClient`` is refused everything."""
 
     def has_permission(self, request, view) -> bool:
-        scope = required_scope(view, request.method)
-        if scope is None:
+        user = request.user
+        if not user or not user.is_authenticated or not has_role(user, Role.INTEGRATION):
             return True
-        client = api_client_of(request.user)
-        if client is None or client.allows(scope):
+        client = api_client_of(user)
+        if client is None:
+            raise ApiClientMissing(
+                _("此接口账号没有接口客户端记录，不能调用接口（见 create_api_client）。")
+            )
+        scope = required_scope(view, request.method)
+        if scope is None or client.allows(scope):
             return True
         raise ScopeMissing(_("此接口客户端没有权限范围 %(scope)s。") % {"scope": scope})
