@@ -11,8 +11,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
-from rest_framework import exceptions, serializers
-from rest_framework import status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -151,9 +150,7 @@ class LogoutView(IdempotentPostMixin, APIView):
 
 
 class TokenInfoSerializer(serializers.Serializer):
-    id = serializers.CharField(
-        help_text=_("令牌的前几个字符（不是令牌本身），用于识别和注销。")
-    )
+    id = serializers.CharField(help_text=_("令牌的前几个字符（不是令牌本身），用于识别和注销。"))
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField(allow_null=True, help_text=_("null：永不过期。"))
     current = serializers.BooleanField(help_text=_("是否为本次请求所用的令牌。"))
