@@ -178,8 +178,26 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # WhiteNoise serves from here; it exists before the first collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (gendan.uploads): stored through STORAGES["default"] under random
+# names, never served from a public URL — each is downloaded through a view that checks
+# who may see it. MEDIA_URL is not routed; a web server must not serve MEDIA_ROOT.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The largest file one upload may be (refused with a message naming the field; the bytes
+# past it are not kept), the allowed types: gendan.uploads.DOCUMENT_KINDS.
+GENDAN_UPLOAD_MAX_BYTES = int(os.environ.get("GENDAN_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gendan.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to 2.5 MiB are kept in memory while a request is read, larger ones in a
+# temporary file; a request's other fields may hold 2.5 MiB, at most 10 files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
