@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy of every response (GENDAN_CSP below).
+    "gendan.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: 503 with Retry-After (JSON under /api/), not a 500.
     "gendan.middleware.DatabaseUnavailableMiddleware",
@@ -247,6 +249,25 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy of every response (gendan.csp): scripts, styles, fonts and
+# requests from this site only, images also as data: URLs, no plugins, no framing, forms
+# posting here only. GENDAN_CSP_REPORT_ONLY=true sends it as -Report-Only instead.
+GENDAN_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+}
+GENDAN_CSP_REPORT_ONLY = env_bool("GENDAN_CSP_REPORT_ONLY", False)
+# What a part of the site adds to it: the admin's templates (Django's, simple_history's)
+# write a few style attributes. No part may add a script source.
+GENDAN_CSP_PATHS = {"/admin/": {"style-src-attr": ["'unsafe-inline'"]}}
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
 #
@@ -330,7 +351,7 @@ GENDAN_ALERT_EMAIL_REQUEUE_AFTER = timedelta(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "gendan.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "gendan.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -351,7 +372,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_RENDERER_CLASSES": [
         "gendan.api.renderers.OrjsonRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "gendan.api.renderers.BrowsableAPIRenderer",
     ],
 }
 REST_KNOX = {

@@ -140,6 +140,7 @@ class LogoutView(IdempotentPostMixin, APIView):
 
     @extend_schema(
         operation_id="auth_logout_create",
+        summary=_("注销本次请求所用的令牌"),
         tags=["auth"],
         request=None,
         responses={204: OpenApiResponse(description=_("令牌已注销。"))},
@@ -163,6 +164,7 @@ class TokenListView(APIView):
 
     @extend_schema(
         operation_id="auth_tokens_list",
+        summary=_("我的有效令牌（不含令牌本身）"),
         tags=["auth"],
         responses={200: TokenInfoSerializer(many=True)},
     )
@@ -187,6 +189,7 @@ class TokenDetailView(APIView):
 
     @extend_schema(
         operation_id="auth_tokens_destroy",
+        summary=_("注销我的一个令牌（他人的令牌：404）"),
         tags=["auth"],
         request=None,
         responses={204: OpenApiResponse(description=_("令牌已注销。"))},

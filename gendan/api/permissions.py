@@ -7,7 +7,8 @@ client's token may touch.
 A user in the integration group acts only as a machine client: through its
 ``ApiClient`` record and within that record's scopes. One without a record (made by
 hand, or by the demo) may do nothing at all in the API, whatever its roles or its
-password: every view (``/auth/me/``, the schema, the token views) applies this class.
+password: the authentication refuses it (``gendan.api.authentication``), and so does
+this class.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from gendan.roles import Role, has_role
 
-from .authentication import api_client_of
+from .authentication import ApiClientMissing, api_client_of
 
 
 def required_scope(view, method: str) -> str | None:
@@ -33,10 +34,6 @@ class ScopeMissing(exceptions.PermissionDenied):
     default_code = "scope_missing"
 
 
-class ApiClientMissing(exceptions.PermissionDenied):
-    default_code = "api_client_missing"
-
-
 class HasApiScope(BasePermission):
     """A machine client (an ``ApiClient``) needs the view's scope; people need none; an
     integration user without an ``ApiClient`` is refused everything."""
@@ -46,10 +43,8 @@ class HasApiScope(BasePermission):
         if not user or not user.is_authenticated or not has_role(user, Role.INTEGRATION):
             return True
         client = api_client_of(user)
-        if client is None:
-            raise ApiClientMissing(
-                _("此接口账号没有接口客户端记录，不能调用接口（见 create_api_client）。")
-            )
+        if client is None:  # refused while authenticating already; kept for any other way in
+            raise ApiClientMissing()
         scope = required_scope(view, request.method)
         if scope is None or client.allows(scope):
             return True

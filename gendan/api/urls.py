@@ -13,7 +13,7 @@ from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
 
 from .auth_views import LogoutView, MeView, TokenDetailView, TokenListView, TokenView
-from .docs import DocsView, SchemaView, not_found
+from .docs import SchemaView, docs_view, not_found
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
@@ -38,7 +38,7 @@ urlpatterns = [
     ),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
+    path("docs/", docs_view, name="docs"),
     # Anything else under /api/ is a JSON 404, like a missing object.
     re_path(r"^.*$", not_found),
 ]
