@@ -125,7 +125,7 @@ class UserAdmin(DjangoUserAdmin):
                 )
             },
         ),
-        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
     )
     add_fieldsets = (
         (
@@ -145,7 +145,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "password_changed_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

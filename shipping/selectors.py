@@ -92,6 +92,19 @@ def shipment_get_detail(user: User, shipment_id: int) -> Shipment | None:
     )
 
 
+def document_get_visible(user: User, document_id: int) -> ShipmentDocument | None:
+    """A shipment document ``user`` may see (its shipment's order is visible), else
+    None: the pages answer 404 alike for a document that is not there."""
+    return (
+        ShipmentDocument.objects.filter(
+            pk=document_id,
+            shipment__in=shipment_list_visible_to(user).values("pk"),
+        )
+        .select_related("shipment", "shipment__order")
+        .first()
+    )
+
+
 def order_lines_with_open_quantities(order: Order) -> list:
     """The order's lines, each with ``open_quantity`` (not yet in a live shipment)."""
     open_by_line = open_quantities(order)

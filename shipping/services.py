@@ -309,8 +309,10 @@ def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None)
 def shipment_document_update(
     *, actor: User, document_id: int, is_ready: bool, file=None
 ) -> ShipmentDocument:
-    """Tick a document of the shipment's checklist (and attach its file).
-    Raises NotFound, PermissionDenied."""
+    """Tick a document of the shipment's checklist (and attach its file: checked and
+    stored by ``gendan.uploads``, after the policy check, under the lock).
+    Raises NotFound, PermissionDenied, ValidationFailed (``file``: too large, a type
+    not allowed, content that is not what its extension says)."""
     document = ShipmentDocument.objects.select_related("shipment").filter(pk=document_id).first()
     if document is None:
         raise NotFound(model="shipment_document", id=document_id)
@@ -321,8 +323,7 @@ def shipment_document_update(
     document.updated_by = actor
     fields = ["is_ready", "updated_by"]
     if file is not None:
-        document.file = file
-        fields.append("file")
+        fields += document.attach(file, field="file")
     save(document, actor, fields)
     return document
 

@@ -12,7 +12,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from gendan.models import User
+from gendan.models import ApiClient, User
 from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Customer, Order, PaymentKind, PaymentStatus, Product
@@ -22,6 +22,14 @@ from production.models import ProductionOrder, Stage
 from shipping import services as shipping_services
 
 PASSWORD = "test-pass-123"
+
+# Every scope the API's views ask for (``api_scope`` × read/write), including those no
+# ApiScope offers: a client these leave unnarrowed, so that only the policy decides.
+EVERY_API_SCOPE = sorted(
+    f"{resource}:{access}"
+    for resource in ("customers", "products", "orders", "payments", "production", "shipments")
+    for access in ("read", "write")
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,13 +85,17 @@ class Cast:
     @classmethod
     def create(cls) -> Cast:
         ensure_reference_data()
+        integration = UserFactory(username="erp", roles=["integration"])
+        # An integration user acts only as a machine client (gendan.api.permissions):
+        # this one is narrowed by no scope, so the policy alone decides what it may do.
+        ApiClient.objects.create(user=integration, name="erp", scopes=EVERY_API_SCOPE)
         return cls(
             merchandiser=UserFactory(username="merch", roles=["merchandiser"]),
             other_merchandiser=UserFactory(username="merch2", roles=["merchandiser"]),
             supervisor=UserFactory(username="boss", roles=["supervisor"]),
             finance=UserFactory(username="finance", roles=["finance"]),
             production=UserFactory(username="pmc", roles=["production"]),
-            integration=UserFactory(username="erp", roles=["integration"]),
+            integration=integration,
         )
 
 
