@@ -319,6 +319,12 @@ REST_FRAMEWORK = {
         "client": os.environ.get("GENDAN_API_RATE_CLIENT", "1200/minute"),
         "anon": os.environ.get("GENDAN_API_RATE_ANON", "30/minute"),
     },
+    # DRF's defaults, with a JSON parser that answers 400 for a body nested too deep.
+    "DEFAULT_PARSER_CLASSES": [
+        "gendan.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -400,3 +406,5 @@ LOGGING = {
 # Gendan's own defaults.
 GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
+# Every date or time entered lies within this many years of today (gendan.bounds).
+GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))

@@ -91,7 +91,9 @@ def fingerprint(request) -> str:
         body = request._request.body
     except RawPostDataException:  # the stream was read already (multipart): use the parsed data
         body = json.dumps(request.data, sort_keys=True, cls=JSONEncoder).encode()
-    with contextlib.suppress(ValueError):
+    # A body that is not JSON, or nested too deep to read, is fingerprinted as sent (the
+    # parser then answers 400 for it).
+    with contextlib.suppress(ValueError, RecursionError):
         body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.get_full_path().encode(), body):

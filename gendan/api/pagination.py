@@ -145,6 +145,7 @@ class KeysetCursorPagination(CursorPagination):
                 raise ValueError("null in cursor")
         except (
             ValueError,
+            RecursionError,
             TypeError,
             KeyError,
             UnicodeError,
