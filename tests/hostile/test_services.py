@@ -591,8 +591,9 @@ def test_text_the_database_refuses_is_refused_naming_the_field(cast, text):
         ),
         (
             _create(
-                cast, lines=[{"description": "ok", "quantity": 1, "unit_price": "1"}] * 2
-                + [{"description": text, "quantity": 1, "unit_price": "1"}]
+                cast,
+                lines=[{"description": "ok", "quantity": 1, "unit_price": "1"}] * 2
+                + [{"description": text, "quantity": 1, "unit_price": "1"}],
             ),
             "lines[2].description",
         ),
