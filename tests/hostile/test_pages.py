@@ -449,3 +449,15 @@ def admin_user_for_pages(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def test_an_assessment_of_year_82_stored_before_periods_were_bounded_renders(cast, month):
+    """The API once took "0082-06": such a month still shows, as 0082-06."""
+    Assessment.objects.filter(pk=month.pk).update(period=dt.date(82, 6, 1))
+    client = client_for(cast.merchandiser)
+    assert client.get("/kpi/my/").status_code == 200
+    detail = client.get(f"/kpi/assessments/{month.pk}/")
+    assert detail.status_code == 200
+    statement = PayStatement.objects.get(assessment=month)
+    assert client.get(f"/kpi/pay-statements/{statement.pk}/").status_code == 200
+    assert client_for(cast.supervisor).get(f"/kpi/assessments/{month.pk}/").status_code == 200
