@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gendan import policy
@@ -57,6 +57,13 @@ def all_quantity_gone(order: Order) -> bool:
 # ==========================================================================
 # Browser pages (issue #4): shipment and after-sales lists and pages.
 # ==========================================================================
+
+
+def first_ship_date(order: Order) -> dt.date | None:
+    """The day the order's first goods left the factory (None before any left)."""
+    return order.shipments.filter(status__in=GONE_SHIPMENT_STATUSES).aggregate(
+        first=Min("actual_ship_date")
+    )["first"]
 
 
 def _visible(user: User, queryset: QuerySet) -> QuerySet:
