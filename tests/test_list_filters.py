@@ -33,6 +33,7 @@ from tests.api.conftest import bearer
 from tests.factories import (
     Cast,
     CustomerFactory,
+    backdate,
     create_order,
     order_in_status,
     pay,
@@ -245,7 +246,10 @@ def test_the_production_order_list_filters_alike_on_the_page_in_the_export_and_i
 def test_the_progress_report_list_filters_alike_on_the_page_in_the_export_and_in_the_api(
     cast: Cast,
 ):
+    # Issued weeks ago, so that reports may be dated back to then.
     mine, other = _in_production(cast, "A"), _in_production(cast, "B")
+    for production_order in (mine, other):
+        backdate(production_order.order, 30)
 
     def report(production_order, on: int, code: str = "packing") -> ProgressReport:
         return production_services.progress_report_create(
@@ -324,6 +328,10 @@ def test_the_after_sales_list_filters_alike_on_the_page_in_the_export_and_in_the
     nordwind = _named(order_in_status(cast, S.SHIPPED), "Nordwind GmbH")
     sunrise = _named(order_in_status(cast, S.SHIPPED), "Sunrise Ltd")
     now = timezone.now()
+    # The goods left weeks ago, so that complaints may be dated back to then.
+    for order in (nordwind, sunrise):
+        backdate(order, 40)
+    Shipment.objects.filter(order__in=(nordwind, sunrise)).update(actual_ship_date=days(-40))
 
     def case(order: Order, text: str, days_ago: int, kind: str = "complaint") -> AfterSalesCase:
         return shipping_services.after_sales_case_open(

@@ -217,6 +217,8 @@ class FinalRows:
                         kind,
                         needed,
                         ready,
+                        "",  # no file: file, file_name, file_content_type
+                        "",
                         "",
                         ready_at,
                         sid,

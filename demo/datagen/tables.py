@@ -132,7 +132,8 @@ TABLES: dict[str, Table] = {
         _table(
             "shipment_document",
             "shipping.ShipmentDocument",
-            "id kind required is_ready file updated_at shipment_id updated_by_id",
+            "id kind required is_ready file file_name file_content_type updated_at shipment_id "
+            "updated_by_id",
         ),
         _table(
             "after_sales_case",

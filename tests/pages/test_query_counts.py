@@ -19,6 +19,7 @@ from tests.factories import (
     Cast,
     CustomerFactory,
     ProductFactory,
+    backdate,
     create_order,
     order_in_status,
     stage,
@@ -76,7 +77,8 @@ def _cases(cast: Cast, n: int, state: dict) -> None:
 def _reports(cast: Cast, n: int, state: dict) -> None:
     """One production order in production; a progress report per day back from today."""
     if "production_order" not in state:
-        order = order_in_status(cast, S.IN_PRODUCTION)
+        # Issued long ago, so that a report may be dated on each day back from today.
+        order = backdate(order_in_status(cast, S.IN_PRODUCTION), 90)
         state["production_order"] = order.production_orders.get()
         state["day"] = timezone.localdate()
     for _ in range(n):
