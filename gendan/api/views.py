@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -22,6 +24,10 @@ from gendan.filters import ListFilterSet
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
 from .rows import Rows
+
+READ_ONLY_METHODS = ["get", "head", "options"]
+READ_AND_POST_METHODS = ["get", "post", "head", "options"]
+READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
 
 class IdempotentPostMixin:
@@ -196,6 +202,59 @@ class ListApiViewSet(ApiViewSet):
 
     filter_backends = [ListFilterBackend]
     ordering = ["-id"]
+
+
+# A resource of the API: its filtered list and its records (GET), and the POSTs its
+# ``create`` and actions declare. (No docstring: the schema would show it as the
+# description of every route of every resource.)
+class ResourceApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+    http_method_names = READ_AND_POST_METHODS
+
+
+def list_and_detail(list_summary, detail_summary):
+    """The schema summaries of a viewset's list and detail routes (a class decorator)."""
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=detail_summary)
+    )
+
+
+def service_action(
+    input_serializer, service, *, summary=None, detail: bool = True
+) -> ServiceAction:
+    """A POST action that is one service call: ``input_serializer`` (None: no body) →
+    ``service`` → the object, through ``ActionMixin.act``; with its schema.
+
+        pack = service_action(PackInput, services.shipment_pack, summary=_("装箱"))
+
+    It stands for an ``@extend_schema(…)`` ``@action(…)`` method of one line, on the URL
+    path of the attribute's name with hyphens, answered with the viewset's
+    ``serializer_class``. ``detail=False`` for a viewset routed under an object's URL
+    (production's actions of an order).
+    """
+    return ServiceAction(input_serializer, service, summary=summary, detail=detail)
+
+
+class ServiceAction:
+    """What ``service_action`` returns: the action method is made when the viewset
+    class is, named after its attribute (DRF routes an action by its method's name)."""
+
+    def __init__(self, input_serializer, service, *, summary, detail: bool) -> None:
+        self.input_serializer, self.service, self.summary = input_serializer, service, summary
+        self.detail = detail
+
+    def __set_name__(self, owner, name: str) -> None:
+        input_serializer, service = self.input_serializer, self.service
+
+        def view(viewset, request, pk=None):
+            return viewset.act(input_serializer, service)
+
+        view.__name__, view.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        view.__module__ = owner.__module__
+        routed = action(detail=self.detail, methods=["post"], url_path=name.replace("_", "-"))
+        schema = extend_schema(
+            summary=self.summary, request=input_serializer, responses=owner.serializer_class
+        )
+        setattr(owner, name, schema(routed(view)))
 
 
 class RowsListMixin:
