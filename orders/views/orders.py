@@ -22,7 +22,7 @@ from .. import selectors, signals
 from ..filters import OrderFilterSet
 from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Order, Product
-from ..states import OrderStatus, can_transition
+from ..states import HAPPY_PATH, OrderStatus, can_transition
 
 # The columns a click sorts by: their ``ordering`` names (orders.filters.OrderFilterSet).
 SORTABLE = (
@@ -287,20 +287,9 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     return render(request, "orders/order_detail.html", context)
 
 
-# The main road of the lifecycle, shown as steps at the top of the order page.
-MAIN_ROAD = (
-    OrderStatus.DRAFT,
-    OrderStatus.CONFIRMED,
-    OrderStatus.AWAITING_DEPOSIT,
-    OrderStatus.DEPOSIT_PAID,
-    OrderStatus.IN_PRODUCTION,
-    OrderStatus.PRODUCED,
-    OrderStatus.AWAITING_BALANCE,
-    OrderStatus.PAID,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.CLOSED,
-)
+# The main road of the lifecycle, shown as steps at the top of the order page: the happy
+# path, a partial shipment shown on the "shipped" step.
+MAIN_ROAD = tuple(status for status in HAPPY_PATH if status != OrderStatus.PARTIALLY_SHIPPED)
 
 
 def _status_steps(order) -> list[dict]:
