@@ -9,7 +9,7 @@ and render; the rules live in the services and in ``gendan.policy``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 from django import forms
@@ -190,14 +190,8 @@ def object_action(
     if form_class is None or obj is None:
         raise Http404
     form = form_class(request.POST)
-    return form_action(
-        request,
-        form,
-        lambda: form.submit(actor=request.user, obj=obj),
-        success=form_class.success,
-        done=done,
-        again=again,
-    )
+    submit = partial(form.submit, actor=request.user, obj=obj)
+    return form_action(request, form, submit, success=form_class.success, done=done, again=again)
 
 
 def detail_page(
