@@ -18,7 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -233,3 +233,29 @@ def detail_page(
         )
 
     return detail, take_action
+
+
+def list_urls(prefix: str, list_view, export_view, *, name: str = "") -> list[URLPattern]:
+    """The URLs of a list page and its Excel export (``ListPage.views()``):
+    ``<prefix>/`` and ``<prefix>/export.xlsx``, named ``<name>list`` and ``<name>export``."""
+    return [
+        path(f"{prefix}/", list_view, name=f"{name}list"),
+        path(f"{prefix}/export.xlsx", export_view, name=f"{name}export"),
+    ]
+
+
+def record_urls(
+    prefix: str, detail_view, action_view=None, *, name: str = "", **pages
+) -> list[URLPattern]:
+    """The URLs of a record's page (``detail_page()``): ``<prefix>/<pk>/`` named
+    ``<name>detail``; the POST of its actions, ``<prefix>/<pk>/do/<action>/`` named
+    ``<name>action``; and each of its other ``pages``, ``<prefix>/<pk>/<page>/`` named
+    ``<name><page>``."""
+    urls = [path(f"{prefix}/<int:pk>/", detail_view, name=f"{name}detail")]
+    if action_view is not None:
+        urls.append(path(f"{prefix}/<int:pk>/do/<slug:action>/", action_view, name=f"{name}action"))
+    urls += [
+        path(f"{prefix}/<int:pk>/{page}/", view, name=f"{name}{page}")
+        for page, view in pages.items()
+    ]
+    return urls
