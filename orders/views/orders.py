@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
 from gendan.lists import ListPage
-from gendan.web import action_forms, detail_page, form_action, page
+from gendan.web import detail_page, form_action, page, visible_or_404
 
 from .. import selectors, signals
 from ..filters import OrderFilterSet
@@ -46,10 +46,7 @@ def _sort_columns(ordering: str) -> dict[str, dict[str, str]]:
 
 
 def _visible_or_404(request: HttpRequest, pk: int):
-    order = selectors.order_get_visible(request.user, pk)
-    if order is None:
-        raise Http404
-    return order
+    return visible_or_404(selectors.order_get_visible, request.user, pk)
 
 
 # --------------------------------------------------------------------------
@@ -264,7 +261,7 @@ def line_totals(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse:
+def _detail_context(request: HttpRequest, order) -> dict:
     user = request.user
     links = []
     if policy.can(user, "order.update", order) and can_transition(order.status, "update_draft"):
@@ -274,7 +271,6 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        **action_forms(user, ORDER_ACTIONS, order, bound_form),
         "links": links,
         "show_money": policy.can(user, "payment.view", order),
         "can_confirm_payments": policy.can(user, "payment.confirm"),
@@ -284,7 +280,7 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     }
     # Production adds its panels; shipping its shipments, shipped quantities and link.
     signals.order_page.send(sender=Order, request=request, order=order, context=context)
-    return render(request, "orders/order_detail.html", context)
+    return context
 
 
 # The main road of the lifecycle, shown as steps at the top of the order page: the happy
@@ -306,7 +302,8 @@ order_detail, order_action = detail_page(
     "orders",
     get=selectors.order_get_detail,
     get_for_action=selectors.order_get_visible,
-    render=_render_detail,
+    template="orders/order_detail.html",
+    context=_detail_context,
     actions=ORDER_ACTIONS,
     url="orders:detail",
 )
