@@ -218,9 +218,7 @@ def list_and_detail(list_summary, detail_summary):
     )
 
 
-def service_action(
-    input_serializer, service, *, summary=None, detail: bool = True
-) -> ServiceAction:
+def service_action(input_serializer, service, *, summary=None, detail: bool = True) -> ServiceView:
     """A POST action that is one service call: ``input_serializer`` (None: no body) →
     ``service`` → the object, through ``ActionMixin.act``; with its schema.
 
@@ -231,30 +229,71 @@ def service_action(
     ``serializer_class``. ``detail=False`` for a viewset routed under an object's URL
     (production's actions of an order).
     """
-    return ServiceAction(input_serializer, service, summary=summary, detail=detail)
+    return ServiceView(
+        lambda viewset: viewset.act(input_serializer, service),
+        input_serializer,
+        summary=summary,
+        route={"detail": detail, "methods": ["post"]},
+    )
 
 
-class ServiceAction:
-    """What ``service_action`` returns: the action method is made when the viewset
-    class is, named after its attribute (DRF routes an action by its method's name)."""
+def service_create(
+    input_serializer, service, *, ids: tuple[str, ...] = (), summary=None
+) -> ServiceView:
+    """``create`` as one service call (``ActionMixin.create_with``: each related object
+    named in ``ids`` passed as ``<name>_id``), answered 201 with the new object."""
+    return ServiceView(
+        lambda viewset: viewset.create_with(input_serializer, service, ids=ids),
+        input_serializer,
+        summary=summary,
+        status_code=status.HTTP_201_CREATED,
+    )
 
-    def __init__(self, input_serializer, service, *, summary, detail: bool) -> None:
-        self.input_serializer, self.service, self.summary = input_serializer, service, summary
-        self.detail = detail
+
+def service_update(input_serializer, service, *, summary=None) -> ServiceView:
+    """``partial_update`` (PATCH) as one service call with the fields given."""
+    return ServiceView(
+        lambda viewset: viewset.act(input_serializer, service, partial=True),
+        input_serializer,
+        summary=summary,
+    )
+
+
+class ServiceView:
+    """What ``service_action``, ``service_create`` and ``service_update`` return: the
+    viewset's method is made when its class is, named after the attribute (DRF routes
+    an action by its method's name), with its schema (``input_serializer`` in, the
+    viewset's ``serializer_class`` out)."""
+
+    def __init__(
+        self,
+        handle: Callable[[Any], Response],
+        input_serializer,
+        *,
+        summary,
+        route: dict[str, Any] | None = None,
+        status_code: int = status.HTTP_200_OK,
+    ) -> None:
+        self.handle, self.input_serializer, self.summary = handle, input_serializer, summary
+        self.route, self.status_code = route, status_code
 
     def __set_name__(self, owner, name: str) -> None:
-        input_serializer, service = self.input_serializer, self.service
+        handle = self.handle
 
         def view(viewset, request, pk=None):
-            return viewset.act(input_serializer, service)
+            return handle(viewset)
 
         view.__name__, view.__qualname__ = name, f"{owner.__qualname__}.{name}"
         view.__module__ = owner.__module__
-        routed = action(detail=self.detail, methods=["post"], url_path=name.replace("_", "-"))
+        if self.route is not None:
+            view = action(url_path=name.replace("_", "-"), **self.route)(view)
+        responses = owner.serializer_class
+        if self.status_code != status.HTTP_200_OK:
+            responses = {self.status_code: responses}
         schema = extend_schema(
-            summary=self.summary, request=input_serializer, responses=owner.serializer_class
+            summary=self.summary, request=self.input_serializer, responses=responses
         )
-        setattr(owner, name, schema(routed(view)))
+        setattr(owner, name, schema(view))
 
 
 class RowsListMixin:

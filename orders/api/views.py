@@ -21,6 +21,8 @@ from gendan.api.views import (
     RowsListMixin,
     list_and_detail,
     service_action,
+    service_create,
+    service_update,
 )
 from orders import selectors, services
 from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
@@ -59,17 +61,12 @@ class CustomerViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.customer_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("新建客户"), request=CustomerInputSerializer, responses={201: CustomerSerializer}
+    create = service_create(
+        CustomerInputSerializer, services.customer_create, summary=_("新建客户")
     )
-    def create(self, request):
-        return self.create_with(CustomerInputSerializer, services.customer_create)
-
-    @extend_schema(
-        summary=_("修改客户"), request=CustomerInputSerializer, responses=CustomerSerializer
+    partial_update = service_update(
+        CustomerInputSerializer, services.customer_update, summary=_("修改客户")
     )
-    def partial_update(self, request, pk=None):
-        return self.act(CustomerInputSerializer, services.customer_update, partial=True)
 
 
 @list_and_detail(_("产品列表"), _("产品详情"))
@@ -84,17 +81,10 @@ class ProductViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.product_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("新建产品"), request=ProductInputSerializer, responses={201: ProductSerializer}
+    create = service_create(ProductInputSerializer, services.product_create, summary=_("新建产品"))
+    partial_update = service_update(
+        ProductInputSerializer, services.product_update, summary=_("修改产品")
     )
-    def create(self, request):
-        return self.create_with(ProductInputSerializer, services.product_create)
-
-    @extend_schema(
-        summary=_("修改产品"), request=ProductInputSerializer, responses=ProductSerializer
-    )
-    def partial_update(self, request, pk=None):
-        return self.act(ProductInputSerializer, services.product_update, partial=True)
 
 
 class OrderResourceMixin:
@@ -141,13 +131,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         )
         return self.written(order, status.HTTP_201_CREATED)
 
-    @extend_schema(
+    partial_update = service_update(
+        OrderUpdateInputSerializer,
+        services.order_update_draft,
         summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
-        request=OrderUpdateInputSerializer,
-        responses=OrderSerializer,
     )
-    def partial_update(self, request, pk=None):
-        return self.act(OrderUpdateInputSerializer, services.order_update_draft, partial=True)
 
     @extend_schema(
         summary=_("订单时间线"),

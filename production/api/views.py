@@ -13,6 +13,7 @@ from gendan.api.views import (
     ResourceApiViewSet,
     list_and_detail,
     service_action,
+    service_create,
 )
 from orders.api.serializers import ActionReasonInputSerializer, EmptyInputSerializer
 from orders.api.views import OrderResourceMixin
@@ -107,17 +108,12 @@ class ProgressReportViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.progress_report_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        ProgressReportInputSerializer,
+        services.progress_report_create,
+        ids=("production_order", "stage"),
         summary=_("填报生产日报（每个生产单、日期、工序一份；重复返回 409 duplicate）"),
-        request=ProgressReportInputSerializer,
-        responses={201: ProgressReportSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            ProgressReportInputSerializer,
-            services.progress_report_create,
-            ids=("production_order", "stage"),
-        )
 
 
 @list_and_detail(_("质量检验列表"), _("质量检验详情"))
@@ -129,15 +125,12 @@ class InspectionViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.inspection_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        InspectionInputSerializer,
+        services.inspection_create,
+        ids=("production_order",),
         summary=_("登记质量检验"),
-        request=InspectionInputSerializer,
-        responses={201: InspectionSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            InspectionInputSerializer, services.inspection_create, ids=("production_order",)
-        )
 
 
 @list_and_detail(_("异常列表"), _("异常详情"))
@@ -150,16 +143,12 @@ class IncidentViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.incident_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("登记异常"), request=IncidentInputSerializer, responses={201: IncidentSerializer}
+    create = service_create(
+        IncidentInputSerializer,
+        services.incident_open,
+        ids=("order", "production_order", "responsible"),
+        summary=_("登记异常"),
     )
-    def create(self, request):
-        return self.create_with(
-            IncidentInputSerializer,
-            services.incident_open,
-            ids=("order", "production_order", "responsible"),
-        )
-
     resolve = service_action(
         IncidentResolveInputSerializer, services.incident_resolve, summary=_("解决异常")
     )

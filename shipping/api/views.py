@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 
-from gendan.api.views import ResourceApiViewSet, list_and_detail, service_action
+from gendan.api.views import (
+    ResourceApiViewSet,
+    list_and_detail,
+    service_action,
+    service_create,
+)
 from shipping import selectors, services
 from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
@@ -34,14 +38,12 @@ class ShipmentViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.shipment_list_with_lines_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        ShipmentInputSerializer,
+        services.shipment_create,
+        ids=("order",),
         summary=_("安排出货（可部分出货：lines 列出每个订单行的数量）"),
-        request=ShipmentInputSerializer,
-        responses={201: ShipmentSerializer},
     )
-    def create(self, request):
-        return self.create_with(ShipmentInputSerializer, services.shipment_create, ids=("order",))
-
     pack = service_action(
         ShipmentPackInputSerializer, services.shipment_pack, summary=_("装箱：planned → packed")
     )
@@ -68,16 +70,12 @@ class AfterSalesCaseViewSet(ResourceApiViewSet):
     def get_queryset(self):
         return selectors.case_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        AfterSalesCaseInputSerializer,
+        services.after_sales_case_open,
+        ids=("order",),
         summary=_("登记售后案例（货物已出厂后）"),
-        request=AfterSalesCaseInputSerializer,
-        responses={201: AfterSalesCaseSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            AfterSalesCaseInputSerializer, services.after_sales_case_open, ids=("order",)
-        )
-
     investigate = service_action(
         AfterSalesInvestigateInputSerializer,
         services.after_sales_case_investigate,
