@@ -15,9 +15,14 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
+from . import csp
 from .exceptions import DatabaseUnavailable, is_database_unavailable, retry_after_seconds
 
 logger = logging.getLogger(__name__)
+
+# The plain error pages (templates/500.html, 503.html) carry their few lines of CSS
+# inline: they need neither the database nor the static files.
+ERROR_PAGE_CSP = {"style-src": ["'unsafe-inline'"]}
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -40,6 +45,7 @@ def database_unavailable_response(request) -> HttpResponse:
         response = JsonResponse(DatabaseUnavailable().as_dict(), status=503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
+        csp.allow(response, ERROR_PAGE_CSP)
     response["Retry-After"] = retry_after
     add_never_cache_headers(response)
     return response
@@ -69,4 +75,4 @@ def server_error(request, *args, **kwargs) -> HttpResponse:
     outside a view (a middleware reading the session or the user), else Django's 500."""
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable_response(request)
-    return defaults.server_error(request, *args, **kwargs)
+    return csp.allow(defaults.server_error(request, *args, **kwargs), ERROR_PAGE_CSP)

@@ -3,14 +3,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A Gendan user; roles are Django groups (gendan.roles.Role)."""
+    """A Gendan user; roles are Django groups (gendan.roles.Role).
+
+    A password change (``set_password`` or ``set_unusable_password``, then ``save``:
+    the password change page, the admin, ``changepassword``) stamps
+    ``password_changed_at`` and deletes the user's API tokens issued before it; the
+    token authentication also refuses any token older than the stamp
+    (``gendan.api.authentication``), so a token never outlives the password it was
+    obtained with."""
 
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"), null=True, blank=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -19,6 +30,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def save(self, *args, **kwargs) -> None:
+        # Django keeps the new raw password in ``_password`` until the save (a hash
+        # upgrade at login clears it first: that is no change of password).
+        update_fields = kwargs.get("update_fields")
+        replaced = (self._password is not None or getattr(self, "_password_replaced", False)) and (
+            update_fields is None or "password" in update_fields
+        )
+        if replaced:
+            self.password_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            # Tokens issued before the change die with the old password (knox's tokens).
+            self.auth_token_set.filter(created__lt=self.password_changed_at).delete()
 
 
 class Sequence(models.Model):

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy of every response (GENDAN_CSP below).
+    "gendan.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: 503 with Retry-After (JSON under /api/), not a 500.
     "gendan.middleware.DatabaseUnavailableMiddleware",
@@ -159,8 +161,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a proxy: how many proxies put their address in X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address, for the lockout as for the API's anonymous throttle: one rule,
+# gendan.clientip (X-Forwarded-For only as far as GENDAN_NUM_PROXIES, below).
+AXES_CLIENT_IP_CALLABLE = "gendan.clientip.client_ip"
 
 # Internationalisation: Simplified Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -177,8 +180,26 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # WhiteNoise serves from here; it exists before the first collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (gendan.uploads): stored through STORAGES["default"] under random
+# names, never served from a public URL — each is downloaded through a view that checks
+# who may see it. MEDIA_URL is not routed; a web server must not serve MEDIA_ROOT.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The largest file one upload may be (refused with a message naming the field; the bytes
+# past it are not kept), the allowed types: gendan.uploads.DOCUMENT_KINDS.
+GENDAN_UPLOAD_MAX_BYTES = int(os.environ.get("GENDAN_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gendan.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to 2.5 MiB are kept in memory while a request is read, larger ones in a
+# temporary file; a request's other fields may hold 2.5 MiB, at most 10 files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -208,6 +229,12 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gendan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# How many reverse proxies of ours stand in front of Gendan, each appending the address it
+# was connected from to X-Forwarded-For. 0 (the default): the header is ignored and the
+# client is REMOTE_ADDR; trusting it otherwise lets anyone pick their address per request.
+# The login lockout (axes), the API's throttles and DRF's NUM_PROXIES all follow it.
+GENDAN_NUM_PROXIES = int(os.environ.get("GENDAN_NUM_PROXIES", "0"))
+
 # Security: strict unless DEBUG. Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER_ENABLED; GENDAN_HTTPS=false serves plain HTTP (e.g. a demo).
 HTTPS = env_bool("GENDAN_HTTPS", not DEBUG)
@@ -222,6 +249,25 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy of every response (gendan.csp): scripts, styles, fonts and
+# requests from this site only, images also as data: URLs, no plugins, no framing, forms
+# posting here only. GENDAN_CSP_REPORT_ONLY=true sends it as -Report-Only instead.
+GENDAN_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+}
+GENDAN_CSP_REPORT_ONLY = env_bool("GENDAN_CSP_REPORT_ONLY", False)
+# What a part of the site adds to it: the admin's templates (Django's, simple_history's)
+# write a few style attributes. No part may add a script source.
+GENDAN_CSP_PATHS = {"/admin/": {"style-src-attr": ["'unsafe-inline'"]}}
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
 #
@@ -305,7 +351,7 @@ GENDAN_ALERT_EMAIL_REQUEUE_AFTER = timedelta(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "gendan.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "gendan.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -319,12 +365,20 @@ REST_FRAMEWORK = {
         "client": os.environ.get("GENDAN_API_RATE_CLIENT", "1200/minute"),
         "anon": os.environ.get("GENDAN_API_RATE_ANON", "30/minute"),
     },
+    # X-Forwarded-For is believed only as far as our own proxies (gendan.clientip).
+    "NUM_PROXIES": GENDAN_NUM_PROXIES,
+    # DRF's defaults, with a JSON parser that answers 400 for a body nested too deep.
+    "DEFAULT_PARSER_CLASSES": [
+        "gendan.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_RENDERER_CLASSES": [
         "gendan.api.renderers.OrjsonRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "gendan.api.renderers.BrowsableAPIRenderer",
     ],
 }
 REST_KNOX = {
@@ -400,3 +454,5 @@ LOGGING = {
 # Gendan's own defaults.
 GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
+# Every date or time entered lies within this many years of today (gendan.bounds).
+GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))

@@ -2,6 +2,9 @@
 (they change through ``shipping.services``)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from gendan.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyTabularInline
 
@@ -16,9 +19,20 @@ class ShipmentLineInline(ReadOnlyTabularInline):
     ordering = ("order_line__position",)
 
 
-class ShipmentDocumentInline(ReadOnlyTabularInline):
+class DocumentFileMixin:
+    """The document's file as a link to its download view (never a media URL)."""
+
+    @admin.display(description=_("文件"))
+    def file_download(self, document: ShipmentDocument) -> str:
+        if not document.file:
+            return "–"
+        url = reverse("shipping:document_download", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.download_name)
+
+
+class ShipmentDocumentInline(DocumentFileMixin, ReadOnlyTabularInline):
     model = ShipmentDocument
-    fields = ("kind", "required", "is_ready", "file", "updated_by", "updated_at")
+    fields = ("kind", "required", "is_ready", "file_download", "updated_by", "updated_at")
     select_related = ("shipment", "updated_by")
 
 
@@ -57,8 +71,27 @@ class ShipmentLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ShipmentDocument)
-class ShipmentDocumentAdmin(ReadOnlyAdmin):
-    list_display = ("shipment", "kind", "required", "is_ready", "file", "updated_by", "updated_at")
+class ShipmentDocumentAdmin(DocumentFileMixin, ReadOnlyAdmin):
+    list_display = (
+        "shipment",
+        "kind",
+        "required",
+        "is_ready",
+        "file_download",
+        "updated_by",
+        "updated_at",
+    )
+    fields = (
+        "shipment",
+        "kind",
+        "required",
+        "is_ready",
+        "file_download",
+        "file_content_type",
+        "file_size",
+        "updated_by",
+        "updated_at",
+    )
     list_filter = ("kind", "required", "is_ready")
     search_fields = ("shipment__number", "shipment__order__number")
     list_select_related = ("shipment", "updated_by")

@@ -14,7 +14,7 @@ from gendan.transitions import Transitions
 from orders.forms.base import ActionForm
 
 from . import services
-from .models import AfterSalesKind, DocumentKind, ShipmentMode
+from .models import AfterSalesKind, DocumentKind, ShipmentDocument, ShipmentMode
 from .states import AFTER_SALES_TRANSITIONS, SHIPMENT_TRANSITIONS
 
 
@@ -157,7 +157,10 @@ class DocumentForm(forms.Form):
     """One item of the documents checklist: ready or not, with its file."""
 
     is_ready = forms.BooleanField(label=_("已备齐"), required=False)
+    # Checked by the service (gendan.uploads: size, type by content); ``accept`` only
+    # narrows the browser's file picker.
     file = forms.FileField(label=_("文件"), required=False)
+    accept = ShipmentDocument.upload_rules.accept()
 
     def __init__(self, *args, document=None, **kwargs):
         if document is not None:

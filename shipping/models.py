@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from gendan.fields import ref, user_ref
 from gendan.money import MONEY, ZERO
+from gendan.uploads import StoredFile
 from orders.models import Order, OrderLine
 
 # The statuses live in states.py; imported here too, where the other apps look for them.
@@ -97,8 +98,10 @@ class DocumentKind(models.TextChoices):
     INSPECTION_CERTIFICATE = "inspection_certificate", _("商检证书")
 
 
-class ShipmentDocument(models.Model):
-    """One item of a shipment's documents checklist, with its file once ready."""
+class ShipmentDocument(StoredFile):
+    """One item of a shipment's documents checklist, with its file once ready (the
+    fields ``file``, ``file_name``, … and what may be uploaded: ``gendan.uploads``;
+    downloaded only through ``shipping:document_download``)."""
 
     Kind = DocumentKind
 
@@ -106,7 +109,6 @@ class ShipmentDocument(models.Model):
     kind = models.CharField(_("单证"), max_length=24, choices=DocumentKind.choices)
     required = models.BooleanField(_("需要"), default=True)
     is_ready = models.BooleanField(_("已备齐"), default=False)
-    file = models.FileField(_("文件"), upload_to="shipment-documents/%Y/%m/", blank=True)
     updated_by = user_ref(_("更新人"), optional=True, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

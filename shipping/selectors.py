@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gendan import policy
@@ -59,6 +59,13 @@ def all_quantity_gone(order: Order) -> bool:
 # ==========================================================================
 
 
+def first_ship_date(order: Order) -> dt.date | None:
+    """The day the order's first goods left the factory (None before any left)."""
+    return order.shipments.filter(status__in=GONE_SHIPMENT_STATUSES).aggregate(
+        first=Min("actual_ship_date")
+    )["first"]
+
+
 def _visible(user: User, queryset: QuerySet) -> QuerySet:
     """The rows of ``queryset`` whose order ``user`` may see."""
     return policy.related_scope(user, queryset, "order", "order.view")
@@ -88,6 +95,19 @@ def shipment_get_detail(user: User, shipment_id: int) -> Shipment | None:
             Prefetch("documents", queryset=ShipmentDocument.objects.select_related("updated_by")),
         )
         .filter(pk=shipment_id)
+        .first()
+    )
+
+
+def document_get_visible(user: User, document_id: int) -> ShipmentDocument | None:
+    """A shipment document ``user`` may see (its shipment's order is visible), else
+    None: the pages answer 404 alike for a document that is not there."""
+    return (
+        ShipmentDocument.objects.filter(
+            pk=document_id,
+            shipment__in=shipment_list_visible_to(user).values("pk"),
+        )
+        .select_related("shipment", "shipment__order")
         .first()
     )
 

@@ -12,6 +12,7 @@ urlpatterns = [
     *list_urls("shipments", views.shipment_list, views.shipment_export, name="shipment_"),
     *record_urls("shipments", views.shipment_detail, views.shipment_action, name="shipment_"),
     path("shipments/documents/<int:pk>/", views.document_update, name="document_update"),
+    path("shipments/documents/<int:pk>/file/", views.document_download, name="document_download"),
     path("orders/<int:order_pk>/shipments/new/", views.shipment_create, name="shipment_create"),
     *list_urls("after-sales", views.case_list, views.case_export, name="case_"),
     *record_urls("after-sales", views.case_detail, views.case_action, name="case_"),

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
 from gendan.lists import ListPage
+from gendan.uploads import download_response
 from gendan.web import detail_page, form_action, page, visible_or_404
 from orders import selectors as order_selectors
 from orders.states import can_transition
@@ -98,24 +99,19 @@ shipment_detail, shipment_action = detail_page(
 @page("shipments")
 def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick an item of the documents checklist (htmx: the row is answered in place)."""
-    document = (
-        ShipmentDocument.objects.filter(
-            pk=pk,
-            shipment__in=selectors.shipment_list_visible_to(request.user).values("pk"),
-        )
-        .select_related("shipment", "shipment__order")
-        .first()
-    )
+    document = selectors.document_get_visible(request.user, pk)
     if document is None:
         raise Http404
     form = DocumentForm(request.POST, request.FILES, document=document)
 
-    def row(_ok: bool) -> HttpResponse:
+    def row(ok: bool) -> HttpResponse:
+        # Refused (a file too large, of a type not allowed): the row keeps the form
+        # with its errors.
         document = ShipmentDocument.objects.select_related("updated_by").get(pk=pk)
         return render(
             request,
             "shipping/_document_row.html",
-            {"document": document, "form": DocumentForm(document=document)},
+            {"document": document, "form": DocumentForm(document=document) if ok else form},
         )
 
     return form_action(
@@ -126,6 +122,17 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
         done=reverse("shipping:shipment_detail", args=[document.shipment_id]),
         partial=row,
     )
+
+
+@require_GET
+@page("shipments")
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document's file, as an attachment, to those who may see its shipment (404 for
+    anyone else, exactly as for a document that does not exist)."""
+    document = selectors.document_get_visible(request.user, pk)
+    if document is None:
+        raise Http404
+    return download_response(document)
 
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""The token endpoint for people, and ``me``."""
+"""The token endpoints — a person's token for a password, logging a token out,
+listing and revoking one's tokens — and ``me``.
+
+Machine clients (integration users) get their tokens from ``create_api_client``
+only, never for a password: an integration user's password (the demo's ``erp``
+has one) opens no API access (see ``gendan.api.permissions``)."""
 
 from __future__ import annotations
 
@@ -6,18 +11,20 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gendan.exceptions import ValidationFailed
-from gendan.roles import roles_of
+from gendan.exceptions import PermissionDenied, ValidationFailed
+from gendan.roles import Role, has_role, roles_of
 
-from .authentication import api_client_of
+from .authentication import BearerTokenAuthentication, api_client_of
+from .permissions import HasApiScope
 from .schema import ErrorSerializer, ValidationErrorSerializer
-from .services import token_issue
+from .services import token_issue, token_list_active, token_logout, token_revoke
 from .throttling import AnonymousRateThrottle
+from .views import IdempotentPostMixin
 
 
 def _lockout_seconds(request) -> int | None:
@@ -54,6 +61,10 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(ValidationErrorSerializer, _("用户名或密码错误，或数据无效。")),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                _("接口账号（integration）不能用密码换取令牌：password_login_refused。"),
+            ),
         },
     )
     def post(self, request):
@@ -70,6 +81,12 @@ class TokenView(APIView):
                 _("用户名或密码错误。"),
                 code="invalid_credentials",
                 fields={"password": [_("用户名或密码错误。")]},
+            )
+        if has_role(user, Role.INTEGRATION):
+            # A machine client's tokens come from create_api_client, with its scopes.
+            raise PermissionDenied(
+                _("接口账号不能用密码换取令牌；令牌由管理员用 create_api_client 发放。"),
+                code="password_login_refused",
             )
         instance, token = token_issue(user=user, expires_in=knox_settings.TOKEN_TTL)
         return Response({"token": token, "expiry": instance.expiry})
@@ -91,7 +108,7 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     """Who the caller is: id, roles and (for a machine client) its scopes."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, HasApiScope]
 
     @extend_schema(
         operation_id="auth_me_retrieve",
@@ -113,3 +130,70 @@ class MeView(APIView):
                 }
             ).data
         )
+
+
+class LogoutView(IdempotentPostMixin, APIView):
+    """Revoke the Bearer token of this request (it authenticates nothing afterwards)."""
+
+    authentication_classes = [BearerTokenAuthentication]
+    permission_classes = [IsAuthenticated, HasApiScope]
+
+    @extend_schema(
+        operation_id="auth_logout_create",
+        summary=_("注销本次请求所用的令牌"),
+        tags=["auth"],
+        request=None,
+        responses={204: OpenApiResponse(description=_("令牌已注销。"))},
+    )
+    def post(self, request):
+        token_logout(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text=_("令牌的前几个字符（不是令牌本身），用于识别和注销。"))
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True, help_text=_("null：永不过期。"))
+    current = serializers.BooleanField(help_text=_("是否为本次请求所用的令牌。"))
+
+
+class TokenListView(APIView):
+    """The caller's tokens that still work (never the tokens themselves)."""
+
+    permission_classes = [IsAuthenticated, HasApiScope]
+
+    @extend_schema(
+        operation_id="auth_tokens_list",
+        summary=_("我的有效令牌（不含令牌本身）"),
+        tags=["auth"],
+        responses={200: TokenInfoSerializer(many=True)},
+    )
+    def get(self, request):
+        current = getattr(request.auth, "digest", None)
+        rows = [
+            {
+                "id": token.token_key,
+                "created": token.created,
+                "expiry": token.expiry,
+                "current": token.digest == current,
+            }
+            for token in token_list_active(user=request.user)
+        ]
+        return Response(TokenInfoSerializer(rows, many=True).data)
+
+
+class TokenDetailView(APIView):
+    """Revoke one of the caller's tokens; another user's token is a 404."""
+
+    permission_classes = [IsAuthenticated, HasApiScope]
+
+    @extend_schema(
+        operation_id="auth_tokens_destroy",
+        summary=_("注销我的一个令牌（他人的令牌：404）"),
+        tags=["auth"],
+        request=None,
+        responses={204: OpenApiResponse(description=_("令牌已注销。"))},
+    )
+    def delete(self, request, id: str):
+        token_revoke(user=request.user, token_id=id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

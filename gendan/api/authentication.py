@@ -18,12 +18,27 @@ from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from knox.signals import token_expired
-from rest_framework import exceptions
+from rest_framework import authentication, exceptions
 
 from gendan.models import ApiClient, User
 from gendan.roles import Role, has_role, remember_roles
 
 INVALID_TOKEN = _("令牌无效。")
+
+
+class ApiClientMissing(exceptions.PermissionDenied):
+    default_code = "api_client_missing"
+    default_detail = _("此接口账号没有接口客户端记录，不能调用接口（见 create_api_client）。")
+
+
+def refuse_integration_without_client(user: User) -> None:
+    """An integration user acts in the API only as its ``ApiClient``: without one, every
+    request is refused (403) whatever the view's permissions — raised while
+    authenticating, so that no view can forget it."""
+    if has_role(user, Role.INTEGRATION) and api_client_of(user) is None:
+        raise ApiClientMissing()
+
+
 # The user's group names, comma-separated, read with the token: a correlated
 # subquery written out, because the ORM compiles an aggregate subquery more
 # slowly than the database runs it (about 1 ms against 0.05 ms).
@@ -58,7 +73,9 @@ class BearerTokenAuthentication(TokenAuthentication):
     API client and group names.
     An expired token is deleted when it is presented (as knox does); an expired
     token never authenticates, so the others can wait until they are presented
-    too. A token that is not valid UTF-8 is a 401, not an error.
+    too. So is a token issued before its user's password last changed (the change
+    deletes them too: ``User.save``; this holds whatever path changed it). A token
+    that is not valid UTF-8 is a 401, not an error.
     """
 
     def authenticate_credentials(self, token: bytes):
@@ -86,11 +103,33 @@ class BearerTokenAuthentication(TokenAuthentication):
                 raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
             if compare_digest(digest, auth_token.digest):
                 user = auth_token.user
+                if issued_before_password_change(auth_token):
+                    auth_token.delete()
+                    raise exceptions.AuthenticationFailed(INVALID_TOKEN)
                 user._gendan_api_client = getattr(user, "api_client", None)
                 if group_names is not None:
                     remember_roles(user, (auth_token.group_names or "").split(","))
-                return self.validate_user(auth_token)
+                result = self.validate_user(auth_token)
+                refuse_integration_without_client(user)
+                return result
         raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication (the browsable API, with CSRF), refusing an
+    integration user without an ``ApiClient`` as the token authentication does."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            refuse_integration_without_client(result[0])
+        return result
+
+
+def issued_before_password_change(auth_token) -> bool:
+    """Whether ``auth_token`` was issued before its user's password last changed."""
+    changed = auth_token.user.password_changed_at
+    return changed is not None and auth_token.created < changed
 
 
 def api_client_of(user: User) -> ApiClient | None:

@@ -163,6 +163,7 @@ class KeysetCursorPagination(CursorPagination):
                 raise ValueError("null in cursor")
         except (
             ValueError,
+            RecursionError,
             TypeError,
             KeyError,
             UnicodeError,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme as SpectacularSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -60,6 +61,13 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix="Bearer"
         )
+
+
+class SessionScheme(SpectacularSessionScheme):
+    """The browser session (``cookieAuth``), as for DRF's own session authentication."""
+
+    target_class = "gendan.api.authentication.SessionAuthentication"
+    priority = 0
 
 
 def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:

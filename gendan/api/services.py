@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -19,8 +21,36 @@ from gendan.roles import Role, has_role
 
 
 def token_issue(*, user: User, expires_in: dt.timedelta | None) -> tuple[AuthToken, str]:
-    """A new token for ``user`` (None: never expires); the clear text is returned once."""
+    """A new token for ``user`` (None: never expires); the clear text is returned once.
+    The user's expired tokens are deleted on the way (they can never authenticate)."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return AuthToken.objects.create(user=user, expiry=expires_in)
+
+
+def token_list_active(*, user: User) -> QuerySet[AuthToken]:
+    """``user``'s tokens that still authenticate (not expired, not older than the last
+    password change), newest first."""
+    tokens = AuthToken.objects.filter(user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gte=timezone.now())
+    )
+    if user.password_changed_at is not None:
+        tokens = tokens.filter(created__gte=user.password_changed_at)
+    return tokens.order_by("-created", "token_key")
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_id: str) -> None:
+    """Revoke one of ``user``'s own tokens, named by its ``token_id`` (the first
+    characters of the token, knox's ``token_key``). Raises NotFound for a token that
+    is not the user's (or does not exist), so another user's token is never revealed."""
+    deleted, _details = AuthToken.objects.filter(user=user, token_key=token_id).delete()
+    if not deleted:
+        raise NotFound()
+
+
+def token_logout(*, token: AuthToken) -> None:
+    """Revoke the token the caller presented (logging that token out)."""
+    AuthToken.objects.filter(pk=token.pk).delete()
 
 
 @transaction.atomic

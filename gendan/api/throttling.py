@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from gendan.clientip import client_ip
+
 
 class _GendanRateThrottle(SimpleRateThrottle):
     cache_alias = "api"
@@ -41,7 +43,9 @@ class ClientRateThrottle(_GendanRateThrottle):
 
 
 class AnonymousRateThrottle(_GendanRateThrottle):
-    """One budget per IP address for requests without a user (e.g. getting a token)."""
+    """One budget per IP address for requests without a user (e.g. getting a token).
+    The address is ``gendan.clientip.client_ip``'s: X-Forwarded-For counts only as
+    far as GENDAN_NUM_PROXIES proxies of ours, so a client cannot rotate it."""
 
     scope = "anon"
 
@@ -49,3 +53,6 @@ class AnonymousRateThrottle(_GendanRateThrottle):
         if request.user and request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)

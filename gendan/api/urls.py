@@ -12,8 +12,8 @@ from orders.api.urls import routes as order_routes
 from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
 
-from .auth_views import MeView, TokenView
-from .docs import DocsView, SchemaView, not_found
+from .auth_views import LogoutView, MeView, TokenDetailView, TokenListView, TokenView
+from .docs import SchemaView, docs_view, not_found
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
@@ -28,9 +28,17 @@ for prefix, viewset, basename in (
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/auth/me/", MeView.as_view(), name="me"),
+    path("v1/auth/logout/", LogoutView.as_view(), name="logout"),
+    path("v1/auth/tokens/", TokenListView.as_view(), name="tokens"),
+    # A token's id is its knox token_key: the first characters of the token.
+    re_path(
+        r"^v1/auth/tokens/(?P<id>[0-9A-Za-z_-]{1,25})/$",
+        TokenDetailView.as_view(),
+        name="token_detail",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
+    path("docs/", docs_view, name="docs"),
     # Anything else under /api/ is a JSON 404, like a missing object.
     re_path(r"^.*$", not_found),
 ]

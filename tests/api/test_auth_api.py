@@ -154,6 +154,7 @@ def test_create_api_client_prints_the_token_once_as_the_last_line(cast):
 
 
 def test_create_api_client_refuses_unknown_scopes_owners_and_duplicates(cast):
+    ApiClient.objects.filter(user=cast.integration).delete()  # the cast's own client aside
     call_command("create_api_client", "erp-a", stdout=io.StringIO())
 
     with pytest.raises(CommandError):

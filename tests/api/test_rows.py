@@ -20,12 +20,13 @@ from rest_framework.renderers import JSONRenderer
 
 from gendan.api.renderers import OrjsonRenderer
 from gendan.api.rows import Rows
-from gendan.models import User
+from gendan.models import ApiClient, User
 from gendan.roles import Role
 from orders.api.serializers import CustomerSerializer, OrderSerializer
 from orders.api.views import OrderViewSet
 from orders.models import Customer, Order
 from tests.api.conftest import bearer
+from tests.factories import EVERY_API_SCOPE
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -98,6 +99,8 @@ def test_the_orders_list_walked_page_by_page_is_the_serializer_over_all_orders(
     generated, db, client
 ):
     integration = User.objects.filter(groups__name=Role.INTEGRATION).first()
+    # An integration user calls the API only as a machine client (gendan.api.permissions).
+    ApiClient.objects.create(user=integration, name="rows-erp", scopes=EVERY_API_SCOPE)
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {bearer(integration)}"
     seen, url = [], "/api/v1/orders/?page_size=17&ordering=-contract_delivery_date"
     while url:
