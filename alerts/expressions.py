@@ -32,58 +32,42 @@ def date_value(day: dt.date) -> Value:
     return Value(day, output_field=DateField())
 
 
-class DaysBetween(Func):
-    """``end - start`` in whole days, for two date expressions."""
+class _TwoArgumentSql(Func):
+    """A function of two expressions written, per database, as a template and the text
+    that joins the two arguments in it (``sql[connection.vendor]``)."""
 
     arity = 2
+    sql: dict[str, tuple[str, str]]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        template, arg_joiner = self.sql[connection.vendor]
+        return super().as_sql(
+            compiler, connection, template=template, arg_joiner=arg_joiner, **extra_context
+        )
+
+
+class DaysBetween(_TwoArgumentSql):
+    """``end - start`` in whole days, for two date expressions."""
+
     output_field = IntegerField()
+    sql = {
+        # date - date is an integer number of days.
+        "postgresql": ("(CAST(%(expressions)s AS date))", " AS date) - CAST("),
+        "sqlite": ("CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)", ") - julianday("),
+    }
 
     def __init__(self, end, start, **extra):
         super().__init__(end, start, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):
-        # PostgreSQL: date - date is an integer number of days.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(CAST(%(expressions)s AS date))",
-            arg_joiner=" AS date) - CAST(",
-            **extra_context,
-        )
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-class AddDays(Func):
+class AddDays(_TwoArgumentSql):
     """A date expression plus a whole number of days (an integer expression)."""
 
-    arity = 2
     output_field = DateField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(CAST(%(expressions)s AS integer))",
-            arg_joiner=" AS date) + CAST(",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="date(%(expressions)s))",
-            arg_joiner=", printf('%%+d days', ",
-            **extra_context,
-        )
+    sql = {
+        "postgresql": ("(CAST(%(expressions)s AS integer))", " AS date) + CAST("),
+        "sqlite": ("date(%(expressions)s))", ", printf('%%+d days', "),
+    }
 
 
 def big(expression) -> Cast:

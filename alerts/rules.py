@@ -48,6 +48,7 @@ from django.db.models import (
     Case,
     DateField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     Model,
@@ -102,6 +103,11 @@ def flag(condition: Q) -> ExpressionWrapper:
 # --------------------------------------------------------------------------
 
 
+def _production_order_data(**extra) -> JSONObject:
+    """An alert's data about a production order: its order's number, its own, ``extra``."""
+    return JSONObject(order_number=F("order__number"), production_order_number=F("number"), **extra)
+
+
 def production_order_list_live() -> QuerySet[ProductionOrder]:
     """Production orders being worked on, of orders in production."""
     return ProductionOrder.objects.filter(
@@ -127,12 +133,8 @@ def production_behind_plan(today: dt.date, config: AlertSettings) -> QuerySet:
     return production_order_list_behind_plan(on=on, percent=config.behind_plan_percent).annotate(
         alert_order=F("order_id"),
         alert_escalated=Value(False),
-        alert_data=JSONObject(
-            order_number=F("order__number"),
-            production_order_number=F("number"),
-            as_of=date_value(on),
-            planned=F("planned"),
-            produced=F("produced"),
+        alert_data=_production_order_data(
+            as_of=date_value(on), planned=F("planned"), produced=F("produced")
         ),
     )
 
@@ -187,9 +189,7 @@ def delivery_at_risk(today: dt.date, config: AlertSettings) -> QuerySet:
         .annotate(
             alert_order=F("order_id"),
             alert_escalated=Value(False),
-            alert_data=JSONObject(
-                order_number=F("order__number"),
-                production_order_number=F("number"),
+            alert_data=_production_order_data(
                 projected_date=F("projected"),
                 contract_delivery_date=F("order__contract_delivery_date"),
                 planned_finish=F("planned_finish"),
@@ -227,11 +227,8 @@ def progress_report_missing(today: dt.date, config: AlertSettings) -> QuerySet:
         .annotate(
             alert_order=F("order_id"),
             alert_escalated=Value(False),
-            alert_data=JSONObject(
-                order_number=F("order__number"),
-                production_order_number=F("number"),
-                last_report_date=F("last_report"),
-                working_days=Value(days),
+            alert_data=_production_order_data(
+                last_report_date=F("last_report"), working_days=Value(days)
             ),
         )
     )
@@ -244,36 +241,36 @@ def progress_report_missing(today: dt.date, config: AlertSettings) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
+def _delivery_alerts(dates: Q, *, escalated: Expression, **data) -> QuerySet[Order]:
+    """The orders whose contract delivery date, a promise still to keep, meets ``dates``,
+    as alerts with the order's number and date and ``data``."""
+    return Order.objects.filter(dates, status__in=DELIVERY_ALERT_STATUSES).annotate(
+        alert_order=F("pk"),
+        alert_escalated=escalated,
+        alert_data=JSONObject(
+            order_number=F("number"), contract_delivery_date=F("contract_delivery_date"), **data
+        ),
+    )
+
+
 def delivery_due_soon(today: dt.date, config: AlertSettings) -> QuerySet:
     # Held within the calendar: a setting saved before its days were bounded breaks nothing.
     dates = [bounds.shift(today, d) for d in config.due_soon_day_list]
     behind = production_order_list_behind_plan(
         on=today - dt.timedelta(days=1), percent=config.behind_plan_percent
     ).filter(order=OuterRef("pk"))
-    return Order.objects.filter(
-        status__in=DELIVERY_ALERT_STATUSES, contract_delivery_date__in=dates
-    ).annotate(
-        alert_order=F("pk"),
-        alert_escalated=Exists(behind),
-        alert_data=JSONObject(
-            order_number=F("number"),
-            contract_delivery_date=F("contract_delivery_date"),
-            days_left=DaysBetween(F("contract_delivery_date"), date_value(today)),
-        ),
+    return _delivery_alerts(
+        Q(contract_delivery_date__in=dates),
+        escalated=Exists(behind),
+        days_left=DaysBetween(F("contract_delivery_date"), date_value(today)),
     )
 
 
 def delivery_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
-    return Order.objects.filter(
-        status__in=DELIVERY_ALERT_STATUSES, contract_delivery_date__lt=today
-    ).annotate(
-        alert_order=F("pk"),
-        alert_escalated=Value(False),
-        alert_data=JSONObject(
-            order_number=F("number"),
-            contract_delivery_date=F("contract_delivery_date"),
-            days_overdue=DaysBetween(date_value(today), F("contract_delivery_date")),
-        ),
+    return _delivery_alerts(
+        Q(contract_delivery_date__lt=today),
+        escalated=Value(False),
+        days_overdue=DaysBetween(date_value(today), F("contract_delivery_date")),
     )
 
 

@@ -80,15 +80,19 @@ def main(base_url: str, tokens: dict[str, str], run: str | None = None) -> dict:
     orders = f"orders/{order['id']}/"
     print(f"{order['number']}: {order['status']}, total {order['total_amount']}")
 
+    def collect(kind: str, reference: str) -> None:
+        """The merchandiser asks for the deposit or the balance, finance confirms it in full."""
+        merchandiser.post(orders + f"request-{kind}/")
+        payment = finance.get("payments/", order=order["id"], kind=kind)["results"][0]
+        finance.post(
+            f"payments/{payment['id']}/confirm/",
+            {"amount_received": payment["amount_due"], "received_on": str(today),
+             "method": "tt", "reference": reference},
+        )  # fmt: skip
+
     # 2. Confirmation and deposit.
     merchandiser.post(orders + "confirm/", {"method": "email", "reference": "mail of today"})
-    merchandiser.post(orders + "request-deposit/")
-    deposit = finance.get("payments/", order=order["id"], kind="deposit")["results"][0]
-    finance.post(
-        f"payments/{deposit['id']}/confirm/",
-        {"amount_received": deposit["amount_due"], "received_on": str(today),
-         "method": "tt", "reference": f"TT-{run}-1"},
-    )  # fmt: skip
+    collect("deposit", f"TT-{run}-1")
 
     # 3. Production: the sheet, the packed quantity, the final inspection, done.
     merchandiser.post(
@@ -110,13 +114,7 @@ def main(base_url: str, tokens: dict[str, str], run: str | None = None) -> dict:
     merchandiser.post(orders + "complete-production/")
 
     # 4. Balance.
-    merchandiser.post(orders + "request-balance/")
-    balance = finance.get("payments/", order=order["id"], kind="balance")["results"][0]
-    finance.post(
-        f"payments/{balance['id']}/confirm/",
-        {"amount_received": balance["amount_due"], "received_on": str(today),
-         "method": "tt", "reference": f"TT-{run}-2"},
-    )  # fmt: skip
+    collect("balance", f"TT-{run}-2")
 
     # 5. Shipment of everything, and the customer's signature.
     shipment = merchandiser.post(

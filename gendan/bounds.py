@@ -131,13 +131,7 @@ def check_date(
     if not low <= value <= high:
         errors[field] = [str(OUTSIDE_HORIZON) % {"low": low, "high": high}]
         return None
-    if earliest is not None and value < earliest:
-        errors[field] = [_say(too_early, earliest)]
-        return None
-    if latest is not None and value > latest:
-        errors[field] = [_say(too_late, latest)]
-        return None
-    return value
+    return value if _in_order(errors, field, value, earliest, too_early, latest, too_late) else None
 
 
 def check_moment(
@@ -177,28 +171,36 @@ def check_moment(
         earliest = start_of_day(earliest)
     if isinstance(latest, dt.date) and not isinstance(latest, dt.datetime):
         latest = start_of_day(latest) + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    if earliest is not None and value < earliest:
-        errors[field] = [_say(too_early, earliest)]
-        return None
-    if latest is not None and value > latest:
-        errors[field] = [_say(too_late, latest)]
+    if not _in_order(errors, field, value, earliest, too_early, latest, too_late):
         return None
     return value.astimezone(dt.UTC)
 
 
+def _in_order(errors: Errors, field: str, value, earliest, too_early, latest, too_late) -> bool:
+    """Whether ``value`` is neither before ``earliest`` nor after ``latest`` (either may
+    be None); else it is named in ``errors`` with the message for that side."""
+    if earliest is not None and value < earliest:
+        errors[field] = [_say(too_early, earliest)]
+        return False
+    if latest is not None and value > latest:
+        errors[field] = [_say(too_late, latest)]
+        return False
+    return True
+
+
 def require_date(field: str, value: Any, **kwargs: Any) -> dt.date | None:
     """``check_date`` raising ValidationFailed at once (for a service with one date)."""
-    errors: Errors = {}
-    value = check_date(errors, field, value, **kwargs)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return value
+    return _at_once(check_date, field, value, **kwargs)
 
 
 def require_moment(field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
     """``check_moment`` raising ValidationFailed at once."""
+    return _at_once(check_moment, field, value, **kwargs)
+
+
+def _at_once(check: Callable[..., Any], field: str, value: Any, **kwargs: Any) -> Any:
     errors: Errors = {}
-    value = check_moment(errors, field, value, **kwargs)
+    value = check(errors, field, value, **kwargs)
     if errors:
         raise ValidationFailed(fields=errors)
     return value

@@ -66,6 +66,18 @@ def _breaker(location: str) -> _Breaker:
         return _breakers.setdefault(location, _Breaker())
 
 
+def _through_call(name: str) -> Callable[..., Any]:
+    """The cache operation ``name`` of ``FallbackRedisCache``: Redis's, or local memory's
+    while Redis does not answer (``_call``)."""
+
+    def operation(self: FallbackRedisCache, *args: Any, **kwargs: Any) -> Any:
+        return self._call(name, *args, **kwargs)
+
+    operation.__name__ = name
+    operation.__qualname__ = f"FallbackRedisCache.{name}"
+    return operation
+
+
 class FallbackRedisCache(RedisCache):
     """Django's Redis cache; on a Redis error, the same operation on local memory."""
 
@@ -105,35 +117,14 @@ class FallbackRedisCache(RedisCache):
         return result
 
     # Every public operation of RedisCache (the async ones call these).
-    def add(self, *args, **kwargs):
-        return self._call("add", *args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self._call("get", *args, **kwargs)
-
-    def set(self, *args, **kwargs):
-        return self._call("set", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._call("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._call("delete", *args, **kwargs)
-
-    def get_many(self, *args, **kwargs):
-        return self._call("get_many", *args, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._call("has_key", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._call("incr", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._call("set_many", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._call("delete_many", *args, **kwargs)
-
-    def clear(self, *args, **kwargs):
-        return self._call("clear", *args, **kwargs)
+    add = _through_call("add")
+    get = _through_call("get")
+    set = _through_call("set")
+    touch = _through_call("touch")
+    delete = _through_call("delete")
+    get_many = _through_call("get_many")
+    has_key = _through_call("has_key")
+    incr = _through_call("incr")
+    set_many = _through_call("set_many")
+    delete_many = _through_call("delete_many")
+    clear = _through_call("clear")

@@ -9,7 +9,7 @@ export's columns. ``ListPage.views()`` gives the page and the export views.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -31,6 +31,12 @@ EXPORT_LIMIT = 10_000
 
 # (header, the cell of a row)
 Column = tuple[Any, Callable[[Any], Any]]
+
+
+def sheet_of(title: Any, objects: Iterable[Any], columns: Sequence[Column]) -> tuple:
+    """A sheet (``gendan.excel``) of ``objects``, a row each, in ``columns``."""
+    headers = [header for header, _cell in columns]
+    return (title, headers, ([cell(obj) for _header, cell in columns] for obj in objects))
 
 
 def filter_page(
@@ -129,10 +135,8 @@ class ListPage:
         meta = queryset.model._meta
         paths = self.columns(request) if callable(self.columns) else self.columns
         columns = columns_of(queryset.model, paths, self.headers)
-        table = ([cell(obj) for _header, cell in columns] for obj in objects)
         filename = f"{meta.model_name}s-{timezone.localdate():%Y%m%d}.xlsx"
-        sheet = (meta.verbose_name_plural, [header for header, _cell in columns], table)
-        return xlsx_response(filename, [sheet])
+        return xlsx_response(filename, [sheet_of(meta.verbose_name_plural, objects, columns)])
 
     def views(self) -> tuple[Callable, Callable]:
         """The page view and the export view: GET, for the roles of ``access``."""

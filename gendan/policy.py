@@ -180,16 +180,21 @@ def _in_scope(user: User, scope: str, obj: Any) -> bool:
     return _scopes[scope].holds(user, order)
 
 
+def _active(user: User | None) -> bool:
+    """A signed-in, active user (anyone else may do nothing; a superuser, everything)."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
 def can(user: User | None, action: str, obj: Any = None) -> bool:
     """Whether ``user`` may take ``action`` (on ``obj`` when given)."""
     if action not in RULES:
         raise KeyError(f"unknown action {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
-    if user.is_superuser:
-        return True
     rule = RULES[action]
-    return any(_in_scope(user, rule[role], obj) for role in roles_of(user) if role in rule)
+    return user.is_superuser or any(
+        _in_scope(user, rule[role], obj) for role in roles_of(user) if role in rule
+    )
 
 
 def require(user: User | None, action: str, obj: Any = None) -> None:
@@ -201,12 +206,9 @@ def require(user: User | None, action: str, obj: Any = None) -> None:
 def sees_all(user: User | None, action: str = "order.view") -> bool:
     """Whether ``user`` may take ``action`` on every order (so that counts kept for the
     whole department, such as the dashboard's tallies, are theirs to read)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
-    if user.is_superuser:
-        return True
-    rule = RULES[action]
-    return any(rule.get(role) == ANY for role in roles_of(user))
+    return user.is_superuser or any(RULES[action].get(role) == ANY for role in roles_of(user))
 
 
 def order_scope(user: User | None, queryset: QuerySet, action: str = "order.view") -> QuerySet:
@@ -224,7 +226,7 @@ def person_scope(
 ) -> QuerySet:
     """Restrict a queryset of person-records (``person_path`` leads to the person) to
     those ``user`` may take ``action`` on: all of them, or the user's own (SELF)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
@@ -237,7 +239,7 @@ def person_scope(
 
 
 def _scope(user: User | None, queryset: QuerySet, action: str, prefix: str) -> QuerySet:
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
@@ -285,8 +287,4 @@ def can_open(user: User | None, page: str) -> bool:
     """Whether ``user`` may open ``page`` of the browser UI (superusers: every page)."""
     if page not in PAGES:
         raise KeyError(f"unknown page {page!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return bool(PAGES[page] & roles_of(user))
+    return _active(user) and (user.is_superuser or bool(PAGES[page] & roles_of(user)))

@@ -9,7 +9,7 @@ and render; the rules live in the services and in ``gendan.policy``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 from django import forms
@@ -17,8 +17,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -160,6 +160,15 @@ def form_action(
     return again(form)
 
 
+def visible_or_404(get: Callable[[Any, int], Any], user, pk: int) -> Any:
+    """``get(user, pk)``: the object ``user`` may see, else a 404 (whether it does not
+    exist or is not theirs to see)."""
+    obj = get(user, pk)
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def action_forms(
     user, actions: Mapping[str, type[ActionForm]], obj, bound: ActionForm | None = None
 ) -> dict[str, Any]:
@@ -190,41 +199,37 @@ def object_action(
     if form_class is None or obj is None:
         raise Http404
     form = form_class(request.POST)
-    return form_action(
-        request,
-        form,
-        lambda: form.submit(actor=request.user, obj=obj),
-        success=form_class.success,
-        done=done,
-        again=again,
-    )
+    submit = partial(form.submit, actor=request.user, obj=obj)
+    return form_action(request, form, submit, success=form_class.success, done=done, again=again)
 
 
 def detail_page(
     name: str,
     *,
     get: Callable[[Any, int], Any],
-    render: Callable[..., HttpResponse],
+    template: str,
+    context: Callable[[HttpRequest, Any], dict[str, Any]],
     actions: Mapping[str, type[ActionForm]],
     url: str,
     get_for_action: Callable[[Any, int], Any] | None = None,
 ):
     """The two views of a detail page with action forms, for page ``name``:
 
-    - GET ``pk``: the object ``get(user, pk)`` (404 when None) shown by
-      ``render(request, obj, bound_form=None)``;
+    - GET ``pk``: the object ``get(user, pk)`` (404 when None) on ``template``, with
+      ``context(request, obj)`` and the forms of its ``actions`` (``action_forms``);
     - POST ``pk``, ``action``: one action on ``get_for_action(user, pk)`` (default
       ``get``) through ``object_action``; back to ``url`` (with ``pk``), or the page
       again with the bound form and its errors.
     """
 
+    def show(request: HttpRequest, obj, bound_form: ActionForm | None = None) -> HttpResponse:
+        offered = action_forms(request.user, actions, obj, bound_form)
+        return render(request, template, {**context(request, obj), **offered})
+
     @require_GET
     @page(name)
     def detail(request: HttpRequest, pk: int) -> HttpResponse:
-        obj = get(request.user, pk)
-        if obj is None:
-            raise Http404
-        return render(request, obj)
+        return show(request, visible_or_404(get, request.user, pk))
 
     @require_POST
     @page(name)
@@ -235,7 +240,33 @@ def detail_page(
             action,
             (get_for_action or get)(request.user, pk),
             done=reverse(url, args=[pk]),
-            again=lambda form: render(request, get(request.user, pk), bound_form=form),
+            again=lambda form: show(request, get(request.user, pk), bound_form=form),
         )
 
     return detail, take_action
+
+
+def list_urls(prefix: str, list_view, export_view, *, name: str = "") -> list[URLPattern]:
+    """The URLs of a list page and its Excel export (``ListPage.views()``):
+    ``<prefix>/`` and ``<prefix>/export.xlsx``, named ``<name>list`` and ``<name>export``."""
+    return [
+        path(f"{prefix}/", list_view, name=f"{name}list"),
+        path(f"{prefix}/export.xlsx", export_view, name=f"{name}export"),
+    ]
+
+
+def record_urls(
+    prefix: str, detail_view, action_view=None, *, name: str = "", **pages
+) -> list[URLPattern]:
+    """The URLs of a record's page (``detail_page()``): ``<prefix>/<pk>/`` named
+    ``<name>detail``; the POST of its actions, ``<prefix>/<pk>/do/<action>/`` named
+    ``<name>action``; and each of its other ``pages``, ``<prefix>/<pk>/<page>/`` named
+    ``<name><page>``."""
+    urls = [path(f"{prefix}/<int:pk>/", detail_view, name=f"{name}detail")]
+    if action_view is not None:
+        urls.append(path(f"{prefix}/<int:pk>/do/<slug:action>/", action_view, name=f"{name}action"))
+    urls += [
+        path(f"{prefix}/<int:pk>/{page}/", view, name=f"{name}{page}")
+        for page, view in pages.items()
+    ]
+    return urls

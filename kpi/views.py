@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gendan import excel, policy
@@ -180,6 +181,20 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
+# The workflow's buttons on an assessment's page, in their order: the action, the
+# button's label, and the form (its name in the page's context) it asks for, if any.
+WORKFLOW_BUTTONS = (
+    ("enter", gettext_lazy("保存评分"), "enter_form"),
+    ("compute", gettext_lazy("重新计算"), None),
+    ("send", gettext_lazy("发送给本人确认"), None),
+    ("confirm", gettext_lazy("确认"), None),
+    ("dispute", gettext_lazy("提出异议"), "reason_form"),
+    ("reconfirm", gettext_lazy("复核确认"), "note_form"),
+    ("finalize", gettext_lazy("定稿"), None),
+    ("reopen", gettext_lazy("重新打开（更正）"), "reason_form"),
+)
+
+
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
@@ -188,16 +203,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can = {
         action: policy.can(user, f"assessment.{action}", assessment)
         and can_transition(status, action)
-        for action in (
-            "compute",
-            "enter",
-            "send",
-            "confirm",
-            "dispute",
-            "reconfirm",
-            "finalize",
-            "reopen",
-        )
+        for action, _label, _form in WORKFLOW_BUTTONS
     }
     can["inputs"] = policy.can(user, "penalty.create") and can_transition(status, "change_inputs")
     statement = PayStatement.objects.filter(assessment=assessment).first()
@@ -244,6 +250,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": forms.ReasonForm(),
         "note_form": forms.NoteForm(),
     }
+    context["workflow"] = [
+        (action, label, context[form] if form else None)
+        for action, label, form in WORKFLOW_BUTTONS
+        if can[action]
+    ]
     if can["inputs"] or policy.can(user, "penalty.create"):
         inputs = selectors.assessment_inputs(assessment)
         scheme = selectors.scheme_for(assessment.person_id, assessment.period)

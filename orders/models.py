@@ -391,6 +391,11 @@ class PaymentReceipt(models.Model):
     def __str__(self) -> str:
         return f"{self.payment_id}: {self.amount} ({self.received_on})"
 
+    @property
+    def signed_amount(self) -> Decimal:
+        """The amount as the order's account counts it: a refund paid out is negative."""
+        return -self.amount if self.payment.kind == PaymentKind.REFUND else self.amount
+
 
 class ApprovalKind(models.TextChoices):
     DEPOSIT_WAIVER = "deposit_waiver", _("订金豁免")

@@ -83,6 +83,8 @@ class QuickEntryRowForm(forms.Form):
 
 
 class ProductionOrderActionForm(ActionForm):
+    service_id = "production_order_id"
+
     @classmethod
     def available(cls, obj) -> bool:
         return obj.status in ACTIVE_PRODUCTION_STATUSES
@@ -115,6 +117,7 @@ class ProgressReportForm(ProductionOrderActionForm):
 class InspectionForm(ProductionOrderActionForm):
     name, policy_action = "inspect", "inspection.create"
     label, success = _("登记质量检验"), _("检验已登记。")
+    service = services.inspection_create
 
     kind = forms.ChoiceField(label=_("检验类型"), choices=InspectionKind.choices)
     result = forms.ChoiceField(label=_("结果"), choices=InspectionResult.choices)
@@ -131,31 +134,22 @@ class InspectionForm(ProductionOrderActionForm):
     )
     note = forms.CharField(label=_("备注"), required=False)
 
-    def submit(self, *, actor, obj):
-        return services.inspection_create(
-            actor=actor, production_order_id=obj.pk, **self.cleaned_data
-        )
-
 
 class StartForm(ActionForm):
     name, policy_action = "start", "production_order.start"
     label, success = _("开始生产"), _("生产单已开始。")
+    service, service_id = services.production_order_start, "production_order_id"
 
     @classmethod
     def available(cls, obj) -> bool:
         return PRODUCTION_ORDER_TRANSITIONS.can(obj.status, "start")
-
-    def submit(self, *, actor, obj):
-        return services.production_order_start(actor=actor, production_order_id=obj.pk)
 
 
 class CompleteForm(ProductionOrderActionForm):
     name, policy_action = "complete", "order.complete_production"
     transition = "complete_production"
     label, success = _("生产完成"), _("生产已完成，订单进入“生产完成”。")
-
-    def submit(self, *, actor, obj):
-        return services.production_order_complete(actor=actor, production_order_id=obj.pk)
+    service = services.production_order_complete
 
 
 class IncidentForm(ProductionOrderActionForm):
@@ -207,6 +201,7 @@ class IssueProductionForm(ActionForm):
     name = transition = "issue_production"
     policy_action = "order.issue_production"
     label, success = _("下达生产单"), _("生产通知单已下达。")
+    service = services.production_order_issue
 
     factory = forms.CharField(label=_("工厂/车间"), max_length=100)
     is_outside_processor = forms.BooleanField(label=_("外协厂"), required=False)
@@ -219,14 +214,12 @@ class IssueProductionForm(ActionForm):
     )
     note = forms.CharField(label=_("备注"), required=False)
 
-    def submit(self, *, actor, obj):
-        return services.production_order_issue(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
 
 class AcceptShortfallForm(ActionForm):
     name = transition = "accept_shortfall"
     policy_action = "order.accept_shortfall"
     label, success = _("接受短交"), _("已接受短交。")
+    service = services.production_accept_shortfall
 
     reason = REASON
 
@@ -234,19 +227,12 @@ class AcceptShortfallForm(ActionForm):
     def available(cls, obj) -> bool:
         return not obj.shortfall_accepted
 
-    def submit(self, *, actor, obj):
-        return services.production_accept_shortfall(
-            actor=actor, order_id=obj.pk, **self.cleaned_data
-        )
-
 
 class CompleteProductionForm(ActionForm):
     name = transition = "complete_production"
     policy_action = "order.complete_production"
     label, success = _("生产完成"), _("生产已完成。")
-
-    def submit(self, *, actor, obj):
-        return services.order_complete_production(actor=actor, order_id=obj.pk)
+    service = services.order_complete_production
 
 
 class OpenIncidentForm(IncidentForm):
@@ -254,10 +240,8 @@ class OpenIncidentForm(IncidentForm):
     is the order's, with no production order)."""
 
     name = "open_incident"
+    service, service_id = services.incident_open, "order_id"
 
     @classmethod
     def available(cls, obj) -> bool:
         return obj.status in OPEN and obj.status != OrderStatus.DRAFT
-
-    def submit(self, *, actor, obj):
-        return services.incident_open(actor=actor, order_id=obj.pk, **self.cleaned_data)

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from gendan.web import list_urls, record_urls
+
 from . import views
 
 app_name = "production"
@@ -9,15 +11,13 @@ app_name = "production"
 urlpatterns = [
     path("production/", views.board, name="board"),
     path("production/quick-entry/", views.quick_entry, name="quick_entry"),
-    path("production/orders/", views.production_order_list, name="list"),
-    path("production/orders/export.xlsx", views.production_order_export, name="export"),
-    path("production/reports/", views.progress_report_list, name="report_list"),
-    path("production/reports/export.xlsx", views.progress_report_export, name="report_export"),
-    path("production/orders/<int:pk>/", views.production_order_detail, name="detail"),
-    path(
-        "production/orders/<int:pk>/do/<slug:action>/",
-        views.production_order_action,
-        name="action",
+    *list_urls("production/orders", views.production_order_list, views.production_order_export),
+    *list_urls(
+        "production/reports",
+        views.progress_report_list,
+        views.progress_report_export,
+        name="report_",
     ),
+    *record_urls("production/orders", views.production_order_detail, views.production_order_action),
     path("production/incidents/<int:pk>/resolve/", views.incident_resolve, name="incident_resolve"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gendan import charts, policy
 from gendan.exceptions import DomainError
 from gendan.lists import ListPage
-from gendan.web import action_forms, attach_error, detail_page, form_action, page
+from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
 
 from . import selectors
 from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
@@ -137,7 +137,7 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_detail(request: HttpRequest, production_order, bound_form=None) -> HttpResponse:
+def _detail_context(request: HttpRequest, production_order) -> dict:
     series = selectors.progress_series(production_order)
     chart = charts.chart(
         "line",
@@ -158,23 +158,19 @@ def _render_detail(request: HttpRequest, production_order, bound_form=None) -> H
         )
         for incident in production_order.incidents.all()
     ]
-    return render(
-        request,
-        "production/production_order_detail.html",
-        {
-            "po": production_order,
-            "order": production_order.order,
-            **action_forms(request.user, PRODUCTION_ORDER_ACTIONS, production_order, bound_form),
-            "chart": chart,
-            "incidents": incidents,
-        },
-    )
+    return {
+        "po": production_order,
+        "order": production_order.order,
+        "chart": chart,
+        "incidents": incidents,
+    }
 
 
 production_order_detail, production_order_action = detail_page(
     "production",
     get=selectors.production_order_get_detail,
-    render=_render_detail,
+    template="production/production_order_detail.html",
+    context=_detail_context,
     actions=PRODUCTION_ORDER_ACTIONS,
     url="production:detail",
 )
@@ -183,9 +179,7 @@ production_order_detail, production_order_action = detail_page(
 @require_POST
 @page("production")
 def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.incident_get_visible(request.user, pk)
-    if incident is None:
-        raise Http404
+    incident = visible_or_404(selectors.incident_get_visible, request.user, pk)
     form = ResolveIncidentForm(request.POST, incident=incident)
     if incident.production_order_id:
         back = reverse("production:detail", args=[incident.production_order_id])

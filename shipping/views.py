@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gendan import policy
 from gendan.lists import ListPage
 from gendan.uploads import download_response
-from gendan.web import action_forms, detail_page, form_action, page
+from gendan.web import detail_page, form_action, page, visible_or_404
 from orders import selectors as order_selectors
 from orders.states import can_transition
 
@@ -41,9 +41,7 @@ shipment_list, shipment_export = SHIPMENTS.views()
 @page("shipments")
 def shipment_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     """Plan a shipment from the order's open quantities."""
-    order = order_selectors.order_get_visible(request.user, order_pk)
-    if order is None:
-        raise Http404
+    order = visible_or_404(order_selectors.order_get_visible, request.user, order_pk)
     if not policy.can(request.user, "shipment.create", order):
         raise PermissionDenied
     if not can_transition(order.status, "create_shipment"):
@@ -68,7 +66,7 @@ def shipment_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     )
 
 
-def _render_shipment(request: HttpRequest, shipment, bound_form=None) -> HttpResponse:
+def _shipment_context(request: HttpRequest, shipment) -> dict:
     can_update = policy.can(request.user, "shipment.update", shipment) and shipment.status in (
         ShipmentStatus.PLANNED,
         ShipmentStatus.PACKED,
@@ -79,23 +77,19 @@ def _render_shipment(request: HttpRequest, shipment, bound_form=None) -> HttpRes
         for document in sorted(shipment.documents.all(), key=lambda d: (not d.required, d.kind))
     ]
     missing = [d for d in shipment.documents.all() if d.required and not d.is_ready]
-    return render(
-        request,
-        "shipping/shipment_detail.html",
-        {
-            "shipment": shipment,
-            "order": shipment.order,
-            **action_forms(request.user, SHIPMENT_ACTIONS, shipment, bound_form),
-            "documents": documents,
-            "missing_documents": missing,
-        },
-    )
+    return {
+        "shipment": shipment,
+        "order": shipment.order,
+        "documents": documents,
+        "missing_documents": missing,
+    }
 
 
 shipment_detail, shipment_action = detail_page(
     "shipments",
     get=selectors.shipment_get_detail,
-    render=_render_shipment,
+    template="shipping/shipment_detail.html",
+    context=_shipment_context,
     actions=SHIPMENT_ACTIONS,
     url="shipping:shipment_detail",
 )
@@ -158,22 +152,11 @@ CASES = ListPage(
 case_list, case_export = CASES.views()
 
 
-def _render_case(request: HttpRequest, case, bound_form=None) -> HttpResponse:
-    return render(
-        request,
-        "shipping/case_detail.html",
-        {
-            "case": case,
-            "order": case.order,
-            **action_forms(request.user, CASE_ACTIONS, case, bound_form),
-        },
-    )
-
-
 case_detail, case_action = detail_page(
     "after_sales",
     get=selectors.case_get_detail,
-    render=_render_case,
+    template="shipping/case_detail.html",
+    context=lambda request, case: {"case": case, "order": case.order},
     actions=CASE_ACTIONS,
     url="shipping:case_detail",
 )

@@ -9,6 +9,8 @@ receipts, net of refunds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from orders.states import OrderStatus
 
 from .clock import MINUTES_PER_DAY
@@ -64,56 +66,52 @@ class Stop(Exception):
     """The story reached the cutoff, or the status it was told to stop at."""
 
 
+@dataclass(slots=True, eq=False)
 class Payment:
-    __slots__ = (
-        "confirmed",
-        "confirmed_by",
-        "due",
-        "due_day",
-        "id",
-        "kind",
-        "method",
-        "received",
-        "received_on",
-        "reference",
-        "requested",
-        "requested_by",
-        "status",
-        "updated",
-        "voided",
-    )
+    """A payment request: amounts in cents, times in minutes, days as day numbers."""
 
-    def __init__(self, id, kind, due, requested, requested_by, due_day):
-        self.id, self.kind, self.due = id, kind, due
-        self.requested, self.requested_by, self.due_day = requested, requested_by, due_day
-        self.status, self.received, self.updated = "requested", 0, requested
-        self.confirmed = self.confirmed_by = self.received_on = self.voided = None
-        self.method = self.reference = ""
+    id: int
+    kind: str
+    due: int
+    requested: int
+    requested_by: int
+    due_day: int
+    status: str = "requested"
+    received: int = 0
+    updated: int = field(init=False)
+    confirmed: int | None = None
+    confirmed_by: int | None = None
+    received_on: int | None = None
+    voided: int | None = None
+    method: str = ""
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        self.updated = self.requested
 
     @property
     def open(self) -> bool:
         return self.status in ("requested", "partially_received")
 
 
+@dataclass(slots=True, eq=False)
 class Shipment:
-    __slots__ = (
-        "actual_day",
-        "created",
-        "delivered",
-        "id",
-        "lines",
-        "mode",
-        "number",
-        "packages",
-        "planned_day",
-        "shipped",
-        "status",
-        "updated",
-    )
+    """A shipment: its lines are (line index, quantity) pairs; times as in ``Payment``."""
 
-    def __init__(self, id, number, created, planned_day, mode, lines):
-        self.id, self.number, self.created = id, number, created
-        self.planned_day, self.mode, self.lines = planned_day, mode, lines
-        self.status, self.updated = "planned", created
-        self.actual_day = self.shipped = self.delivered = None
-        self.packages = max(1, -(-sum(q for _, q in lines) // 50))
+    id: int
+    number: str
+    created: int
+    planned_day: int
+    mode: str
+    lines: list[tuple]
+    status: str = "planned"
+    updated: int = field(init=False)
+    actual_day: int | None = None
+    shipped: int | None = None
+    delivered: int | None = None
+    packages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.updated = self.created
+        # One package per 50 pieces, at least one.
+        self.packages = max(1, -(-sum(q for _, q in self.lines) // 50))

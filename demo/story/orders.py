@@ -145,6 +145,10 @@ class OrderStory(ProductionSteps, ShippingSteps):
         assert self.owner is not None
         return self.owner
 
+    def approve(self, service: Callable[..., Any], reason: str) -> None:
+        """A supervisor's recorded exception on the order (``service``), with its reason."""
+        service(actor=self.role("supervisor"), order_id=self.order_id, reason=reason)
+
     def role(self, name: str) -> User:
         return self.cast[name]
 
@@ -216,10 +220,8 @@ class OrderStory(ProductionSteps, ShippingSteps):
         order_services.order_request_deposit(actor=self.merch, order_id=self.order_id)
 
     def waive_deposit(self, day: dt.date) -> None:
-        order_services.order_waive_deposit(
-            actor=self.role("supervisor"),
-            order_id=self.order_id,
-            reason="老客户，合作五年信用良好，订金改为随尾款一并支付。",
+        self.approve(
+            order_services.order_waive_deposit, "老客户，合作五年信用良好，订金改为随尾款一并支付。"
         )
 
     def pay(self, day: dt.date, kind: str, share: Decimal | None = None) -> None:
@@ -274,10 +276,9 @@ class OrderStory(ProductionSteps, ShippingSteps):
         order_services.order_request_balance(actor=self.merch, order_id=self.order_id)
 
     def release_on_credit(self, day: dt.date) -> None:
-        order_services.order_release_on_credit(
-            actor=self.role("supervisor"),
-            order_id=self.order_id,
-            reason="客户已付订金且信用良好，船期紧，同意赊销放行，尾款见提单副本后付。",
+        self.approve(
+            order_services.order_release_on_credit,
+            "客户已付订金且信用良好，船期紧，同意赊销放行，尾款见提单副本后付。",
         )
 
     def confirm_delivery(self, day: dt.date) -> None:

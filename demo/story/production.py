@@ -218,10 +218,9 @@ class ProductionSteps:
         )
 
     def accept_shortfall(self, day: dt.date) -> None:
-        production_services.production_accept_shortfall(
-            actor=self.role("supervisor"),
-            order_id=self.order_id,
-            reason="面料缸差报废约 3%，客户邮件同意按实际数量出货。",
+        self.approve(
+            production_services.production_accept_shortfall,
+            "面料缸差报废约 3%，客户邮件同意按实际数量出货。",
         )
 
     def complete_production(self, day: dt.date) -> None:

@@ -3,7 +3,8 @@ products (with default prices in CNY)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from gendan.models import User
@@ -154,78 +155,62 @@ class DemoProduct:
     default_price: Decimal
 
 
-PRODUCTS = (
-    DemoProduct(
-        "TS-1001", "纯棉圆领T恤", "TS-100 基础款", "180g 精梳棉汗布", "pcs", Decimal("18.50")
-    ),
-    DemoProduct(
-        "PL-2002", "珠地网眼Polo衫", "PL-200 商务款", "220g 珠地棉", "pcs", Decimal("32.00")
-    ),
-    DemoProduct(
-        "HD-3003", "抓绒连帽卫衣", "HD-300 秋冬款", "320g 抓绒 双层帽", "pcs", Decimal("58.00")
-    ),
-    DemoProduct(
-        "DN-4004", "水洗弹力牛仔裤", "DN-400 修身款", "12oz 弹力牛仔", "pcs", Decimal("75.00")
-    ),
-    DemoProduct(
-        "JK-5005", "防风防泼水夹克", "JK-500 户外款", "涤纶塔丝隆", "pcs", Decimal("96.00")
-    ),
-    DemoProduct(
-        "BS-6006", "纯棉床品四件套", "BS-600 家纺", "40支 200T 斜纹", "set", Decimal("168.00")
-    ),
-    DemoProduct("TW-7007", "竹纤维毛巾", "TW-700 家纺", "34×76cm 120g", "pcs", Decimal("9.80")),
-    DemoProduct(
-        "TB-8008", "帆布购物袋", "TB-800 环保袋", "12oz 帆布 丝印", "pcs", Decimal("12.50")
-    ),
-    DemoProduct(
-        "AP-9009", "防水厨房围裙", "AP-900 家居", "PVC 涂层 70×90cm", "pcs", Decimal("15.00")
-    ),
-    DemoProduct(
-        "CU-1010", "三层遮光窗帘", "CU-101 家纺", "140×260cm 打孔款", "pcs", Decimal("88.00")
-    ),
-    DemoProduct("SK-1111", "精梳棉运动袜", "SK-111 袜类", "毛圈底 6双装", "pack", Decimal("22.00")),
+PRODUCTS = tuple(
+    DemoProduct(*row)
+    for row in (
+        ("TS-1001", "纯棉圆领T恤", "TS-100 基础款", "180g 精梳棉汗布", "pcs", Decimal("18.50")),
+        ("PL-2002", "珠地网眼Polo衫", "PL-200 商务款", "220g 珠地棉", "pcs", Decimal("32.00")),
+        ("HD-3003", "抓绒连帽卫衣", "HD-300 秋冬款", "320g 抓绒 双层帽", "pcs", Decimal("58.00")),
+        ("DN-4004", "水洗弹力牛仔裤", "DN-400 修身款", "12oz 弹力牛仔", "pcs", Decimal("75.00")),
+        ("JK-5005", "防风防泼水夹克", "JK-500 户外款", "涤纶塔丝隆", "pcs", Decimal("96.00")),
+        ("BS-6006", "纯棉床品四件套", "BS-600 家纺", "40支 200T 斜纹", "set", Decimal("168.00")),
+        ("TW-7007", "竹纤维毛巾", "TW-700 家纺", "34×76cm 120g", "pcs", Decimal("9.80")),
+        ("TB-8008", "帆布购物袋", "TB-800 环保袋", "12oz 帆布 丝印", "pcs", Decimal("12.50")),
+        ("AP-9009", "防水厨房围裙", "AP-900 家居", "PVC 涂层 70×90cm", "pcs", Decimal("15.00")),
+        ("CU-1010", "三层遮光窗帘", "CU-101 家纺", "140×260cm 打孔款", "pcs", Decimal("88.00")),
+        ("SK-1111", "精梳棉运动袜", "SK-111 袜类", "毛圈底 6双装", "pack", Decimal("22.00")),
+    )
 )
+
+
+def _seeded(model, key: str, demos: tuple, create: Callable) -> tuple[dict, tuple[int, int]]:
+    """The demo rows by their ``key``, each made by ``create(demo)`` when missing; and how
+    many were created, how many were there already."""
+    rows, created = {}, 0
+    for demo in demos:
+        value = getattr(demo, key)
+        row = model.objects.filter(**{key: value}).first()
+        if row is None:
+            row, created = create(demo), created + 1
+        rows[value] = row
+    return rows, (created, len(demos) - created)
 
 
 def seed_customers(cast: dict[str, User]) -> tuple[dict[str, Customer], tuple[int, int]]:
     """The demo customers by code, made through the service when missing."""
-    customers, created = {}, 0
-    for demo in CUSTOMERS:
-        customer = Customer.objects.filter(code=demo.code).first()
-        if customer is None:
-            customer = order_services.customer_create(
-                actor=cast["supervisor"],
-                code=demo.code,
-                name=demo.name,
-                country=demo.country,
-                contact_name=demo.contact_name,
-                contact_email=demo.contact_email,
-                contact_phone=demo.contact_phone,
-                address=demo.address,
-                default_deposit_ratio=demo.default_deposit_ratio,
-                payment_terms_days=demo.payment_terms_days,
-                owner=cast[demo.owner],
-            )
-            created += 1
-        customers[demo.code] = customer
-    return customers, (created, len(CUSTOMERS) - created)
+
+    def create(demo: DemoCustomer) -> Customer:
+        return order_services.customer_create(
+            actor=cast["supervisor"],
+            code=demo.code,
+            name=demo.name,
+            country=demo.country,
+            contact_name=demo.contact_name,
+            contact_email=demo.contact_email,
+            contact_phone=demo.contact_phone,
+            address=demo.address,
+            default_deposit_ratio=demo.default_deposit_ratio,
+            payment_terms_days=demo.payment_terms_days,
+            owner=cast[demo.owner],
+        )
+
+    return _seeded(Customer, "code", CUSTOMERS, create)
 
 
 def seed_products(cast: dict[str, User]) -> tuple[dict[str, Product], tuple[int, int]]:
     """The demo products by item number, made through the service when missing."""
-    products, created = {}, 0
-    for demo in PRODUCTS:
-        product = Product.objects.filter(item_number=demo.item_number).first()
-        if product is None:
-            product = order_services.product_create(
-                actor=cast["supervisor"],
-                item_number=demo.item_number,
-                name=demo.name,
-                series=demo.series,
-                spec=demo.spec,
-                unit=demo.unit,
-                default_price=demo.default_price,
-            )
-            created += 1
-        products[demo.item_number] = product
-    return products, (created, len(PRODUCTS) - created)
+
+    def create(demo: DemoProduct) -> Product:
+        return order_services.product_create(actor=cast["supervisor"], **asdict(demo))
+
+    return _seeded(Product, "item_number", PRODUCTS, create)

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -22,6 +24,10 @@ from gendan.filters import ListFilterSet
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
 from .rows import Rows
+
+READ_ONLY_METHODS = ["get", "head", "options"]
+READ_AND_POST_METHODS = ["get", "post", "head", "options"]
+READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
 
 class IdempotentPostMixin:
@@ -196,6 +202,98 @@ class ListApiViewSet(ApiViewSet):
 
     filter_backends = [ListFilterBackend]
     ordering = ["-id"]
+
+
+# A resource of the API: its filtered list and its records (GET), and the POSTs its
+# ``create`` and actions declare. (No docstring: the schema would show it as the
+# description of every route of every resource.)
+class ResourceApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+    http_method_names = READ_AND_POST_METHODS
+
+
+def list_and_detail(list_summary, detail_summary):
+    """The schema summaries of a viewset's list and detail routes (a class decorator)."""
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=detail_summary)
+    )
+
+
+def service_action(input_serializer, service, *, summary=None, detail: bool = True) -> ServiceView:
+    """A POST action that is one service call: ``input_serializer`` (None: no body) →
+    ``service`` → the object, through ``ActionMixin.act``; with its schema.
+
+        pack = service_action(PackInput, services.shipment_pack, summary=_("装箱"))
+
+    It stands for an ``@extend_schema(…)`` ``@action(…)`` method of one line, on the URL
+    path of the attribute's name with hyphens, answered with the viewset's
+    ``serializer_class``. ``detail=False`` for a viewset routed under an object's URL
+    (production's actions of an order).
+    """
+    return ServiceView(
+        lambda viewset: viewset.act(input_serializer, service),
+        input_serializer,
+        summary=summary,
+        route={"detail": detail, "methods": ["post"]},
+    )
+
+
+def service_create(
+    input_serializer, service, *, ids: tuple[str, ...] = (), summary=None
+) -> ServiceView:
+    """``create`` as one service call (``ActionMixin.create_with``: each related object
+    named in ``ids`` passed as ``<name>_id``), answered 201 with the new object."""
+    return ServiceView(
+        lambda viewset: viewset.create_with(input_serializer, service, ids=ids),
+        input_serializer,
+        summary=summary,
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+def service_update(input_serializer, service, *, summary=None) -> ServiceView:
+    """``partial_update`` (PATCH) as one service call with the fields given."""
+    return ServiceView(
+        lambda viewset: viewset.act(input_serializer, service, partial=True),
+        input_serializer,
+        summary=summary,
+    )
+
+
+class ServiceView:
+    """What ``service_action``, ``service_create`` and ``service_update`` return: the
+    viewset's method is made when its class is, named after the attribute (DRF routes
+    an action by its method's name), with its schema (``input_serializer`` in, the
+    viewset's ``serializer_class`` out)."""
+
+    def __init__(
+        self,
+        handle: Callable[[Any], Response],
+        input_serializer,
+        *,
+        summary,
+        route: dict[str, Any] | None = None,
+        status_code: int = status.HTTP_200_OK,
+    ) -> None:
+        self.handle, self.input_serializer, self.summary = handle, input_serializer, summary
+        self.route, self.status_code = route, status_code
+
+    def __set_name__(self, owner, name: str) -> None:
+        handle = self.handle
+
+        def view(viewset, request, pk=None):
+            return handle(viewset)
+
+        view.__name__, view.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        view.__module__ = owner.__module__
+        if self.route is not None:
+            view = action(url_path=name.replace("_", "-"), **self.route)(view)
+        responses = owner.serializer_class
+        if self.status_code != status.HTTP_200_OK:
+            responses = {self.status_code: responses}
+        schema = extend_schema(
+            summary=self.summary, request=self.input_serializer, responses=responses
+        )
+        setattr(owner, name, schema(view))
 
 
 class RowsListMixin:

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gendan import excel
-from gendan.api.views import ActionMixin
+from gendan.api.views import ActionMixin, service_action
 from gendan.exceptions import ValidationFailed
 
 from .. import periods, selectors, services
@@ -123,45 +123,14 @@ class AssessmentViewSet(ActionMixin, viewsets.ReadOnlyModelViewSet):
         done, left = services.assessment_finalize_month(actor=request.user, period=data["period"])
         return Response({"finalized": [a.pk for a in done], "open": [a.pk for a in left]})
 
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"], url_path="compute")
-    def compute(self, request: Request, pk=None) -> Response:
-        return self.act(None, services.assessment_compute)
-
-    @extend_schema(request=s.EnterInput, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def enter(self, request: Request, pk=None) -> Response:
-        return self.act(s.EnterInput, services.assessment_enter)
-
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def send(self, request: Request, pk=None) -> Response:
-        return self.act(None, services.assessment_send)
-
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk=None) -> Response:
-        return self.act(None, services.assessment_confirm)
-
-    @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def dispute(self, request: Request, pk=None) -> Response:
-        return self.act(s.AssessmentReasonInput, services.assessment_dispute)
-
-    @extend_schema(request=s.AssessmentNoteInput, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def reconfirm(self, request: Request, pk=None) -> Response:
-        return self.act(s.AssessmentNoteInput, services.assessment_reconfirm)
-
-    @extend_schema(request=None, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def finalize(self, request: Request, pk=None) -> Response:
-        return self.act(None, services.assessment_finalize)
-
-    @extend_schema(request=s.AssessmentReasonInput, responses=s.AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, pk=None) -> Response:
-        return self.act(s.AssessmentReasonInput, services.assessment_reopen)
+    compute = service_action(None, services.assessment_compute)
+    enter = service_action(s.EnterInput, services.assessment_enter)
+    send = service_action(None, services.assessment_send)
+    confirm = service_action(None, services.assessment_confirm)
+    dispute = service_action(s.AssessmentReasonInput, services.assessment_dispute)
+    reconfirm = service_action(s.AssessmentNoteInput, services.assessment_reconfirm)
+    finalize = service_action(None, services.assessment_finalize)
+    reopen = service_action(s.AssessmentReasonInput, services.assessment_reopen)
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERIOD]))

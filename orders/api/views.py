@@ -7,14 +7,23 @@ service call → output serializer.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
-from gendan.api.views import ListApiViewSet, RowsListMixin
+from gendan.api.views import (
+    READ_AND_WRITE_METHODS,
+    ListApiViewSet,
+    ResourceApiViewSet,
+    RowsListMixin,
+    list_and_detail,
+    service_action,
+    service_create,
+    service_update,
+)
 from orders import selectors, services
 from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from orders.models import Order
@@ -28,7 +37,6 @@ from .serializers import (
     CustomerInputSerializer,
     CustomerSerializer,
     DueInDaysInputSerializer,
-    EmptyInputSerializer,
     OrderCreateInputSerializer,
     OrderEventSerializer,
     OrderSerializer,
@@ -40,15 +48,9 @@ from .serializers import (
     ReassignInputSerializer,
 )
 
-READ_ONLY_METHODS = ["get", "head", "options"]
-READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
-
-@extend_schema_view(
-    list=extend_schema(summary=_("客户列表（?search= 按编号和名称）")),
-    retrieve=extend_schema(summary=_("客户详情")),
-)
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("客户列表（?search= 按编号和名称）"), _("客户详情"))
+class CustomerViewSet(ResourceApiViewSet):
     api_scope = "customers"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = CustomerSerializer
@@ -59,24 +61,16 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiV
     def get_queryset(self):
         return selectors.customer_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("新建客户"), request=CustomerInputSerializer, responses={201: CustomerSerializer}
+    create = service_create(
+        CustomerInputSerializer, services.customer_create, summary=_("新建客户")
     )
-    def create(self, request):
-        return self.create_with(CustomerInputSerializer, services.customer_create)
-
-    @extend_schema(
-        summary=_("修改客户"), request=CustomerInputSerializer, responses=CustomerSerializer
+    partial_update = service_update(
+        CustomerInputSerializer, services.customer_update, summary=_("修改客户")
     )
-    def partial_update(self, request, pk=None):
-        return self.act(CustomerInputSerializer, services.customer_update, partial=True)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("产品列表")),
-    retrieve=extend_schema(summary=_("产品详情")),
-)
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("产品列表"), _("产品详情"))
+class ProductViewSet(ResourceApiViewSet):
     api_scope = "products"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = ProductSerializer
@@ -87,22 +81,10 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiVi
     def get_queryset(self):
         return selectors.product_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("新建产品"), request=ProductInputSerializer, responses={201: ProductSerializer}
+    create = service_create(ProductInputSerializer, services.product_create, summary=_("新建产品"))
+    partial_update = service_update(
+        ProductInputSerializer, services.product_update, summary=_("修改产品")
     )
-    def create(self, request):
-        return self.create_with(ProductInputSerializer, services.product_create)
-
-    @extend_schema(
-        summary=_("修改产品"), request=ProductInputSerializer, responses=ProductSerializer
-    )
-    def partial_update(self, request, pk=None):
-        return self.act(ProductInputSerializer, services.product_update, partial=True)
-
-
-def _order_action(summary, request_serializer=EmptyInputSerializer):
-    """The schema of a lifecycle action: its input, and the order as it is afterwards."""
-    return extend_schema(summary=summary, request=request_serializer, responses=OrderSerializer)
 
 
 class OrderResourceMixin:
@@ -129,10 +111,7 @@ class OrderResourceMixin:
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("订单列表")),
-    retrieve=extend_schema(summary=_("订单详情（含订单行）")),
-)
+@list_and_detail(_("订单列表"), _("订单详情（含订单行）"))
 class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin, ListApiViewSet):
     list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
 
@@ -152,13 +131,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         )
         return self.written(order, status.HTTP_201_CREATED)
 
-    @extend_schema(
+    partial_update = service_update(
+        OrderUpdateInputSerializer,
+        services.order_update_draft,
         summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
-        request=OrderUpdateInputSerializer,
-        responses=OrderSerializer,
     )
-    def partial_update(self, request, pk=None):
-        return self.act(OrderUpdateInputSerializer, services.order_update_draft, partial=True)
 
     @extend_schema(
         summary=_("订单时间线"),
@@ -170,52 +147,49 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         order = self.get_object()
         return Response(OrderEventSerializer(selectors.order_events(order), many=True).data)
 
-    @_order_action(_("客户书面确认：draft → confirmed"), ConfirmInputSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self.act(ConfirmInputSerializer, services.order_confirm)
+    confirm = service_action(
+        ConfirmInputSerializer, services.order_confirm, summary=_("客户书面确认：draft → confirmed")
+    )
+    request_deposit = service_action(
+        DueInDaysInputSerializer,
+        services.order_request_deposit,
+        summary=_("请客户付订金：confirmed → awaiting_deposit"),
+    )
+    waive_deposit = service_action(
+        ActionReasonInputSerializer,
+        services.order_waive_deposit,
+        summary=_("主管豁免订金：→ deposit_paid"),
+    )
+    request_balance = service_action(
+        DueInDaysInputSerializer,
+        services.order_request_balance,
+        summary=_("请客户付尾款：produced → awaiting_balance"),
+    )
+    release_on_credit = service_action(
+        ActionReasonInputSerializer,
+        services.order_release_on_credit,
+        summary=_("主管赊销放行：尾款未到也可出货"),
+    )
+    confirm_delivery = service_action(
+        ConfirmDeliveryInputSerializer,
+        services.order_confirm_delivery,
+        summary=_("客户签收：shipped → delivered"),
+    )
+    close = service_action(
+        ActionNoteInputSerializer, services.order_close, summary=_("结案：delivered → closed")
+    )
+    cancel = service_action(
+        ActionReasonInputSerializer, services.order_cancel, summary=_("取消订单（出货前）")
+    )
+    amend = service_action(
+        AmendInputSerializer, services.order_amend, summary=_("改单：新版本（需客户书面确认）")
+    )
 
-    @_order_action(_("请客户付订金：confirmed → awaiting_deposit"), DueInDaysInputSerializer)
-    @action(detail=True, methods=["post"], url_path="request-deposit")
-    def request_deposit(self, request, pk=None):
-        return self.act(DueInDaysInputSerializer, services.order_request_deposit)
-
-    @_order_action(_("主管豁免订金：→ deposit_paid"), ActionReasonInputSerializer)
-    @action(detail=True, methods=["post"], url_path="waive-deposit")
-    def waive_deposit(self, request, pk=None):
-        return self.act(ActionReasonInputSerializer, services.order_waive_deposit)
-
-    @_order_action(_("请客户付尾款：produced → awaiting_balance"), DueInDaysInputSerializer)
-    @action(detail=True, methods=["post"], url_path="request-balance")
-    def request_balance(self, request, pk=None):
-        return self.act(DueInDaysInputSerializer, services.order_request_balance)
-
-    @_order_action(_("主管赊销放行：尾款未到也可出货"), ActionReasonInputSerializer)
-    @action(detail=True, methods=["post"], url_path="release-on-credit")
-    def release_on_credit(self, request, pk=None):
-        return self.act(ActionReasonInputSerializer, services.order_release_on_credit)
-
-    @_order_action(_("客户签收：shipped → delivered"), ConfirmDeliveryInputSerializer)
-    @action(detail=True, methods=["post"], url_path="confirm-delivery")
-    def confirm_delivery(self, request, pk=None):
-        return self.act(ConfirmDeliveryInputSerializer, services.order_confirm_delivery)
-
-    @_order_action(_("结案：delivered → closed"), ActionNoteInputSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.act(ActionNoteInputSerializer, services.order_close)
-
-    @_order_action(_("取消订单（出货前）"), ActionReasonInputSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.act(ActionReasonInputSerializer, services.order_cancel)
-
-    @_order_action(_("改单：新版本（需客户书面确认）"), AmendInputSerializer)
-    @action(detail=True, methods=["post"])
-    def amend(self, request, pk=None):
-        return self.act(AmendInputSerializer, services.order_amend)
-
-    @_order_action(_("主管转交订单给另一位跟单员"), ReassignInputSerializer)
+    @extend_schema(
+        summary=_("主管转交订单给另一位跟单员"),
+        request=ReassignInputSerializer,
+        responses=OrderSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         order = self.get_object()
@@ -226,13 +200,9 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         return self.written(order)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("收付款列表")),
-    retrieve=extend_schema(summary=_("收付款详情（含到账记录）")),
-)
-class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("收付款列表"), _("收付款详情（含到账记录）"))
+class PaymentViewSet(ResourceApiViewSet):
     api_scope = "payments"
-    http_method_names = ["get", "post", "head", "options"]
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilterSet
     service_id, reread = "payment_id", True
@@ -240,11 +210,8 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiVi
     def get_queryset(self):
         return selectors.payment_list_visible_to(self.request.user)
 
-    @extend_schema(
+    confirm = service_action(
+        PaymentConfirmInputSerializer,
+        services.payment_confirm,
         summary=_("财务确认到账（可分多次）"),
-        request=PaymentConfirmInputSerializer,
-        responses=PaymentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self.act(PaymentConfirmInputSerializer, services.payment_confirm)

@@ -18,6 +18,7 @@ REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows":
 class ConfirmOrderForm(ActionForm):
     name, transition, policy_action = "confirm", "confirm", "order.confirm"
     label, success = _("确认订单"), _("订单已确认。")
+    service = services.order_confirm
 
     method = forms.ChoiceField(label=_("书面确认方式"), choices=ConfirmationMethod.choices)
     reference = forms.CharField(
@@ -25,13 +26,11 @@ class ConfirmOrderForm(ActionForm):
     )
     phone_confirmed = forms.BooleanField(label=_("已电话确认"), required=False, initial=True)
 
-    def submit(self, *, actor, obj):
-        return services.order_confirm(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
 
 class RequestDepositForm(ActionForm):
     name, transition, policy_action = "request_deposit", "request_deposit", "order.request_deposit"
     label, success = _("通知客户付订金"), _("已向客户请款订金。")
+    service = services.order_request_deposit
 
     due_in_days = forms.IntegerField(label=_("付款期限（天）"), min_value=0, initial=7)
 
@@ -39,24 +38,20 @@ class RequestDepositForm(ActionForm):
     def available(cls, obj) -> bool:
         return obj.deposit_due > 0
 
-    def submit(self, *, actor, obj):
-        return services.order_request_deposit(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
 
 class WaiveDepositForm(ActionForm):
     name, transition, policy_action = "waive_deposit", "waive_deposit", "order.waive_deposit"
     label, success = _("豁免订金"), _("已豁免订金。")
+    service = services.order_waive_deposit
 
     reason = REASON
-
-    def submit(self, *, actor, obj):
-        return services.order_waive_deposit(actor=actor, order_id=obj.pk, **self.cleaned_data)
 
 
 class RequestBalanceForm(ActionForm):
     name = transition = "request_balance"
     policy_action = "order.request_balance"
     label, success = _("通知客户付尾款"), _("已向客户请款尾款。")
+    service = services.order_request_balance
 
     due_in_days = forms.IntegerField(
         label=_("付款期限（天）"),
@@ -65,14 +60,12 @@ class RequestBalanceForm(ActionForm):
         help_text=_("留空则用客户的付款期限。"),
     )
 
-    def submit(self, *, actor, obj):
-        return services.order_request_balance(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
 
 class ReleaseOnCreditForm(ActionForm):
     name = transition = "release_on_credit"
     policy_action = "order.release_on_credit"
     label, success = _("赊销放行"), _("已赊销放行，可以出货。")
+    service = services.order_release_on_credit
 
     reason = REASON
 
@@ -80,33 +73,27 @@ class ReleaseOnCreditForm(ActionForm):
     def available(cls, obj) -> bool:
         return not obj.credit_released
 
-    def submit(self, *, actor, obj):
-        return services.order_release_on_credit(actor=actor, order_id=obj.pk, **self.cleaned_data)
-
 
 class ConfirmDeliveryForm(ActionForm):
     name = transition = "confirm_delivery"
     policy_action = "order.confirm_delivery"
     label, success = _("确认客户签收"), _("已确认客户签收。")
-
-    def submit(self, *, actor, obj):
-        return services.order_confirm_delivery(actor=actor, order_id=obj.pk)
+    service = services.order_confirm_delivery
 
 
 class CloseOrderForm(ActionForm):
     name, transition, policy_action = "close", "close", "order.close"
     label, success = _("结案"), _("订单已结案。")
+    service = services.order_close
 
     note = forms.CharField(label=_("备注"), required=False)
-
-    def submit(self, *, actor, obj):
-        return services.order_close(actor=actor, order_id=obj.pk, **self.cleaned_data)
 
 
 class CancelOrderForm(ActionForm):
     name, transition, policy_action = "cancel", "cancel", "order.cancel"
     label, success = _("取消订单"), _("订单已取消。")
     danger, confirm = True, _("确定要取消这个订单吗？")
+    service = services.order_cancel
 
     reason = REASON
 
@@ -117,9 +104,6 @@ class CancelOrderForm(ActionForm):
         ):
             return False
         return super().is_available(user, obj)
-
-    def submit(self, *, actor, obj):
-        return services.order_cancel(actor=actor, order_id=obj.pk, **self.cleaned_data)
 
 
 class ReassignForm(ActionForm):

@@ -8,6 +8,7 @@ table (``is_available``), so a page offers exactly what the services would accep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
@@ -28,6 +29,10 @@ class ActionForm(forms.Form):
     # Shown in red, and asks for confirmation before it is sent.
     danger: ClassVar[bool] = False
     confirm: ClassVar[Any] = ""
+    # The one service the action calls, and the keyword it takes the object's id as
+    # (as the API's actions: ``gendan.api.views.ActionMixin``).
+    service: ClassVar[Callable[..., Any]]
+    service_id: ClassVar[str] = "order_id"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.name}_%s")
@@ -50,4 +55,6 @@ class ActionForm(forms.Form):
 
     def submit(self, *, actor, obj):
         """Call the one service of this action with the cleaned data."""
-        raise NotImplementedError
+        # Through the class: a function stored on it is not a method of the form.
+        service = type(self).service
+        return service(actor=actor, **{self.service_id: obj.pk}, **self.cleaned_data)

@@ -11,7 +11,7 @@ from django.db.models import Count, ExpressionWrapper, F, Sum
 from gendan.models import User
 
 from .. import signals
-from ..models import ZERO, Order, PaymentKind, PaymentReceipt
+from ..models import ZERO, Order, PaymentReceipt
 from ..states import OrderStatus
 from .finance import MONEY_FIELD
 from .lists import order_list_visible_to
@@ -46,11 +46,7 @@ def daily_report(user: User, *, day: dt.date, owner_id: int | None = None) -> di
         "order_totals": by_currency((o.currency, o.total_amount) for o in received),
         "receipts": receipts,
         "receipt_totals": by_currency(
-            (
-                r.payment.order.currency,
-                -r.amount if r.payment.kind == PaymentKind.REFUND else r.amount,
-            )
-            for r in receipts
+            (receipt.payment.order.currency, receipt.signed_amount) for receipt in receipts
         ),
     }
     for _receiver, part in signals.daily_report.send(

@@ -4,7 +4,7 @@ by ageing."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gendan import charts
 from gendan.lists import ListPage
 from gendan.templatetags.gendan_ui import money
-from gendan.web import form_action, page
+from gendan.web import form_action, page, visible_or_404
 
 from .. import selectors
 from ..filters import PaymentFilterSet
@@ -48,9 +48,7 @@ finance_queue, finance_export = PAYMENTS.views()
 @page("finance")
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a receipt; with htmx the row is answered in place."""
-    payment = selectors.payment_get_visible(request.user, pk)
-    if payment is None:
-        raise Http404
+    payment = visible_or_404(selectors.payment_get_visible, request.user, pk)
     form = PaymentConfirmForm(request.POST, payment=payment)
 
     def row(ok: bool) -> HttpResponse:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
 from gendan.lists import ListPage
-from gendan.web import action_forms, detail_page, form_action, page
+from gendan.web import detail_page, form_action, page, visible_or_404
 
 from .. import selectors, signals
 from ..filters import OrderFilterSet
 from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Order, Product
-from ..states import OrderStatus, can_transition
+from ..states import HAPPY_PATH, OrderStatus, can_transition
 
 # The columns a click sorts by: their ``ordering`` names (orders.filters.OrderFilterSet).
 SORTABLE = (
@@ -46,10 +46,7 @@ def _sort_columns(ordering: str) -> dict[str, dict[str, str]]:
 
 
 def _visible_or_404(request: HttpRequest, pk: int):
-    order = selectors.order_get_visible(request.user, pk)
-    if order is None:
-        raise Http404
-    return order
+    return visible_or_404(selectors.order_get_visible, request.user, pk)
 
 
 # --------------------------------------------------------------------------
@@ -264,7 +261,7 @@ def line_totals(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse:
+def _detail_context(request: HttpRequest, order) -> dict:
     user = request.user
     links = []
     if policy.can(user, "order.update", order) and can_transition(order.status, "update_draft"):
@@ -274,7 +271,6 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     context = {
         "order": order,
         "lines": list(order.lines.all()),
-        **action_forms(user, ORDER_ACTIONS, order, bound_form),
         "links": links,
         "show_money": policy.can(user, "payment.view", order),
         "can_confirm_payments": policy.can(user, "payment.confirm"),
@@ -284,23 +280,12 @@ def _render_detail(request: HttpRequest, order, bound_form=None) -> HttpResponse
     }
     # Production adds its panels; shipping its shipments, shipped quantities and link.
     signals.order_page.send(sender=Order, request=request, order=order, context=context)
-    return render(request, "orders/order_detail.html", context)
+    return context
 
 
-# The main road of the lifecycle, shown as steps at the top of the order page.
-MAIN_ROAD = (
-    OrderStatus.DRAFT,
-    OrderStatus.CONFIRMED,
-    OrderStatus.AWAITING_DEPOSIT,
-    OrderStatus.DEPOSIT_PAID,
-    OrderStatus.IN_PRODUCTION,
-    OrderStatus.PRODUCED,
-    OrderStatus.AWAITING_BALANCE,
-    OrderStatus.PAID,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.CLOSED,
-)
+# The main road of the lifecycle, shown as steps at the top of the order page: the happy
+# path, a partial shipment shown on the "shipped" step.
+MAIN_ROAD = tuple(status for status in HAPPY_PATH if status != OrderStatus.PARTIALLY_SHIPPED)
 
 
 def _status_steps(order) -> list[dict]:
@@ -317,7 +302,8 @@ order_detail, order_action = detail_page(
     "orders",
     get=selectors.order_get_detail,
     get_for_action=selectors.order_get_visible,
-    render=_render_detail,
+    template="orders/order_detail.html",
+    context=_detail_context,
     actions=ORDER_ACTIONS,
     url="orders:detail",
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gendan import charts
+from gendan.lists import sheet_of
 from gendan.roles import Role, roles_of
 from gendan.web import page, xlsx_response
 
 from .. import selectors
 from ..forms import DailyReportForm, LedgerForm
-from ..models import PaymentKind
 from ..states import OPEN
 
 
@@ -98,6 +100,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/dashboard.html", context)
 
 
+def _valid_filters(form) -> dict:
+    """The values of the report form's valid fields (none when it is not filled)."""
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
+
+
 def _merchandiser_only(user) -> bool:
     return not user.is_superuser and Role.SUPERVISOR not in roles_of(user)
 
@@ -106,8 +114,7 @@ def _merchandiser_only(user) -> bool:
 @page("daily_report")
 def daily_report(request: HttpRequest) -> HttpResponse:
     form = DailyReportForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _valid_filters(form)
     day = data.get("day") or timezone.localdate()
     owner = data.get("owner")
     if _merchandiser_only(request.user):
@@ -125,113 +132,71 @@ def daily_report(request: HttpRequest) -> HttpResponse:
 
 
 def _daily_report_xlsx(report, owner) -> HttpResponse:
-    orders = (
-        [
-            _("订单编号"),
-            _("客户"),
-            _("跟单员"),
-            _("状态"),
-            _("合同交期"),
-            _("总数量"),
-            _("币种"),
-            _("总金额"),
-        ],
-        [
+    sheets = [
+        sheet_of(
+            _("接单"),
+            report["orders"],
             [
-                o.number,
-                o.customer.name,
-                str(o.owner),
-                o.get_status_display(),
-                o.contract_delivery_date,
-                o.total_quantity,
-                o.currency,
-                o.total_amount,
-            ]
-            for o in report["orders"]
-        ],
-    )
-    receipts = (
-        [
-            _("订单编号"),
-            _("客户"),
-            _("类型"),
-            _("币种"),
-            _("金额"),
-            _("到账日期"),
-            _("付款方式"),
-            _("银行流水号"),
-            _("确认人"),
-        ],
-        [
+                (_("订单编号"), lambda o: o.number),
+                (_("客户"), lambda o: o.customer.name),
+                (_("跟单员"), lambda o: str(o.owner)),
+                (_("状态"), lambda o: o.get_status_display()),
+                (_("合同交期"), lambda o: o.contract_delivery_date),
+                (_("总数量"), lambda o: o.total_quantity),
+                (_("币种"), lambda o: o.currency),
+                (_("总金额"), lambda o: o.total_amount),
+            ],
+        ),
+        sheet_of(
+            _("收款"),
+            report["receipts"],
             [
-                r.payment.order.number,
-                r.payment.order.customer.name,
-                r.payment.get_kind_display(),
-                r.payment.order.currency,
-                -r.amount if r.payment.kind == PaymentKind.REFUND else r.amount,
-                r.received_on,
-                r.get_method_display(),
-                r.reference,
-                str(r.confirmed_by),
-            ]
-            for r in report["receipts"]
-        ],
-    )
-    shipments = (
-        [
-            _("出货单号"),
-            _("订单编号"),
-            _("客户"),
-            _("数量"),
-            _("运输方式"),
-            _("运单/提单号"),
-            _("状态"),
-        ],
-        [
+                (_("订单编号"), lambda r: r.payment.order.number),
+                (_("客户"), lambda r: r.payment.order.customer.name),
+                (_("类型"), lambda r: r.payment.get_kind_display()),
+                (_("币种"), lambda r: r.payment.order.currency),
+                (_("金额"), lambda r: r.signed_amount),
+                (_("到账日期"), lambda r: r.received_on),
+                (_("付款方式"), lambda r: r.get_method_display()),
+                (_("银行流水号"), lambda r: r.reference),
+                (_("确认人"), lambda r: str(r.confirmed_by)),
+            ],
+        ),
+        sheet_of(
+            _("出货"),
+            report["shipments"],
             [
-                s.number,
-                s.order.number,
-                s.order.customer.name,
-                s.quantity,
-                s.get_mode_display(),
-                s.tracking_number,
-                s.get_status_display(),
-            ]
-            for s in report["shipments"]
-        ],
-    )
-    complaints = (
-        [_("订单编号"), _("客户"), _("类型"), _("状态"), _("收到时间"), _("问题描述")],
-        [
+                (_("出货单号"), lambda s: s.number),
+                (_("订单编号"), lambda s: s.order.number),
+                (_("客户"), lambda s: s.order.customer.name),
+                (_("数量"), lambda s: s.quantity),
+                (_("运输方式"), lambda s: s.get_mode_display()),
+                (_("运单/提单号"), lambda s: s.tracking_number),
+                (_("状态"), lambda s: s.get_status_display()),
+            ],
+        ),
+        sheet_of(
+            _("客诉"),
+            report["complaints"],
             [
-                c.order.number,
-                c.order.customer.name,
-                c.get_kind_display(),
-                c.get_status_display(),
-                c.received_at,
-                c.description,
-            ]
-            for c in report["complaints"]
-        ],
-    )
+                (_("订单编号"), lambda c: c.order.number),
+                (_("客户"), lambda c: c.order.customer.name),
+                (_("类型"), lambda c: c.get_kind_display()),
+                (_("状态"), lambda c: c.get_status_display()),
+                (_("收到时间"), lambda c: c.received_at),
+                (_("问题描述"), lambda c: c.description),
+            ],
+        ),
+    ]
     who = owner.username if owner else "all"
-    return xlsx_response(
-        f"daily-report-{report['day']:%Y%m%d}-{who}.xlsx",
-        [
-            (_("接单"), *orders),
-            (_("收款"), *receipts),
-            (_("出货"), *shipments),
-            (_("客诉"), *complaints),
-        ],
-    )
+    return xlsx_response(f"daily-report-{report['day']:%Y%m%d}-{who}.xlsx", sheets)
 
 
 @require_GET
 @page("sales_ledger")
 def sales_ledger(request: HttpRequest) -> HttpResponse:
     form = LedgerForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    data = _valid_filters(form)
     customer = data.get("customer")
     ledger = selectors.sales_ledger(
         request.user,
@@ -250,68 +215,38 @@ def sales_ledger(request: HttpRequest) -> HttpResponse:
 
 def _ledger_xlsx(ledger, customer) -> HttpResponse:
     if customer is not None:
-        headers = [
-            _("订单编号"),
-            _("下单日期"),
-            _("状态"),
-            _("客户订单号"),
-            _("币种"),
-            _("总金额"),
-            _("已收金额"),
-            _("未收金额"),
+        name, objects = customer.code, ledger["orders"]
+        columns = [
+            (_("订单编号"), lambda o: o.number),
+            (_("下单日期"), lambda o: o.order_date),
+            (_("状态"), lambda o: o.get_status_display()),
+            (_("客户订单号"), lambda o: o.customer_po),
+            (_("币种"), lambda o: o.currency),
+            (_("总金额"), lambda o: o.total_amount),
+            (_("已收金额"), lambda o: o.amount_received),
+            (_("未收金额"), lambda o: o.total_amount - o.amount_received),
         ]
-        rows = [
-            [
-                o.number,
-                o.order_date,
-                o.get_status_display(),
-                o.customer_po,
-                o.currency,
-                o.total_amount,
-                o.amount_received,
-                o.total_amount - o.amount_received,
-            ]
-            for o in ledger["orders"]
+        totals = [
+            [_("合计"), "", "", "", t["currency"], t["total"], t["received"], t["outstanding"]]
+            for t in ledger["totals"]
         ]
-        name = customer.code
     else:
-        headers = [
-            _("客户编号"),
-            _("客户"),
-            _("币种"),
-            _("订单数"),
-            _("总金额"),
-            _("已收金额"),
-            _("未收金额"),
+        name, objects = "all", ledger["customers"]
+        columns = [
+            (_("客户编号"), itemgetter("customer__code")),
+            (_("客户"), itemgetter("customer__name")),
+            (_("币种"), itemgetter("currency")),
+            (_("订单数"), itemgetter("orders")),
+            (_("总金额"), itemgetter("total")),
+            (_("已收金额"), itemgetter("received")),
+            (_("未收金额"), itemgetter("outstanding")),
         ]
-        rows = [
-            [
-                c["customer__code"],
-                c["customer__name"],
-                c["currency"],
-                c["orders"],
-                c["total"],
-                c["received"],
-                c["outstanding"],
-            ]
-            for c in ledger["customers"]
+        totals = [
+            [_("合计"), "", t["currency"], t["orders"], t["total"], t["received"], t["outstanding"]]
+            for t in ledger["totals"]
         ]
-        name = "all"
-    totals = [
-        [_("合计"), "", "", "", t["currency"], t["total"], t["received"], t["outstanding"]]
-        if customer is not None
-        else [
-            _("合计"),
-            "",
-            t["currency"],
-            t["orders"],
-            t["total"],
-            t["received"],
-            t["outstanding"],
-        ]
-        for t in ledger["totals"]
-    ]
+    title, headers, rows = sheet_of(_("销售台帐"), objects, columns)
     return xlsx_response(
         f"sales-ledger-{name}-{timezone.localdate():%Y%m%d}.xlsx",
-        [(_("销售台帐"), headers, rows + totals)],
+        [(title, headers, [*rows, *totals])],
     )

@@ -6,14 +6,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.decorators import action
 
-from gendan.api.views import ApiViewSet, ListApiViewSet
-from orders.api.serializers import (
-    ActionReasonInputSerializer,
-    EmptyInputSerializer,
-    OrderSerializer,
+from gendan.api.views import (
+    READ_ONLY_METHODS,
+    ApiViewSet,
+    ResourceApiViewSet,
+    list_and_detail,
+    service_action,
+    service_create,
 )
+from orders.api.serializers import ActionReasonInputSerializer, EmptyInputSerializer
 from orders.api.views import OrderResourceMixin
 from production import selectors, services
 from production.filters import (
@@ -36,14 +38,6 @@ from .serializers import (
     StageSerializer,
 )
 
-READ_ONLY_METHODS = ["get", "head", "options"]
-READ_AND_POST_METHODS = ["get", "post", "head", "options"]
-
-
-def _order_action(summary, request_serializer=EmptyInputSerializer):
-    """The schema of an order's lifecycle action: its input, the order afterwards."""
-    return extend_schema(summary=summary, request=request_serializer, responses=OrderSerializer)
-
 
 # Routed under the prefix ``orders/<pk>`` (see ``production.api.urls``): orders' API
 # imports nothing of production, so production adds these actions of the order resource.
@@ -51,22 +45,24 @@ class OrderProductionViewSet(OrderResourceMixin, ApiViewSet):
     """The production actions of an order, answered with the order like its other
     lifecycle actions (same scope, lookup, filters and errors)."""
 
-    @_order_action(
-        _("下达生产通知单：deposit_paid → in_production"), IssueProductionInputSerializer
+    issue_production = service_action(
+        IssueProductionInputSerializer,
+        services.production_order_issue,
+        summary=_("下达生产通知单：deposit_paid → in_production"),
+        detail=False,
     )
-    @action(detail=False, methods=["post"], url_path="issue-production")
-    def issue_production(self, request, pk=None):
-        return self.act(IssueProductionInputSerializer, services.production_order_issue)
-
-    @_order_action(_("主管接受短交（生产数量少于订单数量）"), ActionReasonInputSerializer)
-    @action(detail=False, methods=["post"], url_path="accept-shortfall")
-    def accept_shortfall(self, request, pk=None):
-        return self.act(ActionReasonInputSerializer, services.production_accept_shortfall)
-
-    @_order_action(_("生产完成：in_production → produced"))
-    @action(detail=False, methods=["post"], url_path="complete-production")
-    def complete_production(self, request, pk=None):
-        return self.act(EmptyInputSerializer, services.order_complete_production)
+    accept_shortfall = service_action(
+        ActionReasonInputSerializer,
+        services.production_accept_shortfall,
+        summary=_("主管接受短交（生产数量少于订单数量）"),
+        detail=False,
+    )
+    complete_production = service_action(
+        EmptyInputSerializer,
+        services.order_complete_production,
+        summary=_("生产完成：in_production → produced"),
+        detail=False,
+    )
 
 
 @extend_schema_view(list=extend_schema(summary=_("工序列表（生产日报的 stage 代码）")))
@@ -81,13 +77,9 @@ class StageViewSet(mixins.ListModelMixin, ApiViewSet):
         return selectors.active_stages()
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("生产通知单列表")),
-    retrieve=extend_schema(summary=_("生产通知单详情")),
-)
-class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("生产通知单列表"), _("生产通知单详情"))
+class ProductionOrderViewSet(ResourceApiViewSet):
     api_scope = "production"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = ProductionOrderSerializer
     filterset_class = ProductionOrderFilterSet
     service_id, reread = "production_order_id", True
@@ -95,82 +87,55 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, L
     def get_queryset(self):
         return selectors.production_order_list_with_plan_visible_to(self.request.user)
 
-    @extend_schema(
+    start = service_action(
+        EmptyInputSerializer,
+        services.production_order_start,
         summary=_("生产接单开工：issued → in_progress"),
-        request=EmptyInputSerializer,
-        responses=ProductionOrderSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self.act(EmptyInputSerializer, services.production_order_start)
-
-    @extend_schema(
+    complete = service_action(
+        EmptyInputSerializer,
+        services.production_order_complete,
         summary=_("生产完成（订单 → produced）"),
-        request=EmptyInputSerializer,
-        responses=ProductionOrderSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        return self.act(EmptyInputSerializer, services.production_order_complete)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("生产日报列表")),
-    retrieve=extend_schema(summary=_("生产日报详情")),
-)
-class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("生产日报列表"), _("生产日报详情"))
+class ProgressReportViewSet(ResourceApiViewSet):
     api_scope = "production"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
 
     def get_queryset(self):
         return selectors.progress_report_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        ProgressReportInputSerializer,
+        services.progress_report_create,
+        ids=("production_order", "stage"),
         summary=_("填报生产日报（每个生产单、日期、工序一份；重复返回 409 duplicate）"),
-        request=ProgressReportInputSerializer,
-        responses={201: ProgressReportSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            ProgressReportInputSerializer,
-            services.progress_report_create,
-            ids=("production_order", "stage"),
-        )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("质量检验列表")),
-    retrieve=extend_schema(summary=_("质量检验详情")),
-)
-class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("质量检验列表"), _("质量检验详情"))
+class InspectionViewSet(ResourceApiViewSet):
     api_scope = "production"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
 
     def get_queryset(self):
         return selectors.inspection_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        InspectionInputSerializer,
+        services.inspection_create,
+        ids=("production_order",),
         summary=_("登记质量检验"),
-        request=InspectionInputSerializer,
-        responses={201: InspectionSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            InspectionInputSerializer, services.inspection_create, ids=("production_order",)
-        )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("异常列表")),
-    retrieve=extend_schema(summary=_("异常详情")),
-)
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("异常列表"), _("异常详情"))
+class IncidentViewSet(ResourceApiViewSet):
     api_scope = "production"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     service_id = "incident_id"
@@ -178,19 +143,12 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiV
     def get_queryset(self):
         return selectors.incident_list_visible_to(self.request.user)
 
-    @extend_schema(
-        summary=_("登记异常"), request=IncidentInputSerializer, responses={201: IncidentSerializer}
+    create = service_create(
+        IncidentInputSerializer,
+        services.incident_open,
+        ids=("order", "production_order", "responsible"),
+        summary=_("登记异常"),
     )
-    def create(self, request):
-        return self.create_with(
-            IncidentInputSerializer,
-            services.incident_open,
-            ids=("order", "production_order", "responsible"),
-        )
-
-    @extend_schema(
-        summary=_("解决异常"), request=IncidentResolveInputSerializer, responses=IncidentSerializer
+    resolve = service_action(
+        IncidentResolveInputSerializer, services.incident_resolve, summary=_("解决异常")
     )
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self.act(IncidentResolveInputSerializer, services.incident_resolve)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
-from rest_framework.decorators import action
 
-from gendan.api.views import ListApiViewSet
+from gendan.api.views import (
+    ResourceApiViewSet,
+    list_and_detail,
+    service_action,
+    service_create,
+)
 from shipping import selectors, services
 from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
@@ -25,16 +27,10 @@ from .serializers import (
     ShipmentShipInputSerializer,
 )
 
-READ_AND_POST_METHODS = ["get", "post", "head", "options"]
 
-
-@extend_schema_view(
-    list=extend_schema(summary=_("出货列表")),
-    retrieve=extend_schema(summary=_("出货详情（含明细和单证清单）")),
-)
-class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("出货列表"), _("出货详情（含明细和单证清单）"))
+class ShipmentViewSet(ResourceApiViewSet):
     api_scope = "shipments"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = ShipmentSerializer
     filterset_class = ShipmentFilterSet
     service_id, reread = "shipment_id", True
@@ -42,58 +38,31 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiV
     def get_queryset(self):
         return selectors.shipment_list_with_lines_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        ShipmentInputSerializer,
+        services.shipment_create,
+        ids=("order",),
         summary=_("安排出货（可部分出货：lines 列出每个订单行的数量）"),
-        request=ShipmentInputSerializer,
-        responses={201: ShipmentSerializer},
     )
-    def create(self, request):
-        return self.create_with(ShipmentInputSerializer, services.shipment_create, ids=("order",))
-
-    @extend_schema(
-        summary=_("装箱：planned → packed"),
-        request=ShipmentPackInputSerializer,
-        responses=ShipmentSerializer,
+    pack = service_action(
+        ShipmentPackInputSerializer, services.shipment_pack, summary=_("装箱：planned → packed")
     )
-    @action(detail=True, methods=["post"])
-    def pack(self, request, pk=None):
-        return self.act(ShipmentPackInputSerializer, services.shipment_pack)
-
-    @extend_schema(
+    ship = service_action(
+        ShipmentShipInputSerializer,
+        services.shipment_ship,
         summary=_("出货（需全款到账或主管赊销放行）"),
-        request=ShipmentShipInputSerializer,
-        responses=ShipmentSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def ship(self, request, pk=None):
-        return self.act(ShipmentShipInputSerializer, services.shipment_ship)
-
-    @extend_schema(
-        summary=_("客户签收此批货物"),
-        request=ShipmentDeliverInputSerializer,
-        responses=ShipmentSerializer,
+    deliver = service_action(
+        ShipmentDeliverInputSerializer, services.shipment_deliver, summary=_("客户签收此批货物")
     )
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        return self.act(ShipmentDeliverInputSerializer, services.shipment_deliver)
-
-    @extend_schema(
-        summary=_("取消未出货的出货"),
-        request=ShipmentCancelInputSerializer,
-        responses=ShipmentSerializer,
+    cancel = service_action(
+        ShipmentCancelInputSerializer, services.shipment_cancel, summary=_("取消未出货的出货")
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.act(ShipmentCancelInputSerializer, services.shipment_cancel)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("售后案例列表")),
-    retrieve=extend_schema(summary=_("售后案例详情")),
-)
-class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
+@list_and_detail(_("售后案例列表"), _("售后案例详情"))
+class AfterSalesCaseViewSet(ResourceApiViewSet):
     api_scope = "shipments"
-    http_method_names = READ_AND_POST_METHODS
     serializer_class = AfterSalesCaseSerializer
     filterset_class = AfterSalesCaseFilterSet
     service_id = "case_id"
@@ -101,39 +70,24 @@ class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Li
     def get_queryset(self):
         return selectors.case_list_visible_to(self.request.user)
 
-    @extend_schema(
+    create = service_create(
+        AfterSalesCaseInputSerializer,
+        services.after_sales_case_open,
+        ids=("order",),
         summary=_("登记售后案例（货物已出厂后）"),
-        request=AfterSalesCaseInputSerializer,
-        responses={201: AfterSalesCaseSerializer},
     )
-    def create(self, request):
-        return self.create_with(
-            AfterSalesCaseInputSerializer, services.after_sales_case_open, ids=("order",)
-        )
-
-    @extend_schema(
+    investigate = service_action(
+        AfterSalesInvestigateInputSerializer,
+        services.after_sales_case_investigate,
         summary=_("开始调查：open → investigating"),
-        request=AfterSalesInvestigateInputSerializer,
-        responses=AfterSalesCaseSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def investigate(self, request, pk=None):
-        return self.act(AfterSalesInvestigateInputSerializer, services.after_sales_case_investigate)
-
-    @extend_schema(
+    resolve = service_action(
+        AfterSalesResolveInputSerializer,
+        services.after_sales_case_resolve,
         summary=_("解决：原因分析、纠正措施、费用"),
-        request=AfterSalesResolveInputSerializer,
-        responses=AfterSalesCaseSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self.act(AfterSalesResolveInputSerializer, services.after_sales_case_resolve)
-
-    @extend_schema(
+    close = service_action(
+        AfterSalesCloseInputSerializer,
+        services.after_sales_case_close,
         summary=_("关闭已解决的案例（客户满意度 1–5）"),
-        request=AfterSalesCloseInputSerializer,
-        responses=AfterSalesCaseSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.act(AfterSalesCloseInputSerializer, services.after_sales_case_close)
