@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import (
     MaxValueValidator,
@@ -24,6 +25,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Days before the contract delivery date an alert may look ahead: at most a year.
+MAX_DUE_SOON_DAYS = 366
+
+
+def validate_due_soon_days(value: str) -> None:
+    """Each of the comma-separated days is at most ``MAX_DUE_SOON_DAYS`` (a sweep adds
+    them to today: a huge one is no date at all)."""
+    days = [d for d in (value or "").split(",") if d.strip()]
+    if any(not d.strip().isdigit() or int(d) > MAX_DUE_SOON_DAYS for d in days):
+        raise ValidationError(
+            _("每个天数须为 0 到 %(n)s 之间的整数。"), params={"n": MAX_DUE_SOON_DAYS}
+        )
 
 
 class AlertRule(models.TextChoices):
@@ -156,7 +170,7 @@ class AlertSettings(models.Model):
         _("交期临近提醒（天）"),
         max_length=50,
         default="7,3,1",
-        validators=[validate_comma_separated_integer_list],
+        validators=[validate_comma_separated_integer_list, validate_due_soon_days],
         help_text=_("距合同交期还有这些天数时提醒，用逗号分隔。"),
     )
     behind_plan_percent = models.PositiveSmallIntegerField(

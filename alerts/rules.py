@@ -61,7 +61,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject, Least, NullIf, TruncDate
 from django.utils import timezone
 
-from gendan import workdays
+from gendan import bounds, workdays
 from gendan.roles import Role
 from orders.models import Order, Payment, PaymentKind, PaymentStatus
 from orders.states import NOT_FULLY_SHIPPED, OrderStatus
@@ -245,7 +245,8 @@ def progress_report_missing(today: dt.date, config: AlertSettings) -> QuerySet:
 
 
 def delivery_due_soon(today: dt.date, config: AlertSettings) -> QuerySet:
-    dates = [today + dt.timedelta(days=d) for d in config.due_soon_day_list]
+    # Held within the calendar: a setting saved before its days were bounded breaks nothing.
+    dates = [bounds.shift(today, d) for d in config.due_soon_day_list]
     behind = production_order_list_behind_plan(
         on=today - dt.timedelta(days=1), percent=config.behind_plan_percent
     ).filter(order=OuterRef("pk"))

@@ -6,6 +6,7 @@ services, which lock the order, check the policy and write the timeline; so
 their admin pages show everything and change nothing (``ReadOnlyAdminMixin``).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import bounds
 from .models import Holiday, Sequence, User
 from .roles import Role
 
@@ -165,9 +167,26 @@ class SequenceAdmin(ReadOnlyAdmin):
     ordering = ("key",)
 
 
+class HolidayForm(forms.ModelForm):
+    """A calendar entry within the date horizon (``gendan.bounds``)."""
+
+    class Meta:
+        model = Holiday
+        fields = ("date", "name", "is_working_day")
+
+    def clean_date(self):
+        errors: dict = {}
+        day = bounds.check_date(errors, "date", self.cleaned_data.get("date"))
+        if errors:
+            raise forms.ValidationError(errors["date"])
+        return day
+
+
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     """The working-day calendar (holidays, make-up working days): settings, editable."""
+
+    form = HolidayForm
 
     list_display = ("date", "name", "is_working_day")
     list_filter = ("is_working_day",)

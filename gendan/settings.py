@@ -367,6 +367,12 @@ REST_FRAMEWORK = {
     },
     # X-Forwarded-For is believed only as far as our own proxies (gendan.clientip).
     "NUM_PROXIES": GENDAN_NUM_PROXIES,
+    # DRF's defaults, with a JSON parser that answers 400 for a body nested too deep.
+    "DEFAULT_PARSER_CLASSES": [
+        "gendan.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "gendan.api.schema.GendanAutoSchema",
     "EXCEPTION_HANDLER": "gendan.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -448,3 +454,5 @@ LOGGING = {
 # Gendan's own defaults.
 GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
+# Every date or time entered lies within this many years of today (gendan.bounds).
+GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))

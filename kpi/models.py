@@ -400,7 +400,12 @@ class PaySchemeAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "effective_from"], name="kpi_one_assignment_a_day"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(probation_until__isnull=True)
+                | Q(probation_until__gte=models.F("effective_from")),
+                name="kpi_probation_after_effective_from",
+            ),
         ]
 
     def __str__(self) -> str:

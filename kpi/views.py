@@ -172,8 +172,11 @@ def month_finalize(request: HttpRequest, period: str) -> HttpResponse:
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
-    assessment = get_object_or_404(Assessment.objects.select_related("person", "template"), pk=pk)
-    _require(request, "assessment.view", assessment)
+    """The assessment ``pk`` if the user may see it, else 404: someone else's and a
+    missing one look the same (as on the API)."""
+    assessment = selectors.assessment_get_visible(request.user, pk)
+    if assessment is None:
+        raise Http404
     return assessment
 
 
@@ -267,7 +270,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, pk=pk)
+    assessment = _visible_assessment(request, pk)
     back = reverse("kpi:assessment", args=[pk])
     user = request.user
     post = request.POST
@@ -393,8 +396,11 @@ def _delete_input(
     request: HttpRequest, model, pk: int, delete: Callable, id_name: str, success: str
 ) -> HttpResponse:
     """Delete a month's input (a penalty, a shipment fault) with the reason given, and
-    go back to the assessment it counted in."""
-    row = get_object_or_404(model, pk=pk)
+    go back to the assessment it counted in. 404 for a row the user may not see (one of
+    another person's month, for whoever may not see that person's pay)."""
+    row = get_object_or_404(
+        policy.person_scope(request.user, model.objects.all(), "pay.view"), pk=pk
+    )
     assessment = Assessment.objects.filter(person=row.person, period=row.period).first()
     back = reverse("kpi:assessment", args=[assessment.pk]) if assessment else reverse("kpi:index")
     reason = request.POST.get("reason", "")
@@ -476,10 +482,7 @@ def pay_export(request: HttpRequest, period: str) -> HttpResponse:
 
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = get_object_or_404(
-        PayStatement.objects.select_related("assessment", "assessment__person", "scheme"), pk=pk
-    )
-    _require(request, "pay.view", statement)
+    statement = get_object_or_404(selectors.pay_statement_list_visible_to(request.user), pk=pk)
     return render(
         request,
         "kpi/statement.html",

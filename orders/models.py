@@ -246,8 +246,13 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.description or (self.product.name if self.product_id else "")
-        return f"{label} × {self.quantity}"
+        return f"{self.label} × {self.quantity}"
+
+    @property
+    def label(self) -> str:
+        """What the line is called: its description, else its product's name (a free-text
+        line has no product)."""
+        return self.description or (self.product.name if self.product_id else "")
 
 
 # An order line as the admin and the API show it.

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan import policy
+from gendan import bounds, policy
 from gendan.models import User
 from gendan.roles import Role
 from orders.models import Order
@@ -53,7 +53,7 @@ def final_inspection_passed(production_order: ProductionOrder) -> bool:
 def planned_cumulative(production_order: ProductionOrder, on: dt.date) -> int:
     """Planned cumulative quantity by ``on``: through the milestones when given,
     else linear between planned start and finish (the whole quantity by finish)."""
-    points = [(production_order.planned_start - dt.timedelta(days=1), 0)]
+    points = [(bounds.shift(production_order.planned_start, -1), 0)]
     points += [(m.date, m.planned_cumulative_quantity) for m in production_order.milestones.all()]
     points.append((production_order.planned_finish, production_order.quantity))
     points.sort()
@@ -110,11 +110,27 @@ def _measure(production_order: ProductionOrder, today: dt.date) -> ProductionOrd
         if production_order.quantity
         else 0
     )
-    planned_by_yesterday = planned_cumulative(production_order, today - dt.timedelta(days=1))
+    planned_by_yesterday = planned_cumulative(production_order, bounds.shift(today, -1))
     production_order.behind = production_order.is_active and (
         production_order.produced < planned_by_yesterday * (1 - BEHIND_PLAN_TOLERANCE)
     )
     return production_order
+
+
+def production_order_list(user: User) -> QuerySet[ProductionOrder]:
+    """Visible production orders with ``produced``, the earliest planned finish first:
+    the rows of the production order page and its export (``production.filters``)."""
+    return with_produced(production_order_list_visible_to(user)).order_by("planned_finish", "pk")
+
+
+def progress_report_list(user: User) -> QuerySet[ProgressReport]:
+    """Visible progress reports with their order and reporter, the latest first: the
+    rows of the progress report page and its export (``production.filters``)."""
+    return (
+        progress_report_list_visible_to(user)
+        .select_related("production_order__order", "reported_by")
+        .order_by("-date", "-pk")
+    )
 
 
 def production_board(
@@ -201,13 +217,13 @@ def progress_series(
         start = end - dt.timedelta(days=366)
     labels, planned, actual = [], [], []
     cumulative = sum(q for d, q in daily.items() if d < start)
-    day = start
-    while day <= end:
+    # Counted, not stepped past ``end``: a plan ending on 9999-12-31 has no day after.
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
         cumulative += daily.get(day, 0)
         labels.append(day.isoformat())
         planned.append(planned_cumulative(production_order, day))
         actual.append(cumulative if day <= today else None)
-        day += dt.timedelta(days=1)
     return {"labels": labels, "planned": planned, "actual": actual}
 
 

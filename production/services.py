@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan import policy
+from gendan import bounds, policy
+from gendan.bounds import storable
 from gendan.exceptions import (
     AlreadyDone,
     Duplicate,
@@ -64,16 +66,79 @@ def _lock_production_order(production_order_id: int) -> tuple[Order, ProductionO
     return order, ProductionOrder.objects.select_for_update().get(pk=production_order_id)
 
 
-def _validate_plan(planned_start: Any, planned_finish: Any) -> None:
-    errors = {}
-    if not isinstance(planned_start, dt.date):
-        errors["planned_start"] = [_("请填写计划开始日期。")]
-    if not isinstance(planned_finish, dt.date):
-        errors["planned_finish"] = [_("请填写计划完成日期。")]
-    elif isinstance(planned_start, dt.date) and planned_finish < planned_start:
-        errors["planned_finish"] = [_("计划完成日期不能早于开始日期。")]
+def _validate_plan(
+    order: Order,
+    planned_start: Any,
+    planned_finish: Any,
+    milestones: Iterable[Mapping[str, Any]],
+) -> list[tuple[dt.date, int]]:
+    """The plan of a production order: start and finish within the horizon, the start
+    not before the order date, the finish not before the start; each milestone a date
+    inside start–finish (one per date) with a planned cumulative quantity that does not
+    fall from one date to the next nor pass the order's quantity. Returns the milestones
+    as (date, quantity). Raises ValidationFailed naming every bad field."""
+    errors: dict[str, list] = {}
+    start = bounds.check_date(
+        errors,
+        "planned_start",
+        planned_start,
+        earliest=order.order_date,
+        too_early=_("计划开始日期不能早于下单日期 %(d)s。"),
+        missing=_("请填写计划开始日期。"),
+    )
+    finish = bounds.check_date(
+        errors,
+        "planned_finish",
+        planned_finish,
+        earliest=start,
+        too_early=_("计划完成日期不能早于开始日期。"),
+        missing=_("请填写计划完成日期。"),
+    )
+    points: list[tuple[dt.date, int, str]] = []
+    seen: set[dt.date] = set()
+    for i, point in enumerate(milestones):
+        key = f"milestones[{i}]"
+        if not isinstance(point, Mapping):
+            errors[key] = [_("计划节点无效。")]
+            continue
+        date = bounds.check_date(
+            errors,
+            f"{key}.date",
+            point.get("date"),
+            earliest=start,
+            too_early=_("计划节点不能早于计划开始日期 %(d)s。"),
+            latest=finish,
+            too_late=_("计划节点不能晚于计划完成日期 %(d)s。"),
+        )
+        quantity = point.get("planned_cumulative_quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            errors[f"{key}.planned_cumulative_quantity"] = [_("请输入不小于 0 的整数。")]
+            continue
+        if quantity > order.total_quantity:
+            errors[f"{key}.planned_cumulative_quantity"] = [
+                _("不能超过订单数量 %(q)s。") % {"q": order.total_quantity}
+            ]
+            continue
+        if date is None:
+            continue
+        if date in seen:
+            errors[f"{key}.date"] = [_("同一日期只能有一个计划节点。")]
+            continue
+        seen.add(date)
+        points.append((date, quantity, key))
+    points.sort()
+    for (_d0, q0, _k0), (_d1, q1, k1) in pairwise(points):
+        if q1 < q0:
+            errors[f"{k1}.planned_cumulative_quantity"] = [_("计划累计数量不能比前一个节点少。")]
     if errors:
         raise ValidationFailed(fields=errors)
+    return [(date, quantity) for date, quantity, _k in points]
+
+
+def _report_window(production_order: ProductionOrder) -> dt.date:
+    """The first date a report or an inspection of a production order may carry: its
+    planned start, or the day it was issued when work began before the plan said."""
+    return min(production_order.planned_start, bounds.local_date(production_order.issued_at))
 
 
 def _create_production_order(
@@ -86,8 +151,9 @@ def _create_production_order(
     is_outside_processor: bool,
     processing_fee: Decimal,
     note: str,
-    milestones: Iterable[Mapping[str, Any]] = (),
+    milestones: Iterable[tuple[dt.date, int]] = (),
 ) -> ProductionOrder:
+    """Create a production order for a checked plan (see ``_validate_plan``)."""
     production_order = ProductionOrder.objects.create(
         number=next_number("PO"),
         order=order,
@@ -102,23 +168,19 @@ def _create_production_order(
         processing_fee=processing_fee,
         note=note,
     )
-    points = []
-    for i, point in enumerate(milestones):
-        date, quantity = point.get("date"), point.get("planned_cumulative_quantity")
-        if not isinstance(date, dt.date) or not isinstance(quantity, int) or quantity < 0:
-            raise ValidationFailed(fields={f"milestones[{i}]": [_("计划节点无效。")]})
-        points.append(
-            PlanMilestone(
-                production_order=production_order, date=date, planned_cumulative_quantity=quantity
-            )
+    PlanMilestone.objects.bulk_create(
+        PlanMilestone(
+            production_order=production_order, date=date, planned_cumulative_quantity=quantity
         )
-    PlanMilestone.objects.bulk_create(points)
+        for date, quantity in milestones
+    )
     events.production_order_event(
         order, EventType.PRODUCTION_ISSUED, actor=actor, production_order=production_order
     )
     return production_order
 
 
+@storable
 @transaction.atomic
 def production_order_issue(
     *,
@@ -143,7 +205,7 @@ def production_order_issue(
     ensure_transition(order, "issue_production")
     if not (factory or "").strip():
         raise ValidationFailed(fields={"factory": [_("请填写工厂或车间。")]})
-    _validate_plan(planned_start, planned_finish)
+    points = _validate_plan(order, planned_start, planned_finish, milestones)
     fee = money(processing_fee, field="processing_fee")
     if fee < 0:
         raise ValidationFailed(fields={"processing_fee": [_("加工费不能为负数。")]})
@@ -156,12 +218,13 @@ def production_order_issue(
         is_outside_processor=is_outside_processor,
         processing_fee=fee,
         note=note,
-        milestones=milestones,
+        milestones=points,
     )
     move(order, "issue_production", actor=actor, production_order=production_order.pk)
     return production_order
 
 
+@storable
 @transaction.atomic
 def production_order_start(*, actor: User, production_order_id: int) -> ProductionOrder:
     """Production planning accepts and starts a production order: issued -> in_progress.
@@ -186,6 +249,7 @@ def _start(order: Order, production_order: ProductionOrder, *, actor: User) -> N
     )
 
 
+@storable
 @transaction.atomic
 def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor accepts producing less than ordered, so production can complete.
@@ -203,6 +267,7 @@ def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> O
     )
 
 
+@storable
 @transaction.atomic
 def production_order_complete(*, actor: User, production_order_id: int) -> ProductionOrder:
     """Complete production: in_production -> produced, the production order completed.
@@ -241,6 +306,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
     return production_order
 
 
+@storable
 @transaction.atomic
 def order_complete_production(*, actor: User, order_id: int) -> ProductionOrder:
     """Complete the order's live production order (see ``production_order_complete``)."""
@@ -314,6 +380,7 @@ def reissue_for_revision(order: Order, *, actor: User) -> ProductionOrder | None
     return new
 
 
+@storable
 @transaction.atomic
 def progress_report_create(
     *,
@@ -343,10 +410,15 @@ def progress_report_create(
     stage = selectors.active_stages().filter(pk=stage_id).first()
     if stage is None:
         errors["stage"] = [_("工序不存在。")]
-    if not isinstance(date, dt.date):
-        errors["date"] = [_("请填写日期。")]
-    elif date > timezone.localdate():
-        errors["date"] = [_("不能填报未来日期。")]
+    bounds.check_date(
+        errors,
+        "date",
+        date,
+        earliest=_report_window(production_order),
+        too_early=_("日报日期不能早于生产单的开始日期 %(d)s。"),
+        latest=timezone.localdate(),
+        too_late=_("不能填报未来日期。"),
+    )
     check_counts(
         errors,
         good_quantity=good_quantity,
@@ -389,6 +461,7 @@ def progress_report_create(
     return report
 
 
+@storable
 @transaction.atomic
 def inspection_create(
     *,
@@ -418,9 +491,15 @@ def inspection_create(
     if counts_valid and sample_size and defects_found > sample_size:
         errors["defects_found"] = [_("不良数不能大于抽样数。")]
     loss = money_not_negative(errors, estimated_loss, field="estimated_loss")
-    inspected_on = inspected_on or timezone.localdate()
-    if inspected_on > timezone.localdate():
-        errors["inspected_on"] = [_("检验日期不能晚于今天。")]
+    inspected_on = bounds.check_date(
+        errors,
+        "inspected_on",
+        inspected_on or timezone.localdate(),
+        earliest=_report_window(production_order),
+        too_early=_("检验日期不能早于生产单的开始日期 %(d)s。"),
+        latest=timezone.localdate(),
+        too_late=_("检验日期不能晚于今天。"),
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     inspection = QualityInspection.objects.create(
@@ -446,6 +525,7 @@ def inspection_create(
     return inspection
 
 
+@storable
 @transaction.atomic
 def incident_open(
     *,
@@ -479,9 +559,16 @@ def incident_open(
         if responsible is None:
             errors["responsible"] = [_("责任人不存在。")]
     loss = money_not_negative(errors, loss_amount, field="loss_amount")
-    opened_at = opened_at or timezone.now()
-    if opened_at > timezone.now():
-        errors["opened_at"] = [_("发生时间不能晚于现在。")]
+    now = timezone.now()
+    opened_at = bounds.check_moment(
+        errors,
+        "opened_at",
+        opened_at or now,
+        earliest=order.order_date,
+        too_early=_("发生时间不能早于下单日期 %(d)s。"),
+        latest=now,
+        too_late=_("发生时间不能晚于现在。"),
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     incident = Incident.objects.create(
@@ -506,6 +593,7 @@ def incident_open(
     return incident
 
 
+@storable
 @transaction.atomic
 def incident_resolve(
     *,
@@ -527,9 +615,16 @@ def incident_resolve(
     errors: dict[str, list[str]] = {}
     if not (resolution or "").strip():
         errors["resolution"] = [_("请填写处理结果。")]
-    resolved_at = resolved_at or timezone.now()
-    if resolved_at < incident.opened_at or resolved_at > timezone.now():
-        errors["resolved_at"] = [_("解决时间无效。")]
+    now = timezone.now()
+    resolved_at = bounds.check_moment(
+        errors,
+        "resolved_at",
+        resolved_at or now,
+        earliest=incident.opened_at,
+        too_early=_("解决时间不能早于发生时间 %(d)s。"),
+        latest=now,
+        too_late=_("解决时间不能晚于现在。"),
+    )
     fields = ["status", "resolution", "resolved_at"]
     if loss_amount is not None:
         incident.loss_amount = money_not_negative(errors, loss_amount, field="loss_amount")

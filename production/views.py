@@ -3,6 +3,7 @@ orders at once, and a production order's page with its chart and forms."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,13 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
 from gendan.exceptions import DomainError
+from gendan.lists import ListPage
 from gendan.web import action_forms, attach_error, detail_page, form_action, page
 
 from . import selectors
+from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
     QuickEntryDateForm,
@@ -36,6 +40,42 @@ def board(request: HttpRequest) -> HttpResponse:
         "production/board.html",
         {"columns": [(status, labels[status], items) for status, items in columns.items()]},
     )
+
+
+PRODUCTION_ORDERS = ListPage(
+    ProductionOrderFilterSet,
+    selectors.production_order_list,
+    access="production",
+    template="production/production_order_list.html",
+    fields="search status planned_finish",
+    export="production:export",
+    columns="number order.number order.customer.name factory status planned_start planned_finish "
+    "quantity produced",
+    headers={"produced": gettext_lazy("已生产")},
+)
+production_order_list, production_order_export = PRODUCTION_ORDERS.views()
+
+
+def _stage_choices(request: HttpRequest, context: dict) -> None:
+    """The stage filter as a select of the active stages (by code, as the API)."""
+    stages = selectors.active_stages().values_list("code", "name")
+    context["filters"].form.fields["stage"].widget = forms.Select(
+        choices=[("", _("全部")), *stages]
+    )
+
+
+PROGRESS_REPORTS = ListPage(
+    ProgressReportFilterSet,
+    selectors.progress_report_list,
+    access="production",
+    template="production/progress_report_list.html",
+    fields="search stage date",
+    export="production:report_export",
+    columns="date production_order.number production_order.order.number stage.name "
+    "good_quantity defective_quantity scrap_quantity variance_reason reported_by",
+    extra=_stage_choices,
+)
+progress_report_list, progress_report_export = PROGRESS_REPORTS.views()
 
 
 @page("production")

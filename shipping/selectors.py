@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gendan import policy
@@ -59,38 +59,32 @@ def all_quantity_gone(order: Order) -> bool:
 # ==========================================================================
 
 
-def shipment_list_visible_to(
-    user: User, *, status: str = "", search: str = ""
-) -> QuerySet[Shipment]:
-    """Shipments of the orders ``user`` may see, each with its total ``quantity``."""
-    queryset = policy.related_scope(
-        user,
-        Shipment.objects.select_related("order", "order__customer", "order__owner"),
-        "order",
-        "order.view",
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    if search := (search or "").strip():
-        queryset = queryset.filter(
-            Q(number__icontains=search)
-            | Q(order__number__icontains=search)
-            | Q(order__customer__name__icontains=search)
-            | Q(tracking_number__icontains=search)
-        )
-    return queryset.annotate(quantity=Coalesce(Sum("lines__quantity"), 0)).order_by(
-        "-planned_ship_date", "-pk"
+def first_ship_date(order: Order) -> dt.date | None:
+    """The day the order's first goods left the factory (None before any left)."""
+    return order.shipments.filter(status__in=GONE_SHIPMENT_STATUSES).aggregate(
+        first=Min("actual_ship_date")
+    )["first"]
+
+
+def _visible(user: User, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` whose order ``user`` may see."""
+    return policy.related_scope(user, queryset, "order", "order.view")
+
+
+def shipment_list_visible_to(user: User) -> QuerySet[Shipment]:
+    """Shipments of the orders ``user`` may see, each with its total ``quantity``, the
+    latest planned first: the rows of the shipment page and its export (filtered by
+    ``shipping.filters.ShipmentFilterSet``)."""
+    return (
+        _visible(user, Shipment.objects.select_related("order", "order__customer", "order__owner"))
+        .annotate(quantity=Coalesce(Sum("lines__quantity"), 0))
+        .order_by("-planned_ship_date", "-pk")
     )
 
 
 def shipment_get_detail(user: User, shipment_id: int) -> Shipment | None:
     return (
-        policy.related_scope(
-            user,
-            Shipment.objects.select_related("order", "order__customer", "order__owner"),
-            "order",
-            "order.view",
-        )
+        _visible(user, Shipment.objects.select_related("order", "order__customer", "order__owner"))
         .prefetch_related(
             Prefetch(
                 "lines",
@@ -127,24 +121,13 @@ def order_lines_with_open_quantities(order: Order) -> list:
     return lines
 
 
-def case_list_visible_to(user: User, *, status: str = "", search: str = "") -> QuerySet:
-    queryset = policy.related_scope(
-        user,
-        AfterSalesCase.objects.select_related(
-            "order", "order__customer", "order__owner", "opened_by"
-        ),
-        "order",
-        "order.view",
+def case_list_visible_to(user: User) -> QuerySet[AfterSalesCase]:
+    """After-sales cases of the orders ``user`` may see, the latest first: the rows of
+    the after-sales page, its export and the API (``shipping.filters``)."""
+    cases = AfterSalesCase.objects.select_related(
+        "order", "order__customer", "order__owner", "opened_by"
     )
-    if status:
-        queryset = queryset.filter(status=status)
-    if search := (search or "").strip():
-        queryset = queryset.filter(
-            Q(order__number__icontains=search)
-            | Q(order__customer__name__icontains=search)
-            | Q(description__icontains=search)
-        )
-    return queryset.order_by("-received_at", "-pk")
+    return _visible(user, cases).order_by("-received_at", "-pk")
 
 
 def case_get_detail(user: User, case_id: int) -> AfterSalesCase | None:
@@ -159,7 +142,7 @@ def case_get_detail(user: User, case_id: int) -> AfterSalesCase | None:
 def shipment_list_with_lines_visible_to(user: User) -> QuerySet[Shipment]:
     """Shipments of the orders ``user`` may see, with their lines and documents."""
     shipments = Shipment.objects.select_related("order").prefetch_related("lines", "documents")
-    return policy.related_scope(user, shipments, "order", "order.view")
+    return _visible(user, shipments)
 
 
 # --------------------------------------------------------------------------

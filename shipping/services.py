@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan import policy
+from gendan import bounds, policy
+from gendan.bounds import storable
 from gendan.exceptions import (
     AlreadyDone,
     GuardFailed,
@@ -69,6 +70,7 @@ def _lock_child(model, pk: int, name: str) -> tuple[Order, Any]:
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def shipment_create(
     *,
@@ -95,8 +97,14 @@ def shipment_create(
     errors: dict[str, list[str]] = {}
     if mode not in Shipment.Mode.values:
         errors["mode"] = [_("运输方式无效。")]
-    if not isinstance(planned_ship_date, dt.date):
-        errors["planned_ship_date"] = [_("请填写计划出货日期。")]
+    bounds.check_date(
+        errors,
+        "planned_ship_date",
+        planned_ship_date,
+        earliest=order.order_date,
+        too_early=_("计划出货日期不能早于下单日期 %(d)s。"),
+        missing=_("请填写计划出货日期。"),
+    )
     check_counts(errors, packages=packages)
     required = list(required_documents)
     if any(kind not in ShipmentDocument.Kind.values for kind in required):
@@ -155,6 +163,7 @@ def shipment_create(
     return shipment
 
 
+@storable
 @transaction.atomic
 def shipment_ship(
     *,
@@ -183,10 +192,17 @@ def shipment_ship(
             _("全款未到账（欠 %(b)s），需主管赊销放行。") % {"b": order.balance_due},
             code="payment_required",
         )
+    # Not before the shipment was planned in the system, nor in the future: a shipment
+    # backdated past its own creation would count as on time (kpi: on-time delivery).
     today = timezone.localdate()
-    actual_ship_date = actual_ship_date or today
-    if actual_ship_date > today:
-        raise ValidationFailed(fields={"actual_ship_date": [_("出货日期不能晚于今天。")]})
+    actual_ship_date = bounds.require_date(
+        "actual_ship_date",
+        actual_ship_date or today,
+        earliest=bounds.local_date(shipment.created_at),
+        too_early=_("出货日期不能早于出货安排的日期 %(d)s。"),
+        latest=today,
+        too_late=_("出货日期不能晚于今天。"),
+    )
     shipment.status = shipped
     shipment.actual_ship_date = actual_ship_date
     shipment.shipped_at = timezone.now()
@@ -210,6 +226,7 @@ def shipment_ship(
     return shipment
 
 
+@storable
 @transaction.atomic
 def shipment_deliver(
     *, actor: User, shipment_id: int, delivered_at: dt.datetime | None = None
@@ -222,7 +239,10 @@ def shipment_deliver(
     if shipment.status == SH.DELIVERED:
         raise AlreadyDone(_("已签收。"), code="already_delivered")
     SHIPMENT_TRANSITIONS.ensure(shipment, "deliver")
-    delivered_at = delivered_at or timezone.now()
+    now = timezone.now()
+    delivered_at = bounds.require_moment(
+        "delivered_at", delivered_at or now, latest=now, too_late=_("签收时间不能晚于现在。")
+    )
     _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
     if (
         order.status == OrderStatus.SHIPPED
@@ -235,7 +255,17 @@ def shipment_deliver(
 
 
 def _deliver(order: Order, shipment: Shipment, *, actor: User, delivered_at: dt.datetime) -> None:
+    """Mark one shipment delivered; not before the day it left (ValidationFailed)."""
     shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "deliver")
+    if shipment.actual_ship_date and delivered_at < bounds.start_of_day(shipment.actual_ship_date):
+        raise ValidationFailed(
+            fields={
+                "delivered_at": [
+                    _("签收时间不能早于出货日期 %(d)s（%(n)s）。")
+                    % {"d": shipment.actual_ship_date, "n": shipment.number}
+                ]
+            }
+        )
     shipment.delivered_at = delivered_at
     save(shipment, actor, ["status", "delivered_at"])
     events.shipment_event(order, EventType.SHIPMENT_DELIVERED, actor=actor, shipment=shipment)
@@ -249,6 +279,7 @@ def mark_shipments_delivered(order: Order, *, actor: User, delivered_at: dt.date
         _deliver(order, shipment, actor=actor, delivered_at=delivered_at)
 
 
+@storable
 @transaction.atomic
 def shipment_cancel(*, actor: User, shipment_id: int, reason: str) -> Shipment:
     """Cancel a shipment that has not left; its quantity is open again.
@@ -289,6 +320,7 @@ def refuse_closing_with_open_cases(order: Order) -> None:
         raise GuardFailed(_("还有未解决的售后案例。"), code="open_after_sales")
 
 
+@storable
 @transaction.atomic
 def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None) -> Shipment:
     """Goods packed and ready: planned -> packed. Raises InvalidTransition, PermissionDenied."""
@@ -305,6 +337,7 @@ def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None)
     return shipment
 
 
+@storable
 @transaction.atomic
 def shipment_document_update(
     *, actor: User, document_id: int, is_ready: bool, file=None
@@ -333,6 +366,7 @@ def shipment_document_update(
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def after_sales_case_open(
     *,
@@ -352,9 +386,17 @@ def after_sales_case_open(
         errors["kind"] = [_("售后类型无效。")]
     if not (description or "").strip():
         errors["description"] = [_("请描述问题。")]
-    received_at = received_at or timezone.now()
-    if received_at > timezone.now():
-        errors["received_at"] = [_("收到时间不能晚于现在。")]
+    now = timezone.now()
+    left = selectors.first_ship_date(order)
+    received_at = bounds.check_moment(
+        errors,
+        "received_at",
+        received_at or now,
+        earliest=left or order.order_date,
+        too_early=_("收到时间不能早于货物出货的日期 %(d)s。"),
+        latest=now,
+        too_late=_("收到时间不能晚于现在。"),
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     case = AfterSalesCase.objects.create(
@@ -374,6 +416,7 @@ def _lock_case(case_id: int, actor: User) -> tuple[Order, AfterSalesCase]:
     return order, case
 
 
+@storable
 @transaction.atomic
 def after_sales_case_investigate(*, actor: User, case_id: int, note: str = "") -> AfterSalesCase:
     """Start investigating: open -> investigating. Raises InvalidTransition, PermissionDenied."""
@@ -386,6 +429,7 @@ def after_sales_case_investigate(*, actor: User, case_id: int, note: str = "") -
     return case
 
 
+@storable
 @transaction.atomic
 def after_sales_case_resolve(
     *,
@@ -408,9 +452,16 @@ def after_sales_case_resolve(
     if not (corrective_action or "").strip():
         errors["corrective_action"] = [_("请填写纠正措施。")]
     amount = money_not_negative(errors, cost, field="cost")
-    resolved_at = resolved_at or timezone.now()
-    if resolved_at < case.received_at or resolved_at > timezone.now():
-        errors["resolved_at"] = [_("解决时间无效。")]
+    now = timezone.now()
+    resolved_at = bounds.check_moment(
+        errors,
+        "resolved_at",
+        resolved_at or now,
+        earliest=case.received_at,
+        too_early=_("解决时间不能早于收到时间 %(d)s。"),
+        latest=now,
+        too_late=_("解决时间不能晚于现在。"),
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     case.status = resolved
@@ -423,6 +474,7 @@ def after_sales_case_resolve(
     return case
 
 
+@storable
 @transaction.atomic
 def after_sales_case_close(
     *, actor: User, case_id: int, customer_satisfaction: int | None = None

@@ -4,45 +4,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
+from gendan.lists import ListPage
 from gendan.uploads import download_response
 from gendan.web import action_forms, detail_page, form_action, page
 from orders import selectors as order_selectors
 from orders.states import can_transition
 
 from . import selectors
+from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 from .forms import CASE_ACTIONS, SHIPMENT_ACTIONS, DocumentForm, ShipmentCreateForm
 from .models import AfterSalesKind, AfterSalesStatus, ShipmentDocument, ShipmentStatus
 
-PAGE_SIZE = 30
-
-
-@require_GET
-@page("shipments")
-def shipment_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in ShipmentStatus.values:
-        status = ""
-    search = request.GET.get("q", "")
-    shipments = selectors.shipment_list_visible_to(request.user, status=status, search=search)
-    return render(
-        request,
-        "shipping/shipment_list.html",
-        {
-            "page_obj": Paginator(shipments, PAGE_SIZE).get_page(request.GET.get("page")),
-            "status": status,
-            "search": search,
-            "statuses": ShipmentStatus.choices,
-        },
-    )
+SHIPMENTS = ListPage(
+    ShipmentFilterSet,
+    selectors.shipment_list_visible_to,
+    access="shipments",
+    template="shipping/shipment_list.html",
+    fields="search status",
+    export="shipping:shipment_export",
+    columns="number order.number order.customer.name status planned_ship_date actual_ship_date "
+    "mode tracking_number quantity",
+    headers={"quantity": gettext_lazy("数量")},
+)
+shipment_list, shipment_export = SHIPMENTS.views()
 
 
 @page("shipments")
@@ -153,24 +146,16 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-@require_GET
-@page("after_sales")
-def case_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in AfterSalesStatus.values:
-        status = ""
-    search = request.GET.get("q", "")
-    cases = selectors.case_list_visible_to(request.user, status=status, search=search)
-    return render(
-        request,
-        "shipping/case_list.html",
-        {
-            "page_obj": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
-            "status": status,
-            "search": search,
-            "statuses": AfterSalesStatus.choices,
-        },
-    )
+CASES = ListPage(
+    AfterSalesCaseFilterSet,
+    selectors.case_list_visible_to,
+    access="after_sales",
+    template="shipping/case_list.html",
+    fields="search status",
+    export="shipping:case_export",
+    columns="received_at order.number order.customer.name kind status description cost",
+)
+case_list, case_export = CASES.views()
 
 
 def _render_case(request: HttpRequest, case, bound_form=None) -> HttpResponse:

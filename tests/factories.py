@@ -127,6 +127,7 @@ def create_order(
     customer = CustomerFactory()
     product = ProductFactory()
     owner = owner or cast.merchandiser
+    contract = timezone.localdate() + dt.timedelta(days=days_to_delivery)
     return order_services.order_create(
         actor=owner,
         customer_id=customer.pk,
@@ -134,7 +135,9 @@ def create_order(
             {"product": product.pk, "quantity": q, "unit_price": unit_price, "colour": f"c{i}"}
             for i, q in enumerate(quantities)
         ],
-        contract_delivery_date=timezone.localdate() + dt.timedelta(days=days_to_delivery),
+        contract_delivery_date=contract,
+        # A draft already past its date was placed on or before that date.
+        order_date=min(timezone.localdate(), contract),
         deposit_ratio=deposit_ratio,
     )
 
@@ -248,4 +251,23 @@ def order_in_status(cast: Cast, status: str, **kwargs) -> Order:
             order_services.order_close(actor=owner, order_id=order.pk)
     order.refresh_from_db()
     assert order.status == status, (order.status, status)
+    return order
+
+
+def backdate(order: Order, days: int = 7) -> Order:
+    """Move an order recorded today ``days`` into the past, with its production orders
+    and shipments (as if it had been entered then): dates entered afterwards may then
+    lie between then and today (a report, a receipt, a ship date)."""
+    delta = dt.timedelta(days=days)
+    Order.objects.filter(pk=order.pk).update(order_date=order.order_date - delta)
+    for production_order in ProductionOrder.objects.filter(order=order):
+        ProductionOrder.objects.filter(pk=production_order.pk).update(
+            issued_at=production_order.issued_at - delta,
+            planned_start=production_order.planned_start - delta,
+        )
+    from shipping.models import Shipment
+
+    for shipment in Shipment.objects.filter(order=order):
+        Shipment.objects.filter(pk=shipment.pk).update(created_at=shipment.created_at - delta)
+    order.refresh_from_db()
     return order

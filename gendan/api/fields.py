@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Model, QuerySet
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
+from gendan.bounds import rfc3339
 from gendan.money import MONEY
 
 # The DB column types: input beyond them is a 400, never an overflow in the database.
@@ -45,6 +49,35 @@ class RatioField(serializers.DecimalField):
         return str(value.normalize())
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's moment field, always answering valid RFC 3339: in the current time zone
+    when its offset there is whole minutes, else in UTC (Asia/Shanghai's local mean
+    time before 1901 is +08:05:43, which RFC 3339 cannot write), and never a failure
+    for a stored extreme (9999-12-31 23:00 UTC is past the last local date)."""
+
+    def to_representation(self, value):
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        if (
+            not value
+            or isinstance(value, str)
+            or output_format is None
+            or str(output_format).lower() != ISO_8601
+            or timezone.is_naive(value)
+        ):
+            return super().to_representation(value)
+        return moment_text(value, self.timezone if hasattr(self, "timezone") else None)
+
+
+def moment_text(value: dt.datetime, zone=None) -> str:
+    """An aware moment as the API writes it (see ``DateTimeField``)."""
+    zone = zone or timezone.get_current_timezone()
+    try:
+        value = value.astimezone(zone)
+    except OverflowError:
+        value = value.astimezone(dt.UTC)
+    return rfc3339(value)
+
+
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference by id to an object the caller may see: ``selector(user)`` is the
     queryset to look in, so an invisible object is "does not exist", like a missing one."""
@@ -65,6 +98,7 @@ class ReadSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.EmailField: serializers.CharField,
+        models.DateTimeField: DateTimeField,
     }
 
     def include_extra_kwargs(self, kwargs, extra_kwargs):

@@ -39,6 +39,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from gendan.bounds import unstorable_fields
 from gendan.exceptions import ValidationFailed
 from gendan.models import IdempotencyKey
 
@@ -77,7 +78,7 @@ def key_of(request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or unstorable_fields(key):
         raise ValidationFailed(
             fields={HEADER: [_("Idempotency-Key 须为 1 到 255 个字符。")]}, code="invalid"
         )
@@ -91,7 +92,9 @@ def fingerprint(request) -> str:
         body = request._request.body
     except RawPostDataException:  # the stream was read already (multipart): use the parsed data
         body = json.dumps(request.data, sort_keys=True, cls=JSONEncoder).encode()
-    with contextlib.suppress(ValueError):
+    # A body that is not JSON, or nested too deep to read, is fingerprinted as sent (the
+    # parser then answers 400 for it).
+    with contextlib.suppress(ValueError, RecursionError):
         body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.get_full_path().encode(), body):

@@ -5,7 +5,8 @@ and counts an offset through ties, which loses rows when many share a value (say
 one contract delivery date). Here every ordering ends in the primary key, the
 cursor carries the whole key of the row it points after, and the next page is
 ``WHERE (f1, …, pk) > (v1, …, vpk)`` written out per field and direction. A page
-is one query whatever its size.
+is one query whatever its size. An ordering field may follow a foreign key
+(``customer__name``): the cursor carries the related value like any other.
 """
 
 from __future__ import annotations
@@ -26,16 +27,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from gendan.filters import with_tiebreaker
+
 MAX_PAGE_SIZE = 200
-
-
-def with_tiebreaker(ordering: list[str]) -> list[str]:
-    """``ordering`` ending in the primary key, so that no two rows compare equal."""
-    ordering = [field for field in ordering if field]
-    if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
-        descending = bool(ordering) and ordering[0].startswith("-")
-        ordering.append("-pk" if descending else "pk")
-    return ordering
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -47,6 +41,13 @@ class StableOrderingFilter(OrderingFilter):
 
 def _reverse(ordering: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
+
+
+def _attribute(row: Model, path: str) -> Any:
+    """``row.customer.name`` for ``customer__name``."""
+    for name in path.split("__"):
+        row = getattr(row, name)
+    return row
 
 
 def _encode_value(value: Any) -> Any:
@@ -84,7 +85,7 @@ class KeysetCursorPagination(CursorPagination):
         self.model = queryset.model
         position, reverse = self._decode(request)
         ordering = _reverse(self.ordering) if reverse else self.ordering
-        queryset = queryset.order_by(*ordering)
+        queryset = self._with_ordering_values(queryset).order_by(*ordering)
         if position is not None:
             queryset = queryset.filter(self._after(ordering, position))
         # One row more than the page tells whether another page follows.
@@ -99,6 +100,19 @@ class KeysetCursorPagination(CursorPagination):
         self.page = page
         self.display_page_controls = self.has_previous or self.has_next
         return page
+
+    def _with_ordering_values(self, queryset: QuerySet) -> QuerySet:
+        """Rows from ``values()`` (``gendan.api.rows``) with every value the cursor needs
+        (an ordering on a related field is not among the serializer's columns)."""
+        fields = getattr(queryset, "_fields", None)
+        if not fields:
+            return queryset
+        missing = [
+            name
+            for name in (field.lstrip("-") for field in self.ordering)
+            if name != "pk" and name not in fields
+        ]
+        return queryset.values(*fields, *missing) if missing else queryset
 
     # -- the cursor ----------------------------------------------------------
 
@@ -121,11 +135,15 @@ class KeysetCursorPagination(CursorPagination):
         if isinstance(row, dict):
             pk = self.model._meta.pk.attname
             return [_encode_value(row[pk if name == "pk" else name]) for name in names]
-        return [_encode_value(getattr(row, name)) for name in names]
+        return [_encode_value(_attribute(row, name)) for name in names]
 
     def _field(self, name: str):
-        meta = self.model._meta
-        return meta.pk if name == "pk" else meta.get_field(name)
+        if name == "pk":
+            return self.model._meta.pk
+        model, *path, last = [self.model, *name.split("__")]
+        for step in path:
+            model = model._meta.get_field(step).related_model
+        return model._meta.get_field(last)
 
     def _decode(self, request) -> tuple[list[Any] | None, bool]:
         encoded = request.query_params.get(self.cursor_query_param)
@@ -145,6 +163,7 @@ class KeysetCursorPagination(CursorPagination):
                 raise ValueError("null in cursor")
         except (
             ValueError,
+            RecursionError,
             TypeError,
             KeyError,
             UnicodeError,

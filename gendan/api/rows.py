@@ -27,6 +27,8 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf
 from rest_framework.settings import api_settings
 
+from .fields import DateTimeField, moment_text
+
 # Fields whose to_representation returns a database value unchanged.
 _IDENTITY = (
     drf.BooleanField,
@@ -73,7 +75,14 @@ class _Moment:
 
     def __call__(self, value, zone):
         if isinstance(value, dt.datetime) and value.tzinfo is not None and zone is not None:
-            text = value.astimezone(zone).isoformat()
+            try:
+                local = value.astimezone(zone)
+            except OverflowError:
+                return moment_text(value, zone)
+            offset = local.utcoffset()
+            if offset is not None and (offset.seconds % 60 or offset.microseconds):
+                return moment_text(value, zone)  # RFC 3339 has whole-minute offsets only
+            text = local.isoformat()
             return text[:-6] + "Z" if text.endswith("+00:00") else text
         return self.slow(value)
 
@@ -82,7 +91,7 @@ def _converter(field: drf.Field) -> Converter:
     if isinstance(field, drf.DecimalField):
         return _decimal(field)
     if (
-        type(field) is drf.DateTimeField
+        type(field) in (drf.DateTimeField, DateTimeField)
         and not hasattr(field, "timezone")
         and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
     ):

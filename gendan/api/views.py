@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
+
+from gendan.filters import ListFilterSet
 
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
@@ -118,12 +121,52 @@ class ActionMixin:
         return Response(self.serializer_class(obj).data, status=status_code)
 
 
+class ListFilterBackend(FilterBackend):
+    """The backend of a list whose FilterSet is a ``gendan.filters.ListFilterSet``: its
+    filters, its ``search`` and its ``ordering`` are those of the list's page and
+    export. The cursor pages ask ``get_ordering`` for the order (the view's
+    ``ordering`` when none is asked).
+
+    Skipping the FilterSet still holds: with no parameter but paging, ordering and
+    search, the search is applied by the FilterSet's class-level filter (no copy),
+    and the ordering by the pagination."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params
+        if self.not_filters.issuperset(params):
+            search = self._search(view, queryset) if params.get("search") else None
+            if search is None:
+                return queryset
+            try:
+                value = search.field.clean(params["search"])
+            except ValidationError:
+                pass  # the whole FilterSet answers it, with the 400 of every bad field
+            else:
+                return search.filter(queryset, value)
+        return DjangoFilterBackend.filter_queryset(self, request, queryset, view)
+
+    def _search(self, view, queryset):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not issubclass(filterset_class, ListFilterSet):
+            return None
+        return filterset_class.search_filter()
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        ordering = filterset_class.ordering_filter() if filterset_class else None
+        fallback = list(getattr(view, "ordering", None) or ["-pk"])
+        if ordering is None:
+            return fallback
+        return ordering.ordering_of(request.query_params.get("ordering"), fallback)
+
+
 class ApiViewSet(IdempotentPostMixin, ActionMixin, viewsets.GenericViewSet):
     """A viewset of the API: ``api_scope`` names the machine clients' scope
     (``<api_scope>:read`` / ``<api_scope>:write``)."""
 
     api_scope: str | None = None
     # Lists: django-filter FilterSets, ?search=, ?ordering=, cursor pages (api.md, Lists).
+    # (ListApiViewSet: the FilterSet owns its search and ordering too.)
     filter_backends = [FilterBackend, SearchFilter, StableOrderingFilter]
     pagination_class = KeysetCursorPagination
 
@@ -144,6 +187,15 @@ class ApiViewSet(IdempotentPostMixin, ActionMixin, viewsets.GenericViewSet):
         )
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+class ListApiViewSet(ApiViewSet):
+    """A viewset whose list is filtered, searched and ordered by its ``filterset_class``
+    (a ``gendan.filters.ListFilterSet``), the one its page and Excel export use; the
+    newest first unless ``ordering`` says otherwise."""
+
+    filter_backends = [ListFilterBackend]
+    ordering = ["-id"]
 
 
 class RowsListMixin:

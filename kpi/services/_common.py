@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
 
-from .. import events
+from .. import events, periods
 from ..models import Assessment
 from ..states import ensure_transition
 
@@ -110,3 +110,13 @@ def decimal_in(
             ]
         return None
     return number.quantize(Decimal(1).scaleb(-places))
+
+
+def past_period(value: Any, field: str = "period") -> dt.date:
+    """A month of the workflow (computed, finalised, exported) given as a date or
+    "YYYY-MM": within the horizon and not one still to come. Raises ValidationFailed."""
+    errors: dict[str, list[str]] = {}
+    period = periods.check(errors, field, value, up_to_this_month=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return period

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan import policy
+from gendan.bounds import storable
 from gendan.db import bulk_update
 from gendan.models import User
 
@@ -30,7 +31,7 @@ from ..models import (
     PaySchemeAssignment,
 )
 from ..states import OPEN, AssessmentStatus, ensure_transition
-from ._common import lock_assessment
+from ._common import lock_assessment, past_period
 from .statements import refresh_pay
 
 A = AssessmentStatus
@@ -59,6 +60,7 @@ METRIC_FIELDS = (
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def assessment_compute_month(
     *, actor: User | None, period: dt.date, person_ids: Iterable[int] | None = None
@@ -72,7 +74,7 @@ def assessment_compute_month(
     """
     if actor is not None:
         policy.require(actor, "assessment.compute")
-    period = periods.month_of(period)
+    period = past_period(period)
     if person_ids is None:
         ids = set(selectors.merchandiser_ids())
         ids |= set(Assessment.objects.filter(period=period).values_list("person_id", flat=True))
@@ -98,6 +100,7 @@ def assessment_compute_month(
     return rows
 
 
+@storable
 @transaction.atomic
 def assessment_compute(*, actor: User | None, assessment_id: int) -> Assessment:
     """Recompute one open assessment (see ``assessment_compute_month``).

@@ -12,9 +12,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan import policy
+from gendan import bounds, policy
+from gendan.bounds import storable
 from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
 from gendan.money import ZERO
@@ -93,6 +95,7 @@ def _delete_input(model, pk: int, *, actor: User, reason: str) -> None:
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def penalty_record_create(
     *,
@@ -117,8 +120,13 @@ def penalty_record_create(
     policy.require(actor, "penalty.create")
     person = _person(person_id)
     errors: dict[str, list[str]] = {}
-    if not isinstance(occurred_on, dt.date):
-        raise ValidationFailed(fields={"occurred_on": [_("请填写发生日期。")]})
+    occurred_on = bounds.require_date(
+        "occurred_on",
+        occurred_on,
+        latest=timezone.localdate(),
+        too_late=_("发生日期不能晚于今天。"),
+        missing=_("请填写发生日期。"),
+    )
     period = periods.month_of(occurred_on)
     assessment = lock_month_of(person.pk, period)
     rule = (
@@ -205,6 +213,7 @@ def penalty_record_create(
     return record
 
 
+@storable
 @transaction.atomic
 def penalty_record_delete(*, actor: User, record_id: int, reason: str) -> None:
     """Remove a penalty entered by mistake, with a reason, while the month is open.
@@ -217,6 +226,7 @@ def penalty_record_delete(*, actor: User, record_id: int, reason: str) -> None:
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def pay_adjustment_set(
     *,
@@ -232,9 +242,11 @@ def pay_adjustment_set(
     Raises InvalidTransition (month finalised), PermissionDenied, ValidationFailed."""
     policy.require(actor, "adjustment.enter")
     person = _person(person_id)
-    period = periods.month_of(period)
-    assessment = lock_month_of(person.pk, period)
     errors: dict[str, list[str]] = {}
+    period = periods.check(errors, "period", period, up_to_this_month=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    assessment = lock_month_of(person.pk, period)
     overtime = decimal_in(overtime_hours, field="overtime_hours", high=744, errors=errors)
     absence = decimal_in(absence_hours, field="absence_hours", high=744, errors=errors)
     days = decimal_in(days_absent, field="days_absent", high=31, places=1, errors=errors)
@@ -267,6 +279,7 @@ def pay_adjustment_set(
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def shipment_fault_create(
     *,
@@ -309,6 +322,7 @@ def shipment_fault_create(
     return fault
 
 
+@storable
 @transaction.atomic
 def shipment_fault_delete(*, actor: User, fault_id: int, reason: str) -> None:
     """Remove a fault entered by mistake, with a reason, while the month is open.
@@ -321,6 +335,7 @@ def shipment_fault_delete(*, actor: User, fault_id: int, reason: str) -> None:
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def pay_scheme_assign(
     *,
@@ -341,10 +356,17 @@ def pay_scheme_assign(
     scheme = PayScheme.objects.filter(pk=scheme_id, is_active=True).first()
     if scheme is None:
         errors["scheme"] = [_("薪酬方案不存在或已停用。")]
-    if not isinstance(effective_from, dt.date):
-        errors["effective_from"] = [_("请填写生效日期。")]
-    if probation_until is not None and not isinstance(probation_until, dt.date):
-        errors["probation_until"] = [_("日期无效。")]
+    effective_from = bounds.check_date(
+        errors, "effective_from", effective_from, missing=_("请填写生效日期。")
+    )
+    bounds.check_date(
+        errors,
+        "probation_until",
+        probation_until,
+        required=False,
+        earliest=effective_from,
+        too_early=_("试用期截止日期不能早于生效日期 %(d)s。"),
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     assessment = lock_month_of(person.pk, periods.month_of(effective_from))

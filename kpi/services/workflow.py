@@ -16,18 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan import policy
+from gendan.bounds import storable
 from gendan.exceptions import GuardFailed, ValidationFailed
 from gendan.models import User
 
-from .. import events, exports, periods, scoring, selectors
+from .. import events, exports, scoring, selectors
 from ..models import Assessment, AssessmentAction, PayStatement
 from ..states import AssessmentStatus, ensure_transition
-from ._common import decimal_in, lock_assessment, move, require_text
+from ._common import decimal_in, lock_assessment, move, past_period, require_text
 from .statements import refresh_pay
 
 A = AssessmentStatus
 
 
+@storable
 @transaction.atomic
 def assessment_enter(
     *,
@@ -85,6 +87,7 @@ def assessment_enter(
     return assessment
 
 
+@storable
 @transaction.atomic
 def assessment_send(*, actor: User, assessment_id: int) -> Assessment:
     """Send the assessment to its person: draft -> sent. Needs all three parts scored.
@@ -114,6 +117,7 @@ def assessment_send(*, actor: User, assessment_id: int) -> Assessment:
     return assessment
 
 
+@storable
 @transaction.atomic
 def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
     """The person agrees with their assessment: sent -> confirmed.
@@ -132,6 +136,7 @@ def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
     return assessment
 
 
+@storable
 @transaction.atomic
 def assessment_dispute(*, actor: User, assessment_id: int, reason: str) -> Assessment:
     """The person disputes their assessment with a reason: sent -> disputed.
@@ -151,6 +156,7 @@ def assessment_dispute(*, actor: User, assessment_id: int, reason: str) -> Asses
     return assessment
 
 
+@storable
 @transaction.atomic
 def assessment_reconfirm(*, actor: User, assessment_id: int, note: str) -> Assessment:
     """The supervisor answers a dispute and re-confirms (after correcting the scores
@@ -202,6 +208,7 @@ def _finalize(assessment: Assessment, *, actor: User, today: dt.date) -> None:
     )
 
 
+@storable
 @transaction.atomic
 def assessment_finalize(
     *, actor: User, assessment_id: int, today: dt.date | None = None
@@ -215,6 +222,7 @@ def assessment_finalize(
     return assessment
 
 
+@storable
 @transaction.atomic
 def assessment_finalize_month(
     *, actor: User, period: dt.date, today: dt.date | None = None
@@ -223,10 +231,11 @@ def assessment_finalize_month(
     (and every sent one past the confirmation deadline). Returns (finalised, still
     open). Raises PermissionDenied."""
     policy.require(actor, "assessment.finalize")
+    period = past_period(period)
     today = today or timezone.localdate()
     rows = list(
         Assessment.objects.select_for_update(of=("self",))
-        .filter(period=periods.month_of(period))
+        .filter(period=period)
         .exclude(status__in=(A.FINALIZED, A.EXPORTED))
         .select_related("person", "template")
         .order_by("pk")
@@ -248,6 +257,7 @@ def assessment_finalize_month(
     return done, left
 
 
+@storable
 @transaction.atomic
 def assessment_export(*, actor: User, period: dt.date) -> tuple[bytes, list[PayStatement]]:
     """Finance exports the month's pay sheet (Excel): every finalised assessment
@@ -255,7 +265,7 @@ def assessment_export(*, actor: User, period: dt.date) -> tuple[bytes, list[PayS
     nothing). Returns the workbook and its statements. Raises GuardFailed when
     nothing is finalised, PermissionDenied."""
     policy.require(actor, "pay.export")
-    period = periods.month_of(period)
+    period = past_period(period)
     rows = list(
         Assessment.objects.select_for_update(of=("self",))
         .filter(period=period, status__in=(A.FINALIZED, A.EXPORTED))
@@ -278,6 +288,7 @@ def assessment_export(*, actor: User, period: dt.date) -> tuple[bytes, list[PayS
     return exports.pay_sheet(period, statements), statements
 
 
+@storable
 @transaction.atomic
 def assessment_reopen(*, actor: User, assessment_id: int, reason: str) -> Assessment:
     """A correction: a finalised (or exported) assessment goes back to draft, with the

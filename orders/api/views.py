@@ -14,11 +14,11 @@ from rest_framework.response import Response
 
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
-from gendan.api.views import ApiViewSet, RowsListMixin
+from gendan.api.views import ListApiViewSet, RowsListMixin
 from orders import selectors, services
+from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from orders.models import Order
 
-from .filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from .serializers import (
     ActionNoteInputSerializer,
     ActionReasonInputSerializer,
@@ -48,13 +48,11 @@ READ_AND_WRITE_METHODS = ["get", "post", "patch", "head", "options"]
     list=extend_schema(summary=_("客户列表（?search= 按编号和名称）")),
     retrieve=extend_schema(summary=_("客户详情")),
 )
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "customers"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
-    search_fields = ["code", "name"]
-    ordering_fields = ["id", "code", "name", "created_at", "updated_at"]
     ordering = ["code"]
     service_id = "customer_id"
 
@@ -78,13 +76,11 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     list=extend_schema(summary=_("产品列表")),
     retrieve=extend_schema(summary=_("产品详情")),
 )
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "products"
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = ProductSerializer
     filterset_class = ProductFilterSet
-    search_fields = ["item_number", "name", "series"]
-    ordering_fields = ["id", "item_number", "name", "created_at", "updated_at"]
     ordering = ["item_number"]
     service_id = "product_id"
 
@@ -119,18 +115,6 @@ class OrderResourceMixin:
     http_method_names = READ_AND_WRITE_METHODS
     serializer_class = OrderSerializer
     filterset_class = OrderFilterSet
-    search_fields = ["number", "customer__name", "customer__code", "customer_po", "external_ref"]
-    ordering_fields = [
-        "id",
-        "number",
-        "status",
-        "order_date",
-        "contract_delivery_date",
-        "total_amount",
-        "created_at",
-        "updated_at",
-    ]
-    ordering = ["-id"]
     service_id, reread = "order_id", True
 
     def get_queryset(self):
@@ -149,7 +133,7 @@ class OrderResourceMixin:
     list=extend_schema(summary=_("订单列表")),
     retrieve=extend_schema(summary=_("订单详情（含订单行）")),
 )
-class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin, ApiViewSet):
+class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin, ListApiViewSet):
     list_rows = Rows(OrderSerializer, expressions={"balance_due": Order.balance_due_expression()})
 
     @extend_schema(
@@ -246,14 +230,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
     list=extend_schema(summary=_("收付款列表")),
     retrieve=extend_schema(summary=_("收付款详情（含到账记录）")),
 )
-class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "payments"
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilterSet
-    search_fields = ["order__number", "reference"]
-    ordering_fields = ["id", "requested_at", "due_date", "updated_at"]
-    ordering = ["-id"]
     service_id, reread = "payment_id", True
 
     def get_queryset(self):

@@ -5,8 +5,8 @@ They parse input and call one service each; every rule stays in the services.
 
 from .actions import ORDER_ACTIONS, REASON
 from .customers import CustomerForm
-from .finance import FinanceFilterForm, PaymentConfirmForm
-from .orders import CURRENCIES, AmendForm, LineRow, LineRows, OrderFilterForm, OrderForm
+from .finance import PaymentConfirmForm
+from .orders import CURRENCIES, AmendForm, LineRow, LineRows, OrderForm
 from .reports import DailyReportForm, LedgerForm
 
 __all__ = [
@@ -16,11 +16,9 @@ __all__ = [
     "AmendForm",
     "CustomerForm",
     "DailyReportForm",
-    "FinanceFilterForm",
     "LedgerForm",
     "LineRow",
     "LineRows",
-    "OrderFilterForm",
     "OrderForm",
     "PaymentConfirmForm",
 ]

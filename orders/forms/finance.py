@@ -10,7 +10,6 @@ from gendan.forms import DateInput
 
 from .. import services
 from ..models import (
-    PaymentKind,
     PaymentMethod,
 )
 
@@ -38,10 +37,3 @@ class PaymentConfirmForm(forms.Form):
         return services.payment_confirm(
             actor=actor, payment_id=self.payment.pk, **self.cleaned_data
         )
-
-
-class FinanceFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部")), *PaymentKind.choices]
-    )

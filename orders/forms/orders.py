@@ -1,4 +1,4 @@
-"""The order list's filters, the order form's header and its line editor, amendments."""
+"""The order form's header and its line editor, amendments."""
 
 from __future__ import annotations
 
@@ -23,59 +23,8 @@ from ..models import (
     Order,
     Product,
 )
-from ..states import OrderStatus
 
 CURRENCIES = [(c, c) for c in ("CNY", "USD", "EUR", "HKD", "GBP", "JPY")]
-
-
-# --------------------------------------------------------------------------
-# The order list's filters (the API's: status repeatable, customer, owner,
-# contract delivery date range, overdue, search, sorting)
-# --------------------------------------------------------------------------
-
-
-class OrderFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    status = forms.MultipleChoiceField(label=_("状态"), choices=OrderStatus.choices, required=False)
-    customer = forms.ModelChoiceField(
-        label=_("客户"),
-        queryset=Customer.objects.order_by("code"),
-        required=False,
-        empty_label=_("全部"),
-    )
-    owner = forms.ModelChoiceField(
-        label=_("跟单员"),
-        queryset=selectors.merchandiser_choices(),
-        required=False,
-        empty_label=_("全部"),
-    )
-    due_after = forms.DateField(label=_("交期从"), required=False, widget=DateInput())
-    due_before = forms.DateField(label=_("交期到"), required=False, widget=DateInput())
-    overdue = forms.ChoiceField(
-        label=_("逾期"),
-        required=False,
-        choices=[("", _("全部")), ("1", _("仅逾期")), ("0", _("未逾期"))],
-    )
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def filters(self) -> dict[str, Any]:
-        """The selector's keyword arguments; a malformed filter is ignored."""
-        self.is_valid()
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        overdue = data.get("overdue")
-        sort = data.get("sort") or "-order_date"
-        if sort.lstrip("-") not in selectors.ORDER_SORTS:
-            sort = "-order_date"
-        return {
-            "statuses": data.get("status") or [],
-            "customer_id": data["customer"].pk if data.get("customer") else None,
-            "owner_id": data["owner"].pk if data.get("owner") else None,
-            "due_after": data.get("due_after"),
-            "due_before": data.get("due_before"),
-            "overdue": {"1": True, "0": False}.get(overdue or ""),
-            "search": data.get("q") or "",
-            "sort": sort,
-        }
 
 
 # --------------------------------------------------------------------------

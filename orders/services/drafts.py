@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan import policy
+from gendan.bounds import storable
 from gendan.exceptions import (
     Duplicate,
     ValidationFailed,
@@ -27,7 +28,9 @@ from ..models import (
 )
 from ..states import ensure_transition
 from ._common import (
+    ORDER_DATE_FIELDS,
     S,
+    check_order_dates,
     deposit_for,
     lock_order,
     save,
@@ -74,6 +77,7 @@ def _owner_for(actor: User, owner_id: int | None, customer: Customer) -> User:
     return owner
 
 
+@storable
 @transaction.atomic
 def order_create(
     *,
@@ -103,8 +107,17 @@ def order_create(
         raise ValidationFailed(fields={"customer": [_("客户不存在。")]})
     owner = _owner_for(actor, owner_id, customer)
     parsed = parse_lines(lines)
-    if not isinstance(contract_delivery_date, dt.date):
-        raise ValidationFailed(fields={"contract_delivery_date": [_("请填写合同交期。")]})
+    errors: dict[str, list] = {}
+    check_order_dates(
+        errors,
+        {
+            "order_date": order_date or timezone.localdate(),
+            "contract_delivery_date": contract_delivery_date,
+            "planned_ship_date": planned_ship_date,
+        },
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
     client = actor if has_role(actor, Role.INTEGRATION) else None
     external_ref = (external_ref or "").strip()
     if external_ref:
@@ -146,6 +159,7 @@ def order_create(
     return order
 
 
+@storable
 @transaction.atomic
 def order_update_draft(
     *, actor: User, order_id: int, lines: Iterable[Mapping[str, Any]] | None = None, **fields: Any
@@ -172,12 +186,19 @@ def order_update_draft(
     if "external_ref" in fields:
         order.external_ref = (fields.pop("external_ref") or "").strip()
         changed.append("external_ref")
+    given_dates = [name for name in ORDER_DATE_FIELDS if name in fields]
     for name in ORDER_HEADER_FIELDS:
         if name in fields:
             setattr(order, name, fields.pop(name))
             changed.append(name)
     if fields:
         raise ValidationFailed(fields={name: [_("此字段不可修改。")] for name in fields})
+    errors: dict[str, list] = {}
+    check_order_dates(
+        errors, {name: getattr(order, name) for name in ORDER_DATE_FIELDS}, given_dates
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
     if lines is not None:
         _replace_lines(order, parse_lines(lines), actor)
         changed.append("lines")

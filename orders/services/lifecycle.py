@@ -13,7 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan import policy
+from gendan import bounds, policy
+from gendan.bounds import storable
 from gendan.exceptions import (
     AlreadyDone,
     GuardFailed,
@@ -60,6 +61,7 @@ from .lines import (
 # --------------------------------------------------------------------------
 
 
+@storable
 @transaction.atomic
 def order_confirm(
     *,
@@ -108,6 +110,7 @@ def order_confirm(
     return order
 
 
+@storable
 @transaction.atomic
 def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -> Order:
     """Tell the customer the deposit to pay: confirmed -> awaiting_deposit, with a deposit request.
@@ -117,8 +120,9 @@ def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -
     order = lock_order(order_id)
     policy.require(actor, "order.request_deposit", order)
     ensure_transition(order, "request_deposit")
-    if due_in_days < 0:
-        raise ValidationFailed(fields={"due_in_days": [_("天数不能为负数。")]})
+    errors: dict[str, list] = {}
+    if bounds.check_days(errors, "due_in_days", due_in_days) is None:
+        raise ValidationFailed(fields=errors)
     payment = _request_payment(
         order, PaymentKind.DEPOSIT, order.deposit_outstanding, actor=actor, due_in_days=due_in_days
     )
@@ -136,7 +140,8 @@ def _request_payment(
         amount_due=amount,
         requested_at=now,
         requested_by=actor,
-        due_date=timezone.localdate(now) + dt.timedelta(days=due_in_days),
+        # Held within the calendar: payment terms are bounded, but stored ones may not be.
+        due_date=bounds.shift(timezone.localdate(now), due_in_days),
     )
     payment._history_user = actor
     payment.save()
@@ -165,6 +170,7 @@ def _withdraw_request(order: Order, payment: Payment, *, actor: User, note: str)
     events.payment_voided(order, actor=actor, payment=payment, note=note)
 
 
+@storable
 @transaction.atomic
 def payment_confirm(
     *,
@@ -193,10 +199,16 @@ def payment_confirm(
     errors: dict[str, list[str]] = {}
     if amount <= 0:
         errors["amount_received"] = [_("金额必须大于 0。")]
-    if not isinstance(received_on, dt.date):
-        errors["received_on"] = [_("请填写到账日期。")]
-    elif received_on > timezone.localdate():
-        errors["received_on"] = [_("到账日期不能晚于今天。")]
+    bounds.check_date(
+        errors,
+        "received_on",
+        received_on,
+        earliest=order.order_date,
+        too_early=_("到账日期不能早于下单日期 %(d)s。"),
+        latest=timezone.localdate(),
+        too_late=_("到账日期不能晚于今天。"),
+        missing=_("请填写到账日期。"),
+    )
     if method not in PaymentMethod.values:
         errors["method"] = [_("请选择付款方式。")]
     if errors:
@@ -257,6 +269,7 @@ def payment_confirm(
     return payment
 
 
+@storable
 @transaction.atomic
 def order_waive_deposit(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor waives the deposit: confirmed/awaiting_deposit -> deposit_paid without money.
@@ -276,6 +289,7 @@ def order_waive_deposit(*, actor: User, order_id: int, reason: str) -> Order:
     return order
 
 
+@storable
 @transaction.atomic
 def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None = None) -> Order:
     """Tell the customer to pay the balance: produced -> awaiting_balance.
@@ -294,6 +308,10 @@ def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None
     # An earlier shortfall request (e.g. after an amendment) is folded into this one.
     _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=_("并入尾款请款。"))
     days = order.customer.payment_terms_days if due_in_days is None else due_in_days
+    if due_in_days is not None:
+        errors: dict[str, list] = {}
+        if bounds.check_days(errors, "due_in_days", due_in_days) is None:
+            raise ValidationFailed(fields=errors)
     payment = _request_payment(
         order, PaymentKind.BALANCE, order.balance_due, actor=actor, due_in_days=days
     )
@@ -301,6 +319,7 @@ def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None
     return order
 
 
+@storable
 @transaction.atomic
 def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor lets shipments leave before the balance is in (赊销放行).
@@ -322,6 +341,7 @@ def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order
     )
 
 
+@storable
 @transaction.atomic
 def order_confirm_delivery(
     *, actor: User, order_id: int, delivered_at: dt.datetime | None = None
@@ -333,7 +353,15 @@ def order_confirm_delivery(
     order = lock_order(order_id)
     policy.require(actor, "order.confirm_delivery", order)
     ensure_transition(order, "confirm_delivery")
-    delivered_at = delivered_at or timezone.now()
+    now = timezone.now()
+    delivered_at = bounds.require_moment(
+        "delivered_at",
+        delivered_at or now,
+        earliest=order.order_date,
+        too_early=_("签收时间不能早于下单日期 %(d)s。"),
+        latest=now,
+        too_late=_("签收时间不能晚于现在。"),
+    )
     # Shipping marks the shipments delivered, under the order's lock.
     signals.order_delivery_confirming.send(
         sender=Order, order=order, actor=actor, delivered_at=delivered_at
@@ -344,6 +372,7 @@ def order_confirm_delivery(
     return order
 
 
+@storable
 @transaction.atomic
 def order_close(*, actor: User, order_id: int, note: str = "") -> Order:
     """Archive a delivered order: delivered -> closed.
@@ -366,6 +395,7 @@ def order_close(*, actor: User, order_id: int, note: str = "") -> Order:
     return order
 
 
+@storable
 @transaction.atomic
 def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
     """Cancel before anything shipped: open production orders are recalled, unpaid
@@ -396,6 +426,7 @@ def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
     return order
 
 
+@storable
 @transaction.atomic
 def order_amend(
     *,
@@ -426,8 +457,25 @@ def order_amend(
     parsed = parse_lines(lines)
     if not parsed:
         raise ValidationFailed(fields={"lines": [_("订单至少需要一行。")]})
-    if contract_delivery_date is not None and contract_delivery_date < timezone.localdate():
-        raise ValidationFailed(fields={"contract_delivery_date": [_("合同交期不能早于今天。")]})
+    errors: dict[str, list] = {}
+    bounds.check_date(
+        errors,
+        "contract_delivery_date",
+        contract_delivery_date,
+        required=False,
+        earliest=timezone.localdate(),
+        too_early=_("合同交期不能早于今天。"),
+    )
+    bounds.check_date(
+        errors,
+        "planned_ship_date",
+        planned_ship_date,
+        required=False,
+        earliest=order.order_date,
+        too_early=_("计划出货日期不能早于下单日期 %(d)s。"),
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
     previous_values = {
         "contract_delivery_date": str(order.contract_delivery_date),
         "planned_ship_date": str(order.planned_ship_date or ""),
@@ -502,6 +550,7 @@ def _adjust_request(order: Order, payment: Payment, amount_due: Decimal, *, acto
     events.payment_adjusted(order, actor=actor, payment=payment, previous=previous)
 
 
+@storable
 @transaction.atomic
 def order_reassign(*, actor: User, order_id: int, owner_id: int, note: str = "") -> Order:
     """Supervisor hands an order to another merchandiser.

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gendan import policy
+from gendan import bounds, policy
+from gendan.bounds import storable
 from gendan.exceptions import (
     NotFound,
     ValidationFailed,
@@ -46,6 +47,11 @@ def _clean_reference(obj, fields: Iterable[str]) -> None:
     # The CHECK constraint on a product's default price, as a field error (not a crash).
     if isinstance(obj, Product) and obj.default_price is not None and obj.default_price < 0:
         raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
+    if isinstance(obj, Customer) and isinstance(obj.payment_terms_days, int):
+        # Payment terms become a due date: within the horizon of dates.
+        errors: dict[str, list] = {}
+        if bounds.check_days(errors, "payment_terms_days", obj.payment_terms_days) is None:
+            raise ValidationFailed(fields=errors)
     try:
         obj.full_clean(validate_constraints=False, validate_unique=True)
     except ValidationError as exc:
@@ -55,6 +61,7 @@ def _clean_reference(obj, fields: Iterable[str]) -> None:
         raise ValidationFailed(fields={name: [_("未知字段。")] for name in unknown})
 
 
+@storable
 @transaction.atomic
 def customer_create(*, actor: User, **fields: Any) -> Customer:
     """Create a customer. Raises PermissionDenied, ValidationFailed."""
@@ -65,6 +72,7 @@ def customer_create(*, actor: User, **fields: Any) -> Customer:
     return customer
 
 
+@storable
 @transaction.atomic
 def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer:
     """Change a customer's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
@@ -81,6 +89,7 @@ def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer
     return customer
 
 
+@storable
 @transaction.atomic
 def product_create(*, actor: User, **fields: Any) -> Product:
     """Create a product. Raises PermissionDenied, ValidationFailed."""
@@ -91,6 +100,7 @@ def product_create(*, actor: User, **fields: Any) -> Product:
     return product
 
 
+@storable
 @transaction.atomic
 def product_update(*, actor: User, product_id: int, **fields: Any) -> Product:
     """Change a product's fields. Raises NotFound, PermissionDenied, ValidationFailed."""

@@ -8,34 +8,40 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
+from gendan.lists import ListPage
 from gendan.templatetags.gendan_ui import money
 from gendan.web import form_action, page
 
 from .. import selectors
-from ..forms import FinanceFilterForm, PaymentConfirmForm
+from ..filters import PaymentFilterSet
+from ..forms import PaymentConfirmForm
 
 PAGE_SIZE = 30
 
 
-@require_GET
-@page("finance")
-def finance_queue(request: HttpRequest) -> HttpResponse:
-    form = FinanceFilterForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    payments = selectors.payment_list_to_confirm(
-        request.user, search=data.get("q", ""), kind=data.get("kind", "")
-    )
-    page_obj = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(payment, PaymentConfirmForm(payment=payment)) for payment in page_obj]
-    return render(
-        request,
-        "orders/finance_queue.html",
-        {"form": form, "page_obj": page_obj, "rows": rows},
-    )
+def _confirm_forms(request: HttpRequest, context: dict) -> None:
+    context["rows"] = [
+        (payment, PaymentConfirmForm(payment=payment)) for payment in context["page_obj"]
+    ]
+
+
+PAYMENTS = ListPage(
+    PaymentFilterSet,
+    selectors.payment_list_to_confirm,
+    access="finance",
+    template="orders/finance_queue.html",
+    fields="search kind",
+    export="orders:finance_export",
+    columns="order.number order.customer.name kind status order.currency amount_due "
+    "amount_received outstanding due_date requested_at",
+    headers={"outstanding": gettext_lazy("未收")},
+    extra=_confirm_forms,
+)
+finance_queue, finance_export = PAYMENTS.views()
 
 
 @require_POST

@@ -5,38 +5,42 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
-from gendan.web import action_forms, detail_page, form_action, page, xlsx_response
+from gendan.lists import ListPage
+from gendan.web import action_forms, detail_page, form_action, page
 
 from .. import selectors, signals
-from ..forms import (
-    ORDER_ACTIONS,
-    AmendForm,
-    LineRows,
-    OrderFilterForm,
-    OrderForm,
-)
+from ..filters import OrderFilterSet
+from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Order, Product
 from ..states import OrderStatus, can_transition
 
-PAGE_SIZE = 25
-EXPORT_LIMIT = 10_000
+# The columns a click sorts by: their ``ordering`` names (orders.filters.OrderFilterSet).
+SORTABLE = (
+    "number",
+    "customer",
+    "owner",
+    "status",
+    "order_date",
+    "contract_delivery_date",
+    "total_amount",
+)
 
 
-def _sort_columns(sort: str) -> dict[str, dict[str, str]]:
-    """{sort key: {"next": the sort a click asks for, "state": "asc"|"desc"|""}}."""
+def _sort_columns(ordering: str) -> dict[str, dict[str, str]]:
+    """{ordering name: {"next": the ordering a click asks for, "state": "asc"|"desc"|""}}."""
     columns = {}
-    for key in ("number", "customer", "owner", "status", "order_date", "due", "amount"):
-        state = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
+    for key in SORTABLE:
+        state = "asc" if ordering == key else "desc" if ordering == f"-{key}" else ""
         columns[key] = {"next": f"-{key}" if state == "asc" else key, "state": state}
     return columns
 
@@ -53,68 +57,62 @@ def _visible_or_404(request: HttpRequest, pk: int):
 # --------------------------------------------------------------------------
 
 
-@require_GET
-@page("orders")
-def order_list(request: HttpRequest) -> HttpResponse:
-    form = OrderFilterForm(request.GET or None)
-    filters = form.filters()
-    queryset = selectors.order_list_filtered(request.user, **filters)
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page_obj,
-        "sort": filters["sort"],
-        "columns": _sort_columns(filters["sort"]),
-        "selected_statuses": filters["statuses"],
+def _columns(request: HttpRequest) -> str:
+    """The export's columns: the money ones for who may see money."""
+    columns = "number customer.code customer.name owner status order_date contract_delivery_date "
+    columns += "is_overdue customer_po total_quantity"
+    if policy.can(request.user, "payment.view"):
+        columns += " currency total_amount amount_received balance_due"
+    return columns
+
+
+def _sorting(request: HttpRequest, context: dict) -> None:
+    ordering = context["filters"].data["ordering"]
+    context |= {
+        "ordering": ordering,
+        "columns": _sort_columns(ordering),
+        "selected_statuses": context["filters"].data.getlist("status"),
         "can_create": policy.can_open(request.user, "order_edit")
         and policy.can(request.user, "order.create"),
         "show_money": policy.can(request.user, "payment.view"),
     }
-    if request.htmx and request.htmx.target == "order-table":
-        return render(request, "orders/_order_table.html", context)
-    return render(request, "orders/order_list.html", context)
+
+
+ORDERS = ListPage(
+    OrderFilterSet,
+    selectors.order_list_with_overdue,
+    access="orders",
+    template="orders/order_list.html",
+    fields="search customer owner contract_delivery_date overdue",
+    export="orders:export",
+    columns=_columns,
+    headers={
+        "customer.name": gettext_lazy("客户"),
+        "is_overdue": gettext_lazy("逾期"),
+        "balance_due": gettext_lazy("未收金额"),
+    },
+    per_page=25,
+    extra=_sorting,
+)
+order_export = ORDERS.views()[1]
 
 
 @require_GET
 @page("orders")
-def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as an Excel file (every matching row, up to EXPORT_LIMIT)."""
-    filters = OrderFilterForm(request.GET or None).filters()
-    orders = selectors.order_list_filtered(request.user, **filters)[:EXPORT_LIMIT]
-    show_money = policy.can(request.user, "payment.view")
-    headers = [
-        _("订单编号"),
-        _("客户编号"),
-        _("客户"),
-        _("跟单员"),
-        _("状态"),
-        _("下单日期"),
-        _("合同交期"),
-        _("逾期"),
-        _("客户订单号"),
-        _("总数量"),
-    ]
-    if show_money:
-        headers += [_("币种"), _("总金额"), _("已收金额"), _("未收金额")]
-    rows = []
-    for order in orders:
-        row = [
-            order.number,
-            order.customer.code,
-            order.customer.name,
-            str(order.owner),
-            order.get_status_display(),
-            order.order_date,
-            order.contract_delivery_date,
-            _("是") if order.is_overdue else "",
-            order.customer_po,
-            order.total_quantity,
-        ]
-        if show_money:
-            row += [order.currency, order.total_amount, order.amount_received, order.balance_due]
-        rows.append(row)
-    filename = f"orders-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, [(_("订单"), headers, rows)])
+def order_list(request: HttpRequest) -> HttpResponse:
+    """The list; to htmx, the table alone (a sort or a filter changed)."""
+    if request.htmx and request.htmx.target == "order-table":
+        return render(request, "orders/_order_table.html", ORDERS.context(request))
+    context = ORDERS.context(request)
+    form = context["filters"].form
+    form.fields["customer"].widget = _choices(Customer.objects.order_by("code"))
+    form.fields["owner"].widget = _choices(selectors.merchandiser_choices())
+    return render(request, "orders/order_list.html", context)
+
+
+def _choices(queryset) -> forms.Select:
+    """A select of ``queryset``'s rows for an id filter of a page."""
+    return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in queryset)])
 
 
 # --------------------------------------------------------------------------

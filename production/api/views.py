@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 
-from gendan.api.views import ApiViewSet
+from gendan.api.views import ApiViewSet, ListApiViewSet
 from orders.api.serializers import (
     ActionReasonInputSerializer,
     EmptyInputSerializer,
@@ -16,13 +16,13 @@ from orders.api.serializers import (
 )
 from orders.api.views import OrderResourceMixin
 from production import selectors, services
-
-from .filters import (
+from production.filters import (
     IncidentFilterSet,
     InspectionFilterSet,
     ProductionOrderFilterSet,
     ProgressReportFilterSet,
 )
+
 from .serializers import (
     IncidentInputSerializer,
     IncidentResolveInputSerializer,
@@ -85,14 +85,11 @@ class StageViewSet(mixins.ListModelMixin, ApiViewSet):
     list=extend_schema(summary=_("生产通知单列表")),
     retrieve=extend_schema(summary=_("生产通知单详情")),
 )
-class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProductionOrderSerializer
     filterset_class = ProductionOrderFilterSet
-    search_fields = ["number", "order__number", "factory"]
-    ordering_fields = ["id", "issued_at", "planned_start", "planned_finish", "updated_at"]
-    ordering = ["-id"]
     service_id, reread = "production_order_id", True
 
     def get_queryset(self):
@@ -121,13 +118,11 @@ class ProductionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     list=extend_schema(summary=_("生产日报列表")),
     retrieve=extend_schema(summary=_("生产日报详情")),
 )
-class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
-    ordering_fields = ["id", "date", "created_at"]
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.progress_report_list_visible_to(self.request.user)
@@ -149,13 +144,11 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     list=extend_schema(summary=_("质量检验列表")),
     retrieve=extend_schema(summary=_("质量检验详情")),
 )
-class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
-    ordering_fields = ["id", "inspected_on", "created_at"]
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.inspection_list_visible_to(self.request.user)
@@ -175,14 +168,11 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     list=extend_schema(summary=_("异常列表")),
     retrieve=extend_schema(summary=_("异常详情")),
 )
-class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "production"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
-    search_fields = ["description", "resolution"]
-    ordering_fields = ["id", "opened_at"]
-    ordering = ["-id"]
     service_id = "incident_id"
 
     def get_queryset(self):

@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 
-from gendan.api.views import ApiViewSet
+from gendan.api.views import ListApiViewSet
 from shipping import selectors, services
+from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
-from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 from .serializers import (
     AfterSalesCaseInputSerializer,
     AfterSalesCaseSerializer,
@@ -32,14 +32,11 @@ READ_AND_POST_METHODS = ["get", "post", "head", "options"]
     list=extend_schema(summary=_("出货列表")),
     retrieve=extend_schema(summary=_("出货详情（含明细和单证清单）")),
 )
-class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "shipments"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = ShipmentSerializer
     filterset_class = ShipmentFilterSet
-    search_fields = ["number", "order__number", "tracking_number", "container"]
-    ordering_fields = ["id", "planned_ship_date", "created_at", "updated_at"]
-    ordering = ["-id"]
     service_id, reread = "shipment_id", True
 
     def get_queryset(self):
@@ -94,14 +91,11 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     list=extend_schema(summary=_("售后案例列表")),
     retrieve=extend_schema(summary=_("售后案例详情")),
 )
-class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class AfterSalesCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     api_scope = "shipments"
     http_method_names = READ_AND_POST_METHODS
     serializer_class = AfterSalesCaseSerializer
     filterset_class = AfterSalesCaseFilterSet
-    search_fields = ["order__number", "description"]
-    ordering_fields = ["id", "received_at", "updated_at"]
-    ordering = ["-id"]
     service_id = "case_id"
 
     def get_queryset(self):

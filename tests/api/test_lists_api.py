@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from gendan.api.pagination import KeysetCursorPagination
-from orders.models import Order
+from orders.models import Customer, Order
 from orders.states import OrderStatus as S
 from production import services as production_services
 from production.models import Stage
@@ -50,6 +50,41 @@ def test_pages_follow_one_another_without_gaps_or_repeats_through_ties(cast, api
         backwards.insert(0, [row["id"] for row in response.json()["results"]])
         url = response.json()["previous"]
     assert backwards == pages[:-1]
+
+
+def test_pages_ordered_by_the_customer_name_follow_one_another_both_ways(cast, api):
+    """An ordering on a related field (the page's sortable customer column): the cursor
+    carries the customer's name."""
+    names = ["Delta", "Alpha", "Charlie", "Alpha", "Bravo", "Echo", "Bravo"]
+    orders = [create_order(cast) for _ in names]
+    for order, name in zip(orders, names, strict=True):
+        Customer.objects.filter(pk=order.customer_id).update(name=name)
+    client = api(cast.supervisor)
+
+    pages, last = all_pages(client, "/api/v1/orders/?ordering=-customer&page_size=3")
+
+    by_name = sorted(zip(names, orders, strict=True), key=lambda p: (p[0], p[1].pk), reverse=True)
+    assert list(chain(*pages)) == [order.pk for _name, order in by_name]
+    backwards = []
+    url = last.json()["previous"]
+    while url:
+        response = client.get(url)
+        backwards.insert(0, [row["id"] for row in response.json()["results"]])
+        url = response.json()["previous"]
+    assert backwards == pages[:-1]
+
+
+def test_an_ordering_the_list_does_not_know_is_left_out(cast, api):
+    first, second = create_order(cast), create_order(cast)
+    client = api(cast.supervisor)
+
+    def ids(ordering):
+        response = client.get("/api/v1/orders/", {"ordering": ordering})
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids("--number,-,,x\x00,id") == [first.pk, second.pk]
+    assert ids("nonsense") == ids("--id") == [second.pk, first.pk]  # the default: newest first
 
 
 def test_rows_added_between_pages_are_neither_repeated_nor_skipped(cast, api):

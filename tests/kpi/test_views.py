@@ -88,7 +88,8 @@ def test_the_merchandiser_sees_and_disputes_only_their_own(client, cast, month):
     client = login(client, cast.merchandiser)
     assert client.get("/kpi/my/").status_code == 200
     assert client.get(f"/kpi/assessments/{month.pk}/").status_code == 200
-    assert client.get(f"/kpi/assessments/{other.pk}/").status_code == 403
+    # Someone else's is 404, as a missing one: the page says nothing of its existence.
+    assert client.get(f"/kpi/assessments/{other.pk}/").status_code == 404
     assert client.get("/kpi/month/2026-09/").status_code == 403
     assert (
         client.post(
@@ -179,9 +180,9 @@ def test_pay_pages_are_closed_to_the_wrong_roles(client, cast, month):
     assert client.get("/kpi/pay/2026-09/").status_code == 403
     assert client.post("/kpi/pay/2026-09/export/").status_code == 403
     assert client.get(f"/kpi/pay-statements/{statement.pk}/").status_code == 200  # own
-    assert client.get(f"/kpi/pay-statements/{other.pk}/").status_code == 403
+    assert client.get(f"/kpi/pay-statements/{other.pk}/").status_code == 404
     assert login(client, cast.supervisor).post("/kpi/pay/2026-09/export/").status_code == 403
-    assert login(client, cast.production).get(f"/kpi/assessments/{month.pk}/").status_code == 403
+    assert login(client, cast.production).get(f"/kpi/assessments/{month.pk}/").status_code == 404
 
 
 def test_pages_need_a_login_and_a_valid_month(client, cast):

@@ -12,7 +12,7 @@ from production import services as production_services
 from production.models import ProductionOrder
 from shipping import services as shipping_services
 from shipping.models import AfterSalesCase, Shipment
-from tests.factories import create_order, open_payment, pay, stage
+from tests.factories import backdate, create_order, open_payment, pay, stage
 
 
 def test_an_order_walks_from_draft_to_closed_through_the_services(cast):
@@ -20,6 +20,7 @@ def test_an_order_walks_from_draft_to_closed_through_the_services(cast):
     today = timezone.localdate()
 
     order = create_order(cast, quantities=(600, 400), unit_price="10.00", deposit_ratio="0.30")
+    order = backdate(order)  # placed a week ago: production may have started yesterday
     assert order.status == S.DRAFT
     assert order.number.startswith(f"GD-{today.year}-")
     assert order.total_amount == Decimal("10000.00")
@@ -46,7 +47,7 @@ def test_an_order_walks_from_draft_to_closed_through_the_services(cast):
         actor=m,
         order_id=order.pk,
         factory="Workshop 1",
-        planned_start=today,
+        planned_start=today - dt.timedelta(days=1),
         planned_finish=today + dt.timedelta(days=10),
     )
     assert production_order.quantity == 1000

@@ -56,7 +56,7 @@ def test_the_excel_export_follows_the_search_and_the_overdue_filter(cast):
     create_order(cast)
     client = client_for(cast.merchandiser)
 
-    (rows,) = _rows(client.get(reverse("orders:export"), {"q": wanted.number})).values()
+    (rows,) = _rows(client.get(reverse("orders:export"), {"search": wanted.number})).values()
     assert [row[0] for row in rows[1:]] == [wanted.number]
 
     Order.objects.filter(pk=wanted.pk).update(contract_delivery_date="2020-01-01")

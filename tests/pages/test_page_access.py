@@ -87,8 +87,10 @@ def pages(w):
         ("order edit", reverse("orders:edit", args=[w["draft"].pk]), own, {M2}),
         ("order amend", reverse("orders:amend", args=[w["in_production"].pk]), own, {M2}),
         ("finance queue", reverse("orders:finance_queue"), {FIN, ADMIN}, set()),
+        ("finance export", reverse("orders:finance_export"), {FIN, ADMIN}, set()),
         ("receivables", reverse("orders:receivables"), {FIN, SUP, ADMIN}, set()),
         ("customers", reverse("orders:customer_list"), {M, M2, SUP, FIN, ADMIN}, set()),
+        ("customers export", reverse("orders:customer_export"), {M, M2, SUP, FIN, ADMIN}, set()),
         (
             "customer detail",
             reverse("orders:customer_detail", args=[w["customer"].pk]),
@@ -101,6 +103,15 @@ def pages(w):
         ("sales ledger", reverse("orders:sales_ledger"), {M, M2, SUP, FIN, ADMIN}, set()),
         ("production board", reverse("production:board"), {PROD, M, M2, SUP, ADMIN}, set()),
         ("quick entry", reverse("production:quick_entry"), {PROD, M, M2, SUP, ADMIN}, set()),
+        ("production orders", reverse("production:list"), {PROD, M, M2, SUP, ADMIN}, set()),
+        ("production export", reverse("production:export"), {PROD, M, M2, SUP, ADMIN}, set()),
+        ("progress reports", reverse("production:report_list"), {PROD, M, M2, SUP, ADMIN}, set()),
+        (
+            "progress export",
+            reverse("production:report_export"),
+            {PROD, M, M2, SUP, ADMIN},
+            set(),
+        ),
         (
             "production order",
             reverse("production:detail", args=[w["production_order"].pk]),
@@ -108,6 +119,7 @@ def pages(w):
             {M2},
         ),
         ("shipments", reverse("shipping:shipment_list"), PEOPLE | {ADMIN}, set()),
+        ("shipments export", reverse("shipping:shipment_export"), PEOPLE | {ADMIN}, set()),
         (
             "shipment detail",
             reverse("shipping:shipment_detail", args=[w["shipment"].pk]),
@@ -121,6 +133,7 @@ def pages(w):
             {M2},
         ),
         ("after-sales", reverse("shipping:case_list"), {M, M2, SUP, ADMIN}, set()),
+        ("after-sales export", reverse("shipping:case_export"), {M, M2, SUP, ADMIN}, set()),
         (
             "after-sales case",
             reverse("shipping:case_detail", args=[w["case"].pk]),

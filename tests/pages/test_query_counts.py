@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orders import services as order_services
 from orders.states import OrderStatus as S
+from production import services as production_services
 from shipping import services as shipping_services
 from tests.factories import (
     Cast,
@@ -20,6 +21,7 @@ from tests.factories import (
     ProductFactory,
     create_order,
     order_in_status,
+    stage,
 )
 
 from .conftest import client_for
@@ -71,6 +73,23 @@ def _cases(cast: Cast, n: int, state: dict) -> None:
         )
 
 
+def _reports(cast: Cast, n: int, state: dict) -> None:
+    """One production order in production; a progress report per day back from today."""
+    if "production_order" not in state:
+        order = order_in_status(cast, S.IN_PRODUCTION)
+        state["production_order"] = order.production_orders.get()
+        state["day"] = timezone.localdate()
+    for _ in range(n):
+        production_services.progress_report_create(
+            actor=cast.production,
+            production_order_id=state["production_order"].pk,
+            date=state["day"],
+            stage_id=stage("packing").pk,
+            good_quantity=1,
+        )
+        state["day"] -= dt.timedelta(days=1)
+
+
 def _drafts(cast: Cast, n: int, state: dict) -> None:
     for _ in range(n):
         create_order(cast, quantities=(10,))
@@ -90,9 +109,11 @@ CASES = [
     ("orders", "supervisor", _drafts, "orders:list"),
     ("orders export", "supervisor", _drafts, "orders:export"),
     ("finance queue", "finance", _orders(S.AWAITING_DEPOSIT), "orders:finance_queue"),
+    ("finance export", "finance", _orders(S.AWAITING_DEPOSIT), "orders:finance_export"),
     ("home of finance", "finance", _orders(S.AWAITING_DEPOSIT), "home"),
     ("receivables", "finance", _orders(S.AWAITING_DEPOSIT), "orders:receivables"),
     ("customers", "supervisor", _drafts, "orders:customer_list"),
+    ("customers export", "supervisor", _drafts, "orders:customer_export"),
     ("customer detail", "supervisor", _orders_of_one_customer, _customer_url),
     ("dashboard", "supervisor", _orders(S.AWAITING_DEPOSIT), "orders:dashboard"),
     ("daily report", "supervisor", _drafts, "orders:daily_report"),
@@ -100,9 +121,15 @@ CASES = [
     ("sales ledger of a customer", "finance", _orders_of_one_customer, _ledger_url),
     ("production board", "production", _orders(S.IN_PRODUCTION), "production:board"),
     ("quick entry", "production", _orders(S.IN_PRODUCTION), "production:quick_entry"),
+    ("production orders", "production", _orders(S.IN_PRODUCTION), "production:list"),
+    ("production export", "production", _orders(S.IN_PRODUCTION), "production:export"),
+    ("progress reports", "supervisor", _reports, "production:report_list"),
+    ("progress export", "supervisor", _reports, "production:report_export"),
     ("home of production", "production", _orders(S.IN_PRODUCTION), "home"),
     ("shipments", "merchandiser", _shipments, "shipping:shipment_list"),
+    ("shipments export", "merchandiser", _shipments, "shipping:shipment_export"),
     ("after-sales", "merchandiser", _cases, "shipping:case_list"),
+    ("after-sales export", "merchandiser", _cases, "shipping:case_export"),
 ]
 
 

@@ -13,7 +13,7 @@ from orders.models import Customer, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import Incident, ProgressReport
 from shipping.models import AfterSalesStatus, ShipmentStatus
-from tests.factories import create_order, order_in_status, stage
+from tests.factories import backdate, create_order, order_in_status, stage
 
 from .conftest import client_for
 
@@ -159,7 +159,8 @@ def test_quick_entry_saves_the_filled_lines_and_keeps_a_refused_one_with_its_err
 
 
 def test_quick_entry_without_errors_redirects_to_the_same_day(cast):
-    production_order = order_in_status(cast, S.IN_PRODUCTION).production_orders.get()
+    order = backdate(order_in_status(cast, S.IN_PRODUCTION))  # issued a week ago
+    production_order = order.production_orders.get()
     yesterday = timezone.localdate() - dt.timedelta(days=1)
 
     response = client_for(cast.merchandiser).post(

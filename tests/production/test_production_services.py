@@ -12,13 +12,14 @@ from orders.states import OrderStatus as S
 from production import selectors
 from production import services as production_services
 from production.models import Incident, PlanMilestone, ProductionOrder
-from tests.factories import order_in_status, stage
+from tests.factories import backdate, order_in_status, stage
 from tests.orders.helpers import snapshot
 
 
 @pytest.fixture
 def production_order(cast):
-    order = order_in_status(cast, S.IN_PRODUCTION)
+    # Issued a week ago, so that reports may carry the days since.
+    order = backdate(order_in_status(cast, S.IN_PRODUCTION))
     return order.production_orders.get()
 
 

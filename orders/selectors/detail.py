@@ -1,0 +1,51 @@
+"""The order page: one visible order with everything it shows, and its timeline."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from gendan.models import User
+
+from ..models import Approval, Order, OrderEvent, OrderLine, OrderRevision, Payment, PaymentReceipt
+from .lists import order_list_visible_to, with_overdue
+
+
+def order_get_detail(user: User, order_id: int) -> Order | None:
+    """One visible order with everything of orders its page shows, prefetched (production
+    and shipping prefetch their rows when they add them to the page: orders.signals)."""
+    # Each related row with its own foreign keys joined (select_related), so that a
+    # relation costs one query, not two.
+
+    return (
+        with_overdue(order_list_visible_to(user), timezone.localdate())
+        .select_related("client")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.select_related("confirmed_by", "requested_by")
+                .prefetch_related(
+                    Prefetch(
+                        "receipts",
+                        queryset=PaymentReceipt.objects.select_related("confirmed_by"),
+                    )
+                )
+                .order_by("requested_at", "pk"),
+            ),
+            Prefetch(
+                "events",
+                queryset=OrderEvent.objects.select_related("actor").order_by("-created_at", "-pk"),
+            ),
+            Prefetch("approvals", queryset=Approval.objects.select_related("approved_by")),
+            Prefetch("revisions", queryset=OrderRevision.objects.select_related("created_by")),
+            "shared_with",
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+
+
+def order_events(order: Order) -> QuerySet[OrderEvent]:
+    """The order's timeline, oldest first."""
+    return order.events.select_related("actor").order_by("created_at", "pk")
