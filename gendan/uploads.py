@@ -321,8 +321,13 @@ class StoredFile(models.Model):
     upload_rules: ClassVar[UploadRules] = DOCUMENTS
 
     file = models.FileField(gettext_lazy("文件"), upload_to=UploadPath(), blank=True)
-    file_name = models.CharField(gettext_lazy("文件名"), max_length=255, blank=True)
-    file_content_type = models.CharField(gettext_lazy("文件类型"), max_length=100, blank=True)
+    # db_default: rows written by raw SQL (the benchmark data loader) get "" too.
+    file_name = models.CharField(
+        gettext_lazy("文件名"), max_length=255, blank=True, default="", db_default=""
+    )
+    file_content_type = models.CharField(
+        gettext_lazy("文件类型"), max_length=100, blank=True, default="", db_default=""
+    )
     file_size = models.PositiveBigIntegerField(gettext_lazy("文件大小"), null=True, blank=True)
 
     class Meta:

@@ -422,3 +422,28 @@ def test_past_the_limit_an_upload_is_counted_but_not_kept(settings):
     assert not os.path.exists(temporary_path)  # and is gone
     with pytest.raises(ValidationFailed, match=r"12\.0 MiB"):
         check_upload(result)
+
+
+def test_a_file_uploaded_before_the_checks_downloads_as_an_opaque_attachment(
+    cast, as_user, document, media_root
+):
+    import importlib
+
+    from django.apps import apps
+
+    old = media_root / "shipment-documents" / "2026" / "01"
+    old.mkdir(parents=True)
+    (old / "old invoice.html").write_bytes(HTML)
+    type(document).objects.filter(pk=document.pk).update(
+        file="shipment-documents/2026/01/old invoice.html"
+    )
+    migration = importlib.import_module("shipping.migrations.0002_document_file_stored_safely")
+
+    migration.name_earlier_files(apps, None)
+
+    response = as_user(cast.merchandiser).get(
+        reverse("shipping:document_download", args=[document.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"  # never text/html
+    assert response["Content-Disposition"].startswith('attachment; filename="old invoice.html"')
