@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -60,6 +62,44 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix="Bearer"
         )
+
+
+class ListFilterExtension(DjangoFilterExtension):
+    """django-filter's parameters as drf-spectacular describes them, plus what the
+    server checks: an integer's minimum and maximum (ids from 1), a pattern's regular
+    expression (``ordering``: the names a list sorts by; a month)."""
+
+    target_class = "gendan.api.views.FilterBackend"
+    match_subclasses = True
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        field = filter_field.field
+        subfields = getattr(field, "fields", None) or [field] * len(parameters)
+        for parameter, subfield in zip(parameters, subfields, strict=False):
+            schema = parameter["schema"]
+            schema = schema.get("items", schema) if schema.get("type") == "array" else schema
+            schema.update(_constraints(filter_field, subfield))
+        return parameters
+
+
+def _constraints(filter_field, field: forms.Field) -> dict:
+    found: dict = {}
+    pattern = getattr(filter_field, "pattern", None)
+    if callable(pattern):
+        found["pattern"] = pattern()
+    elif isinstance(field, forms.RegexField):
+        found["pattern"] = field.regex.pattern
+    if isinstance(field, forms.IntegerField):
+        found["type"] = "integer"
+        if field.min_value is not None:
+            found["minimum"] = field.min_value
+        if field.max_value is not None:
+            found["maximum"] = field.max_value
+    return found
 
 
 def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
