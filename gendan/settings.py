@@ -326,6 +326,11 @@ REST_FRAMEWORK = {
         "gendan.api.renderers.OrjsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Request bodies are JSON only, and the schema says so (issue 12): a client generated
+    # from it sends JSON, never a form that cannot carry an order's lines. (The browsable
+    # API posts JSON from its raw-data form; an upload endpoint names its own parsers.)
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",

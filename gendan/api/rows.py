@@ -27,6 +27,8 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf
 from rest_framework.settings import api_settings
 
+from .fields import MomentField, rfc3339
+
 # Fields whose to_representation returns a database value unchanged.
 _IDENTITY = (
     drf.BooleanField,
@@ -73,8 +75,9 @@ class _Moment:
 
     def __call__(self, value, zone):
         if isinstance(value, dt.datetime) and value.tzinfo is not None and zone is not None:
-            text = value.astimezone(zone).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+            value = value.astimezone(zone)
+            text = value.isoformat()
+            return rfc3339(value, text[:-6] + "Z" if text.endswith("+00:00") else text)
         return self.slow(value)
 
 
@@ -82,7 +85,7 @@ def _converter(field: drf.Field) -> Converter:
     if isinstance(field, drf.DecimalField):
         return _decimal(field)
     if (
-        type(field) is drf.DateTimeField
+        type(field) in (drf.DateTimeField, MomentField)
         and not hasattr(field, "timezone")
         and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
     ):

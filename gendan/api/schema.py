@@ -102,11 +102,43 @@ def _constraints(filter_field, field: forms.Field) -> dict:
     return found
 
 
+def _state_bounds(field, schema: dict) -> None:
+    """What the server enforces on an input field, in its schema: an id from 1; the
+    bounds a service checks (``gendan.api.fields.bounded``) — for a decimal sent as a
+    string, as its pattern (no sign when it may not be negative, not zero when it must
+    be positive, 0–1 for a ratio)."""
+    if isinstance(field, serializers.PrimaryKeyRelatedField) and schema.get("type") == "integer":
+        schema.setdefault("minimum", 1)
+    bounds = getattr(field, "schema_bounds", None)
+    if not bounds:
+        return
+    low, high, above = bounds["minimum"], bounds["maximum"], bounds["exclusive_minimum"]
+    if schema.get("type") == "integer":
+        if low is not None:
+            schema["minimum"] = low + 1 if above else low
+        if high is not None:
+            schema["maximum"] = high
+    elif schema.get("format") == "decimal" and "pattern" in schema and low is not None and low >= 0:
+        whole, places = field.max_whole_digits, field.decimal_places
+        if high == 1:
+            pattern = rf"^(?:0?(?:\.\d{{0,{places}}})?|1(?:\.0{{0,{places}}})?)$"
+        else:
+            pattern = rf"^\d{{0,{whole}}}(?:\.\d{{0,{places}}})?$"
+        if above or low > 0:
+            pattern = r"^(?!0*\.?0*$)" + pattern[1:]  # not zero
+        schema["pattern"] = pattern
+
+
 def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
     return OpenApiResponse(serializer, description)
 
 
 RETRY_AFTER = "Retry-After"
+# Every request body is JSON (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES).
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": str(_("请求正文须为 JSON（Content-Type: application/json）。")),
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 class GendanAutoSchema(AutoSchema):
@@ -127,6 +159,12 @@ class GendanAutoSchema(AutoSchema):
         from .views import IdempotentPostMixin
 
         return self.method == "POST" and isinstance(self.view, IdempotentPostMixin)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request":
+            _state_bounds(field, schema)
+        return schema
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -184,6 +222,7 @@ class GendanAutoSchema(AutoSchema):
             )
         if self._is_idempotent():
             add(422, _error(_("Idempotency-Key 已用于另一个请求内容。")))
+
         add(429, _error(_("请求过于频繁；见 Retry-After。")))
         return responses
 
@@ -199,6 +238,10 @@ def postprocess_schema(result, generator, request, public):
         )
     )
     paths = result.get("paths", {})
+    for item in paths.values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
     for path, item in paths.items():
         create = item.get("post")
         if create is None or "{" in path or "201" not in create.get("responses", {}):
