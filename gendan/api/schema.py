@@ -227,6 +227,23 @@ class GendanAutoSchema(AutoSchema):
         return responses
 
 
+def _reuse_enum(parameter: dict, enums: dict[tuple, str]) -> None:
+    """A query parameter's choices as the component of the same choices
+    (``status: OrderStatusEnum``), so that a generated client has one type for a
+    status it reads and filters by; no title (a model field's label, not a name)."""
+    schema = parameter["schema"]
+    values = schema.get("items", schema) if schema.get("type") == "array" else schema
+    values.pop("title", None)
+    name = enums.get(tuple(sorted(map(str, values.get("enum", ())))))
+    if name is None:
+        return
+    reference = {"$ref": f"#/components/schemas/{name}"}
+    if values is schema:
+        parameter["schema"] = reference
+    else:
+        schema["items"] = reference
+
+
 def postprocess_schema(result, generator, request, public):
     """Describe the API's conventions once, and link each create to what can be done
     with what it created (OpenAPI links: clients and stateful fuzzers follow them)."""
@@ -238,10 +255,20 @@ def postprocess_schema(result, generator, request, public):
         )
     )
     paths = result.get("paths", {})
+    enums = {
+        tuple(sorted(map(str, schema["enum"]))): name
+        for name, schema in result.get("components", {}).get("schemas", {}).items()
+        if "enum" in schema
+    }
     for item in paths.values():
         for operation in item.values():
-            if isinstance(operation, dict) and "requestBody" in operation:
+            if not isinstance(operation, dict):
+                continue
+            if "requestBody" in operation:
                 operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _reuse_enum(parameter, enums)
     for path, item in paths.items():
         create = item.get("post")
         if create is None or "{" in path or "201" not in create.get("responses", {}):
