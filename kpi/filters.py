@@ -4,6 +4,7 @@ FilterSet per list (gendan.filters), so a bad value is a 400 naming its paramete
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -29,7 +30,10 @@ class PeriodField(forms.RegexField):
         value = super().clean(value)
         if not value:
             return None
-        period = periods.parse(value)
+        try:
+            period = periods.parse(value)
+        except ValueError:  # year 0
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         check_date_range(period)
         return period
 
