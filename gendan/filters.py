@@ -143,8 +143,20 @@ class YesNoField(forms.NullBooleanField):
         pass
 
 
+class YesNoWidget(forms.Select):
+    """A select of "all", yes and no that hands the value as given to ``YesNoField``
+    (django-filter's BooleanWidget turns an unknown value into "all")."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices or [("", _("全部")), ("true", _("是")), ("false", _("否"))])
+
+
 class BooleanFilter(filters.BooleanFilter):
     field_class = YesNoField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoWidget)
+        super().__init__(*args, **kwargs)
 
 
 class IdFilter(filters.NumberFilter):
