@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from .filters import ListFilterSet
+from .filters import ListFilterSet, parameters_of
 from .web import page, xlsx_response
 
 EXPORT_LIMIT = 10_000
@@ -51,6 +51,21 @@ def filter_page(
     if ordering is not None and not data.get("ordering"):
         data["ordering"] = ordering.default
     return filterset_class(data, queryset=queryset, request=request)
+
+
+def other_errors(filterset: ListFilterSet, shown: list[str]) -> list[tuple[str, str]]:
+    """(parameter, message) of each invalid value of a filter the page does not show
+    as a field (``status=bogus`` in a link, an unknown ``ordering``): said above the
+    list, which is shown without that filter."""
+    form = filterset.form
+    found = []
+    for name, errors in form.errors.items():
+        if name in shown:
+            continue
+        field = form.fields.get(name)
+        parameter = ", ".join(parameters_of(name, field)) if field is not None else name
+        found += [(parameter, message) for message in errors]
+    return found
 
 
 def columns_of(model: type[Model], paths: str, headers: Mapping[str, Any]) -> list[Column]:
@@ -111,11 +126,13 @@ class ListPage:
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
         """``filters`` (the FilterSet), ``filter_fields`` (the form fields shown),
-        ``page_obj`` and ``export_url``."""
+        ``filter_errors`` (of the filters not shown), ``page_obj`` and ``export_url``."""
         filterset = filter_page(self.filterset, request, self.rows(request.user))
+        shown = self.fields.split()
         context = {
             "filters": filterset,
-            "filter_fields": [filterset.form[name] for name in self.fields.split()],
+            "filter_fields": [filterset.form[name] for name in shown],
+            "filter_errors": other_errors(filterset, shown),
             "page_obj": Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page")),
             "export_url": reverse(self.export),
         }

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from gendan.filters import (
+    BooleanFilter,
     ListFilterSet,
     MomentRangeFilter,
     OrderingFilter,
@@ -44,7 +45,7 @@ class ProductionOrderFilterSet(UpdatedAfterFilterSet):
     factory = filters.CharFilter(
         lookup_expr="icontains", label=_("工厂/车间"), help_text=_("工厂/车间（包含）")
     )
-    is_outside_processor = filters.BooleanFilter()
+    is_outside_processor = BooleanFilter(label=_("外协厂"))
     search = SearchFilter(
         "number", "order__number", "factory", help_text=_("生产单号、订单编号或工厂")
     )

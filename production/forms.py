@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan.filters import BoundedDateField
 from gendan.forms import DateInput
 from orders.forms import REASON
 from orders.forms.base import ActionForm
@@ -33,7 +34,8 @@ def _default_stage():
 
 
 class QuickEntryDateForm(forms.Form):
-    date = forms.DateField(label=_("日报日期"), widget=DateInput(), initial=timezone.localdate)
+    # Bounded: the page computes the day before (year 1 would overflow: a 500).
+    date = BoundedDateField(label=_("日报日期"), widget=DateInput(), initial=timezone.localdate)
 
 
 class QuickEntryRowForm(forms.Form):

@@ -3,6 +3,23 @@ from django.db import connection
 
 from tests.factories import Cast
 
+# Figures a test reports to the CI log (case counts, pages crawled): printed in the
+# terminal summary, whatever the output capturing.
+_REPORTED: list[str] = []
+
+
+@pytest.fixture
+def report():
+    """``report(line)``: a line for the terminal summary of the run (the CI log)."""
+    return _REPORTED.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REPORTED:
+        terminalreporter.section("figures")
+        for line in _REPORTED:
+            terminalreporter.write_line(line)
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` need row locks across connections: PostgreSQL only."""

@@ -123,18 +123,23 @@ def create_order(
     deposit_ratio: str = "0.30",
     days_to_delivery: int = 60,
     owner: User | None = None,
+    lines: list[dict] | None = None,
 ) -> Order:
+    """A draft order; ``lines`` (the service's line dictionaries) instead of one line of a
+    new product per quantity."""
     customer = CustomerFactory()
-    product = ProductFactory()
     owner = owner or cast.merchandiser
     contract = timezone.localdate() + dt.timedelta(days=days_to_delivery)
+    if lines is None:
+        product = ProductFactory()
+        lines = [
+            {"product": product.pk, "quantity": q, "unit_price": unit_price, "colour": f"c{i}"}
+            for i, q in enumerate(quantities)
+        ]
     return order_services.order_create(
         actor=owner,
         customer_id=customer.pk,
-        lines=[
-            {"product": product.pk, "quantity": q, "unit_price": unit_price, "colour": f"c{i}"}
-            for i, q in enumerate(quantities)
-        ],
+        lines=lines,
         contract_delivery_date=contract,
         # A draft already past its date was placed on or before that date.
         order_date=min(timezone.localdate(), contract),

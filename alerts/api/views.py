@@ -14,20 +14,18 @@ from rest_framework.response import Response
 
 from alerts import selectors, services
 from alerts.filters import AlertFilterSet
-from gendan.api.views import ApiViewSet
+from gendan.api.views import ListApiViewSet
 
 from .serializers import AlertSerializer
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewSet):
     """My alerts, newest first; filters ``rule`` (repeatable), ``order``, ``day``,
     ``unread``, ``acknowledged``."""
 
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
-    ordering_fields = ["id", "created_at", "day"]
-    ordering = ["-id"]
 
     def get_queryset(self):
         return selectors.alert_list_for(self.request.user)

@@ -20,9 +20,40 @@ MAX_INT = 2_147_483_647
 MAX_ID = 9_223_372_036_854_775_807
 
 
-def money(**kwargs) -> serializers.DecimalField:
-    """A money amount: a string with two decimals ("46200.00")."""
-    return serializers.DecimalField(**MONEY, **kwargs)
+class _ServiceBounds:
+    """The bounds its service enforces on a field (``minimum``, ``maximum``,
+    ``exclusive_minimum``), stated in the schema (``gendan.api.schema``) and not
+    checked here: the serializer checks the type and the column's size, the service
+    the rule — so that one 400 names every bad field of a body at once."""
+
+    def __init__(self, *args, minimum=None, maximum=None, exclusive_minimum=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema_bounds = {
+            "minimum": minimum,
+            "maximum": maximum,
+            "exclusive_minimum": exclusive_minimum,
+        }
+
+
+class BoundedDecimalField(_ServiceBounds, serializers.DecimalField):
+    pass
+
+
+class BoundedIntegerField(_ServiceBounds, serializers.IntegerField):
+    pass
+
+
+def money(*, minimum=None, positive: bool = False, **kwargs) -> serializers.DecimalField:
+    """A money amount: a string with two decimals ("46200.00"). ``minimum=0``: the
+    service refuses a negative amount; ``positive``: it refuses zero too (the schema
+    says so)."""
+    if positive:
+        kwargs.update(minimum=0, exclusive_minimum=True)
+    elif minimum is not None:
+        kwargs.update(minimum=minimum)
+    else:
+        return serializers.DecimalField(**MONEY, **kwargs)
+    return BoundedDecimalField(**MONEY, **kwargs)
 
 
 def object_id(**kwargs) -> serializers.IntegerField:
@@ -30,14 +61,20 @@ def object_id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def count(**kwargs) -> serializers.IntegerField:
-    """A whole quantity that fits the database's positive integer columns."""
+def count(*, minimum: int | None = None, **kwargs) -> serializers.IntegerField:
+    """A whole quantity that fits the database's positive integer columns;
+    ``minimum``: the least its service accepts (a line's quantity: 1)."""
     kwargs.setdefault("min_value", 0)
-    return serializers.IntegerField(max_value=MAX_INT, **kwargs)
+    if minimum is None:
+        return serializers.IntegerField(max_value=MAX_INT, **kwargs)
+    return BoundedIntegerField(max_value=MAX_INT, minimum=minimum, **kwargs)
 
 
 class RatioField(serializers.DecimalField):
-    """A ratio such as the deposit ratio: at least two decimals ("0.30"), four at most."""
+    """A ratio such as the deposit ratio: at least two decimals ("0.30"), four at most,
+    from 0 to 1 (the service's rule, stated in the schema)."""
+
+    schema_bounds = {"minimum": 0, "maximum": 1, "exclusive_minimum": False}
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=5, decimal_places=4, **kwargs)

@@ -27,7 +27,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from gendan.filters import with_tiebreaker
+from gendan.filters import NUL, check_date_range, with_tiebreaker
 
 MAX_PAGE_SIZE = 200
 
@@ -65,6 +65,29 @@ class KeysetCursorPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     ordering = ("-pk",)
     invalid_cursor_message = _("分页游标无效。")
+    invalid_page_size_message = _("每页条数须为 1 到 %(max)s 的整数（更大的值按 %(max)s 计）。")
+
+    def get_page_size(self, request) -> int:
+        """``page_size``: a whole number from 1 (more than 200 is 200); anything else is a
+        400, never silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            message = self.invalid_page_size_message % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]}, code="invalid")
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
 
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         for backend in getattr(view, "filter_backends", []):
@@ -161,6 +184,12 @@ class KeysetCursorPagination(CursorPagination):
             ]
             if any(value is None for value in position):
                 raise ValueError("null in cursor")
+            for value in position:
+                # A forged cursor: what the database refuses (NUL) or cannot convert.
+                if isinstance(value, str) and NUL in value:
+                    raise ValueError("NUL in cursor")
+                if isinstance(value, dt.date):
+                    check_date_range(value)
         except (
             ValueError,
             RecursionError,

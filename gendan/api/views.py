@@ -13,13 +13,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from gendan.filters import ListFilterSet
+from gendan.filters import ListFilterSet, parameter_errors
 
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
@@ -68,18 +68,46 @@ class IdempotentPostMixin:
             return self.handle_exception(exc)
 
 
+def invalid_filters(filterset) -> exceptions.ValidationError:
+    """The 400 of a FilterSet with invalid values: each error under the name of its
+    query parameter (``contract_delivery_date_after``, not the filter's name)."""
+    return exceptions.ValidationError(
+        {
+            parameter: [
+                exceptions.ErrorDetail(
+                    error.message % error.params if error.params else error.message,
+                    code=error.code,
+                )
+                for error in errors
+            ]
+            for parameter, errors in parameter_errors(filterset).items()
+        }
+    )
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, skipped when the request has no parameter but paging,
     ordering and search: a FilterSet deep-copies its filters and their form fields
     on every request (half a millisecond), to filter nothing when no filter is
-    given. (Every filter ignores an empty value, so skipping changes no result.)"""
+    given. (Every filter ignores an empty value, so skipping changes no result.)
+    Invalid values are a 400 naming each bad parameter."""
 
     not_filters = frozenset({"cursor", "page_size", "ordering", "search", "format"})
 
     def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset  # a list's filters are not an object's (nor its 400s)
         if self.not_filters.issuperset(request.query_params):
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        return self.filter_with_filterset(request, queryset, view)
+
+    def filter_with_filterset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise invalid_filters(filterset)
+        return filterset.qs
 
 
 class ActionMixin:
@@ -135,27 +163,39 @@ class ListFilterBackend(FilterBackend):
 
     Skipping the FilterSet still holds: with no parameter but paging, ordering and
     search, the search is applied by the FilterSet's class-level filter (no copy),
-    and the ordering by the pagination."""
+    and the ordering (checked here) by the pagination."""
 
     def filter_queryset(self, request, queryset, view):
         params = request.query_params
+        if getattr(view, "detail", False):
+            return queryset
         if self.not_filters.issuperset(params):
-            search = self._search(view, queryset) if params.get("search") else None
-            if search is None:
-                return queryset
-            try:
-                value = search.field.clean(params["search"])
-            except ValidationError:
-                pass  # the whole FilterSet answers it, with the 400 of every bad field
-            else:
-                return search.filter(queryset, value)
-        return DjangoFilterBackend.filter_queryset(self, request, queryset, view)
+            filtered = self._quickly(params, queryset, view)
+            if filtered is not None:
+                return filtered
+        # The whole FilterSet: the 400 of every bad parameter, or the rows.
+        return self.filter_with_filterset(request, queryset, view)
 
-    def _search(self, view, queryset):
+    def _quickly(self, params, queryset, view):
+        """``queryset`` searched and its ordering checked without a FilterSet, or None
+        when a value is invalid (or the FilterSet is not a ListFilterSet)."""
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not issubclass(filterset_class, ListFilterSet):
             return None
-        return filterset_class.search_filter()
+        try:
+            if "ordering" in params:
+                ordering = filterset_class.ordering_filter()
+                if ordering is None:
+                    return None
+                ordering.field.clean(params["ordering"])
+            if params.get("search"):
+                search = filterset_class.search_filter()
+                if search is None:
+                    return None
+                return search.filter(queryset, search.field.clean(params["search"]))
+        except ValidationError:
+            return None
+        return queryset
 
     def get_ordering(self, request, queryset, view) -> list[str]:
         filterset_class = self.get_filterset_class(view, queryset)

@@ -4,6 +4,8 @@ workflow actions (parsed here, checked by the services)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gendan.api.fields import BoundedDecimalField
+
 from .. import periods
 from ..models import STATEMENT_FIELDS, Assessment, PayStatement, PayStatementLine
 
@@ -120,10 +122,11 @@ class PeriodInput(serializers.Serializer):
 
 
 class EnterInput(serializers.Serializer):
-    teamwork = serializers.DecimalField(max_digits=5, decimal_places=2)
-    attitude = serializers.DecimalField(max_digits=5, decimal_places=2)
-    performance = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False, allow_null=True
+    # The ranges are the service's (kpi.services: 0–30, 0–20, 0–50), stated in the schema.
+    teamwork = BoundedDecimalField(max_digits=5, decimal_places=2, minimum=0, maximum=30)
+    attitude = BoundedDecimalField(max_digits=5, decimal_places=2, minimum=0, maximum=20)
+    performance = BoundedDecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, minimum=0, maximum=50
     )
     performance_note = serializers.CharField(required=False, allow_blank=True)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -16,22 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gendan import excel
-from gendan.api.views import ActionMixin, service_action
+from gendan.api.views import ActionMixin, FilterBackend, service_action
 from gendan.exceptions import ValidationFailed
 
 from .. import periods, selectors, services
+from ..filters import AssessmentFilterSet, PayStatementFilterSet
 from ..models import Assessment
 from . import serializers as s
-
-
-def _filter_period(queryset, request: Request, field: str):
-    value = request.query_params.get("period")
-    if value:
-        try:
-            queryset = queryset.filter(**{field: periods.parse(value)})
-        except ValueError:
-            raise ValidationFailed(fields={"period": ["YYYY-MM"]}) from None
-    return queryset
 
 
 def _input(serializer_class, request: Request) -> dict:
@@ -43,18 +34,6 @@ def _input(serializer_class, request: Request) -> dict:
     return serializer.validated_data
 
 
-PERIOD = OpenApiParameter("period", str, description="YYYY-MM")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERIOD,
-            OpenApiParameter("status", str, many=True),
-            OpenApiParameter("person", int),
-        ]
-    )
-)
 class AssessmentViewSet(ActionMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly assessments: the merchandiser's own, or the department's.
 
@@ -64,18 +43,13 @@ class AssessmentViewSet(ActionMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AssessmentSerializer
     permission_classes = [IsAuthenticated]
     service_id = "assessment_id"
+    filter_backends = [FilterBackend]
+    filterset_class = AssessmentFilterSet
 
     def get_queryset(self):
-        queryset = selectors.assessment_list_visible_to(self.request.user).select_related(
+        return selectors.assessment_list_visible_to(self.request.user).select_related(
             "pay_statement"
         )
-        queryset = _filter_period(queryset, self.request, "period")
-        params = self.request.query_params
-        if params.get("status"):
-            queryset = queryset.filter(status__in=params.getlist("status"))
-        if params.get("person", "").isdigit():
-            queryset = queryset.filter(person_id=int(params["person"]))
-        return queryset
 
     def validated(self, serializer_class, **kwargs) -> dict:
         return _input(serializer_class, self.request)
@@ -133,19 +107,17 @@ class AssessmentViewSet(ActionMixin, viewsets.ReadOnlyModelViewSet):
     reopen = service_action(s.AssessmentReasonInput, services.assessment_reopen)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERIOD]))
 class PayStatementViewSet(viewsets.ReadOnlyModelViewSet):
     """Pay statements with their explained lines: the person's own, or all (finance,
     supervisors). Filter: ``period`` (YYYY-MM). ``export`` returns the Excel pay sheet."""
 
     serializer_class = s.PayStatementSerializer
     permission_classes = [IsAuthenticated]
+    filter_backends = [FilterBackend]
+    filterset_class = PayStatementFilterSet
 
     def get_queryset(self):
-        queryset = selectors.pay_statement_list_visible_to(self.request.user).prefetch_related(
-            "lines"
-        )
-        return _filter_period(queryset, self.request, "assessment__period")
+        return selectors.pay_statement_list_visible_to(self.request.user).prefetch_related("lines")
 
     @extend_schema(request=s.PeriodInput, responses={(200, excel.XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["post"])

@@ -66,7 +66,7 @@ class ProductInputSerializer(serializers.Serializer):
     series = serializers.CharField(max_length=100, required=False, allow_blank=True)
     spec = serializers.CharField(max_length=200, required=False, allow_blank=True)
     unit = serializers.CharField(max_length=16, required=False)
-    default_price = money(required=False)
+    default_price = money(minimum=0, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -135,9 +135,11 @@ class OrderLineInputSerializer(serializers.Serializer):
     colour = serializers.CharField(max_length=64, required=False, allow_blank=True)
     spec = serializers.CharField(max_length=200, required=False, allow_blank=True)
     size = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    quantity = count(help_text=_("大于 0 的整数。"))
+    quantity = count(minimum=1, help_text=_("大于 0 的整数。"))
     unit = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    unit_price = money(required=False, allow_null=True, help_text=_("省略时取产品的默认单价。"))
+    unit_price = money(
+        minimum=0, required=False, allow_null=True, help_text=_("省略时取产品的默认单价。")
+    )
 
 
 class _OrderHeaderInputSerializer(serializers.Serializer):
@@ -294,7 +296,7 @@ class PaymentSerializer(ReadSerializer):
 
 
 class PaymentConfirmInputSerializer(serializers.Serializer):
-    amount_received = money(help_text=_("本次到账金额；可分多次确认。"))
+    amount_received = money(positive=True, help_text=_("本次到账金额；可分多次确认。"))
     received_on = serializers.DateField()
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gendan.filters import BoundedDateField
 from gendan.forms import DateInput
 
 from .. import selectors
@@ -12,7 +13,7 @@ from ..models import Customer
 
 
 class DailyReportForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
+    day = BoundedDateField(label=_("日期"), widget=DateInput(), required=False)
     owner = forms.ModelChoiceField(
         label=_("跟单员"),
         queryset=selectors.merchandiser_choices(),
@@ -28,5 +29,5 @@ class LedgerForm(forms.Form):
         required=False,
         empty_label=_("全部客户"),
     )
-    start = forms.DateField(label=_("下单日期从"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("到"), widget=DateInput(), required=False)
+    start = BoundedDateField(label=_("下单日期从"), widget=DateInput(), required=False)
+    end = BoundedDateField(label=_("到"), widget=DateInput(), required=False)

@@ -64,7 +64,9 @@ def _columns(request: HttpRequest) -> str:
 
 
 def _sorting(request: HttpRequest, context: dict) -> None:
-    ordering = context["filters"].data["ordering"]
+    # The ordering in effect: an invalid one is the default (gendan.filters).
+    filters = context["filters"]
+    ordering = filters.form.cleaned_data.get("ordering") or filters.ordering_filter().default
     context |= {
         "ordering": ordering,
         "columns": _sort_columns(ordering),

@@ -84,7 +84,7 @@ class IssueProductionInputSerializer(serializers.Serializer):
     planned_start = serializers.DateField()
     planned_finish = serializers.DateField()
     is_outside_processor = serializers.BooleanField(required=False, default=False)
-    processing_fee = money(required=False, help_text=_("外协加工费。"))
+    processing_fee = money(minimum=0, required=False, help_text=_("外协加工费。"))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     milestones = MilestoneInputSerializer(many=True, required=False, max_length=366)
 
@@ -157,7 +157,7 @@ class InspectionInputSerializer(serializers.Serializer):
     sample_size = count(required=False, default=0)
     defects_found = count(required=False, default=0)
     defects = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    estimated_loss = money(required=False)
+    estimated_loss = money(minimum=0, required=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -187,11 +187,11 @@ class IncidentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
     description = serializers.CharField(max_length=10000, allow_blank=True)
     opened_at = serializers.DateTimeField(required=False)
-    loss_amount = money(required=False)
+    loss_amount = money(minimum=0, required=False)
     responsible = object_id(required=False, allow_null=True)
 
 
 class IncidentResolveInputSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=10000, allow_blank=True)
     resolved_at = serializers.DateTimeField(required=False)
-    loss_amount = money(required=False)
+    loss_amount = money(minimum=0, required=False)

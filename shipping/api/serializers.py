@@ -69,7 +69,7 @@ class ShipmentSerializer(ReadSerializer):
 
 class ShipmentLineInputSerializer(serializers.Serializer):
     order_line = object_id(help_text=_("订单行 id（见订单的 lines[].id）。"))
-    quantity = count(help_text=_("本次出货数量，大于 0。"))
+    quantity = count(minimum=1, help_text=_("本次出货数量，大于 0。"))
 
 
 class ShipmentInputSerializer(serializers.Serializer):
@@ -154,7 +154,7 @@ class AfterSalesInvestigateInputSerializer(serializers.Serializer):
 class AfterSalesResolveInputSerializer(serializers.Serializer):
     root_cause = serializers.CharField(max_length=10000, allow_blank=True)
     corrective_action = serializers.CharField(max_length=10000, allow_blank=True)
-    cost = money(required=False)
+    cost = money(minimum=0, required=False)
     resolved_at = serializers.DateTimeField(required=False)
 
 

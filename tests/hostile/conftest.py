@@ -1,10 +1,12 @@
-"""Fixtures of the hostile-input tests: uploads land in a temporary MEDIA_ROOT."""
+"""Fixtures of the hostile-input tests: uploads land in a temporary MEDIA_ROOT; the API
+tests' ``api(user)`` client factory and their fresh throttle counters per test."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
+from tests.api.conftest import _api_settings, api  # noqa: F401
 from tests.factories import Cast
 
 
