@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.contrib.auth import get_user_model
 
 from orders.models import Order, Payment
 from orders.states import OrderStatus as S
@@ -35,7 +36,13 @@ content_type_overrides:
 def generated(api_server, tmp_path, monkeypatch):
     """The client generated from ``/api/schema/`` of the live server, importable."""
     schema = tmp_path / "schema.yml"
-    response = requests.get(f"{api_server.url}/api/schema/", timeout=30)
+    # The schema is for signed-in callers: read it with a person's token.
+    reader = get_user_model().objects.create_user("schema-reader")
+    response = requests.get(
+        f"{api_server.url}/api/schema/",
+        headers={"Authorization": f"Bearer {bearer(reader)}"},
+        timeout=30,
+    )
     assert response.status_code == 200
     schema.write_bytes(response.content)
     (tmp_path / "config.yml").write_text(CONFIG)
