@@ -103,6 +103,8 @@ class ApiScope(models.TextChoices):
     PAYMENTS_READ = "payments:read", _("读取收付款")
     PRODUCTION_READ = "production:read", _("读取生产数据")
     SHIPMENTS_READ = "shipments:read", _("读取出货和售后")
+    WEBHOOKS_READ = "webhooks:read", _("读取 Webhook 订阅")
+    WEBHOOKS_WRITE = "webhooks:write", _("管理 Webhook 订阅")
 
 
 # An ERP's usual needs: create and read orders, customers and products; read the rest.
@@ -115,6 +117,8 @@ DEFAULT_API_SCOPES = [
     ApiScope.ORDERS_WRITE,
     ApiScope.PAYMENTS_READ,
     ApiScope.SHIPMENTS_READ,
+    ApiScope.WEBHOOKS_READ,
+    ApiScope.WEBHOOKS_WRITE,
 ]
 
 

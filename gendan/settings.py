@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "orders",
     "production",
     "shipping",
+    "notify",
     "kpi",
     "alerts",
     "demo",
@@ -344,6 +345,25 @@ GENDAN_SWEEP_CATCH_UP_ON_WORKER_START = env_bool("GENDAN_SWEEP_CATCH_UP_ON_WORKE
 GENDAN_ALERT_EMAIL_REQUEUE_AFTER = timedelta(
     seconds=int(os.environ.get("GENDAN_ALERT_EMAIL_REQUEUE_AFTER_SECONDS", "1800"))
 )
+
+# --- Notifications (notify: the outbox, ERP webhooks, group robots) ---------------------
+# The site's address, for the links in robot messages, webhooks and e-mails.
+GENDAN_SITE_URL = os.environ.get("GENDAN_SITE_URL", "http://localhost:8000")
+# Write an outbox row for each domain event (off: nothing is announced).
+GENDAN_NOTIFY_ENABLED = env_bool("GENDAN_NOTIFY_ENABLED", True)
+# A delivery is tried at most this many times, waiting base × 2^(n−1) seconds (at most
+# the max) after the n-th failure; then it is given up (redeliver it in the admin).
+GENDAN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("GENDAN_NOTIFY_MAX_ATTEMPTS", "8"))
+GENDAN_NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("GENDAN_NOTIFY_RETRY_BASE_SECONDS", "30"))
+GENDAN_NOTIFY_RETRY_MAX_SECONDS = int(os.environ.get("GENDAN_NOTIFY_RETRY_MAX_SECONDS", "21600"))
+# Seconds to connect and to read a receiver's answer.
+GENDAN_NOTIFY_TIMEOUT = (
+    float(os.environ.get("GENDAN_NOTIFY_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("GENDAN_NOTIFY_READ_TIMEOUT", "10")),
+)
+GENDAN_NOTIFY_BATCH = int(os.environ.get("GENDAN_NOTIFY_BATCH", "500"))
+# Webhook URLs may name loopback or private addresses (an ERP on the LAN).
+GENDAN_WEBHOOK_ALLOW_PRIVATE = env_bool("GENDAN_WEBHOOK_ALLOW_PRIVATE", False)
 
 # --- REST API (/api/v1/, gendan.api) -----------------------------------------------------
 # Bearer tokens are django-rest-knox tokens: stored hashed, revocable, expiring. People get

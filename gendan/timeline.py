@@ -5,6 +5,11 @@ on the abstract ``TimelineEvent``: the subject (a foreign key named by
 ``subject_field``), the kind of step (``kind_field``), then who, from which status to
 which, a note and a JSON payload, and when. The apps' ``events`` modules are the
 only writers; they call ``build`` inside the service's transaction.
+
+Every entry written is announced by the ``recorded`` signal, in the same transaction
+(``record`` and ``record_many`` send it): the notifications outbox (``notify``)
+answers it with its row, so an event and its notification commit or roll back
+together.
 """
 
 from __future__ import annotations
@@ -12,9 +17,14 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from .fields import user_ref
+
+# Sent with ``events`` (a list of saved entries of one class) inside the transaction
+# that wrote them.
+recorded = Signal()
 
 
 def jsonable(value: Any) -> Any:
@@ -84,4 +94,13 @@ class TimelineEvent(models.Model):
         """Write one entry (``build``'s arguments)."""
         event = cls.build(subject, kind, **kwargs)
         event.save(force_insert=True)
+        recorded.send(sender=cls, events=[event])
         return event
+
+    @classmethod
+    def record_many(cls, events: list[Self]) -> list[Self]:
+        """Write the unsaved entries ``events`` (from ``build``) with one INSERT."""
+        saved = cls.objects.bulk_create(events)
+        if saved:
+            recorded.send(sender=cls, events=saved)
+        return saved

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from alerts.api.urls import routes as alert_routes
 from kpi.api.urls import ROUTES as kpi_routes
+from notify.api.urls import routes as notify_routes
 from orders.api.urls import routes as order_routes
 from production.api.urls import routes as production_routes
 from shipping.api.urls import routes as shipping_routes
@@ -22,6 +23,7 @@ for prefix, viewset, basename in (
     *shipping_routes,
     *kpi_routes,
     *alert_routes,
+    *notify_routes,
 ):
     router.register(prefix, viewset, basename=basename)
 

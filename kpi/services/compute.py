@@ -177,7 +177,7 @@ def _compute(
     for row in open_rows:
         row.updated_at = now
     bulk_update(open_rows, [*METRIC_FIELDS, "computed_at", "status", "confirmed_at", "updated_at"])
-    AssessmentEvent.objects.bulk_create(history)
+    AssessmentEvent.record_many(history)
     refresh_pay(open_rows, period, assignments=assignments)
 
 
