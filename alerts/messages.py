@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,7 +134,22 @@ def alert_message(alert: Alert) -> str:
         return _("月度考核待办：") + "；".join(
             _assessment_step(step) for step in d.get("steps", [])
         )
+    if rule == R.DAILY_DIGEST:
+        return _("%(day)s 新提醒汇总：") % {"day": _date(d.get("day"))} + "；".join(
+            digest_line(entry) for entry in d.get("rules", [])
+        )
     return str(alert.get_rule_display())
+
+
+def digest_line(entry: dict[str, Any]) -> str:
+    """One rule of a daily digest: "交期已过 12 条（其中升级 2 条）"."""
+    text = _("%(rule)s %(count)s 条") % {
+        "rule": R(entry["rule"]).label if entry["rule"] in R.values else entry["rule"],
+        "count": entry.get("count", 0),
+    }
+    if entry.get("escalated"):
+        text += _("（其中升级 %(n)s 条）") % {"n": entry["escalated"]}
+    return text
 
 
 ASSESSMENT_STEPS = {
@@ -161,6 +177,8 @@ def _assessment_step(step: dict[str, Any]) -> str:
 
 def alert_email(alert: Alert) -> tuple[str, str]:
     """(subject, body) of an alert's e-mail."""
+    if alert.rule == R.DAILY_DIGEST:
+        return _digest_email(alert)
     subject = _("【跟单提醒】%(rule)s：%(order)s") % {
         "rule": alert.get_rule_display(),
         "order": (alert.data or {}).get("order_number", "")
@@ -173,3 +191,18 @@ def alert_email(alert: Alert) -> tuple[str, str]:
         ]
     )
     return subject, body
+
+
+def _digest_email(alert: Alert) -> tuple[str, str]:
+    """The daily digest by e-mail: a line per rule with the link to its list."""
+    from .services import digest_link
+
+    d = alert.data or {}
+    site = settings.GENDAN_SITE_URL.rstrip("/")
+    subject = _("【跟单提醒】%(day)s 每日汇总") % {"day": _date(d.get("day"))}
+    lines = [
+        f"- {digest_line(entry)}：{site}{digest_link(entry['rule'], d.get('day', ''))}"
+        for entry in d.get("rules", [])
+    ]
+    body = "\n".join([_("%(day)s 您收到的新提醒：") % {"day": _date(d.get("day"))}, "", *lines, ""])
+    return subject, body + _("请登录跟单系统，在提醒中查看并确认。")

@@ -51,6 +51,7 @@ class AlertRule(models.TextChoices):
     DEPOSIT_OVERDUE = "deposit_overdue", _("订金逾期未付")
     BALANCE_OVERDUE = "balance_overdue", _("尾款逾期未付")
     ASSESSMENT_DUE = "assessment_due", _("考核待办")
+    DAILY_DIGEST = "daily_digest", _("每日汇总")
 
 
 class DecimalJSONDecoder(json.JSONDecoder):
@@ -62,11 +63,14 @@ class DecimalJSONDecoder(json.JSONDecoder):
 
 
 class Alert(models.Model):
-    """One alert: a rule that fired for an object (order, payment, production order) on a day.
+    """One alert: a rule that fired for an object (order, payment, production order), from
+    the day it started (``day``) while the condition lasts (``last_seen_on``) until the
+    sweep no longer finds it, or finds it escalated (``resolved_on``).
 
     Written by the sweeps of ``alerts.services`` only. The unique constraint on
-    (rule, day, object) is what makes a re-run, a retried task or two workers
-    at once leave exactly one alert: the sweeps insert with ON CONFLICT DO NOTHING.
+    (rule, object) among the open alerts is what makes a re-run, a retried task, two
+    workers at once or the next day's sweep leave exactly one alert while the
+    condition lasts: the sweeps insert with ON CONFLICT DO NOTHING.
     """
 
     Rule = AlertRule
@@ -93,6 +97,15 @@ class Alert(models.Model):
         _("数据"), default=dict, blank=True, encoder=DjangoJSONEncoder, decoder=DecimalJSONDecoder
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_seen_on = models.DateField(
+        _("最近一次出现"), null=True, blank=True, help_text=_("扫描最近一次发现此情况的日期。")
+    )
+    resolved_on = models.DateField(
+        _("结束日期"),
+        null=True,
+        blank=True,
+        help_text=_("扫描不再发现此情况（或情况升级为新提醒）的日期；空表示仍在持续。"),
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接收人"),
@@ -107,8 +120,9 @@ class Alert(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["rule", "day", "content_type", "object_id"],
-                name="alert_one_per_rule_day_object",
+                fields=["rule", "content_type", "object_id"],
+                condition=Q(resolved_on__isnull=True),
+                name="alert_one_open_per_rule_object",
             )
         ]
         indexes = [
@@ -129,6 +143,18 @@ class Alert(models.Model):
 
         return alert_message(self)
 
+    @property
+    def digest_lines(self) -> list[dict[str, str]]:
+        """A daily digest's rules: each one's text and the link to its list."""
+        from .messages import digest_line
+        from .services import digest_link
+
+        day = (self.data or {}).get("day", "")
+        return [
+            {"text": digest_line(entry), "url": digest_link(entry["rule"], day)}
+            for entry in (self.data or {}).get("rules", [])
+        ]
+
 
 class AlertRecipient(models.Model):
     """An alert in one user's inbox: when it was read, acknowledged and e-mailed."""
@@ -145,6 +171,11 @@ class AlertRecipient(models.Model):
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    digest = models.BooleanField(
+        _("仅汇总"),
+        default=False,
+        help_text=_("按角色收到的提醒：不单独通知，计入每日汇总。"),
+    )
 
     class Meta:
         db_table = "gendan_alertrecipient"

@@ -16,10 +16,15 @@ from .models import Alert, AlertRecipient, AlertRule, AlertSweepRun
 
 
 def alert_list_for(
-    user: User, *, unread: bool | None = None, acknowledged: bool | None = None
+    user: User,
+    *,
+    unread: bool | None = None,
+    acknowledged: bool | None = None,
+    digest: bool | None = None,
 ) -> QuerySet[Alert]:
     """The alerts in ``user``'s inbox, newest first, each annotated with the user's own
-    ``read_at`` and ``acknowledged_at``; ``unread``/``acknowledged`` narrow it."""
+    ``read_at`` and ``acknowledged_at``; ``unread``/``acknowledged`` narrow it, and
+    ``digest=False`` leaves out those that came by role (counted in the daily digest)."""
     if user is None or not user.is_authenticated:
         return Alert.objects.none()
     alerts = (
@@ -35,6 +40,8 @@ def alert_list_for(
         alerts = alerts.filter(mine__read_at__isnull=unread)
     if acknowledged is not None:
         alerts = alerts.filter(mine__acknowledged_at__isnull=not acknowledged)
+    if digest is not None:
+        alerts = alerts.filter(mine__digest=digest)
     return alerts
 
 
@@ -44,10 +51,11 @@ def alert_get_for(user: User, alert_id: int) -> Alert | None:
 
 
 def alert_unread_count_for(user: User) -> int:
-    """How many alerts in ``user``'s inbox are unread (for the page header)."""
+    """How many alerts in ``user``'s inbox are unread (for the page header); those that
+    came by role are counted by the daily digest instead."""
     if user is None or not user.is_authenticated:
         return 0
-    return AlertRecipient.objects.filter(user=user, read_at__isnull=True).count()
+    return AlertRecipient.objects.filter(user=user, read_at__isnull=True, digest=False).count()
 
 
 def alert_sweep_rules_missed(*, task: str) -> list[str]:

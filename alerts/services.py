@@ -1,12 +1,20 @@
 """Alert services: the sweep that raises a rule's alerts, reading and acknowledging an
 alert in one's inbox, and sending the alert e-mails.
 
-Exactly once: an alert is unique per (rule, day, object) in the database, and
-the sweep inserts with ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), so a
-re-run, a retried task or two workers sweeping at the same moment leave one
-alert. Only the sweep that inserted an alert gives it recipients and queues its
-e-mail; a recipient is e-mailed under a row lock and marked, so a repeated
-e-mail task sends nothing twice.
+One alert while the condition lasts: at most one alert of a rule per object is
+open (a partial unique constraint), and the sweep inserts with ON CONFLICT DO
+NOTHING (SQLite: INSERT OR IGNORE), so a re-run, a retried task, two workers
+sweeping at the same moment or the next day's sweep leave one alert. The sweep
+first ends the open alerts whose case it no longer finds, or finds escalated (a new,
+escalated alert takes over). Only the sweep that inserted an alert gives it
+recipients and queues its e-mail; a recipient is e-mailed under a row lock and
+marked, so a repeated e-mail task sends nothing twice.
+
+Recipients: the order's owner gets each alert in the inbox (and by e-mail, as the
+person chose: ``notify.NotificationPreference``); the members of the rule's roles
+get it in the inbox marked ``digest``: not notified one by one, but counted in their
+daily digest (``alert_digest``), one inbox item a day grouped by rule with links
+to the filtered list.
 """
 
 from __future__ import annotations
@@ -20,9 +28,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.constants import OnConflict
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from gendan.exceptions import NotFound, PermissionDenied
 from gendan.models import User
@@ -59,9 +80,11 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         alert_ids = _assessment_due(today=today, now=now)
     else:
         spec = RULES[rule]
-        alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)
+        alert_ids = _sweep_cases(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
+    if alert_ids:
+        _publish(alert_ids)
     # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
     # between the commit and the record only makes the catch-up run the sweep again,
     # which adds nothing; robust: the record failing must not fail the committed sweep.
@@ -137,6 +160,7 @@ def alert_sweep_catch_up() -> list[str]:
 _ALERT_COLUMNS = (
     ("rule", "a_rule"),
     ("day", "a_day"),
+    ("last_seen_on", "a_day"),
     ("content_type", "a_content_type"),
     ("object_id", "a_object"),
     ("order", "a_order"),
@@ -146,7 +170,19 @@ _ALERT_COLUMNS = (
 )
 
 
-def _insert_alerts(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list[int]:
+CASES_TABLE = "alert_sweep_cases"
+
+
+def _sweep_cases(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list[int]:
+    """Today's cases of ``spec`` against its open alerts; returns the new alerts' ids.
+
+    The cases are computed once, into a temporary table; then, set-based: the open
+    alerts whose object is not a case any more, or is a case now escalated, end
+    today; those still found are seen today; a case without an open alert gets a new
+    one. A rule that does not run today (``cases.none()``: a day off) changes nothing.
+    """
+    if cases.query.is_empty():
+        return []
     meta = spec.subject._meta
     content_type = ContentType.objects.filter(
         app_label=meta.app_label, model=meta.model_name
@@ -162,10 +198,53 @@ def _insert_alerts(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list
         a_created=Value(now, output_field=DateTimeField()),
     ).order_by()
     connection = connections[rows.db]
+    qn = connection.ops.quote_name
+    ops = connection.ops
     try:
         select_sql, params = rows.query.get_compiler(connection=connection).as_sql()
-    except EmptyResultSet:  # e.g. progress_report_missing on a day off
-        return []
+    except EmptyResultSet:  # no case can match (no due-soon days configured)
+        select_sql, params = None, []
+
+    def col(name: str) -> str:
+        return qn(Alert._meta.get_field(name).column)
+
+    table, tmp = qn(Alert._meta.db_table), qn(CASES_TABLE)
+    open_alerts = (
+        f"{col('rule')} = %s AND {col('content_type')} = "
+        f"(SELECT {qn('id')} FROM {qn(ContentType._meta.db_table)} "
+        f"WHERE {qn('app_label')} = %s AND {qn('model')} = %s) "
+        f"AND {col('resolved_on')} IS NULL"
+    )
+    open_params = [str(spec.name), meta.app_label, meta.model_name]
+    today = ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        if select_sql is None:
+            cursor.execute(
+                f"UPDATE {table} SET {col('resolved_on')} = %s WHERE {open_alerts}",
+                [today, *open_params],
+            )
+            return []
+        cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {tmp} AS {select_sql}", params)
+        case = f"SELECT 1 FROM {tmp} c WHERE c.{qn('a_object')} = {table}.{col('object_id')}"
+        cursor.execute(
+            f"UPDATE {table} SET {col('resolved_on')} = %s WHERE {open_alerts} AND "
+            f"(NOT EXISTS ({case}) OR (NOT {col('escalated')} AND EXISTS "
+            f"({case} AND c.{qn('a_escalated')})))",
+            [today, *open_params],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {col('last_seen_on')} = %s WHERE {open_alerts} "
+            f"AND EXISTS ({case})",
+            [today, *open_params],
+        )
+        alert_ids = _insert_new(connection, spec, day=day, now=now)
+        cursor.execute(f"DROP TABLE {tmp}")
+    return alert_ids
+
+
+def _insert_new(connection, spec: Rule, *, day: dt.date, now: dt.datetime) -> list[int]:
+    """Insert an alert for each case of the cases table without an open one."""
     qn = connection.ops.quote_name
     columns = ", ".join(qn(Alert._meta.get_field(name).column) for name, _ in _ALERT_COLUMNS)
     aliases = ", ".join(qn(alias) for _, alias in _ALERT_COLUMNS)
@@ -174,14 +253,14 @@ def _insert_alerts(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list
     sql = (
         f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
         f"{qn(Alert._meta.db_table)} ({columns}) "
-        f"SELECT {aliases} FROM ({select_sql}) {qn('cases')} ORDER BY {qn('a_object')} "
+        f"SELECT {aliases} FROM {qn(CASES_TABLE)} WHERE 1 = 1 ORDER BY {qn('a_object')} "
         f"{connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
     )
     with connection.cursor() as cursor:
         if connection.features.can_return_columns_from_insert:
-            cursor.execute(f"{sql} RETURNING {qn('id')}", params)
+            cursor.execute(f"{sql} RETURNING {qn('id')}")
             return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(sql, params)
+        cursor.execute(sql)
     return list(
         Alert.objects.filter(rule=spec.name, day=day, created_at=now)
         .order_by("pk")
@@ -191,7 +270,8 @@ def _insert_alerts(spec: Rule, cases, *, day: dt.date, now: dt.datetime) -> list
 
 def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
     """Put this sweep's new alerts in the inboxes of the order's owner and of the
-    active users holding the rule's roles (and its escalation roles when escalated)."""
+    active users holding the rule's roles (and its escalation roles when escalated);
+    the latter's rows are marked ``digest``."""
     connection = connections[Alert.objects.db]
     qn = connection.ops.quote_name
     ops = connection.ops
@@ -213,7 +293,7 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
         ops.adapt_datetimefield_value(now),
     ]
     selects = [
-        f"SELECT a.{col(Alert, 'id')}, o.{col(Order, 'owner')} "
+        f"SELECT a.{col(Alert, 'id')} r_alert, o.{col(Order, 'owner')} r_user, 0 r_digest "
         f"FROM {table(Alert)} a "
         f"JOIN {table(Order)} o ON o.{col(Order, 'id')} = a.{col(Alert, 'order')} "
         f"JOIN {table(User)} u ON u.{col(User, 'id')} = o.{col(Order, 'owner')} "
@@ -224,7 +304,7 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
         if not roles:
             continue
         selects.append(
-            f"SELECT a.{col(Alert, 'id')}, m.{qn(memberships._meta.get_field('user').column)} "
+            f"SELECT a.{col(Alert, 'id')}, m.{qn(memberships._meta.get_field('user').column)}, 1 "
             f"FROM {table(Alert)} a, {table(memberships)} m "
             f"JOIN {table(Group)} g ON g.{col(Group, 'id')} = "
             f"m.{qn(memberships._meta.get_field('group').column)} "
@@ -235,22 +315,25 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
             + (f" AND a.{col(Alert, 'escalated')}" if only_escalated else "")
         )
         params += [*new_params, *map(str, roles)]
-    # UNION drops the duplicates (an owner who is also a supervisor gets one inbox row).
+    # One inbox row per person: an owner who is also a supervisor gets it as the owner.
     sql = (
         f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table(AlertRecipient)} "
-        f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}) "
-        + " UNION ".join(selects)
-        + f" {ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
+        f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}, "
+        f"{col(AlertRecipient, 'digest')}) "
+        f"SELECT r_alert, r_user, MIN(r_digest) = 1 FROM ("
+        + " UNION ALL ".join(selects)
+        + ") r GROUP BY r_alert, r_user "
+        + ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
 def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
-    """assessment_due: one alert a day for each person holding a step of the monthly
-    assessment workflow that is due (kpi-and-pay.md §3), listing their steps; the
-    person is its only recipient. The alert's object is the person, so the unique
-    constraint keeps it to one a day."""
+    """assessment_due: one alert for each person holding a step of the monthly
+    assessment workflow that is due (kpi-and-pay.md §3), listing their steps, while
+    they hold one (a new one when a step becomes overdue); the person is its only
+    recipient."""
     from kpi.selectors import assessment_steps_due
 
     steps_by_user: dict[int, list[dict]] = {}
@@ -264,27 +347,52 @@ def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
                 "overdue": step.overdue,
             }
         )
-    if not steps_by_user:
-        return []
+    wanted = {
+        user_id: (any(step["overdue"] for step in steps), {"steps": steps})
+        for user_id, steps in steps_by_user.items()
+    }
+    return _personal_alerts(AlertRule.ASSESSMENT_DUE, wanted, today=today, now=now)
+
+
+def _personal_alerts(
+    rule: str, wanted: dict[int, tuple[bool, dict]], *, today: dt.date, now: dt.datetime
+) -> list[int]:
+    """The alerts of a rule about a person, who is their only recipient: ``wanted``
+    maps each person concerned today to (escalated, data). An open alert of a person
+    no longer concerned ends; one that escalates is replaced; one that goes on is
+    seen today with today's data. Returns the new alerts' ids."""
     user_type = ContentType.objects.get_for_model(User)
+    mine = Alert.objects.filter(rule=rule, content_type=user_type, resolved_on__isnull=True)
+    ended = [
+        a.pk
+        for a in mine.select_for_update().only("pk", "object_id", "escalated")
+        if a.object_id not in wanted or (wanted[a.object_id][0] and not a.escalated)
+    ]
+    mine.filter(pk__in=ended).update(resolved_on=today)
+    for alert in mine.only("pk", "object_id"):
+        alert.last_seen_on, alert.data = today, wanted[alert.object_id][1]
+        alert.save(update_fields=["last_seen_on", "data"])
+    if not wanted:
+        return []
     Alert.objects.bulk_create(
         [
             Alert(
-                rule=AlertRule.ASSESSMENT_DUE,
+                rule=rule,
                 day=today,
+                last_seen_on=today,
                 content_type=user_type,
                 object_id=user_id,
-                escalated=any(step["overdue"] for step in steps),
-                data={"steps": steps},
+                escalated=escalated,
+                data=data,
                 created_at=now,
             )
-            for user_id, steps in sorted(steps_by_user.items())
+            for user_id, (escalated, data) in sorted(wanted.items())
         ],
         ignore_conflicts=True,
     )
     # Only the alerts this sweep inserted get recipients (a re-run finds none).
     new_alerts = list(
-        Alert.objects.filter(rule=AlertRule.ASSESSMENT_DUE, day=today, created_at=now)
+        Alert.objects.filter(rule=rule, day=today, created_at=now)
         .order_by("pk")
         .values_list("pk", "object_id")
     )
@@ -369,8 +477,18 @@ def alert_mark_read(*, actor: User, alert_id: int) -> AlertRecipient:
 
 
 def _pending_recipients():
-    return AlertRecipient.objects.filter(emailed_at__isnull=True, user__is_active=True).exclude(
-        user__email=""
+    """Inbox rows to e-mail: the person's own alerts when they want e-mail as it
+    happens, and their daily digest unless they want no e-mail (alerts that came by
+    role are in the digest, not e-mailed one by one)."""
+    from notify.models import EmailMode
+
+    preference = "user__notification_preference__email"
+    as_it_happens = Q(**{f"{preference}__isnull": True}) | Q(**{preference: EmailMode.IMMEDIATE})
+    digest = Q(alert__rule=AlertRule.DAILY_DIGEST) & ~Q(**{preference: EmailMode.OFF})
+    return (
+        AlertRecipient.objects.filter(emailed_at__isnull=True, user__is_active=True, digest=False)
+        .filter((~Q(alert__rule=AlertRule.DAILY_DIGEST) & as_it_happens) | digest)
+        .exclude(user__email="")
     )
 
 
@@ -438,3 +556,96 @@ def alert_email_queue_pending(
     if alert_ids:
         _queue_emails_on_commit(alert_ids)
     return alert_ids
+
+
+# --------------------------------------------------------------------------
+# The daily digest
+# --------------------------------------------------------------------------
+
+
+def digest_link(rule: str, day: dt.date | str) -> str:
+    """The inbox filtered to one rule's alerts of one day (AlertFilterSet's parameters)."""
+    return f"{reverse('alerts')}?{urlencode({'rule': rule, 'day': str(day)})}"
+
+
+@transaction.atomic
+def alert_digest(*, day: dt.date | None = None) -> list[int]:
+    """The daily digest of ``day`` (default: today, local): one inbox item for each
+    person who got alerts by role that day, or who chose to get e-mail as a digest,
+    counting their new alerts of the day by rule (how many, how many escalated) with a
+    link to each rule's list. Yesterday's digests end. Safe to run again (nothing new
+    on a re-run). Returns the new digests' ids; their e-mails go after commit."""
+    from notify.models import EmailMode
+
+    day = day or timezone.localdate()
+    now = timezone.now()
+    Alert.objects.filter(rule=AlertRule.DAILY_DIGEST, resolved_on__isnull=True, day__lt=day).update(
+        resolved_on=day
+    )
+    rows = (
+        AlertRecipient.objects.filter(alert__day=day, user__is_active=True)
+        .exclude(alert__rule=AlertRule.DAILY_DIGEST)
+        .values("user_id", "alert__rule")
+        .annotate(
+            count=Count("id"),
+            escalated=Count("id", filter=Q(alert__escalated=True)),
+            by_role=Count("id", filter=Q(digest=True)),
+        )
+        .order_by("user_id", "alert__rule")
+    )
+    wants_digest = set(
+        User.objects.filter(notification_preference__email=EmailMode.DIGEST).values_list(
+            "pk", flat=True
+        )
+    )
+    by_user: dict[int, list[dict]] = {}
+    concerned: set[int] = set()
+    for row in rows:
+        user_id = row["user_id"]
+        by_user.setdefault(user_id, []).append(
+            {"rule": row["alert__rule"], "count": row["count"], "escalated": row["escalated"]}
+        )
+        if row["by_role"] or user_id in wants_digest:
+            concerned.add(user_id)
+    wanted = {
+        user_id: (False, {"day": day.isoformat(), "rules": by_user[user_id]})
+        for user_id in concerned
+    }
+    alert_ids = _personal_alerts(AlertRule.DAILY_DIGEST, wanted, today=day, now=now)
+    if alert_ids and AlertSettings.load().send_email:
+        _queue_emails_on_commit(alert_ids)
+    return alert_ids
+
+
+def _publish(alert_ids: list[int]) -> None:
+    """The new alerts, in the notifications outbox (same transaction): topic
+    ``alert.<rule>``, linking to the order."""
+    from notify.outbox import Notice, publish
+
+    if not settings.GENDAN_NOTIFY_ENABLED:
+        return
+    notices = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for alert in Alert.objects.filter(pk__in=alert_ids).select_related("order"):
+            order = alert.order
+            notices.append(
+                Notice(
+                    topic=f"alert.{alert.rule}",
+                    subject_type="order" if order else alert.content_type.model,
+                    subject_id=order.pk if order else alert.object_id,
+                    subject_label=order.number if order else "",
+                    owner_id=order.owner_id if order else alert.object_id,
+                    title=_("【提醒】%(rule)s") % {"rule": alert.get_rule_display()},
+                    text=alert.message,
+                    path=order.get_absolute_url() if order else reverse("alerts"),
+                    created_at=alert.created_at,
+                    payload={
+                        "alert_id": alert.pk,
+                        "rule": alert.rule,
+                        "day": alert.day,
+                        "escalated": alert.escalated,
+                        "data": alert.data,
+                    },
+                )
+            )
+    publish(notices)

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gendan.exceptions import NotFound
+from gendan.lists import filter_page
 from gendan.web import page
 
 from . import selectors, services
+from .filters import AlertFilterSet
 
 HOME_ALERTS = 8
 INBOX_PAGE_SIZE = 30
@@ -18,16 +20,32 @@ INBOX_PAGE_SIZE = 30
 
 def home_section(request: HttpRequest) -> dict:
     """My unread alerts on the home page (registered by ``AlertsConfig.ready()``)."""
-    return {"alerts": selectors.alert_list_for(request.user, unread=True)[:HOME_ALERTS]}
+    alerts = selectors.alert_list_for(request.user, unread=True, digest=False)
+    return {"alerts": alerts[:HOME_ALERTS]}
 
 
 @page("alerts")
 def alert_inbox(request: HttpRequest) -> HttpResponse:
-    """My alerts: the open ones (not acknowledged) by default, or all of them."""
-    show_all = request.GET.get("show") == "all"
-    alerts = selectors.alert_list_for(request.user, acknowledged=None if show_all else False)
+    """My alerts: the open ones (not acknowledged) that came to me, not by role, by
+    default; all of them with ``show=all``; or those the filters of AlertFilterSet
+    name (``?rule=…&day=…``: the links of the daily digest)."""
+    filtered = any(request.GET.get(name) for name in AlertFilterSet.base_filters)
+    show_all = request.GET.get("show") == "all" or filtered
+    alerts = selectors.alert_list_for(
+        request.user,
+        acknowledged=None if show_all else False,
+        digest=None if show_all else False,
+    )
+    if filtered:
+        alerts = filter_page(AlertFilterSet, request, alerts).qs
+    query = request.GET.copy()
+    query.pop("page", None)
     page_obj = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alerts/inbox.html", {"page_obj": page_obj, "show_all": show_all})
+    return render(
+        request,
+        "alerts/inbox.html",
+        {"page_obj": page_obj, "show_all": show_all, "query": query.urlencode()},
+    )
 
 
 @require_POST
