@@ -78,12 +78,14 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
     config = AlertSettings.load()
     if rule == AlertRule.ASSESSMENT_DUE:
         alert_ids = _assessment_due(today=today, now=now)
+    elif rule == AlertRule.DAILY_DIGEST:
+        alert_ids = _daily_digest(day=today, now=now)
     else:
         spec = RULES[rule]
         alert_ids = _sweep_cases(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
-    if alert_ids:
+    if alert_ids and rule != AlertRule.DAILY_DIGEST:
         _publish(alert_ids)
     # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
     # between the commit and the record only makes the catch-up run the sweep again,
@@ -568,17 +570,15 @@ def digest_link(rule: str, day: dt.date | str) -> str:
     return f"{reverse('alerts')}?{urlencode({'rule': rule, 'day': str(day)})}"
 
 
-@transaction.atomic
-def alert_digest(*, day: dt.date | None = None) -> list[int]:
-    """The daily digest of ``day`` (default: today, local): one inbox item for each
-    person who got alerts by role that day, or who chose to get e-mail as a digest,
-    counting their new alerts of the day by rule (how many, how many escalated) with a
-    link to each rule's list. Yesterday's digests end. Safe to run again (nothing new
-    on a re-run). Returns the new digests' ids; their e-mails go after commit."""
+def _daily_digest(*, day: dt.date, now: dt.datetime) -> list[int]:
+    """The daily digest of ``day`` (the sweep of rule ``daily_digest``, after the day's
+    other sweeps): one inbox item for each person who got alerts by role that day, or
+    who chose to get e-mail as a digest, counting their new alerts of the day by rule
+    (how many, how many escalated) with a link to each rule's list. Yesterday's
+    digests end. Safe to run again (nothing new on a re-run). Returns the new
+    digests' ids."""
     from notify.models import EmailMode
 
-    day = day or timezone.localdate()
-    now = timezone.now()
     Alert.objects.filter(rule=AlertRule.DAILY_DIGEST, resolved_on__isnull=True, day__lt=day).update(
         resolved_on=day
     )
@@ -611,10 +611,7 @@ def alert_digest(*, day: dt.date | None = None) -> list[int]:
         user_id: (False, {"day": day.isoformat(), "rules": by_user[user_id]})
         for user_id in concerned
     }
-    alert_ids = _personal_alerts(AlertRule.DAILY_DIGEST, wanted, today=day, now=now)
-    if alert_ids and AlertSettings.load().send_email:
-        _queue_emails_on_commit(alert_ids)
-    return alert_ids
+    return _personal_alerts(AlertRule.DAILY_DIGEST, wanted, today=day, now=now)
 
 
 def _publish(alert_ids: list[int]) -> None:

@@ -68,19 +68,6 @@ def alert_email_queue_pending_task() -> int:
     return len(services.alert_email_queue_pending())
 
 
-@shared_task(
-    name="alerts.alert_digest_task",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=120,
-    time_limit=180,
-)
-def alert_digest_task() -> int:
-    """Today's daily digests (after the day's sweeps); returns how many were new."""
-    return len(services.alert_digest())
-
-
 @shared_task(name="gendan.tasks.alert_sweep_catch_up_task", soft_time_limit=60, time_limit=90)
 def alert_sweep_catch_up_task() -> list[str]:
     """Queue the daily sweeps that were due today and have not run (a beat send lost

@@ -8,4 +8,5 @@ from . import views
 urlpatterns = [
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:alert_id>/ack/", views.alert_acknowledge, name="alert_ack"),
+    path("alerts/preferences/", views.alert_preferences, name="alert_preferences"),
 ]

@@ -1,15 +1,19 @@
 """The alert inbox pages: my alerts, and acknowledging one."""
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gendan.exceptions import NotFound
 from gendan.lists import filter_page
-from gendan.web import page
+from gendan.web import form_action, page
+from notify import services as notify_services
+from notify.models import EmailMode
 
 from . import selectors, services
 from .filters import AlertFilterSet
@@ -61,3 +65,31 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         return render(request, "alerts/_row.html", {"alert": alert})
     messages.success(request, _("已确认提醒。"))
     return redirect("alerts")
+
+
+class PreferenceForm(forms.Form):
+    email = forms.ChoiceField(
+        label=_("邮件提醒"),
+        choices=EmailMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_("按角色收到的提醒不逐条通知，每天汇总一次。"),
+    )
+
+
+@page("alerts")
+def alert_preferences(request: HttpRequest) -> HttpResponse:
+    """How my alerts reach me by e-mail: as they happen, a daily digest, or none."""
+    if request.method == "POST":
+        form = PreferenceForm(request.POST)
+        return form_action(
+            request,
+            form,
+            lambda: notify_services.notification_preference_set(
+                actor=request.user, email=form.cleaned_data["email"]
+            ),
+            done=reverse("alert_preferences"),
+            success=_("已保存提醒设置。"),
+            again=lambda f: render(request, "alerts/preferences.html", {"form": f}),
+        )
+    form = PreferenceForm(initial={"email": notify_services.email_mode_of(request.user)})
+    return render(request, "alerts/preferences.html", {"form": form})

@@ -73,8 +73,6 @@ def publish(notices: Iterable[Notice], *, using: str = "default") -> list[Outbox
 def kick_on_commit(*, using: str = "default") -> None:
     """Queue the dispatcher once the transaction commits (once per transaction, and
     only when a channel has a target: otherwise beat's sweep marks the rows)."""
-    if not any_active():
-        return
     connection = connections[using]
     if connection.in_atomic_block and any(
         getattr(func, "__name__", "") == "kick_dispatcher"
@@ -85,6 +83,8 @@ def kick_on_commit(*, using: str = "default") -> None:
     def kick_dispatcher() -> None:
         from .tasks import dispatch_task
 
+        if not any_active():
+            return
         # No publish retries: a broker that is down fails fast, beat's sweep delivers.
         dispatch_task.apply_async(retry=False)
 

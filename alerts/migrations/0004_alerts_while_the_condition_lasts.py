@@ -9,8 +9,9 @@ DIGEST = "alerts.daily_digest"
 
 
 def install_digest_schedule(apps, schema_editor):
-    """The daily digest at 12:00 Asia/Shanghai, after the day's sweeps (the last, the
-    missing daily reports, runs at 11:00); editable under "Periodic tasks"."""
+    """The daily digest, swept as a rule (so a lost send is caught up like the others)
+    at 12:00 Asia/Shanghai, after the day's sweeps (the last, the missing daily
+    reports, runs at 11:00); editable under "Periodic tasks"."""
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     crontab, _ = CrontabSchedule.objects.get_or_create(
@@ -20,8 +21,8 @@ def install_digest_schedule(apps, schema_editor):
     PeriodicTask.objects.get_or_create(
         name=DIGEST,
         defaults={
-            "task": "alerts.alert_digest_task",
-            "args": "[]",
+            "task": "gendan.tasks.alert_sweep_task",
+            "args": '["daily_digest"]',
             "crontab": crontab,
             "description": "提醒：每人每日汇总",
             "enabled": True,

@@ -18,10 +18,24 @@ R = AlertRule
 
 @pytest.fixture
 def alert(cast):
+    """An alert with two recipients told one by one: the owner, and the supervisor
+    (who gets it by role, so in the daily digest, unless told directly as here)."""
     with on(MONDAY):
         order_in_status(cast, S.CONFIRMED, days_to_delivery=3)
     (alert,) = sweep_on(MONDAY + days(4), R.DELIVERY_OVERDUE)
+    AlertRecipient.objects.filter(alert=alert, user=cast.supervisor).update(digest=False)
     return alert
+
+
+def test_a_recipient_by_role_is_not_emailed_one_by_one(cast):
+    with on(MONDAY):
+        order_in_status(cast, S.CONFIRMED, days_to_delivery=3)
+    (alert,) = sweep_on(MONDAY + days(4), R.DELIVERY_OVERDUE)
+    assert AlertRecipient.objects.get(alert=alert, user=cast.supervisor).digest
+
+    assert services.alert_email_send(alert_id=alert.pk) == 1
+    (message,) = mail.outbox
+    assert message.to == [cast.merchandiser.email]
 
 
 @pytest.fixture

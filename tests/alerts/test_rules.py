@@ -61,18 +61,20 @@ def test_delivery_due_soon_tells_the_supervisors_too_when_production_is_behind_p
     assert recipients(alerts[on_plan]) == {"merch"}
 
 
-def test_delivery_overdue_fires_every_day_after_the_contract_date_to_owner_and_supervisor(cast):
+def test_delivery_overdue_fires_once_while_overdue_to_owner_and_supervisor(cast):
     with on(MONDAY):
         order = order_in_status(cast, S.AWAITING_DEPOSIT, days_to_delivery=5)
     due = order.contract_delivery_date
 
     assert sweep_on(due, R.DELIVERY_OVERDUE) == []
     (first,) = sweep_on(due + days(1), R.DELIVERY_OVERDUE)
-    (second,) = sweep_on(due + days(2), R.DELIVERY_OVERDUE)
+    # One alert while the condition lasts: the next days' sweeps see it again.
+    assert sweep_on(due + days(2), R.DELIVERY_OVERDUE) == []
 
     assert (first.order, first.data["days_overdue"]) == (order, 1)
-    assert (second.order, second.data["days_overdue"]) == (order, 2)
-    assert recipients(first) == recipients(second) == {"merch", "boss"}
+    assert recipients(first) == {"merch", "boss"}
+    first.refresh_from_db()
+    assert (first.last_seen_on, first.resolved_on) == (due + days(2), None)
 
 
 def test_a_partially_shipped_order_is_still_overdue_and_due_soon(cast):
@@ -330,7 +332,10 @@ def test_before_the_first_report_the_clock_starts_at_the_planned_start(cast):
     assert alert.data["last_report_date"] is None
     # The later one is due its first report on its planned start, the next Monday.
     alerts = sweep_on(MONDAY + days(9), R.PROGRESS_REPORT_MISSING)
-    assert {a.order for a in alerts} == {started, later}
+    # The first one's alert goes on (still no report): only the later one is new.
+    assert {a.order for a in alerts} == {later}
+    alert.refresh_from_db()
+    assert (alert.last_seen_on, alert.resolved_on) == (MONDAY + days(9), None)
 
 
 # --------------------------------------------------------------------------
@@ -386,12 +391,14 @@ def test_balance_overdue_fires_after_the_payment_terms_and_escalates_after_14_da
 
     assert sweep_on(payment.due_date, R.BALANCE_OVERDUE) == []
     (first,) = sweep_on(payment.due_date + days(1), R.BALANCE_OVERDUE)
-    (day_13,) = sweep_on(payment.due_date + days(13), R.BALANCE_OVERDUE)
+    assert sweep_on(payment.due_date + days(13), R.BALANCE_OVERDUE) == []  # still the first
+    # It escalates: a new alert, to the supervisor too; the first one ends.
     (day_14,) = sweep_on(payment.due_date + days(14), R.BALANCE_OVERDUE)
 
     assert (first.subject, first.data["days_overdue"], first.escalated) == (payment, 1, False)
-    assert recipients(first) == recipients(day_13) == {"merch", "finance"}
-    assert not day_13.escalated
+    assert recipients(first) == {"merch", "finance"}
+    first.refresh_from_db()
+    assert first.resolved_on == payment.due_date + days(14)
     assert day_14.escalated and day_14.data["days_overdue"] == 14
     assert recipients(day_14) == {"merch", "finance", "boss"}
 
