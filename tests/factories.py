@@ -27,7 +27,15 @@ PASSWORD = "test-pass-123"
 # ApiScope offers: a client these leave unnarrowed, so that only the policy decides.
 EVERY_API_SCOPE = sorted(
     f"{resource}:{access}"
-    for resource in ("customers", "products", "orders", "payments", "production", "shipments")
+    for resource in (
+        "customers",
+        "products",
+        "orders",
+        "payments",
+        "production",
+        "shipments",
+        "webhooks",
+    )
     for access in ("read", "write")
 )
 

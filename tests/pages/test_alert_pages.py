@@ -18,13 +18,15 @@ from .conftest import client_for
 
 
 def raise_alerts(order: Order, users, n: int) -> list[Alert]:
-    """n alerts on ``order`` (a day each) in the inboxes of ``users``."""
+    """n alerts on ``order`` (a day each) in the inboxes of ``users``: the condition
+    started again each day (one alert per rule and object is open at a time)."""
     order_type = ContentType.objects.get_for_model(Order)
     today = timezone.localdate()
     alerts = Alert.objects.bulk_create(
         Alert(
             rule=AlertRule.DELIVERY_OVERDUE,
             day=today - timezone.timedelta(days=i),
+            resolved_on=None if i == 0 else today - timezone.timedelta(days=i - 1),
             content_type=order_type,
             object_id=order.pk,
             order=order,
