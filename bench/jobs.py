@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import statistics
+from collections import Counter
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts.models import Alert, AlertRecipient, AlertRule
 from alerts.services import alert_sweep
 from gendan.models import User
+from gendan.roles import Role
 from kpi import periods
 from kpi.models import (
     Assessment,
@@ -33,6 +37,9 @@ from .harness import Report, rolled_back, stopwatch, vacuum
 SWEEP_TARGET_SECONDS = 15
 KPI_TARGET_SECONDS = 10
 GENERATOR_TARGET_SECONDS = 600  # for 1,000,000 orders
+# Issue 14: at a million orders, nobody gets more than this many inbox items a day.
+ALERTS_PER_PERSON_DAY = 50
+PERSON_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.FINANCE, Role.PRODUCTION)
 
 
 def generator(report: Report, *, orders: int, seed: int) -> None:
@@ -49,6 +56,8 @@ def generator(report: Report, *, orders: int, seed: int) -> None:
 def sweeps(report: Report, *, runs: int = 2) -> None:
     """Every alert rule's sweep for today: the slowest of ``runs`` first runs."""
     for rule in AlertRule.values:
+        if rule == AlertRule.DAILY_DIGEST:
+            continue  # counts the day's alerts: measured with them (alert_load)
         times, created = [], 0
         for _run in range(runs):
             with rolled_back(), stopwatch() as seconds:
@@ -99,3 +108,65 @@ def kpi_month(report: Report, *, finance: User) -> None:
     vacuum(Assessment, AssessmentEvent, PaySchemeAssignment, PayStatement, PayStatementLine)
     report.add("kpi.month.seconds", seconds(), "s", KPI_TARGET_SECONDS, note=note)
     report.add("kpi.month.queries", len(queries), "queries")
+
+
+def alert_load(report: Report, *, days: int = 3) -> None:
+    """Alerts per person per day: every rule swept, then the daily digest, on ``days``
+    consecutive days ending today, in a transaction rolled back. An inbox item is an
+    alert in a person's inbox that came to them directly (not by role: those are
+    counted once, in their digest), new that day. Over every active person of the
+    four roles (zeros included): the maximum and the median of each day after the
+    first (the first day starts from an empty alert table, so every condition is new
+    then: printed apart), and what the old rule (an alert a day per rule and object
+    while it lasts, to the owner and every member of the rule's roles) would have
+    given on those days."""
+    today = timezone.localdate()
+    people = list(
+        User.objects.filter(is_active=True, groups__name__in=PERSON_ROLES)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    if not people:
+        return
+    rules = [rule for rule in AlertRule.values if rule != AlertRule.DAILY_DIGEST]
+    new: dict[dt.date, Counter] = {}
+    old: dict[dt.date, Counter] = {}
+    with rolled_back(), stopwatch() as seconds:
+        for n in range(days - 1, -1, -1):
+            day = today - dt.timedelta(days=n)
+            for rule in [*rules, AlertRule.DAILY_DIGEST]:
+                alert_sweep(rule=rule, today=day)
+            new[day] = Counter(
+                dict(
+                    AlertRecipient.objects.filter(alert__day=day, digest=False)
+                    .values_list("user_id")
+                    .annotate(n=Count("id"))
+                )
+            )
+            still_open = Q(alert__resolved_on__isnull=True) | Q(alert__resolved_on__gt=day)
+            old[day] = Counter(
+                dict(
+                    AlertRecipient.objects.filter(still_open, alert__day__lte=day)
+                    .exclude(alert__rule=AlertRule.DAILY_DIGEST)
+                    .values_list("user_id")
+                    .annotate(n=Count("id"))
+                )
+            )
+    first, *steady = sorted(new)
+
+    def figures(per_day: dict[dt.date, Counter], days_: list[dt.date]) -> list[int]:
+        return [per_day[d][pk] for d in days_ for pk in people]
+
+    note = f"{len(people)} people, {len(steady)} days"
+    if steady:
+        counts = figures(new, steady)
+        report.add("alerts.per_person_day.max", max(counts), "items", ALERTS_PER_PERSON_DAY)
+        report.add("alerts.per_person_day.median", statistics.median(counts), "items", note=note)
+        before = figures(old, steady)
+        report.add("alerts.per_person_day.old_rule.max", max(before), "items")
+        report.add("alerts.per_person_day.old_rule.median", statistics.median(before), "items")
+    first_day = figures(new, [first])
+    report.add("alerts.per_person_day.first_day.max", max(first_day), "items")
+    report.add("alerts.per_person_day.first_day.median", statistics.median(first_day), "items")
+    report.add("alerts.per_person_day.seconds", seconds(), "s", note=f"{days} days swept")
+    vacuum(Alert, AlertRecipient)

@@ -111,6 +111,8 @@ def measure(report: Report, *, groups: list[str], requests: int, seconds: int) -
             web.finance_queue(report, people, requests=max(requests // 3, 50))
         if "sweeps" in groups:
             jobs.sweeps(report)
+        if "alerts" in groups:
+            jobs.alert_load(report)
         if "kpi" in groups:
             jobs.kpi_month(report, finance=people.finance)
     finally:

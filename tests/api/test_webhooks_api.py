@@ -73,6 +73,7 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(cast, api, setti
     assert not WebhookSubscription.objects.exists()
     # A LAN ERP: allowed when the deployment says so.
     settings.GENDAN_WEBHOOK_ALLOW_PRIVATE = True
-    assert client.post(
-        "/api/v1/webhooks/", {"url": "http://10.1.2.3/hook"}, format="json"
-    ).status_code == 201
+    assert (
+        client.post("/api/v1/webhooks/", {"url": "http://10.1.2.3/hook"}, format="json").status_code
+        == 201
+    )
