@@ -29,8 +29,17 @@ class DeliveryInline(ReadOnlyTabularInline):
     show_change_link = True
 
 
+class AttemptInline(ReadOnlyTabularInline):
+    """The delivery log: one row per try."""
+
+    model = DeliveryAttempt
+    fields = ("at", "ok", "status_code", "error", "duration_ms")
+
+
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyAdmin):
+    """The outbox: each domain event as written in its transaction, and its deliveries."""
+
     list_display = ("id", "topic", "subject_label", "title", "created_at", "fanned_out_at")
     list_filter = ("topic",)
     search_fields = ("subject_label", "title", "=event_id")
@@ -38,27 +47,11 @@ class OutboxEventAdmin(ReadOnlyAdmin):
     inlines = [DeliveryInline]
 
 
-class AttemptInline(ReadOnlyTabularInline):
-    model = DeliveryAttempt
-    fields = ("at", "ok", "status_code", "error", "duration_ms")
-    show_change_link = False
-
-
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     """The delivery log: each target's state and tries; redeliver with the same id."""
 
-    list_display = (
-        "id",
-        "delivery_id",
-        "channel",
-        "target",
-        "event",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "delivered_at",
-    )
+    list_display = ("id", "delivery_id", "channel", "target", "event", "status", "attempts")
     list_filter = ("status", "channel")
     list_select_related = ("event",)
     search_fields = ("=delivery_id", "event__topic")

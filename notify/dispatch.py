@@ -57,7 +57,9 @@ def fan_out(*, now: dt.datetime | None = None, batch: int = 500) -> int:
             done += len(events)
 
 
-def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> int:
+def deliver_due(
+    *, now: dt.datetime | None = None, limit: int | None = None, deadline: float | None = None
+) -> int:
     """Send the pending deliveries due by ``now``, oldest first; returns how many were
     tried."""
     now = now or timezone.now()
@@ -70,6 +72,8 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> 
     tried = 0
     with requests.Session() as session:
         for pk in due:
+            if deadline is not None and time.monotonic() > deadline:
+                break
             tried += _deliver_one(pk, session, now=now)
     return tried
 
@@ -120,14 +124,17 @@ def _deliver_one(pk: int, session: requests.Session, *, now: dt.datetime) -> int
     return 1
 
 
-def dispatch(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Fan out and deliver until nothing more is due now (each round at most a batch)."""
+def dispatch(*, now: dt.datetime | None = None, seconds: float | None = None) -> dict[str, int]:
+    """Fan out and deliver until nothing more is due now (each round at most a batch),
+    or until ``seconds`` have passed (the rest is left to the next run)."""
+    deadline = time.monotonic() + seconds if seconds else None
     fanned = fan_out(now=now)
     tried = 0
     while True:
-        n = deliver_due(now=now)
+        n = deliver_due(now=now, deadline=deadline)
         tried += n
-        if n < settings.GENDAN_NOTIFY_BATCH:
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        if n < settings.GENDAN_NOTIFY_BATCH or out_of_time:
             return {"fanned_out": fanned, "tried": tried}
 
 

@@ -25,12 +25,28 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.models import ApiClient
 
+ROBOT_URL_HELP = _("机器人的完整 Webhook 地址（含 key 或 access_token）。")
 # Every event type ("*" in a subscription's list).
 ALL_EVENTS = "*"
 
 
+class DeliveryStatus(models.TextChoices):
+    """A delivery waits (tried again after each failure), went through, or was given up."""
+
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("已放弃")
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+class RobotPlatform(models.TextChoices):
+    """The group robots a team may use."""
+
+    WECOM = "wecom", _("企业微信群机器人")
+    DINGTALK = "dingtalk", _("钉钉群机器人")
 
 
 def validate_event_types(value) -> None:
@@ -46,6 +62,14 @@ def matches(event_types: list[str], topic: str) -> bool:
     family ("order.*") or "*"."""
     family = topic.split(".", 1)[0] + ".*"
     return any(t in (ALL_EVENTS, topic, family) for t in event_types)
+
+
+class EmailMode(models.TextChoices):
+    """How a person's alerts reach them by e-mail."""
+
+    IMMEDIATE = "immediate", _("即时发送")
+    DIGEST = "digest", _("每日汇总")
+    OFF = "off", _("不发邮件")
 
 
 class OutboxEvent(models.Model):
@@ -66,8 +90,7 @@ class OutboxEvent(models.Model):
     fanned_out_at = models.DateTimeField(_("分发时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("待发通知")
-        verbose_name_plural = _("待发通知")
+        verbose_name = verbose_name_plural = _("待发通知")
         ordering = ["-id"]
         indexes = [
             models.Index(
@@ -84,12 +107,6 @@ class OutboxEvent(models.Model):
     def url(self) -> str:
         """The absolute link to the object (``GENDAN_SITE_URL`` + its page)."""
         return settings.GENDAN_SITE_URL.rstrip("/") + self.path if self.path else ""
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    DELIVERED = "delivered", _("已送达")
-    FAILED = "failed", _("已放弃")
 
 
 class Delivery(models.Model):
@@ -114,8 +131,7 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("通知投递")
-        verbose_name_plural = _("通知投递")
+        verbose_name = verbose_name_plural = _("通知投递")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
@@ -147,8 +163,7 @@ class DeliveryAttempt(models.Model):
     duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
 
     class Meta:
-        verbose_name = _("投递记录")
-        verbose_name_plural = _("投递记录")
+        verbose_name = verbose_name_plural = _("投递记录")
         ordering = ["delivery_id", "at", "id"]
 
     def __str__(self) -> str:
@@ -177,17 +192,11 @@ class WebhookSubscription(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("Webhook 订阅")
-        verbose_name_plural = _("Webhook 订阅")
+        verbose_name = verbose_name_plural = _("Webhook 订阅")
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.client} → {self.url}"
-
-
-class RobotPlatform(models.TextChoices):
-    WECOM = "wecom", _("企业微信群机器人")
-    DINGTALK = "dingtalk", _("钉钉群机器人")
 
 
 class GroupRobot(models.Model):
@@ -197,11 +206,7 @@ class GroupRobot(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     platform = models.CharField(_("平台"), max_length=16, choices=RobotPlatform.choices)
-    webhook_url = models.URLField(
-        _("Webhook 地址"),
-        max_length=500,
-        help_text=_("机器人的完整 Webhook 地址（含 key 或 access_token）。"),
-    )
+    webhook_url = models.URLField(_("Webhook 地址"), max_length=500, help_text=ROBOT_URL_HELP)
     secret = models.CharField(
         _("加签密钥"),
         max_length=100,
@@ -224,18 +229,11 @@ class GroupRobot(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("群机器人")
-        verbose_name_plural = _("群机器人")
+        verbose_name = verbose_name_plural = _("群机器人")
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
-
-
-class EmailMode(models.TextChoices):
-    IMMEDIATE = "immediate", _("即时发送")
-    DIGEST = "digest", _("每日汇总")
-    OFF = "off", _("不发邮件")
 
 
 class NotificationPreference(models.Model):
@@ -252,8 +250,7 @@ class NotificationPreference(models.Model):
     )
 
     class Meta:
-        verbose_name = _("通知偏好")
-        verbose_name_plural = _("通知偏好")
+        verbose_name = verbose_name_plural = _("通知偏好")
 
     def __str__(self) -> str:
         return f"{self.user} {self.email}"

@@ -7,7 +7,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from gendan.api.views import ResourceApiViewSet, list_and_detail, service_create, service_update
+from gendan.api.views import (
+    READ_AND_WRITE_METHODS,
+    ResourceApiViewSet,
+    list_and_detail,
+    service_create,
+    service_update,
+)
 from notify import webhooks
 from notify.filters import WebhookFilterSet
 
@@ -16,22 +22,19 @@ from .serializers import WebhookInputSerializer, WebhookSerializer, WebhookUpdat
 
 @list_and_detail(_("Webhook 订阅列表"), _("Webhook 订阅详情"))
 class WebhookViewSet(ResourceApiViewSet):
-    api_scope = "webhooks"
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    serializer_class = WebhookSerializer
-    filterset_class = WebhookFilterSet
-    ordering = ["id"]
-    service_id = "subscription_id"
-
-    def get_queryset(self):
-        return webhooks.webhook_list_for(self.request.user)
-
+    # The list's order is the FilterSet's (oldest first).
+    api_scope, service_id = "webhooks", "subscription_id"
+    http_method_names = [*READ_AND_WRITE_METHODS, "delete"]
+    serializer_class, filterset_class = WebhookSerializer, WebhookFilterSet
     create = service_create(
         WebhookInputSerializer, webhooks.webhook_subscribe, summary=_("新建 Webhook 订阅")
     )
     partial_update = service_update(
         WebhookUpdateInputSerializer, webhooks.webhook_update, summary=_("修改 Webhook 订阅")
     )
+
+    def get_queryset(self):
+        return webhooks.webhook_list_for(self.request.user)
 
     @extend_schema(summary=_("删除 Webhook 订阅"), responses={204: None})
     def destroy(self, request, pk=None):
