@@ -362,6 +362,8 @@ GENDAN_NOTIFY_TIMEOUT = (
     float(os.environ.get("GENDAN_NOTIFY_READ_TIMEOUT", "10")),
 )
 GENDAN_NOTIFY_BATCH = int(os.environ.get("GENDAN_NOTIFY_BATCH", "500"))
+# Outbox events (with their deliveries and log) are kept this many days.
+GENDAN_NOTIFY_KEEP_DAYS = int(os.environ.get("GENDAN_NOTIFY_KEEP_DAYS", "30"))
 # Webhook URLs may name loopback or private addresses (an ERP on the LAN).
 GENDAN_WEBHOOK_ALLOW_PRIVATE = env_bool("GENDAN_WEBHOOK_ALLOW_PRIVATE", False)
 

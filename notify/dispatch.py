@@ -138,6 +138,20 @@ def dispatch(*, now: dt.datetime | None = None, seconds: float | None = None) ->
             return {"fanned_out": fanned, "tried": tried}
 
 
+def purge(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
+    """Delete the outbox events older than GENDAN_NOTIFY_KEEP_DAYS that have been fanned
+    out and have nothing left to send (their deliveries and log go with them); returns
+    how many. A batch at a time, so that a beat run stays short."""
+    now = now or timezone.now()
+    old = OutboxEvent.objects.filter(
+        fanned_out_at__isnull=False,
+        created_at__lt=now - dt.timedelta(days=settings.GENDAN_NOTIFY_KEEP_DAYS),
+    ).exclude(deliveries__status=DeliveryStatus.PENDING)
+    ids = list(old.order_by("id").values_list("pk", flat=True)[:batch])
+    OutboxEvent.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 @transaction.atomic
 def redeliver(delivery_ids: list[int]) -> int:
     """Send these deliveries again (same delivery id), with a fresh count of attempts."""

@@ -17,4 +17,6 @@ DISPATCH_SECONDS = 90
 def dispatch_task() -> dict[str, int]:
     """Fan out the new outbox events and send the deliveries that are due, for at most
     DISPATCH_SECONDS (within the default time limits); the next run goes on."""
-    return dispatch.dispatch(seconds=DISPATCH_SECONDS)
+    done = dispatch.dispatch(seconds=DISPATCH_SECONDS)
+    done["purged"] = dispatch.purge()
+    return done

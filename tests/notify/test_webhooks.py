@@ -184,3 +184,17 @@ def test_a_thousand_events_queued_during_an_outage_all_arrive_once_it_is_back(ca
     changed = sorted(int(json.loads(e["body"])["data"]["data"]["changed"][0]) for e in entries)
     assert changed == list(range(1000))
     assert not Delivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists()
+
+
+def test_old_events_with_nothing_left_to_send_are_purged(cast, settings):
+    settings.GENDAN_NOTIFY_KEEP_DAYS = 30
+    subscribe(cast, "http://127.0.0.1:1/nobody")  # refused: stays pending
+    create_order(cast)
+    dispatch.dispatch()
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+    later_on = timezone.now() + dt.timedelta(days=31)
+    assert dispatch.purge(now=later_on) == 0  # one delivery still to send
+    Delivery.objects.update(status=DeliveryStatus.FAILED)
+    assert dispatch.purge(now=later_on) == 1
+    assert not OutboxEvent.objects.exists() and not DeliveryAttempt.objects.exists()
+    assert dispatch.purge(now=timezone.now()) == 0
