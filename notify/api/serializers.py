@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from gendan.api.fields import ReadSerializer
 from notify.models import WebhookSubscription
 
 EVENT_TYPES_HELP = _(
@@ -12,7 +13,7 @@ EVENT_TYPES_HELP = _(
 )
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(ReadSerializer):
     secret = serializers.CharField(
         read_only=True, help_text=_("签名密钥：X-Gendan-Signature 的 HMAC-SHA256 密钥。")
     )
@@ -20,7 +21,6 @@ class WebhookSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookSubscription
         fields = ["id", "url", "event_types", "is_active", "secret", "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class WebhookInputSerializer(serializers.Serializer):

@@ -26,15 +26,13 @@ class WebhookViewSet(ResourceApiViewSet):
     api_scope, service_id = "webhooks", "subscription_id"
     http_method_names = [*READ_AND_WRITE_METHODS, "delete"]
     serializer_class, filterset_class = WebhookSerializer, WebhookFilterSet
+    visible_to = webhooks.webhook_list_for
     create = service_create(
         WebhookInputSerializer, webhooks.webhook_subscribe, summary=_("新建 Webhook 订阅")
     )
     partial_update = service_update(
         WebhookUpdateInputSerializer, webhooks.webhook_update, summary=_("修改 Webhook 订阅")
     )
-
-    def get_queryset(self):
-        return webhooks.webhook_list_for(self.request.user)
 
     @extend_schema(summary=_("删除 Webhook 订阅"), responses={204: None})
     def destroy(self, request, pk=None):
