@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "orders",
     "production",
     "shipping",
+    "conversation",
     "kpi",
     "alerts",
     "demo",
@@ -210,6 +211,31 @@ STORAGES = {
         )
     },
 }
+
+
+def s3_storage(environ=os.environ) -> dict | None:
+    """The uploads' storage on an S3-compatible store (AWS S3, MinIO, Ceph, OSS, COS…)
+    when ``GENDAN_S3_BUCKET`` is set, so that every web server sees the same files:
+    private objects, reached only through the download views (never a public URL)."""
+    bucket = environ.get("GENDAN_S3_BUCKET", "")
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("GENDAN_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("GENDAN_S3_REGION") or None,
+        "access_key": environ.get("GENDAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("GENDAN_S3_SECRET_ACCESS_KEY") or None,
+        "location": environ.get("GENDAN_S3_PREFIX", ""),
+        "addressing_style": environ.get("GENDAN_S3_ADDRESSING_STYLE") or None,
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES["default"] = s3_storage() or STORAGES["default"]
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

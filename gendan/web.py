@@ -176,12 +176,20 @@ def action_forms(
     per action ``user`` may take on ``obj``, the bound form in place of its blank one."""
     return {
         "actions": [
-            bound if bound is not None and bound.name == name else form_class()
+            bound if bound is not None and bound.name == name else for_object(form_class(), obj)
             for name, form_class in actions.items()
             if form_class.is_available(user, obj)
         ],
         "open_action": bound.name if bound is not None else "",
     }
+
+
+def for_object(form: ActionForm, obj) -> ActionForm:
+    """``form`` made for ``obj`` when its choices depend on it (``form.for_object``)."""
+    prepare = getattr(form, "for_object", None)
+    if prepare is not None:
+        prepare(obj)
+    return form
 
 
 def object_action(
@@ -198,7 +206,7 @@ def object_action(
     form_class = actions.get(action)
     if form_class is None or obj is None:
         raise Http404
-    form = form_class(request.POST)
+    form = for_object(form_class(request.POST, request.FILES), obj)
     submit = partial(form.submit, actor=request.user, obj=obj)
     return form_action(request, form, submit, success=form_class.success, done=done, again=again)
 

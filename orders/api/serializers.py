@@ -207,6 +207,13 @@ class ConfirmInputSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone_confirmed = serializers.BooleanField(required=False, default=True)
+    attachment_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**53,
+        help_text=_("作为书面确认凭据的本订单附件（签字订单、传真等）。"),
+    )
 
 
 class DueInDaysInputSerializer(serializers.Serializer):

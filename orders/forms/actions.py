@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
 
-from .. import selectors, services
-from ..models import ConfirmationMethod
+from .. import selectors, services, signals
+from ..models import ConfirmationMethod, Order
 from ..states import PRODUCTION_STARTED
 from .base import ActionForm
 
@@ -25,6 +25,27 @@ class ConfirmOrderForm(ActionForm):
         label=_("确认凭据"), required=False, help_text=_("传真号、邮件主题或合同编号。")
     )
     phone_confirmed = forms.BooleanField(label=_("已电话确认"), required=False, initial=True)
+    attachment_id = forms.TypedChoiceField(
+        label=_("确认凭据附件"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        help_text=_("先在“附件”中上传客户的签字订单或传真。"),
+    )
+
+    def for_object(self, order) -> None:
+        """The order's documents a confirmation may reference (the apps that keep them
+        answer ``order_documents``); without any the field is not shown."""
+        documents = [
+            choice
+            for _receiver, answer in signals.order_documents.send(sender=Order, order=order)
+            for choice in answer or ()
+        ]
+        if documents:
+            self.fields["attachment_id"].choices = [("", "—"), *documents]
+        else:
+            del self.fields["attachment_id"]
 
 
 class RequestDepositForm(ActionForm):
@@ -126,7 +147,8 @@ class ReassignForm(ActionForm):
 
 # The order page's actions in the order of the lifecycle; the page shows those whose
 # ``is_available`` holds. Production (issue, shortfall, complete, incidents) and shipping
-# (after-sales) add theirs from their AppConfig.ready(), with ``register_order_actions``.
+# (after-sales) and the conversation (a request for a decision) add theirs from their
+# AppConfig.ready(), with ``register_order_actions``.
 ACTION_ORDER = (
     "confirm",
     "request_deposit",
@@ -140,6 +162,7 @@ ACTION_ORDER = (
     "close",
     "open_after_sales",
     "open_incident",
+    "open_request",
     "reassign",
     "cancel",
 )

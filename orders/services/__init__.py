@@ -30,6 +30,7 @@ from .drafts import (
 from .lifecycle import (
     order_amend,
     order_cancel,
+    order_change_contract_date,
     order_close,
     order_confirm,
     order_confirm_delivery,
@@ -76,6 +77,7 @@ __all__ = [
     "move",
     "order_amend",
     "order_cancel",
+    "order_change_contract_date",
     "order_close",
     "order_confirm",
     "order_confirm_delivery",

@@ -70,13 +70,16 @@ def order_confirm(
     method: str,
     reference: str = "",
     phone_confirmed: bool = True,
+    attachment_id: int | None = None,
 ) -> Order:
     """The customer confirmed the order in writing (and by phone): draft -> confirmed.
 
     Guards: at least one line, every quantity > 0 and price ≥ 0, a contract
-    delivery date not in the past. With a deposit ratio of 0 the order moves
-    on to deposit_paid at once. Raises InvalidTransition, GuardFailed,
-    ValidationFailed, PermissionDenied.
+    delivery date not in the past. ``attachment_id``: the order's attached document
+    that is the written confirmation (checked by the ``order_confirming`` hook and
+    named in the event). With a deposit ratio of 0 the order moves on to
+    deposit_paid at once. Raises InvalidTransition, GuardFailed, ValidationFailed,
+    PermissionDenied.
     """
     order = lock_order(order_id)
     policy.require(actor, "order.confirm", order)
@@ -94,6 +97,7 @@ def order_confirm(
         raise GuardFailed(_("单价不能为负数。"), code="invalid_price")
     if order.contract_delivery_date < timezone.localdate():
         raise GuardFailed(_("合同交期已过，请先修改交期。"), code="delivery_date_in_past")
+    document = _confirmation_document(order, actor=actor, attachment_id=attachment_id)
     order.confirmation_method = method
     order.confirmation_reference = reference
     order.phone_confirmed = phone_confirmed
@@ -103,11 +107,25 @@ def order_confirm(
         actor,
         ["confirmation_method", "confirmation_reference", "phone_confirmed", "confirmed_at"],
     )
-    move(order, "confirm", actor=actor, method=method)
+    move(order, "confirm", actor=actor, method=method, **document)
     if order.deposit_due == ZERO:
         # A deposit ratio of 0: nothing to wait for (product.md §2).
         move(order, "skip_deposit", actor=actor, note=_("订金比例为 0，无需订金。"))
     return order
+
+
+def _confirmation_document(order: Order, *, actor: User, attachment_id: int | None) -> dict:
+    """What the confirm event says of the referenced document (nothing without one);
+    ValidationFailed when no app recognises it as a document of this order."""
+    if attachment_id is None:
+        return {}
+    answers = signals.order_confirming.send(
+        sender=Order, order=order, actor=actor, attachment_id=attachment_id
+    )
+    for _receiver, answer in answers:
+        if answer:
+            return answer
+    raise ValidationFailed(fields={"attachment_id": [_("附件不存在。")]})
 
 
 @storable
@@ -548,6 +566,45 @@ def _adjust_request(order: Order, payment: Payment, amount_due: Decimal, *, acto
         payment.status = PaymentStatus.RECEIVED
     save(payment, actor, ["amount_due", "status"])
     events.payment_adjusted(order, actor=actor, payment=payment, previous=previous)
+
+
+@storable
+@transaction.atomic
+def order_change_contract_date(
+    *, actor: User, order_id: int, contract_delivery_date: dt.date, reason: str
+) -> Order:
+    """A supervisor moves the contract delivery date (the customer agreed): the status
+    stays; an event records the old and the new date and the reason. Allowed where
+    an amendment is (confirmed, before the goods left). Raises InvalidTransition,
+    PermissionDenied, ValidationFailed, AlreadyDone."""
+    order = lock_order(order_id)
+    policy.require(actor, "order.change_contract_date", order)
+    ensure_transition(order, "amend")
+    reason = require_reason(reason)
+    errors: dict[str, list] = {}
+    new_date = bounds.check_date(
+        errors,
+        "contract_delivery_date",
+        contract_delivery_date,
+        earliest=timezone.localdate(),
+        too_early=_("合同交期不能早于今天。"),
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if new_date == order.contract_delivery_date:
+        raise AlreadyDone(_("合同交期没有变化。"), code="same_date")
+    previous = order.contract_delivery_date
+    order.contract_delivery_date = new_date
+    save(order, actor, ["contract_delivery_date"])
+    events.updated(
+        order,
+        actor=actor,
+        changed=["contract_delivery_date"],
+        note=reason,
+        previous_contract_delivery_date=previous,
+        contract_delivery_date=new_date,
+    )
+    return order
 
 
 @storable

@@ -1,0 +1,194 @@
+"""The conversation's pages: its part of the order page (thread, files, requests and
+the timeline), the POSTs of its forms, the downloads, and the requests page."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gendan import policy
+from gendan.uploads import download_response
+from gendan.web import form_action, page, visible_or_404
+from orders import selectors as order_selectors
+
+from . import selectors, services
+from .forms import ApproveForm, AttachmentForm, NoteForm, RejectForm
+from .models import Attachment
+from .requests import decide_action
+from .timeline import CATEGORIES, order_timeline
+
+THREAD = "#order-thread"
+
+
+def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
+    """The order page: the timeline with the conversation (filterable), the forms to add
+    a note or a file, the requests with the approver's forms."""
+    user = request.user
+    category = request.GET.get("timeline", "")
+    category = category if category in CATEGORIES else ""
+    requests = list(
+        selectors.request_list_visible(user)
+        .filter(order=order)
+        .select_related("requested_by", "decided_by")
+    )
+    _mark_decidable(user, requests)
+    context |= {
+        "timeline_template": "conversation/_timeline.html",
+        "timeline": order_timeline(order, category=category),
+        "timeline_category": category,
+        "timeline_categories": CATEGORIES,
+        "thread_requests": requests,
+        "note_form": NoteForm(order=order) if policy.can(user, "note.create", order) else None,
+        "attachment_form": (
+            AttachmentForm(order=order) if policy.can(user, "attachment.create", order) else None
+        ),
+        "order_attachments": list(
+            Attachment.objects.filter(order=order, note=None, request=None).select_related(
+                "uploaded_by"
+            )
+        ),
+        "approve_form": ApproveForm(),
+        "reject_form": RejectForm(),
+    }
+    context.setdefault("page_parts", []).append("conversation/_order_panel.html")
+
+
+def _mark_decidable(user, requests) -> None:
+    for item in requests:
+        item.can_decide = item.is_pending and policy.can(user, decide_action(item.kind), item.order)
+
+
+def _order_or_404(request: HttpRequest, pk: int):
+    return visible_or_404(order_selectors.order_get_visible, request.user, pk)
+
+
+def _back(order_id: int) -> str:
+    return reverse("orders:detail", args=[order_id]) + THREAD
+
+
+@require_POST
+@page("orders")
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    form = NoteForm(request.POST, order=order)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user),
+        success=_("已记录。"),
+        done=_back(order.pk),
+    )
+
+
+@require_POST
+@page("orders")
+def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    form = AttachmentForm(request.POST, request.FILES, order=order)
+    return form_action(
+        request,
+        form,
+        lambda: form.submit(actor=request.user),
+        success=_("附件已上传。"),
+        done=_back(order.pk),
+    )
+
+
+def _attachment_or_404(request: HttpRequest, pk: int) -> Attachment:
+    attachment = selectors.attachment_get_visible(request.user, pk)
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+@require_GET
+@page("orders")
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file, to those who may see its order (404 for anyone else, exactly as for an
+    attachment that does not exist)."""
+    return download_response(_attachment_or_404(request, pk))
+
+
+@require_GET
+@page("orders")
+def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_or_404(request, pk)
+    return download_response(
+        SimpleNamespace(
+            file=attachment.thumbnail,
+            file_content_type="image/jpeg",
+            download_name=f"thumbnail-{attachment.pk}.jpg",
+        )
+    )
+
+
+def _decide(request: HttpRequest, pk: int, form, call, success: str) -> HttpResponse:
+    item = selectors.request_get_visible(request.user, pk)
+    if item is None:
+        raise Http404
+    back_to_list = request.POST.get("next") == "list"
+    return form_action(
+        request,
+        form,
+        lambda: call(item, form.cleaned_data),
+        success=success,
+        done=reverse("conversation:requests") if back_to_list else _back(item.order_id),
+    )
+
+
+@require_POST
+@page("requests")
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        ApproveForm(request.POST),
+        lambda item, data: services.request_approve(
+            actor=request.user, request_id=item.pk, note=data["note"]
+        ),
+        _("已批准。"),
+    )
+
+
+@require_POST
+@page("requests")
+def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        RejectForm(request.POST),
+        lambda item, data: services.request_reject(
+            actor=request.user, request_id=item.pk, reason=data["reason"]
+        ),
+        _("已驳回。"),
+    )
+
+
+REQUESTS_SHOWN = 50
+
+
+@require_GET
+@page("requests")
+def request_list(request: HttpRequest) -> HttpResponse:
+    """The requests waiting for my decision, and my own requests."""
+    user = request.user
+    related = ("order", "order__customer", "requested_by", "decided_by")
+    to_decide = selectors.requests_to_decide(user).select_related(*related).order_by("created_at")
+    mine = selectors.requests_of(user).select_related(*related)
+    to_decide, mine = list(to_decide[:REQUESTS_SHOWN]), list(mine[:REQUESTS_SHOWN])
+    _mark_decidable(user, to_decide + mine)
+    return render(
+        request,
+        "conversation/request_list.html",
+        {
+            "to_decide": to_decide,
+            "mine": mine,
+            "approve_form": ApproveForm(),
+            "reject_form": RejectForm(),
+        },
+    )
