@@ -38,6 +38,11 @@ def _reason(request) -> str:
     return str(_("申请 #%(id)s：%(reason)s")) % {"id": request.pk, "reason": request.reason}
 
 
+def _rush_available(order: Order) -> bool:
+    live = production_services.live_production_order(order)
+    return live is not None and not live.rush
+
+
 def _cancel_available(order: Order) -> bool:
     return order.status in PRODUCTION_STARTED and can_transition(order.status, "cancel")
 
@@ -93,6 +98,22 @@ KINDS: dict[str, Kind] = {
             ),
             lambda order: can_transition(order.status, "amend"),
             params=("contract_delivery_date",),
+        ),
+        Kind(
+            K.WRITE_OFF,
+            Role.FINANCE,
+            lambda actor, r: order_services.payment_write_off(
+                actor=actor, order_id=r.order_id, reason=_reason(r)
+            ),
+            lambda order: order_services.payment_to_write_off(order) is not None,
+        ),
+        Kind(
+            K.RUSH,
+            Role.PRODUCTION,
+            lambda actor, r: production_services.production_order_rush(
+                actor=actor, order_id=r.order_id, reason=_reason(r)
+            ),
+            _rush_available,
         ),
     )
 }

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -438,6 +439,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "shipping.models.DocumentKind",
         "AfterSalesKindEnum": "shipping.models.AfterSalesKind",
         "AfterSalesStatusEnum": "shipping.models.AfterSalesStatus",
+        "NoteKindEnum": "conversation.models.NoteKind",
+        "AttachmentCategoryEnum": "conversation.models.AttachmentCategory",
+        "RequestKindEnum": "conversation.models.RequestKind",
+        "RequestStatusEnum": "conversation.models.RequestStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -479,6 +484,9 @@ LOGGING = {
 
 # Gendan's own defaults.
 GENDAN_DEFAULT_CURRENCY = "CNY"
+# The largest difference finance may write off on a payment request (bank charges),
+# in the order's currency (conversation: a merchandiser's write-off request).
+GENDAN_WRITE_OFF_MAX = Decimal(os.environ.get("GENDAN_WRITE_OFF_MAX", "200.00"))
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
 # Every date or time entered lies within this many years of today (gendan.bounds).
 GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))

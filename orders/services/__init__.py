@@ -41,6 +41,8 @@ from .lifecycle import (
     order_request_deposit,
     order_waive_deposit,
     payment_confirm,
+    payment_to_write_off,
+    payment_write_off,
     record_approval,
 )
 from .lines import (
@@ -91,6 +93,8 @@ __all__ = [
     "order_waive_deposit",
     "parse_lines",
     "payment_confirm",
+    "payment_to_write_off",
+    "payment_write_off",
     "product_create",
     "product_update",
     "record_approval",

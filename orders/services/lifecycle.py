@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -242,6 +243,30 @@ def payment_confirm(
         raise ValidationFailed(
             fields={"amount_received": [_("金额超过未收金额 %(o)s。") % {"o": payment.outstanding}]}
         )
+    _record_receipt(
+        order,
+        payment,
+        actor=actor,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+    )
+    return payment
+
+
+def _record_receipt(
+    order: Order,
+    payment: Payment,
+    *,
+    actor: User,
+    amount: Decimal,
+    received_on: dt.date,
+    method: str,
+    reference: str,
+) -> PaymentReceipt:
+    """A receipt of ``amount`` against ``payment`` (both locked), the order's money and
+    its move once the deposit or the full amount is in."""
     receipt = PaymentReceipt(
         payment=payment,
         amount=amount,
@@ -284,6 +309,50 @@ def payment_confirm(
         move(order, "deposit_received", actor=actor, payment=payment.pk)
     elif order.status == S.AWAITING_BALANCE and order.fully_paid:
         move(order, "balance_received", actor=actor, payment=payment.pk)
+    return receipt
+
+
+def write_off_limit() -> Decimal:
+    return Decimal(str(settings.GENDAN_WRITE_OFF_MAX))
+
+
+def payment_to_write_off(order: Order) -> Payment | None:
+    """The order's open deposit or balance request whose outstanding amount is small
+    enough to write off (``GENDAN_WRITE_OFF_MAX``), if any."""
+    limit = write_off_limit()
+    for payment in order.payments.filter(kind__in=INCOMING_KINDS, status__in=OPEN_PAYMENT):
+        if ZERO < payment.outstanding <= limit:
+            return payment
+    return None
+
+
+@storable
+@transaction.atomic
+def payment_write_off(*, actor: User, order_id: int, reason: str) -> Payment:
+    """Finance writes off the small difference left on an open request (bank charges
+    deducted by the customer's bank, 核销差额): a receipt of the outstanding amount with
+    the method ``write_off`` and the reason as its reference; the order moves on as
+    when the money arrives. Raises GuardFailed (nothing small enough to write off),
+    PermissionDenied, ValidationFailed."""
+    order = lock_order(order_id)
+    reason = require_reason(reason)
+    candidate = payment_to_write_off(order)
+    if candidate is None:
+        raise GuardFailed(
+            _("没有未收金额不超过 %(limit)s 的请款可以核销。") % {"limit": write_off_limit()},
+            code="nothing_to_write_off",
+        )
+    payment = Payment.objects.select_for_update().get(pk=candidate.pk)
+    policy.require(actor, "payment.confirm", payment)
+    _record_receipt(
+        order,
+        payment,
+        actor=actor,
+        amount=payment.outstanding,
+        received_on=timezone.localdate(),
+        method=PaymentMethod.WRITE_OFF,
+        reference=reason[:100],
+    )
     return payment
 
 

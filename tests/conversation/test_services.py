@@ -239,3 +239,51 @@ def test_a_contract_date_change_request_moves_the_date_when_approved(cast):
     event = order.events.filter(type=EventType.UPDATED).last()
     assert event.actor == cast.supervisor
     assert event.data["contract_delivery_date"] == new_date.isoformat()
+
+
+def test_a_write_off_request_is_decided_by_finance_and_the_order_moves_on(cast, settings):
+    settings.GENDAN_WRITE_OFF_MAX = "50.00"
+    order = order_in_status(cast, S.AWAITING_DEPOSIT)
+    deposit = order.payments.get(kind="deposit")
+    # The customer's bank kept 30.00 of charges.
+    order_services.payment_confirm(
+        actor=cast.finance,
+        payment_id=deposit.pk,
+        amount_received=deposit.amount_due - 30,
+        received_on=timezone.localdate(),
+        method="tt",
+    )
+    request = services.request_open(
+        actor=cast.merchandiser, order_id=order.pk, kind="write_off", reason="银行手续费"
+    )
+    assert request.approver_role == "finance"
+    assert inbox(cast.finance) == [(AlertRule.APPROVAL_REQUESTED, order.pk)]
+    with pytest.raises(PermissionDenied):
+        services.request_approve(actor=cast.supervisor, request_id=request.pk)
+    services.request_approve(actor=cast.finance, request_id=request.pk)
+    order.refresh_from_db()
+    assert order.status == S.DEPOSIT_PAID
+    receipt = deposit.receipts.get(method="write_off")
+    assert receipt.amount == 30 and receipt.confirmed_by == cast.finance
+
+
+def test_a_write_off_above_the_limit_cannot_be_asked(cast, settings):
+    settings.GENDAN_WRITE_OFF_MAX = "10.00"
+    order = order_in_status(cast, S.AWAITING_DEPOSIT)
+    with pytest.raises(InvalidTransition):
+        services.request_open(
+            actor=cast.merchandiser, order_id=order.pk, kind="write_off", reason="r"
+        )
+
+
+def test_a_rush_request_is_decided_by_production(cast):
+    order = order_in_status(cast, S.IN_PRODUCTION)
+    request = services.request_open(
+        actor=cast.merchandiser, order_id=order.pk, kind="rush", reason="客户提前船期"
+    )
+    assert inbox(cast.production) == [(AlertRule.APPROVAL_REQUESTED, order.pk)]
+    services.request_approve(actor=cast.production, request_id=request.pk)
+    production_order = order.production_orders.get()
+    assert production_order.rush
+    event = order.events.get(type=EventType.PRODUCTION_RUSHED)
+    assert event.actor == cast.production and "客户提前船期" in event.note

@@ -1,0 +1,101 @@
+"""The conversation API: an order's thread (notes and contact records), its attachments
+(uploaded as multipart on their own endpoint, downloaded through the policy) and the
+requests with their approve and reject actions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+
+from gendan.api.views import (
+    ResourceApiViewSet,
+    list_and_detail,
+    service_action,
+    service_create,
+)
+from gendan.uploads import download_response
+
+from .. import selectors, services
+from ..filters import AttachmentFilterSet, NoteFilterSet, RequestFilterSet
+from .serializers import (
+    ApproveInputSerializer,
+    AttachmentInputSerializer,
+    AttachmentSerializer,
+    NoteInputSerializer,
+    NoteSerializer,
+    RejectInputSerializer,
+    RequestInputSerializer,
+    RequestSerializer,
+)
+
+
+@list_and_detail(_("跟进记录列表"), _("跟进记录"))
+class NoteViewSet(ResourceApiViewSet):
+    api_scope = "orders"
+    serializer_class = NoteSerializer
+    filterset_class = NoteFilterSet
+
+    def get_queryset(self):
+        return selectors.note_list_visible(self.request.user).prefetch_related("mentions")
+
+    create = service_create(
+        NoteInputSerializer,
+        services.note_add,
+        ids=("order",),
+        summary=_("写跟进记录或客户联系记录（@提到的同事收到提醒）"),
+    )
+
+
+@list_and_detail(_("附件列表"), _("附件"))
+class AttachmentViewSet(ResourceApiViewSet):
+    api_scope = "orders"
+    serializer_class = AttachmentSerializer
+    filterset_class = AttachmentFilterSet
+
+    def get_queryset(self):
+        return selectors.attachment_list_visible(self.request.user)
+
+    # The upload is the one multipart endpoint of the API; everything else is JSON.
+    parser_classes = [MultiPartParser]
+
+    create = service_create(
+        AttachmentInputSerializer,
+        services.attachment_add,
+        ids=("order",),
+        summary=_("上传附件（multipart/form-data）"),
+    )
+
+    @extend_schema(
+        summary=_("下载附件文件"),
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return download_response(self.get_object())
+
+
+@list_and_detail(_("申请列表"), _("申请"))
+class RequestViewSet(ResourceApiViewSet):
+    api_scope = "orders"
+    serializer_class = RequestSerializer
+    filterset_class = RequestFilterSet
+    service_id = "request_id"
+
+    def get_queryset(self):
+        return selectors.request_list_visible(self.request.user)
+
+    create = service_create(
+        RequestInputSerializer,
+        services.request_open,
+        ids=("order",),
+        summary=_("提交申请（豁免订金、赊销放行、接受短交、生产后取消、修改交期）"),
+    )
+    approve = service_action(
+        ApproveInputSerializer, services.request_approve, summary=_("批准申请（执行相应操作）")
+    )
+    reject = service_action(
+        RejectInputSerializer, services.request_reject, summary=_("驳回申请（须写原因）")
+    )
