@@ -216,6 +216,11 @@ class ConfirmInputSerializer(serializers.Serializer):
     )
 
 
+class ContractDateInputSerializer(serializers.Serializer):
+    contract_delivery_date = serializers.DateField(help_text=_("新的合同交期，不早于今天。"))
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
 class DueInDaysInputSerializer(serializers.Serializer):
     due_in_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.forms import DateInput
 
 from .. import selectors, services, signals
 from ..models import ConfirmationMethod, Order
@@ -95,6 +96,19 @@ class ReleaseOnCreditForm(ActionForm):
         return not obj.credit_released
 
 
+class ChangeContractDateForm(ActionForm):
+    name, transition, policy_action = (
+        "change_contract_date",
+        "amend",
+        "order.change_contract_date",
+    )
+    label, success = _("修改合同交期"), _("合同交期已修改。")
+    service = services.order_change_contract_date
+
+    contract_delivery_date = forms.DateField(label=_("新合同交期"), widget=DateInput())
+    reason = REASON
+
+
 class ConfirmDeliveryForm(ActionForm):
     name = transition = "confirm_delivery"
     policy_action = "order.confirm_delivery"
@@ -163,6 +177,7 @@ ACTION_ORDER = (
     "open_after_sales",
     "open_incident",
     "open_request",
+    "change_contract_date",
     "reassign",
     "cancel",
 )
@@ -182,6 +197,7 @@ register_order_actions(
     WaiveDepositForm,
     RequestBalanceForm,
     ReleaseOnCreditForm,
+    ChangeContractDateForm,
     ConfirmDeliveryForm,
     CloseOrderForm,
     ReassignForm,
