@@ -44,13 +44,17 @@ def about_ids(value: str) -> dict[str, int]:
 class AboutForm(forms.Form):
     about = forms.ChoiceField(label=_("关于"), required=False, choices=[])
 
+    prefix_id = "about"
+
     def __init__(self, *args, order, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.prefix_id}_%s")
         super().__init__(*args, **kwargs)
         self.order = order
         self.fields["about"].choices = about_choices(order)
 
 
 class NoteForm(AboutForm):
+    prefix_id = "note"
     kind = forms.ChoiceField(label=_("类型"), choices=NoteKind.choices, initial=NoteKind.NOTE)
     body = forms.CharField(
         label=_("内容"),
@@ -82,6 +86,7 @@ class NoteForm(AboutForm):
 
 
 class AttachmentForm(AboutForm):
+    prefix_id = "attach"
     category = forms.ChoiceField(label=_("类别"), choices=AttachmentCategory.choices)
     file = forms.FileField(
         label=_("文件"),
