@@ -33,3 +33,24 @@ def media_root(settings, tmp_path):
 
 def stored_files(root) -> list:
     return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+@pytest.fixture
+def api(settings):
+    """``api(user)``: an APIClient with a Bearer token of ``user`` (tests/api's own)."""
+    from rest_framework.test import APIClient
+
+    from tests.api.conftest import bearer
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "conv"},
+    }
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(user)}")
+        return client
+
+    return make

@@ -49,7 +49,7 @@ def s3_server():
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
             break
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
