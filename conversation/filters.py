@@ -1,4 +1,5 @@
-"""The FilterSets of the conversation's API lists (gendan.filters)."""
+"""The FilterSets of the conversation's API lists (gendan.filters): each list by order,
+its kind, newest first."""
 
 from __future__ import annotations
 
@@ -7,40 +8,36 @@ from django.utils.translation import gettext_lazy as _
 from gendan.filters import ListFilterSet, OrderingFilter, choices
 from orders.filters import order_filter
 
-from .models import (
-    ApprovalRequest,
-    Attachment,
-    AttachmentCategory,
-    Note,
-    NoteKind,
-    RequestKind,
-    RequestStatus,
-)
+from . import models as m
 
 
-class NoteFilterSet(ListFilterSet):
+class ThreadFilterSet(ListFilterSet):
+    """``?order=``, ``?ordering=`` (id, created_at)."""
+
     order = order_filter()
-    kind = choices(NoteKind.choices, _("类型"))
     ordering = OrderingFilter("id", "created_at", default="-id")
 
     class Meta:
-        model = Note
+        abstract = True
 
 
-class AttachmentFilterSet(ListFilterSet):
-    order = order_filter()
-    category = choices(AttachmentCategory.choices, _("类别"))
-    ordering = OrderingFilter("id", "created_at", default="-id")
+class NoteFilterSet(ThreadFilterSet):
+    kind = choices(m.NoteKind.choices, _("类型"))
 
     class Meta:
-        model = Attachment
+        model = m.Note
 
 
-class RequestFilterSet(ListFilterSet):
-    order = order_filter()
-    kind = choices(RequestKind.choices, _("申请类型"))
-    status = choices(RequestStatus.choices, _("状态"))
-    ordering = OrderingFilter("id", "created_at", default="-id")
+class AttachmentFilterSet(ThreadFilterSet):
+    category = choices(m.AttachmentCategory.choices, _("类别"))
 
     class Meta:
-        model = ApprovalRequest
+        model = m.Attachment
+
+
+class RequestFilterSet(ThreadFilterSet):
+    kind = choices(m.RequestKind.choices, _("申请类型"))
+    status = choices(m.RequestStatus.choices, _("状态"))
+
+    class Meta:
+        model = m.ApprovalRequest

@@ -26,16 +26,39 @@ from .models import RequestKind
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of request: the role that decides it, the service approving runs (called
+    with ``actor``, ``order_id``, ``reason`` and the request's ``params``) and whether
+    the order's state allows it now."""
+
     name: str
     approver_role: str
-    approve: Callable[[Any, Any], Any]  # (approver, request) -> the service's result
+    service: Callable[..., Any]
     available: Callable[[Order], bool]
-    # The parameters the request carries besides its reason: name -> label.
-    params: tuple[str, ...] = ()
+
+    def approve(self, actor, request) -> Any:
+        params = {name: _date(value) for name, value in (request.params or {}).items()}
+        return self.service(
+            actor=actor, order_id=request.order_id, reason=_reason(request), **params
+        )
 
 
 def _reason(request) -> str:
     return str(_("申请 #%(id)s：%(reason)s")) % {"id": request.pk, "reason": request.reason}
+
+
+def _date(value) -> dt.date | None:
+    """A request's parameter: a date (the only kind there is), None if it is not one."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _transition(action: str, *, unless: str = "") -> Callable[[Order], bool]:
+    """The order's state allows ``action`` (and its flag ``unless`` is not set yet)."""
+    return lambda order: (
+        can_transition(order.status, action) and not (unless and getattr(order, unless))
+    )
 
 
 def _rush_available(order: Order) -> bool:
@@ -47,83 +70,40 @@ def _cancel_available(order: Order) -> bool:
     return order.status in PRODUCTION_STARTED and can_transition(order.status, "cancel")
 
 
-K = RequestKind
+def _write_off_available(order: Order) -> bool:
+    return order_services.payment_to_write_off(order) is not None
+
+
+K, SUP = RequestKind, Role.SUPERVISOR
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind(
-            K.DEPOSIT_WAIVER,
-            Role.SUPERVISOR,
-            lambda actor, r: order_services.order_waive_deposit(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            lambda order: can_transition(order.status, "waive_deposit"),
+            K.DEPOSIT_WAIVER, SUP, order_services.order_waive_deposit, _transition("waive_deposit")
         ),
         Kind(
             K.RELEASE_ON_CREDIT,
-            Role.SUPERVISOR,
-            lambda actor, r: order_services.order_release_on_credit(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            lambda order: (
-                can_transition(order.status, "release_on_credit") and not order.credit_released
-            ),
+            SUP,
+            order_services.order_release_on_credit,
+            _transition("release_on_credit", unless="credit_released"),
         ),
         Kind(
             K.PRODUCTION_SHORTFALL,
-            Role.SUPERVISOR,
-            lambda actor, r: production_services.production_accept_shortfall(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            lambda order: (
-                can_transition(order.status, "accept_shortfall") and not order.shortfall_accepted
-            ),
+            SUP,
+            production_services.production_accept_shortfall,
+            _transition("accept_shortfall", unless="shortfall_accepted"),
         ),
-        Kind(
-            K.LATE_CANCELLATION,
-            Role.SUPERVISOR,
-            lambda actor, r: order_services.order_cancel(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            _cancel_available,
-        ),
+        Kind(K.LATE_CANCELLATION, SUP, order_services.order_cancel, _cancel_available),
         Kind(
             K.CONTRACT_DATE_CHANGE,
-            Role.SUPERVISOR,
-            lambda actor, r: order_services.order_change_contract_date(
-                actor=actor,
-                order_id=r.order_id,
-                contract_delivery_date=_date(r.params.get("contract_delivery_date")),
-                reason=_reason(r),
-            ),
-            lambda order: can_transition(order.status, "amend"),
-            params=("contract_delivery_date",),
+            SUP,
+            order_services.order_change_contract_date,
+            _transition("amend"),
         ),
-        Kind(
-            K.WRITE_OFF,
-            Role.FINANCE,
-            lambda actor, r: order_services.payment_write_off(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            lambda order: order_services.payment_to_write_off(order) is not None,
-        ),
-        Kind(
-            K.RUSH,
-            Role.PRODUCTION,
-            lambda actor, r: production_services.production_order_rush(
-                actor=actor, order_id=r.order_id, reason=_reason(r)
-            ),
-            _rush_available,
-        ),
+        Kind(K.WRITE_OFF, Role.FINANCE, order_services.payment_write_off, _write_off_available),
+        Kind(K.RUSH, Role.PRODUCTION, production_services.production_order_rush, _rush_available),
     )
 }
-
-
-def _date(value):
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def decide_action(kind: str) -> str:

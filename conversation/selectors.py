@@ -24,7 +24,8 @@ def attachment_list_visible(user: User) -> QuerySet[Attachment]:
 
 
 def note_list_visible(user: User) -> QuerySet[Note]:
-    return policy.related_scope(user, Note.objects.all(), "order", "order.view")
+    notes = Note.objects.prefetch_related("mentions")
+    return policy.related_scope(user, notes, "order", "order.view")
 
 
 def request_list_visible(user: User) -> QuerySet[ApprovalRequest]:

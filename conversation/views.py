@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
@@ -127,46 +128,32 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decide(request: HttpRequest, pk: int, form, call, success: str) -> HttpResponse:
-    item = selectors.request_get_visible(request.user, pk)
-    if item is None:
-        raise Http404
-    back_to_list = request.POST.get("next") == "list"
-    return form_action(
-        request,
-        form,
-        lambda: call(item, form.cleaned_data),
-        success=success,
-        done=reverse("conversation:requests") if back_to_list else _back(item.order_id),
-    )
+def _decision(form_class, service, success):
+    """The POST of an approver's decision: ``form_class``'s fields to ``service`` for a
+    request the user may see (404 otherwise); back to the order, or to the requests
+    page when it was sent from there."""
+
+    @require_POST
+    @page("requests")
+    def decide(request: HttpRequest, pk: int) -> HttpResponse:
+        item = selectors.request_get_visible(request.user, pk)
+        if item is None:
+            raise Http404
+        form = form_class(request.POST)
+        back_to_list = request.POST.get("next") == "list"
+        return form_action(
+            request,
+            form,
+            lambda: service(actor=request.user, request_id=item.pk, **form.cleaned_data),
+            success=success,
+            done=reverse("conversation:requests") if back_to_list else _back(item.order_id),
+        )
+
+    return decide
 
 
-@require_POST
-@page("requests")
-def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(
-        request,
-        pk,
-        ApproveForm(request.POST),
-        lambda item, data: services.request_approve(
-            actor=request.user, request_id=item.pk, note=data["note"]
-        ),
-        _("已批准。"),
-    )
-
-
-@require_POST
-@page("requests")
-def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(
-        request,
-        pk,
-        RejectForm(request.POST),
-        lambda item, data: services.request_reject(
-            actor=request.user, request_id=item.pk, reason=data["reason"]
-        ),
-        _("已驳回。"),
-    )
+request_approve = _decision(ApproveForm, services.request_approve, gettext_lazy("已批准。"))
+request_reject = _decision(RejectForm, services.request_reject, gettext_lazy("已驳回。"))
 
 
 REQUESTS_SHOWN = 50

@@ -10,16 +10,10 @@ from gendan.api.fields import ReadSerializer, VisibleRelatedField, object_id
 from orders import selectors as order_selectors
 from orders.models import Order
 
-from ..models import (
-    ApprovalRequest,
-    Attachment,
-    AttachmentCategory,
-    Note,
-    NoteKind,
-    RequestKind,
-)
+from ..models import ApprovalRequest, Attachment, AttachmentCategory, Note, NoteKind, RequestKind
 from ..services import CONTACT_PERSON_MAX, NOTE_MAX, REASON_MAX
 
+ABOUT = Note.ABOUT_FIELDS
 ABOUT_HELP = _("可选：本订单的检验、售后案例或出货（最多一项）。")
 
 
@@ -29,19 +23,8 @@ class NoteSerializer(ReadSerializer):
     class Meta:
         model = Note
         fields = [
-            "id",
-            "order",
-            "kind",
-            "body",
-            "contact_person",
-            "contacted_at",
-            "author",
-            "author_name",
-            "mentions",
-            "inspection",
-            "case",
-            "shipment",
-            "created_at",
+            *("id", "order", "kind", "body", "contact_person", "contacted_at", "author"),
+            *("author_name", "mentions", *ABOUT, "created_at"),
         ]
         read_only_fields = fields
 
@@ -49,8 +32,16 @@ class NoteSerializer(ReadSerializer):
         return str(note.author)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class AboutInputSerializer(serializers.Serializer):
+    """The order a row belongs to and, optionally, the part of it the row is about."""
+
     order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    inspection_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
+    case_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
+    shipment_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
+
+
+class NoteInputSerializer(AboutInputSerializer):
     kind = serializers.ChoiceField(choices=NoteKind.choices, required=False, default="note")
     body = serializers.CharField(max_length=NOTE_MAX)
     contact_person = serializers.CharField(
@@ -63,9 +54,6 @@ class NoteInputSerializer(serializers.Serializer):
         max_length=50,
         help_text=_("提到的同事（用户 id）；正文中的 @用户名 也算。"),
     )
-    inspection_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
-    case_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
-    shipment_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
 
 
 class AttachmentSerializer(ReadSerializer):
@@ -74,20 +62,8 @@ class AttachmentSerializer(ReadSerializer):
     class Meta:
         model = Attachment
         fields = [
-            "id",
-            "order",
-            "category",
-            "file_name",
-            "file_content_type",
-            "file_size",
-            "has_thumbnail",
-            "inspection",
-            "case",
-            "shipment",
-            "note",
-            "request",
-            "uploaded_by",
-            "created_at",
+            *("id", "order", "category", "file_name", "file_content_type", "file_size"),
+            *("has_thumbnail", *ABOUT, "note", "request", "uploaded_by", "created_at"),
         ]
         read_only_fields = fields
 
@@ -95,17 +71,13 @@ class AttachmentSerializer(ReadSerializer):
         return bool(attachment.thumbnail)
 
 
-class AttachmentInputSerializer(serializers.Serializer):
-    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+class AttachmentInputSerializer(AboutInputSerializer):
     file = serializers.FileField(
         help_text=_("PDF、图片、Excel、Word、CSV 或文本，按内容检查类型，大小有上限。")
     )
     category = serializers.ChoiceField(
         choices=AttachmentCategory.choices, required=False, default="other"
     )
-    inspection_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
-    case_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
-    shipment_id = object_id(required=False, allow_null=True, help_text=ABOUT_HELP)
     note_id = object_id(required=False, allow_null=True)
     request_id = object_id(required=False, allow_null=True)
 
@@ -114,18 +86,8 @@ class RequestSerializer(ReadSerializer):
     class Meta:
         model = ApprovalRequest
         fields = [
-            "id",
-            "order",
-            "kind",
-            "reason",
-            "params",
-            "approver_role",
-            "status",
-            "requested_by",
-            "created_at",
-            "decided_by",
-            "decided_at",
-            "decision_note",
+            *("id", "order", "kind", "reason", "params", "approver_role", "status"),
+            *("requested_by", "created_at", "decided_by", "decided_at", "decision_note"),
         ]
         read_only_fields = fields
 

@@ -32,14 +32,20 @@ from .serializers import (
 )
 
 
-@list_and_detail(_("跟进记录列表"), _("跟进记录"))
-class NoteViewSet(ResourceApiViewSet):
+class ThreadViewSet(ResourceApiViewSet):
+    """A list of the conversation: what ``visible(user)`` gives the caller."""
+
     api_scope = "orders"
-    serializer_class = NoteSerializer
-    filterset_class = NoteFilterSet
+    visible: staticmethod
 
     def get_queryset(self):
-        return selectors.note_list_visible(self.request.user).prefetch_related("mentions")
+        return self.visible(self.request.user)
+
+
+@list_and_detail(_("跟进记录列表"), _("跟进记录"))
+class NoteViewSet(ThreadViewSet):
+    serializer_class, filterset_class = NoteSerializer, NoteFilterSet
+    visible = staticmethod(selectors.note_list_visible)
 
     create = service_create(
         NoteInputSerializer,
@@ -50,13 +56,9 @@ class NoteViewSet(ResourceApiViewSet):
 
 
 @list_and_detail(_("附件列表"), _("附件"))
-class AttachmentViewSet(ResourceApiViewSet):
-    api_scope = "orders"
-    serializer_class = AttachmentSerializer
-    filterset_class = AttachmentFilterSet
-
-    def get_queryset(self):
-        return selectors.attachment_list_visible(self.request.user)
+class AttachmentViewSet(ThreadViewSet):
+    serializer_class, filterset_class = AttachmentSerializer, AttachmentFilterSet
+    visible = staticmethod(selectors.attachment_list_visible)
 
     # The upload is the one multipart endpoint of the API; everything else is JSON.
     parser_classes = [MultiPartParser]
@@ -78,14 +80,10 @@ class AttachmentViewSet(ResourceApiViewSet):
 
 
 @list_and_detail(_("申请列表"), _("申请"))
-class RequestViewSet(ResourceApiViewSet):
-    api_scope = "orders"
-    serializer_class = RequestSerializer
-    filterset_class = RequestFilterSet
+class RequestViewSet(ThreadViewSet):
+    serializer_class, filterset_class = RequestSerializer, RequestFilterSet
+    visible = staticmethod(selectors.request_list_visible)
     service_id = "request_id"
-
-    def get_queryset(self):
-        return selectors.request_list_visible(self.request.user)
 
     create = service_create(
         RequestInputSerializer,
