@@ -36,6 +36,7 @@ class AboutMixin(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["order_id", "created_at", "id"]
 
     @property
     def about(self):
@@ -46,12 +47,16 @@ class AboutMixin(models.Model):
         return None
 
 
-class NoteKind(models.TextChoices):
-    NOTE = "note", _("跟进备注")
-    CALL = "call", _("电话")
-    EMAIL = "email", _("电子邮件")
-    WECHAT = "wechat", _("微信")
-    VISIT = "visit", _("拜访")
+NoteKind = models.TextChoices(
+    "NoteKind",
+    [
+        ("NOTE", ("note", _("跟进备注"))),
+        ("CALL", ("call", _("电话"))),
+        ("EMAIL", ("email", _("电子邮件"))),
+        ("WECHAT", ("wechat", _("微信"))),
+        ("VISIT", ("visit", _("拜访"))),
+    ],
+)
 
 
 CONTACT_KINDS = (NoteKind.CALL, NoteKind.EMAIL, NoteKind.WECHAT, NoteKind.VISIT)
@@ -73,30 +78,36 @@ class Note(AboutMixin):
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        verbose_name = _("跟进记录")
-        verbose_name_plural = _("跟进记录")
-        ordering = ["order_id", "created_at", "id"]
+    class Meta(AboutMixin.Meta):
+        verbose_name = verbose_name_plural = _("跟进记录")
         indexes = [models.Index(fields=["order", "created_at"], name="note_order_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class RequestKind(models.TextChoices):
-    DEPOSIT_WAIVER = "deposit_waiver", _("豁免订金")
-    RELEASE_ON_CREDIT = "release_on_credit", _("赊销放行")
-    PRODUCTION_SHORTFALL = "production_shortfall", _("接受短交")
-    LATE_CANCELLATION = "late_cancellation", _("生产后取消订单")
-    CONTRACT_DATE_CHANGE = "contract_date_change", _("修改合同交期")
-    WRITE_OFF = "write_off", _("核销尾差（银行手续费）")
-    RUSH = "rush", _("生产加急")
+RequestKind = models.TextChoices(
+    "RequestKind",
+    [
+        ("DEPOSIT_WAIVER", ("deposit_waiver", _("豁免订金"))),
+        ("RELEASE_ON_CREDIT", ("release_on_credit", _("赊销放行"))),
+        ("PRODUCTION_SHORTFALL", ("production_shortfall", _("接受短交"))),
+        ("LATE_CANCELLATION", ("late_cancellation", _("生产后取消订单"))),
+        ("CONTRACT_DATE_CHANGE", ("contract_date_change", _("修改合同交期"))),
+        ("WRITE_OFF", ("write_off", _("核销尾差（银行手续费）"))),
+        ("RUSH", ("rush", _("生产加急"))),
+    ],
+)
 
 
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已批准")
-    REJECTED = "rejected", _("已驳回")
+RequestStatus = models.TextChoices(
+    "RequestStatus",
+    [
+        ("PENDING", ("pending", _("待审批"))),
+        ("APPROVED", ("approved", _("已批准"))),
+        ("REJECTED", ("rejected", _("已驳回"))),
+    ],
+)
 
 
 class ApprovalRequest(models.Model):
@@ -142,14 +153,18 @@ class ApprovalRequest(models.Model):
         return self.status == RequestStatus.PENDING
 
 
-class AttachmentCategory(models.TextChoices):
-    SIGNED_ORDER = "signed_order", _("签字订单")
-    FAX = "fax", _("传真")
-    CUSTOMER_PO = "customer_po", _("客户采购单")
-    ARTWORK = "artwork", _("图稿")
-    PHOTO = "photo", _("照片")
-    DOCUMENT = "document", _("单证")
-    OTHER = "other", _("其他")
+AttachmentCategory = models.TextChoices(
+    "AttachmentCategory",
+    [
+        ("SIGNED_ORDER", ("signed_order", _("签字订单"))),
+        ("FAX", ("fax", _("传真"))),
+        ("CUSTOMER_PO", ("customer_po", _("客户采购单"))),
+        ("ARTWORK", ("artwork", _("图稿"))),
+        ("PHOTO", ("photo", _("照片"))),
+        ("DOCUMENT", ("document", _("单证"))),
+        ("OTHER", ("other", _("其他"))),
+    ],
+)
 
 
 # The categories a written confirmation of the order may be.
@@ -183,10 +198,8 @@ class Attachment(AboutMixin, StoredFile):
     uploaded_by = user_ref(_("上传人"), related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-        ordering = ["order_id", "created_at", "id"]
+    class Meta(AboutMixin.Meta):
+        verbose_name = verbose_name_plural = _("附件")
         indexes = [models.Index(fields=["order", "created_at"], name="attachment_order_time_idx")]
 
     def __str__(self) -> str:

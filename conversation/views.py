@@ -8,8 +8,7 @@ from types import SimpleNamespace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
@@ -72,32 +71,28 @@ def _back(order_id: int) -> str:
     return reverse("orders:detail", args=[order_id]) + THREAD
 
 
-@require_POST
-@page("orders")
-def note_create(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    form = NoteForm(request.POST, order=order)
-    return form_action(
-        request,
-        form,
-        lambda: form.submit(actor=request.user),
-        success=_("已记录。"),
-        done=_back(order.pk),
-    )
+def _thread_post(form_class, success):
+    """The POST of a form of the order's thread (a note, a file): 404 for an order the
+    user may not see; back to the thread, or the refusal shown there."""
+
+    @require_POST
+    @page("orders")
+    def post(request: HttpRequest, pk: int) -> HttpResponse:
+        order = _order_or_404(request, pk)
+        form = form_class(request.POST, request.FILES, order=order)
+        return form_action(
+            request,
+            form,
+            lambda: form.submit(actor=request.user),
+            success=success,
+            done=_back(order.pk),
+        )
+
+    return post
 
 
-@require_POST
-@page("orders")
-def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    form = AttachmentForm(request.POST, request.FILES, order=order)
-    return form_action(
-        request,
-        form,
-        lambda: form.submit(actor=request.user),
-        success=_("附件已上传。"),
-        done=_back(order.pk),
-    )
+note_create = _thread_post(NoteForm, _("已记录。"))
+attachment_create = _thread_post(AttachmentForm, _("附件已上传。"))
 
 
 def _attachment_or_404(request: HttpRequest, pk: int) -> Attachment:
@@ -152,8 +147,8 @@ def _decision(form_class, service, success):
     return decide
 
 
-request_approve = _decision(ApproveForm, services.request_approve, gettext_lazy("已批准。"))
-request_reject = _decision(RejectForm, services.request_reject, gettext_lazy("已驳回。"))
+request_approve = _decision(ApproveForm, services.request_approve, _("已批准。"))
+request_reject = _decision(RejectForm, services.request_reject, _("已驳回。"))
 
 
 REQUESTS_SHOWN = 50

@@ -18,7 +18,7 @@ ABOUT_HELP = _("可选：本订单的检验、售后案例或出货（最多一�
 
 
 class NoteSerializer(ReadSerializer):
-    author_name = serializers.SerializerMethodField()
+    author_name = serializers.StringRelatedField(source="author")
 
     class Meta:
         model = Note
@@ -27,9 +27,6 @@ class NoteSerializer(ReadSerializer):
             *("author_name", "mentions", *ABOUT, "created_at"),
         ]
         read_only_fields = fields
-
-    def get_author_name(self, note: Note) -> str:
-        return str(note.author)
 
 
 class AboutInputSerializer(serializers.Serializer):
@@ -57,7 +54,7 @@ class NoteInputSerializer(AboutInputSerializer):
 
 
 class AttachmentSerializer(ReadSerializer):
-    has_thumbnail = serializers.SerializerMethodField()
+    has_thumbnail = serializers.BooleanField(source="thumbnail", read_only=True)
 
     class Meta:
         model = Attachment
@@ -66,9 +63,6 @@ class AttachmentSerializer(ReadSerializer):
             *("has_thumbnail", *ABOUT, "note", "request", "uploaded_by", "created_at"),
         ]
         read_only_fields = fields
-
-    def get_has_thumbnail(self, attachment: Attachment) -> bool:
-        return bool(attachment.thumbnail)
 
 
 class AttachmentInputSerializer(AboutInputSerializer):
