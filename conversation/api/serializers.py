@@ -26,7 +26,6 @@ class NoteSerializer(ReadSerializer):
             *("id", "order", "kind", "body", "contact_person", "contacted_at", "author"),
             *("author_name", "mentions", *ABOUT, "created_at"),
         ]
-        read_only_fields = fields
 
 
 class AboutInputSerializer(serializers.Serializer):
@@ -62,7 +61,6 @@ class AttachmentSerializer(ReadSerializer):
             *("id", "order", "category", "file_name", "file_content_type", "file_size"),
             *("has_thumbnail", *ABOUT, "note", "request", "uploaded_by", "created_at"),
         ]
-        read_only_fields = fields
 
 
 class AttachmentInputSerializer(AboutInputSerializer):
@@ -83,7 +81,6 @@ class RequestSerializer(ReadSerializer):
             *("id", "order", "kind", "reason", "params", "approver_role", "status"),
             *("requested_by", "created_at", "decided_by", "decided_at", "decision_note"),
         ]
-        read_only_fields = fields
 
 
 class RequestInputSerializer(serializers.Serializer):

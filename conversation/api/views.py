@@ -33,19 +33,13 @@ from .serializers import (
 
 
 class ThreadViewSet(ResourceApiViewSet):
-    """A list of the conversation: what ``visible(user)`` gives the caller."""
-
     api_scope = "orders"
-    visible: staticmethod
-
-    def get_queryset(self):
-        return self.visible(self.request.user)
 
 
 @list_and_detail(_("跟进记录列表"), _("跟进记录"))
 class NoteViewSet(ThreadViewSet):
     serializer_class, filterset_class = NoteSerializer, NoteFilterSet
-    visible = staticmethod(selectors.note_list_visible)
+    visible_to = selectors.note_list_visible
 
     create = service_create(
         NoteInputSerializer,
@@ -58,7 +52,7 @@ class NoteViewSet(ThreadViewSet):
 @list_and_detail(_("附件列表"), _("附件"))
 class AttachmentViewSet(ThreadViewSet):
     serializer_class, filterset_class = AttachmentSerializer, AttachmentFilterSet
-    visible = staticmethod(selectors.attachment_list_visible)
+    visible_to = selectors.attachment_list_visible
 
     # The upload is the one multipart endpoint of the API; everything else is JSON.
     parser_classes = [MultiPartParser]
@@ -82,7 +76,7 @@ class AttachmentViewSet(ThreadViewSet):
 @list_and_detail(_("申请列表"), _("申请"))
 class RequestViewSet(ThreadViewSet):
     serializer_class, filterset_class = RequestSerializer, RequestFilterSet
-    visible = staticmethod(selectors.request_list_visible)
+    visible_to = selectors.request_list_visible
     service_id = "request_id"
 
     create = service_create(

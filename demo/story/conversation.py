@@ -46,8 +46,7 @@ def seed_conversation(cast: dict[str, User]) -> tuple[int, int]:
             contacted_at=now - dt.timedelta(hours=hours) if person else None,
         )
         created += 1
-    waiting = [o for o in demo.filter(status__in=(S.CONFIRMED, S.AWAITING_DEPOSIT))]
-    for order in waiting:
+    for order in demo.filter(status__in=(S.CONFIRMED, S.AWAITING_DEPOSIT)):
         if KINDS["deposit_waiver"].available(order):
             services.request_open(
                 actor=order.owner,
