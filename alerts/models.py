@@ -59,6 +59,14 @@ class AlertRule(models.TextChoices):
     APPROVAL_OVERDUE = "approval_overdue", _("申请超时未审批")
 
 
+# Raised as they happen (alerts/receivers.py), never by a sweep; every other rule is
+# swept on its schedule.
+EVENT_RULES = frozenset(
+    {AlertRule.MENTION, AlertRule.APPROVAL_REQUESTED, AlertRule.APPROVAL_DECIDED}
+)
+SWEPT_RULES = tuple(rule for rule in AlertRule.values if rule not in EVENT_RULES)
+
+
 class DecimalJSONDecoder(json.JSONDecoder):
     """Reads JSON numbers with a fraction as Decimal: money in an alert's data stays exact."""
 

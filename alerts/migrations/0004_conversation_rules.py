@@ -5,22 +5,30 @@ import json
 import django.utils.timezone
 from django.db import migrations, models
 
-# The request that waits too long: swept every 15 minutes (the wait is counted in
-# hours, ApprovalSettings.overdue_hours); editable in the admin under "Periodic tasks".
+# The request that waits too long: swept every 15 minutes, Shanghai time (the wait is
+# counted in hours, ApprovalSettings.overdue_hours); editable in the admin under
+# "Periodic tasks".
 NAME = "alerts.approval_overdue"
 
 
 def install(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    every, _ = IntervalSchedule.objects.get_or_create(every=15, period="minutes")
+    every, _ = CrontabSchedule.objects.get_or_create(
+        minute="*/15",
+        hour="*",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone="Asia/Shanghai",
+    )
     PeriodicTask.objects.get_or_create(
         name=NAME,
         defaults={
             "task": "gendan.tasks.alert_sweep_task",
             "args": json.dumps(["approval_overdue"]),
-            "interval": every,
+            "crontab": every,
             "description": "提醒：申请超时未审批",
             "enabled": True,
         },
