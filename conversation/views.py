@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +19,7 @@ from orders import selectors as order_selectors
 
 from . import selectors, services
 from .forms import ApproveForm, AttachmentForm, NoteForm, RejectForm
-from .models import Attachment
+from .models import Attachment, Note
 from .requests import decide_action
 from .timeline import CATEGORIES, order_timeline
 
@@ -67,8 +68,38 @@ def _order_or_404(request: HttpRequest, pk: int):
     return visible_or_404(order_selectors.order_get_visible, request.user, pk)
 
 
-def _back(order_id: int) -> str:
+def _back(order_id: int, request: HttpRequest | None = None) -> str:
+    """The order's thread, or the page the form was sent from (``next``, same site)."""
+    back = request.POST.get("next", "") if request is not None else ""
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
     return reverse("orders:detail", args=[order_id]) + THREAD
+
+
+def add_to_part_page(field: str):
+    """The notes and files about a shipment or an after-sales case on its own page, with
+    the forms to add one (``register_page_part``)."""
+
+    def add(request: HttpRequest, obj, context: dict) -> None:
+        user, order = request.user, obj.order
+        about = {"about": f"{field}:{obj.pk}"}
+        context |= {
+            "part_notes": Note.objects.filter(order=order, **{field: obj}).select_related("author"),
+            "part_files": Attachment.objects.filter(order=order, **{field: obj}),
+            "part_note_form": (
+                NoteForm(order=order, initial=about)
+                if policy.can(user, "note.create", order)
+                else None
+            ),
+            "part_attachment_form": (
+                AttachmentForm(order=order, initial={**about, "category": "photo"})
+                if policy.can(user, "attachment.create", order)
+                else None
+            ),
+        }
+        context.setdefault("page_parts", []).append("conversation/_part_panel.html")
+
+    return add
 
 
 def _thread_post(form_class, success):
@@ -85,7 +116,7 @@ def _thread_post(form_class, success):
             form,
             lambda: form.submit(actor=request.user),
             success=success,
-            done=_back(order.pk),
+            done=_back(order.pk, request),
         )
 
     return post

@@ -211,6 +211,17 @@ def object_action(
     return form_action(request, form, submit, success=form_class.success, done=done, again=again)
 
 
+# template of a detail page -> what the apps above add to it (their part of the page):
+# ``add(request, obj, context)``, registered from their AppConfig.ready(); the page
+# includes each template its ``context["page_parts"]`` names.
+_page_parts: dict[str, list[Callable[[HttpRequest, Any, dict], None]]] = {}
+
+
+def register_page_part(template: str, add: Callable[[HttpRequest, Any, dict], None]) -> None:
+    """Let ``add`` add to the context of the detail page ``template`` (its part)."""
+    _page_parts.setdefault(template, []).append(add)
+
+
 def detail_page(
     name: str,
     *,
@@ -232,7 +243,10 @@ def detail_page(
 
     def show(request: HttpRequest, obj, bound_form: ActionForm | None = None) -> HttpResponse:
         offered = action_forms(request.user, actions, obj, bound_form)
-        return render(request, template, {**context(request, obj), **offered})
+        page_context = {**context(request, obj), **offered}
+        for add in _page_parts.get(template, ()):
+            add(request, obj, page_context)
+        return render(request, template, page_context)
 
     @require_GET
     @page(name)

@@ -187,3 +187,36 @@ def test_nothing_is_stored_for_a_refused_upload_on_the_page(client, cast, media_
     )
     assert "不是 PDF" in response.content.decode() or "PDF" in response.content.decode()
     assert not Attachment.objects.exists() and stored_files(media_root) == []
+
+
+def test_an_after_sales_case_takes_photos_and_notes_on_its_own_page(client, cast, media_root):
+    from shipping import services as shipping_services
+
+    order = order_in_status(cast, S.SHIPPED)
+    case = shipping_services.after_sales_case_open(
+        actor=order.owner, order_id=order.pk, kind="complaint", description="色差"
+    )
+    page_url = reverse("shipping:case_detail", args=[case.pk])
+    login(client, cast.merchandiser)
+    page = client.get(page_url).content.decode()
+    assert 'id="part-thread"' in page and f'value="case:{case.pk}"' in page
+    response = client.post(
+        reverse("conversation:attachment_create", args=[order.pk]),
+        {"category": "photo", "about": f"case:{case.pk}", "file": png(), "next": page_url},
+    )
+    assert response.status_code == 302 and response["Location"] == page_url
+    client.post(
+        reverse("conversation:note_create", args=[order.pk]),
+        {"kind": "note", "about": f"case:{case.pk}", "body": "客户发来色差照片", "next": page_url},
+    )
+    photo = Attachment.objects.get()
+    assert photo.case == case and photo.thumbnail
+    page = client.get(page_url).content.decode()
+    assert "客户发来色差照片" in page
+    assert reverse("conversation:attachment_thumbnail", args=[photo.pk]) in page
+    # Another site as "next" is ignored: back to the order's thread.
+    response = client.post(
+        reverse("conversation:note_create", args=[order.pk]),
+        {"kind": "note", "body": "x", "next": "https://evil.example/"},
+    )
+    assert response["Location"].startswith(reverse("orders:detail", args=[order.pk]))
