@@ -151,15 +151,9 @@ def note_add(
         raise ValidationFailed(fields=errors)
     about = _about(order, inspection_id=inspection_id, case_id=case_id, shipment_id=shipment_id)
     mentioned = _mentioned(order, body, mentions, actor)
-    note = Note.objects.create(
-        order=order,
-        kind=kind,
-        body=body,
-        contact_person=contact_person,
-        contacted_at=contacted_at,
-        author=actor,
-        **about,
-    )
+    note = Note(order=order, kind=kind, body=body, author=actor, **about)
+    note.contact_person, note.contacted_at = contact_person, contacted_at
+    note.save(force_insert=True)
     if mentioned:
         note.mentions.set(mentioned)
         signals.note_mentioned.send(sender=Note, note=note, users=mentioned)
@@ -315,13 +309,8 @@ def request_open(
     (the order's state does not allow it now), AlreadyDone, ValidationFailed.
     ``files`` are attached to the request (refused files refuse the request)."""
     with _files_kept_only_on_success() as stored:
-        request = _request_open(
-            actor=actor,
-            order_id=order_id,
-            kind=kind,
-            reason=reason,
-            contract_delivery_date=contract_delivery_date,
-        )
+        params = {"contract_delivery_date": contract_delivery_date}
+        request = _request_open(actor, order_id, kind, reason, params)
         for upload in files:
             _attachment_add(
                 request.order,
@@ -337,7 +326,7 @@ def request_open(
         return request
 
 
-def _request_open(*, actor, order_id, kind, reason, contract_delivery_date) -> ApprovalRequest:
+def _request_open(actor, order_id, kind, reason, given: dict) -> ApprovalRequest:
     order = lock_order(order_id)
     policy.require(actor, "request.create", order)
     if kind not in KINDS:
@@ -350,23 +339,18 @@ def _request_open(*, actor, order_id, kind, reason, contract_delivery_date) -> A
         )
     errors: dict[str, list] = {}
     reason = _text(errors, "reason", reason, limit=REASON_MAX)
-    params = _request_params(kind, {"contract_delivery_date": contract_delivery_date}, errors)
+    params = _request_params(kind, given, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     if ApprovalRequest.objects.filter(
         order=order, kind=kind, status=RequestStatus.PENDING
     ).exists():
         raise AlreadyDone(_("同类申请正在等待审批。"), code="request_pending")
+    request = ApprovalRequest(order=order, kind=kind, reason=reason, requested_by=actor)
+    request.params, request.approver_role = bounds_json(params), spec.approver_role
     try:
         with transaction.atomic():
-            request = ApprovalRequest.objects.create(
-                order=order,
-                kind=kind,
-                reason=reason,
-                params=bounds_json(params),
-                approver_role=spec.approver_role,
-                requested_by=actor,
-            )
+            request.save(force_insert=True)
     except IntegrityError:  # pragma: no cover - the order lock serialises requests
         raise AlreadyDone(_("同类申请正在等待审批。"), code="request_pending") from None
     return request
