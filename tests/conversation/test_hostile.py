@@ -166,3 +166,23 @@ def test_confirming_with_a_document_of_another_order_is_a_400_through_the_api(
     assert response.status_code == 400
     assert "attachment_id" in response.json()["fields"]
     assert snapshot() == before
+
+
+def test_an_upload_sent_twice_with_the_same_idempotency_key_is_stored_once(cast, api, media_root):
+    order = create_order(cast)
+    client = api(cast.merchandiser)
+
+    def send(content: bytes):
+        return client.post(
+            "/api/v1/attachments/",
+            {"order": order.pk, "file": SimpleUploadedFile("po.pdf", content)},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="upload-1",
+        )
+
+    first, again = send(PDF), send(PDF)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert Attachment.objects.count() == 1 and len(stored_files(media_root)) == 1
+    # The same key with another file is refused.
+    assert send(PDF + b"%%other\n").status_code == 422
