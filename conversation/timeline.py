@@ -105,7 +105,9 @@ def order_timeline(order: Order, *, category: str = "") -> list[Entry]:
         "author", "inspection", "case", "shipment"
     )
     files = {}
-    for attachment in Attachment.objects.filter(order=order).select_related("uploaded_by"):
+    for attachment in Attachment.objects.filter(order=order).select_related(
+        "uploaded_by", *Attachment.ABOUT_FIELDS
+    ):
         files.setdefault(("note", attachment.note_id), []).append(attachment)
         files.setdefault(("request", attachment.request_id), []).append(attachment)
         if attachment.note_id is None and attachment.request_id is None:
