@@ -37,11 +37,11 @@ def _role_users(*roles: str) -> list[int]:
 
 
 def raise_alert(
-    rule: str, subject, *, order, data: dict, user_ids: Iterable[int], now=None
+    rule: str, subject, *, order, data: dict, user_ids: Iterable[int], now=None, email=True
 ) -> Alert | None:
     """One alert of ``rule`` about ``subject`` today, in the inboxes of ``user_ids``;
     None when it exists already today (unique per rule, day and object) or nobody is
-    to be told. Its e-mail is queued after commit."""
+    to be told. Its e-mail is queued after commit (``email``; a sweep queues its own)."""
     from .services import _queue_emails_on_commit
 
     users = sorted(set(user_ids))
@@ -71,7 +71,7 @@ def raise_alert(
     AlertRecipient.objects.bulk_create(
         [AlertRecipient(alert=alert, user_id=pk) for pk in users], ignore_conflicts=True
     )
-    if AlertSettings.load().send_email:
+    if email and AlertSettings.load().send_email:
         _queue_emails_on_commit([alert.pk])
     return alert
 
@@ -172,6 +172,7 @@ def approval_overdue(*, today: dt.date, now: dt.datetime) -> list[int]:
             data=_request_data(request, hours=settings.overdue_hours),
             user_ids=overdue_recipients(request.approver_role, settings),
             now=now,
+            email=False,  # alert_sweep queues the e-mails of the alerts it returns
         )
         if alert is not None:
             created.append(alert.pk)
