@@ -132,8 +132,7 @@ class ApprovalRequest(models.Model):
     decision_note = models.TextField(_("审批意见"), blank=True, max_length=2000)
 
     class Meta:
-        verbose_name = _("申请")
-        verbose_name_plural = _("申请")
+        verbose_name = verbose_name_plural = _("申请")
         ordering = ["-created_at", "-id"]
         constraints = [
             # One open request of a kind per order: a second would only repeat the question.
@@ -186,13 +185,10 @@ class Attachment(AboutMixin, StoredFile):
     category = models.CharField(
         _("类别"), max_length=16, choices=AttachmentCategory.choices, default="other"
     )
-    note = ref(Note, _("跟进记录"), on_delete=models.CASCADE, optional=True, related_name="files")
-    request = ref(
-        ApprovalRequest,
-        _("申请"),
-        on_delete=models.CASCADE,
-        optional=True,
-        related_name="files",
+    # A file of a note or of a request (else of the order, or the part it is about).
+    note, request = (
+        ref(model, label, on_delete=models.CASCADE, optional=True, related_name="files")
+        for model, label in ((Note, _("跟进记录")), (ApprovalRequest, _("申请")))
     )
     thumbnail = models.FileField(_("缩略图"), upload_to=UploadPath(), blank=True)
     uploaded_by = user_ref(_("上传人"), related_name="+")
@@ -231,8 +227,7 @@ class ApprovalSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = _("审批设置")
-        verbose_name_plural = _("审批设置")
+        verbose_name = verbose_name_plural = _("审批设置")
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="approval_settings_singleton")
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -127,10 +127,7 @@ attachment_create = _thread_post(AttachmentForm, _("附件已上传。"))
 
 
 def _attachment_or_404(request: HttpRequest, pk: int) -> Attachment:
-    attachment = selectors.attachment_get_visible(request.user, pk)
-    if attachment is None:
-        raise Http404
-    return attachment
+    return visible_or_404(selectors.attachment_get_visible, request.user, pk)
 
 
 @require_GET
@@ -162,9 +159,7 @@ def _decision(form_class, service, success):
     @require_POST
     @page("requests")
     def decide(request: HttpRequest, pk: int) -> HttpResponse:
-        item = selectors.request_get_visible(request.user, pk)
-        if item is None:
-            raise Http404
+        item = visible_or_404(selectors.request_get_visible, request.user, pk)
         form = form_class(request.POST)
         back_to_list = request.POST.get("next") == "list"
         return form_action(

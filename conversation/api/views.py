@@ -36,16 +36,18 @@ class ThreadViewSet(ResourceApiViewSet):
     api_scope = "orders"
 
 
+def create_on_order(input_serializer, service, summary):
+    """``create``: one service call on the order named in the body (``order`` → ``order_id``)."""
+    return service_create(input_serializer, service, ids=("order",), summary=summary)
+
+
 @list_and_detail(_("跟进记录列表"), _("跟进记录"))
 class NoteViewSet(ThreadViewSet):
     serializer_class, filterset_class = NoteSerializer, NoteFilterSet
     visible_to = selectors.note_list_visible
 
-    create = service_create(
-        NoteInputSerializer,
-        services.note_add,
-        ids=("order",),
-        summary=_("写跟进记录或客户联系记录（@提到的同事收到提醒）"),
+    create = create_on_order(
+        NoteInputSerializer, services.note_add, _("写跟进记录或客户联系记录（@提到的同事收到提醒）")
     )
 
 
@@ -57,11 +59,8 @@ class AttachmentViewSet(ThreadViewSet):
     # The upload is the one multipart endpoint of the API; everything else is JSON.
     parser_classes = [MultiPartParser]
 
-    create = service_create(
-        AttachmentInputSerializer,
-        services.attachment_add,
-        ids=("order",),
-        summary=_("上传附件（multipart/form-data）"),
+    create = create_on_order(
+        AttachmentInputSerializer, services.attachment_add, _("上传附件（multipart/form-data）")
     )
 
     @extend_schema(
@@ -79,11 +78,10 @@ class RequestViewSet(ThreadViewSet):
     visible_to = selectors.request_list_visible
     service_id = "request_id"
 
-    create = service_create(
+    create = create_on_order(
         RequestInputSerializer,
         services.request_open,
-        ids=("order",),
-        summary=_("提交申请（豁免订金、赊销放行、接受短交、生产后取消、修改交期）"),
+        _("提交申请（豁免订金、赊销放行、接受短交、生产后取消、修改交期、核销尾差、生产加急）"),
     )
     approve = service_action(
         ApproveInputSerializer, services.request_approve, summary=_("批准申请（执行相应操作）")
