@@ -35,7 +35,7 @@ def test_signed_order_confirmation_and_a_deposit_waiver_approved_from_the_inbox(
     page.goto(f"/orders/{order.pk}/")
 
     # Attach the customer's signed order.
-    panel = page.locator("details[data-action=attach]")
+    panel = page.locator("details[data-thread=attach]")
     panel.locator("summary").click()
     panel.locator("select[name=category]").select_option("signed_order")
     panel.locator("input[type=file]").set_input_files(
