@@ -50,6 +50,7 @@ from gendan.models import User
 from orders.models import Order
 
 from . import selectors
+from .conversation import approval_overdue
 from .messages import alert_email
 from .models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
 from .rules import RULES, Rule
@@ -80,6 +81,8 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         alert_ids = _assessment_due(today=today, now=now)
     elif rule == AlertRule.DAILY_DIGEST:
         alert_ids = _daily_digest(day=today, now=now)
+    elif rule == AlertRule.APPROVAL_OVERDUE:
+        alert_ids = approval_overdue(today=today, now=now)
     else:
         spec = RULES[rule]
         alert_ids = _sweep_cases(spec, spec.cases(today, config), day=today, now=now)

@@ -64,7 +64,7 @@ def one_open_alert_per_rule_and_object(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0003_due_soon_days_bounded'),
+        ('alerts', '0004_conversation_rules'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
         ('orders', '0004_payment_open_due_idx'),
@@ -95,12 +95,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='alert',
             name='rule',
-            field=models.CharField(choices=[('delivery_due_soon', '交期临近'), ('delivery_overdue', '交期已过'), ('production_behind_plan', '生产落后计划'), ('delivery_at_risk', '交期风险'), ('progress_report_missing', '生产日报缺失'), ('deposit_overdue', '订金逾期未付'), ('balance_overdue', '尾款逾期未付'), ('assessment_due', '考核待办'), ('daily_digest', '每日汇总')], max_length=40, verbose_name='规则'),
+            field=models.CharField(choices=[('delivery_due_soon', '交期临近'), ('delivery_overdue', '交期已过'), ('production_behind_plan', '生产落后计划'), ('delivery_at_risk', '交期风险'), ('progress_report_missing', '生产日报缺失'), ('deposit_overdue', '订金逾期未付'), ('balance_overdue', '尾款逾期未付'), ('assessment_due', '考核待办'), ('mention', '有人提到你'), ('approval_requested', '待审批申请'), ('approval_decided', '申请已审批'), ('approval_overdue', '申请超时未审批'), ('daily_digest', '每日汇总')], max_length=40, verbose_name='规则'),
         ),
         migrations.AlterField(
             model_name='alertsweeprun',
             name='rule',
-            field=models.CharField(choices=[('delivery_due_soon', '交期临近'), ('delivery_overdue', '交期已过'), ('production_behind_plan', '生产落后计划'), ('delivery_at_risk', '交期风险'), ('progress_report_missing', '生产日报缺失'), ('deposit_overdue', '订金逾期未付'), ('balance_overdue', '尾款逾期未付'), ('assessment_due', '考核待办'), ('daily_digest', '每日汇总')], max_length=40, verbose_name='规则'),
+            field=models.CharField(choices=[('delivery_due_soon', '交期临近'), ('delivery_overdue', '交期已过'), ('production_behind_plan', '生产落后计划'), ('delivery_at_risk', '交期风险'), ('progress_report_missing', '生产日报缺失'), ('deposit_overdue', '订金逾期未付'), ('balance_overdue', '尾款逾期未付'), ('assessment_due', '考核待办'), ('mention', '有人提到你'), ('approval_requested', '待审批申请'), ('approval_decided', '申请已审批'), ('approval_overdue', '申请超时未审批'), ('daily_digest', '每日汇总')], max_length=40, verbose_name='规则'),
         ),
         migrations.AddConstraint(
             model_name='alert',
