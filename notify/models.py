@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.models import ApiClient
 
 ROBOT_URL_HELP = _("机器人的完整 Webhook 地址（含 key 或 access_token）。")
+SIGN_HELP = _("钉钉机器人“加签”的密钥（SEC 开头）；不加签或企业微信留空。")
 # Every event type ("*" in a subscription's list).
 ALL_EVENTS = "*"
 
@@ -207,18 +208,10 @@ class GroupRobot(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     platform = models.CharField(_("平台"), max_length=16, choices=RobotPlatform.choices)
     webhook_url = models.URLField(_("Webhook 地址"), max_length=500, help_text=ROBOT_URL_HELP)
-    secret = models.CharField(
-        _("加签密钥"),
-        max_length=100,
-        blank=True,
-        help_text=_("钉钉机器人“加签”的密钥（SEC 开头）；不加签或企业微信留空。"),
-    )
+    secret = models.CharField(_("加签密钥"), max_length=100, blank=True, help_text=SIGN_HELP)
+    # The team: only events about its members' objects (none: every event).
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("团队成员"),
-        blank=True,
-        related_name="+",
-        help_text=_("只推送这些人负责的对象的事件；留空表示全部。"),
+        settings.AUTH_USER_MODEL, verbose_name=_("团队成员"), blank=True, related_name="+"
     )
     event_types = models.JSONField(
         _("事件类型"),

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('secret', models.CharField(blank=True, help_text='钉钉机器人“加签”的密钥（SEC 开头）；不加签或企业微信留空。', max_length=100, verbose_name='加签密钥')),
                 ('event_types', models.JSONField(default=list, help_text='如 ["alert.*", "order.status_changed"]；* 表示全部。', validators=[notify.models.validate_event_types], verbose_name='事件类型')),
                 ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('members', models.ManyToManyField(blank=True, help_text='只推送这些人负责的对象的事件；留空表示全部。', related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='团队成员')),
+                ('members', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='团队成员')),
             ],
             options={
                 'verbose_name': '群机器人',
