@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "orders",
     "production",
     "shipping",
+    "samples",
+    "planning",
     "kpi",
     "alerts",
     "demo",

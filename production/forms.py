@@ -215,6 +215,12 @@ class IssueProductionForm(ActionForm):
         label=_("加工费"), min_value=0, decimal_places=2, initial=Decimal("0")
     )
     note = forms.CharField(label=_("备注"), required=False)
+    materials_warning = forms.CharField(
+        label=_("缺料说明"),
+        required=False,
+        max_length=500,
+        help_text=_("物料未到齐时必填：说明缺什么、何时到、为何仍下达。"),
+    )
 
 
 class AcceptShortfallForm(ActionForm):

@@ -9,7 +9,9 @@ from rest_framework.routers import DefaultRouter
 from alerts.api.urls import routes as alert_routes
 from kpi.api.urls import ROUTES as kpi_routes
 from orders.api.urls import routes as order_routes
+from planning.api.urls import routes as planning_routes
 from production.api.urls import routes as production_routes
+from samples.api.urls import routes as sample_routes
 from shipping.api.urls import routes as shipping_routes
 
 from .auth_views import LogoutView, MeView, TokenDetailView, TokenListView, TokenView
@@ -20,6 +22,8 @@ for prefix, viewset, basename in (
     *order_routes,
     *production_routes,
     *shipping_routes,
+    *sample_routes,
+    *planning_routes,
     *kpi_routes,
     *alert_routes,
 ):
