@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from gendan.api.fields import ReadSerializer, object_id
+from gendan.api.fields import ReadSerializer, VisibleRelatedField
+from orders import selectors as order_selectors
+from orders.models import Order
 from planning.models import Material, MaterialKind, Milestone, Plan
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3, "min_value": 0, "max_value": 9999999999}
@@ -81,7 +83,7 @@ class MaterialSerializer(ReadSerializer):
 
 
 class MaterialInputSerializer(serializers.Serializer):
-    order = object_id()
+    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
     name = serializers.CharField(max_length=200)
     quantity = serializers.DecimalField(**QUANTITY)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import ReadSerializer, count, money, object_id
+from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
+from production import selectors as production_selectors
+from production.models import ProductionOrder
 from samples.models import (
     CourierTerms,
     ProductionSample,
@@ -182,7 +184,9 @@ class ProductionSampleSerializer(ReadSerializer):
 
 
 class ProductionSampleInputSerializer(serializers.Serializer):
-    production_order = object_id()
+    production_order = VisibleRelatedField(
+        ProductionOrder, production_selectors.production_order_list_visible_to
+    )
     kind = serializers.ChoiceField(choices=ProductionSampleKind.choices)
     recorded_on = serializers.DateField(required=False)
     is_correct = serializers.BooleanField(required=False, default=True)
