@@ -101,6 +101,10 @@ class StartForm(SampleActionForm):
     service = services.sample_start
     note = NOTE
 
+    @classmethod
+    def available(cls, obj) -> bool:
+        return super().available(obj) and not obj.mould_blocks_making
+
 
 class FinishForm(SampleActionForm):
     name, sample_action = "finish", "finish"
