@@ -28,14 +28,12 @@ class StageSerializer(ReadSerializer):
     class Meta:
         model = Stage
         fields = ["id", "code", "name", "position", "is_output"]
-        read_only_fields = fields
 
 
 class PlanMilestoneSerializer(ReadSerializer):
     class Meta:
         model = PlanMilestone
         fields = ["date", "planned_cumulative_quantity"]
-        read_only_fields = fields
 
 
 class ProductionOrderSerializer(ReadSerializer):
@@ -71,7 +69,6 @@ class ProductionOrderSerializer(ReadSerializer):
             "note",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MilestoneInputSerializer(serializers.Serializer):
@@ -108,7 +105,6 @@ class ProgressReportSerializer(ReadSerializer):
             *REPORT_FIELDS,
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class ProgressReportInputSerializer(serializers.Serializer):
@@ -150,7 +146,6 @@ class InspectionSerializer(ReadSerializer):
             "note",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class InspectionInputSerializer(serializers.Serializer):
@@ -184,7 +179,6 @@ class IncidentSerializer(ReadSerializer):
             "responsible",
             "reported_by",
         ]
-        read_only_fields = fields
 
 
 class IncidentInputSerializer(serializers.Serializer):
