@@ -19,11 +19,11 @@ from gendan.admin import ReadOnlyAdminMixin
 from gendan.exceptions import ValidationFailed
 from gendan.models import Holiday
 from orders import services as order_services
-from planning import services as planning_services
-from samples import services as sample_services
 from orders.models import Customer, Order, Product
 from orders.states import OrderStatus as S
+from planning import services as planning_services
 from production import services as production_services
+from samples import services as sample_services
 from shipping import services as shipping_services
 from tests.factories import CustomerFactory, ProductFactory, order_in_status
 

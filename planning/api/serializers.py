@@ -34,7 +34,6 @@ class MilestoneSerializer(ReadSerializer):
             "depends_on",
             "note",
         ]
-        read_only_fields = fields
 
 
 class PlanSerializer(ReadSerializer):
@@ -52,7 +51,6 @@ class PlanSerializer(ReadSerializer):
             "milestones",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MilestoneCompleteInputSerializer(serializers.Serializer):
@@ -79,7 +77,6 @@ class MaterialSerializer(ReadSerializer):
             "note",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MaterialInputSerializer(serializers.Serializer):

@@ -37,8 +37,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiViewS
     serializer_class = s.PlanSerializer
     filterset_class = PlanFilterSet
 
-    def get_queryset(self):
-        return selectors.plan_list_visible_to(self.request.user)
+    visible_to = selectors.plan_list_visible_to
 
 
 @list_and_detail(_("计划节点列表"), _("计划节点详情"))
@@ -67,8 +66,7 @@ class MaterialViewSet(ResourceApiViewSet):
     filterset_class = MaterialFilterSet
     service_id = "material_id"
 
-    def get_queryset(self):
-        return selectors.material_list_visible_to(self.request.user)
+    visible_to = selectors.material_list_visible_to
 
     create = service_create(
         s.MaterialInputSerializer, services.material_create, ids=("order",), summary=_("登记物料")

@@ -35,14 +35,12 @@ class PurchaseRequestSerializer(ReadSerializer):
             "note",
             "requested_at",
         ]
-        read_only_fields = fields
 
 
 class RetainedSampleSerializer(ReadSerializer):
     class Meta:
         model = RetainedSample
         fields = ["id", "location", "quantity", "retained_on", "note"]
-        read_only_fields = fields
 
 
 class SampleRequestSerializer(ReadSerializer):
@@ -90,7 +88,6 @@ class SampleRequestSerializer(ReadSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class SampleRequestInputSerializer(serializers.Serializer):
@@ -180,7 +177,6 @@ class ProductionSampleSerializer(ReadSerializer):
             "recorded_by",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class ProductionSampleInputSerializer(serializers.Serializer):

@@ -55,8 +55,7 @@ class ProductionSampleViewSet(ResourceApiViewSet):
     serializer_class = s.ProductionSampleSerializer
     filterset_class = ProductionSampleFilterSet
 
-    def get_queryset(self):
-        return selectors.production_sample_list_visible_to(self.request.user)
+    visible_to = selectors.production_sample_list_visible_to
 
     create = service_create(
         s.ProductionSampleInputSerializer,
