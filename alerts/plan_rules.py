@@ -55,17 +55,22 @@ def not_alerted(rule: str, model: type[Model], **same: str) -> Exists:
     return ~Exists(earlier)
 
 
-def _milestone_alerts(cases: QuerySet[Milestone], **extra) -> QuerySet[Milestone]:
+def _alerts(cases: QuerySet, order: str = "order", *, escalated: bool = False, **data):
+    """``cases`` as alerts about their order (reached through ``order``) with ``data``."""
     return cases.annotate(
-        alert_order=F("plan__order_id"),
-        alert_escalated=Value(False),
-        alert_data=JSONObject(
-            order_number=F("plan__order__number"),
-            milestone=F("name"),
-            planned_date=F("planned_date"),
-            forecast_date=F("forecast_date"),
-            **extra,
-        ),
+        alert_order=F(f"{order}_id"),
+        alert_escalated=Value(escalated),
+        alert_data=JSONObject(order_number=F(f"{order}__number"), **data),
+    )
+
+
+def _milestone_alerts(cases: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    return _alerts(
+        cases,
+        "plan__order",
+        milestone=F("name"),
+        planned_date=F("planned_date"),
+        forecast_date=F("forecast_date"),
     )
 
 
@@ -92,62 +97,41 @@ def milestone_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
 
 
 def critical_path_slipped(today: dt.date, config: AlertSettings) -> QuerySet:
-    return (
-        Plan.objects.filter(
-            projected_delivery_date__gt=F("contract_delivery_date"),
-            order__status__in=sorted(NOT_FULLY_SHIPPED),
+    cases = Plan.objects.filter(
+        projected_delivery_date__gt=F("contract_delivery_date"),
+        order__status__in=sorted(NOT_FULLY_SHIPPED),
+    ).filter(
+        not_alerted(
+            AlertRule.CRITICAL_PATH_SLIPPED,
+            Plan,
+            projected_delivery_date="projected_delivery_date",
         )
-        .filter(
-            not_alerted(
-                AlertRule.CRITICAL_PATH_SLIPPED,
-                Plan,
-                projected_delivery_date="projected_delivery_date",
-            )
-        )
-        .annotate(
-            alert_order=F("order_id"),
-            alert_escalated=Value(True),
-            alert_data=JSONObject(
-                order_number=F("order__number"),
-                contract_delivery_date=F("contract_delivery_date"),
-                projected_delivery_date=F("projected_delivery_date"),
-            ),
-        )
+    )
+    return _alerts(
+        cases,
+        escalated=True,
+        contract_delivery_date=F("contract_delivery_date"),
+        projected_delivery_date=F("projected_delivery_date"),
     )
 
 
 def material_late(today: dt.date, config: AlertSettings) -> QuerySet:
-    return (
-        Material.objects.filter(
-            received_on__isnull=True, required_by__lt=today, order__status__in=OPEN_ORDER_STATUSES
-        )
-        .filter(not_alerted(AlertRule.MATERIAL_LATE, Material, required_by="required_by"))
-        .annotate(
-            alert_order=F("order_id"),
-            alert_escalated=Value(False),
-            alert_data=JSONObject(
-                order_number=F("order__number"),
-                material=F("name"),
-                supplier=F("supplier"),
-                required_by=F("required_by"),
-                eta=F("eta"),
-            ),
-        )
+    cases = Material.objects.filter(
+        received_on__isnull=True, required_by__lt=today, order__status__in=OPEN_ORDER_STATUSES
+    ).filter(not_alerted(AlertRule.MATERIAL_LATE, Material, required_by="required_by"))
+    return _alerts(
+        cases,
+        material=F("name"),
+        supplier=F("supplier"),
+        required_by=F("required_by"),
+        eta=F("eta"),
     )
 
 
 def sealed_sample_missing(today: dt.date, config: AlertSettings) -> QuerySet:
-    return (
+    cases = (
         production_orders_missing_sample(ProductionSampleKind.SEALED)
         .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
         .filter(not_alerted(AlertRule.SEALED_SAMPLE_MISSING, ProductionOrder))
-        .annotate(
-            alert_order=F("order_id"),
-            alert_escalated=Value(False),
-            alert_data=JSONObject(
-                order_number=F("order__number"),
-                production_order_number=F("number"),
-                first_report_date=F("first_beyond"),
-            ),
-        )
     )
+    return _alerts(cases, production_order_number=F("number"), first_report_date=F("first_beyond"))

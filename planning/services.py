@@ -340,14 +340,7 @@ def material_receive(
     if received_quantity is not None and received_quantity != "":
         received = _quantity(errors, "received_quantity", received_quantity, zero=True)
     arrival = bounds.check_date(errors, "eta", eta, required=False, earliest=order.order_date)
-    day = bounds.check_date(
-        errors,
-        "received_on",
-        received_on or timezone.localdate(),
-        earliest=order.order_date,
-        latest=timezone.localdate(),
-        too_late=bounds.IN_FUTURE,
-    )
+    day = bounds.check_day_done(errors, "received_on", received_on, earliest=order.order_date)
     if errors:
         raise ValidationFailed(fields=errors)
     material.received_quantity = received

@@ -70,61 +70,57 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     )
 
 
-def _back(order_id: int) -> str:
-    return reverse("orders:detail", args=[order_id]) + "#order-plan"
-
-
-def _visible_order_id(request: HttpRequest, order_id: int | None) -> int:
-    if order_id is None or order_selectors.order_get_visible(request.user, order_id) is None:
+def _order_form(request, visible, form_class, service, success, **ids) -> HttpResponse:
+    """The POST of a planning form of the order page: 404 unless the caller sees the
+    order ``visible``; the form, then one service call with ``ids`` and its data; back to the plan."""
+    if visible is None or order_selectors.order_get_visible(request.user, visible) is None:
         raise Http404
-    return order_id
+    form = form_class(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda: service(actor=request.user, **ids, **form.cleaned_data),
+        success=success,
+        done=reverse("orders:detail", args=[visible]) + "#order-plan",
+    )
 
 
 @require_POST
 @page("orders")
 def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    order_id = _visible_order_id(
-        request, Milestone.objects.filter(pk=pk).values_list("plan__order_id", flat=True).first()
-    )
-    form = MilestoneCompleteForm(request.POST)
-    return form_action(
+    order_id = Milestone.objects.filter(pk=pk).values_list("plan__order_id", flat=True).first()
+    return _order_form(
         request,
-        form,
-        lambda: services.milestone_complete(
-            actor=request.user, milestone_id=pk, **form.cleaned_data
-        ),
-        success=_("节点已完成。"),
-        done=_back(order_id),
+        order_id,
+        MilestoneCompleteForm,
+        services.milestone_complete,
+        _("节点已完成。"),
+        milestone_id=pk,
     )
 
 
 @require_POST
 @page("orders")
 def material_add(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order_id = _visible_order_id(request, order_pk)
-    form = MaterialForm(request.POST)
-    return form_action(
+    return _order_form(
         request,
-        form,
-        lambda: services.material_create(
-            actor=request.user, order_id=order_id, **form.cleaned_data
-        ),
-        success=_("物料已登记。"),
-        done=_back(order_id),
+        order_pk,
+        MaterialForm,
+        services.material_create,
+        _("物料已登记。"),
+        order_id=order_pk,
     )
 
 
 @require_POST
 @page("orders")
 def material_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    order_id = _visible_order_id(
-        request, Material.objects.filter(pk=pk).values_list("order_id", flat=True).first()
-    )
-    form = MaterialReceiveForm(request.POST)
-    return form_action(
+    order_id = Material.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    return _order_form(
         request,
-        form,
-        lambda: services.material_receive(actor=request.user, material_id=pk, **form.cleaned_data),
-        success=_("物料已更新。"),
-        done=_back(order_id),
+        order_id,
+        MaterialReceiveForm,
+        services.material_receive,
+        _("物料已更新。"),
+        material_id=pk,
     )

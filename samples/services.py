@@ -90,6 +90,18 @@ def _move(sample: SampleRequest, to: str, *, actor: User, note: str = "", **data
     )
 
 
+def _add(
+    sample: SampleRequest, model, kind: str, *, actor: User, errors: dict, event: dict, **fields
+):
+    """A row of the sample's registers (purchase requests, retained samples), once the
+    input is valid, and its event."""
+    if errors:
+        raise ValidationFailed(fields=errors)
+    row = model.objects.create(sample=sample, **fields)
+    SampleEvent.record(sample, kind, actor=actor, **event)
+    return row
+
+
 def _save(sample: SampleRequest, fields: Iterable[str]) -> None:
     sample.save(update_fields=[*fields, "updated_at"])
 
@@ -302,13 +314,7 @@ def sample_send(
     errors: dict[str, list] = {}
     courier = _text(errors, "courier", courier, required=True)
     tracking = _text(errors, "tracking_number", tracking_number, required=True)
-    day = bounds.check_date(
-        errors,
-        "sent_on",
-        sent_on or timezone.localdate(),
-        latest=timezone.localdate(),
-        too_late=bounds.IN_FUTURE,
-    )
+    day = bounds.check_day_done(errors, "sent_on", sent_on)
     if errors:
         raise ValidationFailed(fields=errors)
     sample.courier, sample.tracking_number, sample.sent_on = courier, tracking, day
@@ -332,14 +338,12 @@ def sample_verdict(
     errors: dict[str, list] = {}
     if verdict not in VERDICTS:
         errors["verdict"] = [_("请选择客户确认、拒绝或需修改。")]
-    day = bounds.check_date(
+    day = bounds.check_day_done(
         errors,
         "verdict_on",
-        verdict_on or timezone.localdate(),
+        verdict_on,
         earliest=sample.sent_on,
         too_early=_("客户答复日期不能早于寄出日期 %(d)s。"),
-        latest=timezone.localdate(),
-        too_late=bounds.IN_FUTURE,
     )
     if verdict != SampleStatus.APPROVED and not (comment or "").strip():
         errors["comment"] = [_("请填写客户意见。")]
@@ -381,10 +385,13 @@ def sample_purchase_request(
     amount = _decimal(errors, "quantity", quantity)
     unit = (unit or "pcs").strip()[:16]
     need = bounds.check_date(errors, "needed_by", needed_by, required=False)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    request = PurchaseRequest.objects.create(
-        sample=sample,
+    return _add(
+        sample,
+        PurchaseRequest,
+        SampleEventKind.PURCHASE,
+        actor=actor,
+        errors=errors,
+        event={"material": material, "quantity": amount},
         material=material,
         quantity=amount,
         unit=unit,
@@ -392,10 +399,6 @@ def sample_purchase_request(
         note=(note or "").strip(),
         requested_by=actor,
     )
-    SampleEvent.record(
-        sample, SampleEventKind.PURCHASE, actor=actor, material=material, quantity=amount
-    )
-    return request
 
 
 @storable
@@ -415,27 +418,20 @@ def sample_retain(
     location = _text(errors, "location", location, required=True)[:100]
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= 10000:
         errors["quantity"] = [_("数量必须是 1 到 10000 之间的整数。")]
-    day = bounds.check_date(
-        errors,
-        "retained_on",
-        retained_on or timezone.localdate(),
-        latest=timezone.localdate(),
-        too_late=bounds.IN_FUTURE,
-    )
-    if errors:
-        raise ValidationFailed(fields=errors)
-    retained = RetainedSample.objects.create(
-        sample=sample,
+    day = bounds.check_day_done(errors, "retained_on", retained_on)
+    return _add(
+        sample,
+        RetainedSample,
+        SampleEventKind.RETAINED,
+        actor=actor,
+        errors=errors,
+        event={"location": location, "quantity": quantity},
         location=location,
         quantity=quantity,
         retained_on=day,
         note=(note or "").strip(),
         recorded_by=actor,
     )
-    SampleEvent.record(
-        sample, SampleEventKind.RETAINED, actor=actor, location=location, quantity=quantity
-    )
-    return retained
 
 
 @storable
@@ -525,14 +521,12 @@ def production_sample_record(
     errors: dict[str, list] = {}
     if kind not in ProductionSampleKind.values:
         errors["kind"] = [_("请选择试板样或首件封样。")]
-    day = bounds.check_date(
+    day = bounds.check_day_done(
         errors,
         "recorded_on",
-        recorded_on or timezone.localdate(),
+        recorded_on,
         earliest=bounds.local_date(production_order.issued_at),
         too_early=_("不能早于生产单下达日期 %(d)s。"),
-        latest=timezone.localdate(),
-        too_late=bounds.IN_FUTURE,
     )
     if errors:
         raise ValidationFailed(fields=errors)

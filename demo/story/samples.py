@@ -132,32 +132,25 @@ def _materials_and_plans(cast: dict[str, User], clock: Clock) -> None:
     first = in_production.order_by("customer_po").first()
     if first is not None:
         owner = first.owner
-        late = planning_services.material_create(
-            actor=owner,
-            order_id=first.pk,
-            kind="fabric",
-            name="DEMO 全棉汗布",
-            quantity="1200",
-            supplier="绍兴纺织",
-            purchase_reference="PO-F-1001",
-            required_by=max(first.order_date, clock.day(3)),
-        )
-        planning_services.material_receive(
-            actor=owner, material_id=late.pk, received_quantity="700", eta=clock.day(-2)
-        )
-        received = planning_services.material_create(
-            actor=owner,
-            order_id=first.pk,
-            kind="trim",
-            name="DEMO 四合扣",
-            quantity="5000",
-            unit="pcs",
-            supplier="YKK",
-            required_by=max(first.order_date, clock.day(3)),
-        )
-        planning_services.material_receive(
-            actor=owner, material_id=received.pk, received_quantity="5000"
-        )
+        # (kind, name, quantity, unit, supplier, received): the fabric is late.
+        for kind, name, quantity, unit, supplier, received in (
+            ("fabric", "DEMO 全棉汗布", "1200", "m", "绍兴纺织", "700"),
+            ("trim", "DEMO 四合扣", "5000", "pcs", "YKK", "5000"),
+        ):
+            material = planning_services.material_create(
+                actor=owner,
+                order_id=first.pk,
+                kind=kind,
+                name=name,
+                quantity=quantity,
+                unit=unit,
+                supplier=supplier,
+                purchase_reference=f"PO-{kind.upper()}-1001",
+                required_by=max(first.order_date, clock.day(3)),
+            )
+            planning_services.material_receive(
+                actor=owner, material_id=material.pk, received_quantity=received, eta=clock.day(-2)
+            )
         # Its trial and first-article sealed samples are on record; the other orders in
         # production show what the sealed-sample alert and the KPI inputs find.
         production_order = first.production_orders.filter(status__in=("issued", "in_progress"))
