@@ -11,11 +11,13 @@ date). A new forecast is a new episode.
 - milestone_due_soon: an open milestone of an order not closed or cancelled whose
   forecast falls within the template's ``due_soon_working_days`` working days from
   today (today included).
-- milestone_overdue: an open milestone whose forecast is before today.
+- milestone_overdue: an open milestone whose forecast is before today (and at most
+  ``LOOK_BACK_DAYS`` ago).
 - critical_path_slipped: a plan whose projected delivery date is after the
   contract delivery date, of an order not yet fully shipped.
 - material_late: a material not all received whose required-by date is before
-  today (so a material due on 10 March alerts on 11 March, not on the 10th).
+  today (so a material due on 10 March alerts on 11 March, not on the 10th), at
+  most ``LOOK_BACK_DAYS`` ago.
 - sealed_sample_missing: a live production order with progress reported beyond
   cutting and no correct first-article sealed sample (首件封样); once per
   production order.
@@ -40,6 +42,10 @@ from samples.selectors import production_orders_missing_sample
 from .models import Alert, AlertRule, AlertSettings
 
 OPEN_ORDER_STATUSES = sorted(OPEN)
+# How far back a lateness is looked for: a sweep missed for a few weeks still catches
+# up, while the sweep reads only recent dates (the partial indexes on open milestones
+# and materials), not three years of history. Older lateness is on the slipping view.
+LOOK_BACK_DAYS = 30
 
 
 def not_alerted(rule: str, model: type[Model], **same: str) -> Exists:
@@ -92,7 +98,9 @@ def milestone_due_soon(today: dt.date, config: AlertSettings) -> QuerySet:
 
 def milestone_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
     return _milestone_alerts(
-        _open_milestones(AlertRule.MILESTONE_OVERDUE).filter(forecast_date__lt=today)
+        _open_milestones(AlertRule.MILESTONE_OVERDUE).filter(
+            forecast_date__lt=today, forecast_date__gte=today - dt.timedelta(days=LOOK_BACK_DAYS)
+        )
     )
 
 
@@ -117,7 +125,10 @@ def critical_path_slipped(today: dt.date, config: AlertSettings) -> QuerySet:
 
 def material_late(today: dt.date, config: AlertSettings) -> QuerySet:
     cases = Material.objects.filter(
-        received_on__isnull=True, required_by__lt=today, order__status__in=OPEN_ORDER_STATUSES
+        received_on__isnull=True,
+        required_by__lt=today,
+        required_by__gte=today - dt.timedelta(days=LOOK_BACK_DAYS),
+        order__status__in=OPEN_ORDER_STATUSES,
     ).filter(not_alerted(AlertRule.MATERIAL_LATE, Material, required_by="required_by"))
     return _alerts(
         cases,
