@@ -81,6 +81,13 @@ def _reforecast(plan: Plan, milestones: list[Milestone]) -> list[Milestone]:
     return moved
 
 
+def _floor(order: Order) -> dt.date:
+    """No milestone is planned before the day the order was confirmed: an order taken
+    with less lead time than the template asks for gets a compressed plan (the steps
+    already "late" are due on that day), not one late from the start."""
+    return bounds.local_date(order.confirmed_at) if order.confirmed_at else timezone.localdate()
+
+
 def plan_generate(
     order: Order, *, actor: User | None, template: MilestoneTemplate | None = None
 ) -> Plan | None:
@@ -98,9 +105,10 @@ def plan_generate(
         projected_delivery_date=contract,
     )
     steps = list(template.steps.prefetch_related("depends_on"))
+    floor = _floor(order)
     by_step: dict[int, Milestone] = {}
     for step in steps:
-        day = schedule.planned_date(contract, step.offset_working_days)
+        day = max(schedule.planned_date(contract, step.offset_working_days), floor)
         by_step[step.pk] = Milestone(
             plan=plan,
             code=step.code,
@@ -142,9 +150,12 @@ def plan_replan(order: Order, *, actor: User | None) -> Plan | None:
     plan.contract_delivery_date = order.contract_delivery_date
     plan.save(update_fields=["contract_delivery_date", "updated_at"])
     milestones = list(plan.milestones.select_for_update().order_by("pk"))
+    floor = _floor(order)
     for m in milestones:
         old = m.planned_date
-        m.planned_date = schedule.planned_date(plan.contract_delivery_date, m.offset_working_days)
+        m.planned_date = max(
+            schedule.planned_date(plan.contract_delivery_date, m.offset_working_days), floor
+        )
         if m.code == MATERIAL_MILESTONE and old != m.planned_date:
             Material.objects.filter(order=order, required_by=old, received_on=None).update(
                 required_by=m.planned_date

@@ -72,7 +72,8 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
 
 def _order_form(request, visible, form_class, service, success, **ids) -> HttpResponse:
     """The POST of a planning form of the order page: 404 unless the caller sees the
-    order ``visible``; the form, then one service call with ``ids`` and its data; back to the plan."""
+    order ``visible``; the form, then one service call with ``ids`` and its data; back
+    to the plan."""
     if visible is None or order_selectors.order_get_visible(request.user, visible) is None:
         raise Http404
     form = form_class(request.POST)

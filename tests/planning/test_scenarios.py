@@ -22,6 +22,12 @@ from planning.models import Material, Plan
 from tests.factories import create_order
 
 D = dt.date
+PLAN_SWEEPS = (
+    AlertRule.MILESTONE_DUE_SOON,
+    AlertRule.MILESTONE_OVERDUE,
+    AlertRule.CRITICAL_PATH_SLIPPED,
+    AlertRule.MATERIAL_LATE,
+)
 
 HOLIDAYS = [
     (D(2027, 1, 1), "元旦", False),
@@ -92,6 +98,9 @@ def test_b_milestones_on_working_days_and_a_late_fit_sample_moves_the_critical_p
     assert plan.template.code == "garment-export"
     assert dates(plan, "planned_date") == PLANNED
     assert plan.projected_delivery_date == D(2027, 3, 31)
+    # Nothing is due yet: the plan's sweeps say nothing.
+    for rule in PLAN_SWEEPS:
+        assert alert_sweep(rule=rule, today=D(2026, 12, 1)) == [], rule
 
     with at(D(2027, 1, 28)):
         fit = plan.milestones.get(code="fit_sample")
