@@ -13,7 +13,7 @@ from orders.states import OrderStatus
 from production import signals as production_signals
 from production.models import FINAL_INSPECTION_KINDS, InspectionResult, ProductionOrder
 
-from . import services, views
+from . import selectors, services, views
 from .models import LifecycleEvent
 
 STATUS_EVENTS = {
@@ -64,6 +64,14 @@ def replan_on_amend(sender, *, order, actor, **kwargs):
 )
 def materials_on_issue(sender, *, order, actor, materials_warning, **kwargs):
     services.check_materials_for_issue(order, actor=actor, warning=materials_warning)
+
+
+@receiver(
+    production_signals.variance_hints, sender=ProductionOrder, dispatch_uid="planning.variance"
+)
+def variance_hints(sender, *, production_orders, day, **kwargs):
+    """A production order whose order has a material late offers "材料没跟上" first."""
+    return selectors.late_material_hints(production_orders, day)
 
 
 @receiver(signals.order_page, sender=Order, dispatch_uid="planning.order_page")

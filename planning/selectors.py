@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gendan import policy
 from gendan.models import User
+from production.models import VarianceReason
 
 from .models import Material, Milestone, Plan
 
@@ -61,3 +62,13 @@ def plan_list_visible_to(user: User) -> QuerySet[Plan]:
     return policy.related_scope(
         user, Plan.objects.select_related("template"), "order", "order.view"
     ).prefetch_related("milestones__depends_on")
+
+
+def late_material_hints(production_orders, day: dt.date) -> dict[int, str]:
+    """{production order id: "material_late"} for those whose order has a material not
+    all in by its required-by date (one query)."""
+    by_order = {po.order_id: po.pk for po in production_orders}
+    late = Material.objects.filter(
+        order_id__in=by_order, received_on__isnull=True, required_by__lt=day
+    ).values_list("order_id", flat=True)
+    return {by_order[order_id]: VarianceReason.MATERIAL_LATE for order_id in set(late)}

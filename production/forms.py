@@ -53,9 +53,17 @@ class QuickEntryRowForm(forms.Form):
 
     QUANTITIES = ("good_quantity", "defective_quantity", "scrap_quantity")
 
-    def __init__(self, *args, production_order: ProductionOrder, stages, stage_id=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        production_order: ProductionOrder,
+        stages,
+        stage_id=None,
+        variance_reason: str = "",
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", f"po{production_order.pk}")
-        kwargs.setdefault("initial", {"stage": stage_id})
+        kwargs.setdefault("initial", {"stage": stage_id, "variance_reason": variance_reason})
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stages
         self.production_order = production_order

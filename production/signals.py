@@ -13,3 +13,9 @@ from django.dispatch import Signal
 # planning refuses an issue with materials still missing unless a warning is given,
 # and records the warning. Arguments: order, actor, materials_warning (text).
 production_issuing = Signal()
+
+# The quick entry of daily reports, while the page is built (nothing locked): the
+# variance reason each production order's line offers first. Arguments:
+# production_orders (the page's), day. Receivers return {production order id: reason}
+# (planning: "material_late" where a material of the order is late).
+variance_hints = Signal()

@@ -13,7 +13,7 @@ from alerts.services import alert_sweep
 from gendan.exceptions import GuardFailed
 from orders.states import OrderStatus as S
 from planning import services
-from planning.models import Plan, PlanEvent, PlanEventKind
+from planning.models import Material, Plan, PlanEvent, PlanEventKind
 from production import services as production_services
 from samples import services as sample_services
 from tests.factories import order_in_status, stage
@@ -126,3 +126,26 @@ def test_production_is_issued_with_materials_missing_only_with_a_recorded_warnin
     production_services.production_order_issue(**issue, materials_warning="面料 3 天后到，先裁辅料")
     warning = PlanEvent.objects.get(order=order, kind=PlanEventKind.MATERIAL_WARNING)
     assert warning.note == "面料 3 天后到，先裁辅料" and warning.data["materials"] == ["牛津布"]
+
+
+def test_the_quick_entry_offers_material_late_where_a_material_is_late(client, cast):
+    late = order_in_status(cast, S.IN_PRODUCTION)
+    on_time = order_in_status(cast, S.IN_PRODUCTION)
+    for order in (late, on_time):
+        services.material_create(
+            actor=cast.merchandiser,
+            order_id=order.pk,
+            kind="fabric",
+            name="面料",
+            quantity="10",
+            required_by=today(),
+        )
+    # A day later for the late one (a fixture shortcut: the date it was due).
+    Material.objects.filter(order=late).update(required_by=today() - dt.timedelta(days=1))
+    client.force_login(cast.production)
+    page = client.get("/production/quick-entry/").content.decode()
+    late_po, on_time_po = (o.production_orders.get().pk for o in (late, on_time))
+    selected = '<option value="material_late" selected>'
+    late_select = page.split(f'name="po{late_po}-variance_reason"')[1].split("</select>")[0]
+    on_time_select = page.split(f'name="po{on_time_po}-variance_reason"')[1].split("</select>")[0]
+    assert selected in late_select and selected not in on_time_select
