@@ -31,8 +31,8 @@ SAMPLES = ListPage(
     fields="search status mould_status",
     export="samples:export",
     columns="number customer.name item_number status mould_status owner due_date courier "
-    "tracking_number order.number",
-    headers={"order.number": gettext_lazy("订单")},
+    "tracking_number order",
+    headers={"order": gettext_lazy("订单")},
 )
 sample_list, sample_export = SAMPLES.views()
 

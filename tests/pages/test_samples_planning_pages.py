@@ -39,6 +39,9 @@ def test_a_sample_request_with_a_photo_on_the_page(client, cast):
     assert sample.photos.count() == 1 and sample.mould_status == "pending"
     page = client.get(f"/samples/{sample.pk}/").content.decode()
     assert "BAG-01" in page and "600D 牛津布" in page
+    # The list and its export, with a request not (yet) turned into an order.
+    assert "BAG-01" in client.get("/samples/?search=BAG").content.decode()
+    assert client.get("/samples/export.xlsx").status_code == 200
     photo = SamplePhoto.objects.get()
     download = client.get(f"/samples/photos/{photo.pk}/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
