@@ -56,6 +56,20 @@ class AlertRule(models.TextChoices):
     CRITICAL_PATH_SLIPPED = "critical_path_slipped", _("关键路径延误超过交期")
     MATERIAL_LATE = "material_late", _("物料未按时到货")
     SEALED_SAMPLE_MISSING = "sealed_sample_missing", _("未首件封样")
+    # The conversation (conversation/): put in inboxes by alerts/receivers.py as they
+    # happen, except the overdue request, found by its sweep.
+    MENTION = "mention", _("有人提到你")
+    APPROVAL_REQUESTED = "approval_requested", _("待审批申请")
+    APPROVAL_DECIDED = "approval_decided", _("申请已审批")
+    APPROVAL_OVERDUE = "approval_overdue", _("申请超时未审批")
+
+
+# Raised as they happen (alerts/receivers.py), never by a sweep; every other rule is
+# swept on its schedule.
+EVENT_RULES = frozenset(
+    {AlertRule.MENTION, AlertRule.APPROVAL_REQUESTED, AlertRule.APPROVAL_DECIDED}
+)
+SWEPT_RULES = tuple(rule for rule in AlertRule.values if rule not in EVENT_RULES)
 
 
 class DecimalJSONDecoder(json.JSONDecoder):

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("shipping.urls")),
     path("", include("samples.urls")),
     path("", include("planning.urls")),
+    path("", include("conversation.urls")),
     path("kpi/", include("kpi.urls")),
     path("", include("alerts.urls")),
     path("api/", include(("gendan.api.urls", "api"))),

@@ -233,3 +233,21 @@ def test_the_demo_tells_the_samples_and_plans_stories(demo):
     assert Material.objects.filter(received_on__isnull=True, required_by__lt=today).exists()
     assert Material.objects.filter(received_on__isnull=False).exists()
     assert set(ProductionSample.objects.values_list("kind", flat=True)) == {"trial", "sealed"}
+
+
+def test_the_demo_has_a_conversation_and_a_request_waiting_for_the_supervisor(seeded, db):
+    from alerts.models import AlertRecipient, AlertRule
+    from conversation.models import ApprovalRequest, Note
+
+    notes = Note.objects.filter(order__customer_po__startswith="DEMO-")
+    assert notes.count() >= 3
+    assert notes.exclude(contact_person="").exists()  # a customer contact record
+    assert notes.filter(mentions__username="supervisor").exists()
+    waiting = ApprovalRequest.objects.get(status="pending")
+    assert waiting.kind == "deposit_waiver"
+    assert AlertRecipient.objects.filter(
+        user__username="supervisor", alert__rule=AlertRule.APPROVAL_REQUESTED
+    ).exists()
+    # Seeding again adds nothing.
+    call_command("seed_demo", verbosity=0)
+    assert Note.objects.count() == notes.count() and ApprovalRequest.objects.count() == 1

@@ -37,7 +37,8 @@ is one transaction.
 The story in chapters: ``people`` (the users), ``reference`` (customers and
 products), ``stories`` (the script: one line per order), ``clock`` (simulated
 working days), ``orders`` (one order's story and its order steps), ``production``
-and ``shipping`` (its production and shipping steps); ``samples`` (sample requests
+and ``shipping`` (its production and shipping steps), ``conversation`` (notes, a
+contact record and a request waiting for approval); ``samples`` (sample requests
 in every state, materials with a late one, slipping plans). ``seed`` plays it all.
 """
 
@@ -50,6 +51,7 @@ from orders.models import Order
 from production.models import Stage
 
 from .clock import Clock
+from .conversation import seed_conversation
 from .orders import OrderStory
 from .people import DEMO_PASSWORD, USERS, seed_users
 from .production import STAGE_LEAD
@@ -98,4 +100,5 @@ def seed() -> dict[str, tuple[int, int]]:
         "products": product_counts,
         "orders": (len(stories), len(existing)),
         "samples": sample_counts,
+        "thread": seed_conversation(cast),
     }

@@ -51,7 +51,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0003_due_soon_days_bounded'),
+        ('alerts', '0004_conversation_rules'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
