@@ -51,6 +51,11 @@ class AlertRule(models.TextChoices):
     DEPOSIT_OVERDUE = "deposit_overdue", _("订金逾期未付")
     BALANCE_OVERDUE = "balance_overdue", _("尾款逾期未付")
     ASSESSMENT_DUE = "assessment_due", _("考核待办")
+    MILESTONE_DUE_SOON = "milestone_due_soon", _("节点临近")
+    MILESTONE_OVERDUE = "milestone_overdue", _("节点逾期")
+    CRITICAL_PATH_SLIPPED = "critical_path_slipped", _("关键路径延误超过交期")
+    MATERIAL_LATE = "material_late", _("物料未按时到货")
+    SEALED_SAMPLE_MISSING = "sealed_sample_missing", _("未首件封样")
     # The conversation (conversation/): put in inboxes by alerts/receivers.py as they
     # happen, except the overdue request, found by its sweep.
     MENTION = "mention", _("有人提到你")

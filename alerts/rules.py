@@ -66,6 +66,7 @@ from gendan import bounds, workdays
 from gendan.roles import Role
 from orders.models import Order, Payment, PaymentKind, PaymentStatus
 from orders.states import NOT_FULLY_SHIPPED, OrderStatus
+from planning.models import Material, Milestone, Plan
 from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, ProgressReport
 
 from .expressions import (
@@ -79,6 +80,13 @@ from .expressions import (
     summed_good_quantity,
 )
 from .models import AlertRule, AlertSettings
+from .plan_rules import (
+    critical_path_slipped,
+    material_late,
+    milestone_due_soon,
+    milestone_overdue,
+    sealed_sample_missing,
+)
 
 S = OrderStatus
 # Delivery dates are a promise once the customer confirmed the order.
@@ -358,5 +366,11 @@ RULES: dict[str, Rule] = {
         ),
         Rule(R.DEPOSIT_OVERDUE, Payment, deposit_overdue, (Role.FINANCE,)),
         Rule(R.BALANCE_OVERDUE, Payment, balance_overdue, (Role.FINANCE,), (Role.SUPERVISOR,)),
+        # The time-and-action plan, materials and samples (alerts/plan_rules.py).
+        Rule(R.MILESTONE_DUE_SOON, Milestone, milestone_due_soon, ()),
+        Rule(R.MILESTONE_OVERDUE, Milestone, milestone_overdue, (Role.SUPERVISOR,)),
+        Rule(R.CRITICAL_PATH_SLIPPED, Plan, critical_path_slipped, (), (Role.SUPERVISOR,)),
+        Rule(R.MATERIAL_LATE, Material, material_late, (Role.PRODUCTION,)),
+        Rule(R.SEALED_SAMPLE_MISSING, ProductionOrder, sealed_sample_missing, (Role.PRODUCTION,)),
     )
 }

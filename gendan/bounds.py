@@ -188,6 +188,13 @@ def _in_order(errors: Errors, field: str, value, earliest, too_early, latest, to
     return True
 
 
+def check_day_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.date | None:
+    """``check_date`` of the day something happened: today when not given, never in
+    the future (``kwargs``: ``earliest`` and its message)."""
+    today = timezone.localdate()
+    return check_date(errors, field, value or today, latest=today, too_late=IN_FUTURE, **kwargs)
+
+
 def require_date(field: str, value: Any, **kwargs: Any) -> dt.date | None:
     """``check_date`` raising ValidationFailed at once (for a service with one date)."""
     return _at_once(check_date, field, value, **kwargs)

@@ -28,6 +28,8 @@ MENU = (
     ("production", "production:quick_entry", pgettext_lazy("menu", "生产日报")),
     ("shipments", "shipping:shipment_list", pgettext_lazy("menu", "出货")),
     ("after_sales", "shipping:case_list", pgettext_lazy("menu", "售后")),
+    ("samples", "samples:list", pgettext_lazy("menu", "打样")),
+    ("plans", "planning:slipping_list", _("节点延误")),
     ("customers", "orders:customer_list", pgettext_lazy("menu", "客户")),
     ("dashboard", "orders:dashboard", _("主管看板")),
     ("daily_report", "orders:daily_report", _("日报表")),

@@ -89,6 +89,18 @@ RULES: dict[str, dict[str, str]] = {
     "inspection.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
     "incident.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
     "incident.resolve": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    # Samples (打样): a merchandiser's own requests (SELF: the request's owner); the
+    # supervisor approves a new mould; production makes the samples.
+    "sample.view": {M: SELF, SUP: ANY, PROD: ANY},
+    "sample.create": {M: ANY, SUP: ANY},
+    "sample.make": {M: SELF, SUP: ANY, PROD: ANY},
+    "sample.update": {M: SELF, SUP: ANY},
+    "sample.approve_mould": {SUP: ANY},
+    "production_sample.record": {PROD: PRODUCTION, M: OWN, SUP: ANY},
+    # Time-and-action plan and materials
+    "plan.update": {M: OWN, SUP: ANY},
+    "plan.supervise": {SUP: ANY},
+    "material.update": {M: OWN, SUP: ANY, PROD: PRODUCTION},
     # Shipping and after-sales
     "shipment.create": {M: OWN, SUP: ANY},
     "shipment.update": {M: OWN, SUP: ANY},
@@ -284,6 +296,8 @@ PAGES: dict[str, frozenset[str]] = {
     "production": frozenset({PROD, M, SUP}),  # board, quick entry, production orders
     "shipments": frozenset({M, SUP, FIN, PROD}),
     "after_sales": frozenset({M, SUP}),
+    "samples": frozenset({M, SUP, PROD}),  # sample requests (打样)
+    "plans": frozenset({SUP}),  # the slipping milestones across orders
     "customers": frozenset({M, SUP, FIN}),
     "customer_edit": frozenset({M, SUP}),
     "dashboard": frozenset({SUP}),

@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("production.urls")),
     path("", include("shipping.urls")),
+    path("", include("samples.urls")),
+    path("", include("planning.urls")),
     path("", include("conversation.urls")),
     path("kpi/", include("kpi.urls")),
     path("", include("alerts.urls")),

@@ -23,6 +23,7 @@ from gendan.roles import Role
 from orders.models import INCOMING_KINDS, Order
 from orders.states import OrderStatus
 from production.models import Incident, ProductionOrder, ProductionOrderStatus
+from samples.selectors import missing_samples_for
 from shipping.models import GONE_SHIPMENT_STATUSES, AfterSalesCase, AfterSalesKind, Shipment
 
 from . import periods
@@ -378,9 +379,30 @@ def pay_statements_of_month(period: dt.date, statuses=None) -> QuerySet[PayState
     )
 
 
+def missing_sample_penalties(assessment: Assessment) -> list[dict]:
+    """The month's missing trial and sealed samples of the person's orders (issue 15), as
+    penalty inputs for the supervisor to confirm: each with the scheme's rule of that
+    code, unless a penalty under that rule is recorded for the order already."""
+    scheme = scheme_for(assessment.person_id, assessment.period)
+    rules = {r.code: r for r in scheme.penalty_rules.filter(is_active=True)} if scheme else {}
+    recorded = set(
+        PenaltyRecord.objects.filter(
+            person_id=assessment.person_id, period=assessment.period
+        ).values_list("rule__code", "order_id")
+    )
+    last = periods.last_day(assessment.period)
+    return [
+        {"missing": item, "rule": rules.get(item.rule_code)}
+        for item in missing_samples_for(assessment.person_id, assessment.period, last)
+        if (item.rule_code, item.production_order.order_id) not in recorded
+    ]
+
+
 def assessment_inputs(assessment: Assessment) -> dict:
-    """The supervisor's inputs of the person's month: penalties, faults, hours."""
+    """The supervisor's inputs of the person's month: penalties, faults, hours, and the
+    missing samples to confirm as penalties."""
     return {
+        "missing_samples": missing_sample_penalties(assessment),
         "penalties": PenaltyRecord.objects.filter(
             person_id=assessment.person_id, period=assessment.period
         ).select_related("rule", "order", "shipment"),

@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from .models import EventType, Order, OrderEvent
+from .signals import order_event_recorded
 
 
 def record(order: Order, type: str, /, **kwargs: Any) -> OrderEvent:
     """Write one event: ``actor=``, optionally ``from_status=``, ``to_status=``,
     ``note=``; any other keyword goes to its data (``TimelineEvent.build``)."""
-    return OrderEvent.record(order, type, **kwargs)
+    event = OrderEvent.record(order, type, **kwargs)
+    order_event_recorded.send(sender=Order, order=order, event=event)
+    return event
 
 
 def status_changed(

@@ -57,6 +57,13 @@ order_confirming = Signal()
 order_closing = Signal()
 
 
+# Every entry written to an order's timeline (``orders.events.record``, the only
+# writer), after it is saved, inside the writer's transaction with the order row
+# locked: the apps above follow the lifecycle with it (planning fills the plan's
+# milestones: confirmed, deposit paid, production issued, final inspection, shipped).
+# Arguments: order, event (the saved OrderEvent).
+order_event_recorded = Signal()
+
 # --------------------------------------------------------------------------
 # Pages: what production and shipping show on orders' pages. Sent while the page
 # is built (no transaction, nothing locked); receivers only read, and add to the

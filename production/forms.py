@@ -53,9 +53,17 @@ class QuickEntryRowForm(forms.Form):
 
     QUANTITIES = ("good_quantity", "defective_quantity", "scrap_quantity")
 
-    def __init__(self, *args, production_order: ProductionOrder, stages, stage_id=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        production_order: ProductionOrder,
+        stages,
+        stage_id=None,
+        variance_reason: str = "",
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", f"po{production_order.pk}")
-        kwargs.setdefault("initial", {"stage": stage_id})
+        kwargs.setdefault("initial", {"stage": stage_id, "variance_reason": variance_reason})
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stages
         self.production_order = production_order
@@ -215,6 +223,12 @@ class IssueProductionForm(ActionForm):
         label=_("加工费"), min_value=0, decimal_places=2, initial=Decimal("0")
     )
     note = forms.CharField(label=_("备注"), required=False)
+    materials_warning = forms.CharField(
+        label=_("缺料说明"),
+        required=False,
+        max_length=500,
+        help_text=_("物料未到齐时必填：说明缺什么、何时到、为何仍下达。"),
+    )
 
 
 class AcceptShortfallForm(ActionForm):

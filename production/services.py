@@ -42,7 +42,7 @@ from orders.kernel import (
 from orders.models import ApprovalKind, EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
-from . import selectors
+from . import selectors, signals
 from .models import (
     Incident,
     PlanMilestone,
@@ -194,12 +194,15 @@ def production_order_issue(
     processing_fee: Decimal | str = "0",
     note: str = "",
     milestones: Iterable[Mapping[str, Any]] = (),
+    materials_warning: str = "",
 ) -> ProductionOrder:
     """Issue a production order (生产通知单): deposit_paid -> in_production.
 
     The deposit must be confirmed or waived by a supervisor, which is what
-    deposit_paid records. Raises InvalidTransition, PermissionDenied,
-    ValidationFailed.
+    deposit_paid records. With the order's materials not all in, the issue needs
+    ``materials_warning`` (the hook ``signals.production_issuing``: planning
+    records it, or refuses with GuardFailed ``materials_missing``). Raises
+    InvalidTransition, PermissionDenied, ValidationFailed, GuardFailed.
     """
     order = lock_order(order_id)
     policy.require(actor, "order.issue_production", order)
@@ -210,6 +213,9 @@ def production_order_issue(
     fee = money(processing_fee, field="processing_fee")
     if fee < 0:
         raise ValidationFailed(fields={"processing_fee": [_("加工费不能为负数。")]})
+    signals.production_issuing.send(
+        sender=ProductionOrder, order=order, actor=actor, materials_warning=materials_warning
+    )
     production_order = _create_production_order(
         order,
         actor=actor,

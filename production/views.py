@@ -19,7 +19,7 @@ from gendan.exceptions import DomainError
 from gendan.lists import ListPage
 from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
 
-from . import selectors
+from . import selectors, signals
 from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
@@ -27,7 +27,13 @@ from .forms import (
     QuickEntryRowForm,
     ResolveIncidentForm,
 )
-from .models import IncidentStatus, InspectionKind, InspectionResult, ProductionOrderStatus
+from .models import (
+    IncidentStatus,
+    InspectionKind,
+    InspectionResult,
+    ProductionOrder,
+    ProductionOrderStatus,
+)
 
 
 @require_GET
@@ -90,9 +96,20 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
     # The output stage (packing) is preselected: most daily reports are of packed goods.
     stage_id = next((pk for pk, _name, is_output in stages if is_output), None)
 
+    # What the apps above know of each line (a late material: "材料没跟上" offered first).
+    hints: dict[int, str] = {}
+    for _receiver, answer in signals.variance_hints.send(
+        sender=ProductionOrder, production_orders=rows, day=day
+    ):
+        hints.update(answer or {})
+
     def row_form(production_order, data=None):
         return QuickEntryRowForm(
-            data, production_order=production_order, stages=choices, stage_id=stage_id
+            data,
+            production_order=production_order,
+            stages=choices,
+            stage_id=stage_id,
+            variance_reason=hints.get(production_order.pk, ""),
         )
 
     if request.method == "POST":

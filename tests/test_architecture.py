@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"orders", "production", "shipping", "kpi", "alerts", "demo"}
+APPS = {"orders", "production", "shipping", "samples", "planning", "kpi", "alerts", "demo"}
 # The root URLconf and the API router mount each app's routes (and only its routes).
 URL_WIRING = {"gendan/urls.py", "gendan/api/urls.py"}
 
@@ -75,5 +75,17 @@ def test_production_and_shipping_take_the_order_kernel_not_orders_services():
         for app in ("production", "shipping")
         for name, line, module in _app_imports(app)
         if module == "orders.services" or module.startswith("orders.services.")
+    ]
+    assert offending == []
+
+
+def test_the_apps_below_samples_and_planning_never_import_them():
+    """Orders, production and shipping tell samples and planning through their hooks
+    (orders.signals, production.signals); they never import them."""
+    offending = [
+        f"{name}:{line} imports {module}"
+        for app in ("orders", "production", "shipping")
+        for name, line, module in _app_imports(app)
+        if module.split(".")[0] in {"samples", "planning"}
     ]
     assert offending == []

@@ -53,6 +53,11 @@ EXPECTED = {
     "shipment.cancel": OWNER_AND_SUPERVISOR,
     "after_sales.open": OWNER_AND_SUPERVISOR,
     "after_sales.update": OWNER_AND_SUPERVISOR,
+    # Issue 15: trial and sealed samples, the T&A plan and the materials of an order.
+    "production_sample.record": ON_THE_FLOOR,
+    "plan.update": OWNER_AND_SUPERVISOR,
+    "plan.supervise": {"supervisor"},
+    "material.update": ON_THE_FLOOR,
     # The conversation (conversation/): who sees the order writes in its thread and sees
     # its files and requests; its owner (and the supervisor) asks; the role decides.
     "note.create": SEES_IT,
@@ -93,6 +98,13 @@ EXPECTED_WITHOUT_OBJECT = {
     "fault.create": {"supervisor"},
     "fault.delete": {"supervisor"},
     "adjustment.enter": {"supervisor"},
+    # Sample requests (issue 15): a merchandiser's own (SELF: the request's owner),
+    # checked on sample objects in tests/samples.
+    "sample.view": {"merchandiser", "supervisor", "production"},
+    "sample.create": {"merchandiser", "supervisor"},
+    "sample.make": {"merchandiser", "supervisor", "production"},
+    "sample.update": {"merchandiser", "supervisor"},
+    "sample.approve_mould": {"supervisor"},
 }
 
 

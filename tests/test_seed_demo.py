@@ -206,6 +206,35 @@ def test_running_the_seed_twice_creates_nothing_new(demo):
     assert sum(demo.values_list("total_amount", flat=True), Decimal(0)) == total
 
 
+def test_the_demo_tells_the_samples_and_plans_stories(demo):
+    from planning.models import Material, Plan
+    from samples.models import ProductionSample, SampleRequest
+
+    samples = SampleRequest.objects.filter(item_number__startswith="DEMO-S-")
+    assert set(samples.values_list("status", flat=True)) == {
+        "requested",
+        "in_making",
+        "made",
+        "reviewed",
+        "sent",
+        "approved",
+        "rejected",
+        "revise",
+    }
+    assert samples.filter(mould_status="pending").exists()
+    assert samples.filter(order__isnull=False).count() == 1
+    assert (
+        Plan.objects.filter(order__in=demo).count()
+        == demo.exclude(status__in=[S.DRAFT]).exclude(confirmed_at__isnull=True).count()
+    )
+    plans = Plan.objects.filter(order__in=demo)
+    assert any(p.is_late for p in plans) and any(not p.is_late for p in plans)
+    today = timezone.localdate()
+    assert Material.objects.filter(received_on__isnull=True, required_by__lt=today).exists()
+    assert Material.objects.filter(received_on__isnull=False).exists()
+    assert set(ProductionSample.objects.values_list("kind", flat=True)) == {"trial", "sealed"}
+
+
 def test_the_demo_has_a_conversation_and_a_request_waiting_for_the_supervisor(seeded, db):
     from alerts.models import AlertRecipient, AlertRule
     from conversation.models import ApprovalRequest, Note

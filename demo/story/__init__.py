@@ -38,7 +38,8 @@ The story in chapters: ``people`` (the users), ``reference`` (customers and
 products), ``stories`` (the script: one line per order), ``clock`` (simulated
 working days), ``orders`` (one order's story and its order steps), ``production``
 and ``shipping`` (its production and shipping steps), ``conversation`` (notes, a
-contact record and a request waiting for approval). ``seed`` plays it all.
+contact record and a request waiting for approval); ``samples`` (sample requests
+in every state, materials with a late one, slipping plans). ``seed`` plays it all.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from .orders import OrderStory
 from .people import DEMO_PASSWORD, USERS, seed_users
 from .production import STAGE_LEAD
 from .reference import seed_customers, seed_products
+from .samples import seed_samples
 from .stories import STORIES, po_of
 
 __all__ = ["DEMO_PASSWORD", "STORIES", "USERS", "seed"]
@@ -90,10 +92,13 @@ def seed() -> dict[str, tuple[int, int]]:
         order_story.current_t = step.t
         with clock.at(moment):
             step.action(timezone.localdate())
+    # Samples, materials and slipping plans (issue 15), at the real time.
+    sample_counts = seed_samples(cast, customers, clock)
     return {
         "users": users,
         "customers": customer_counts,
         "products": product_counts,
         "orders": (len(stories), len(existing)),
+        "samples": sample_counts,
         "thread": seed_conversation(cast),
     }

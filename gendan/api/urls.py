@@ -11,7 +11,9 @@ from conversation.api.urls import routes as conversation_routes
 from kpi.api.urls import ROUTES as kpi_routes
 from notify.api.urls import routes as notify_routes
 from orders.api.urls import routes as order_routes
+from planning.api.urls import routes as planning_routes
 from production.api.urls import routes as production_routes
+from samples.api.urls import routes as sample_routes
 from shipping.api.urls import routes as shipping_routes
 
 from .auth_views import LogoutView, MeView, TokenDetailView, TokenListView, TokenView
@@ -22,6 +24,8 @@ for prefix, viewset, basename in (
     *order_routes,
     *production_routes,
     *shipping_routes,
+    *sample_routes,
+    *planning_routes,
     *conversation_routes,
     *kpi_routes,
     *alert_routes,

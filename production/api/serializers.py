@@ -84,6 +84,12 @@ class IssueProductionInputSerializer(serializers.Serializer):
     processing_fee = money(minimum=0, required=False, help_text=_("外协加工费。"))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     milestones = MilestoneInputSerializer(many=True, required=False, max_length=366)
+    materials_warning = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text=_("物料未到齐时必填的缺料说明（否则 409 materials_missing）。"),
+    )
 
 
 class ProgressReportSerializer(ReadSerializer):

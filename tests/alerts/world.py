@@ -14,6 +14,7 @@ from decimal import Decimal
 from alerts.models import AlertRule
 from orders.models import Order, Payment, PaymentKind
 from orders.states import OrderStatus as S
+from planning.models import Material, Milestone, MilestoneTemplate, Plan
 from production.models import PlanMilestone, ProductionOrder, ProgressReport
 from tests.alerts.helpers import SHANGHAI
 from tests.factories import CustomerFactory, stage
@@ -139,7 +140,73 @@ def cases(rule: str, cast, n: int, day: dt.date = DAY) -> list[int]:
             orders, kind=PaymentKind.BALANCE, requested=day - _days(27), due=day - _days(20)
         )
         return [p.pk for p in payments]
+    if rule in PLAN_RULES:
+        return _plan_cases(rule, cast, n, day)
     raise ValueError(rule)
+
+
+PLAN_RULES = {
+    R.MILESTONE_DUE_SOON,
+    R.MILESTONE_OVERDUE,
+    R.CRITICAL_PATH_SLIPPED,
+    R.MATERIAL_LATE,
+    R.SEALED_SAMPLE_MISSING,
+}
+
+
+def _plans(cast, n: int, day: dt.date, *, slip: int = 0) -> list[Plan]:
+    template, _ = MilestoneTemplate.objects.get_or_create(
+        code="world", defaults={"name": "world", "due_soon_working_days": 3}
+    )
+    orders = _orders(cast, n, status=S.CONFIRMED, delivery=day + _days(60))
+    return Plan.objects.bulk_create(
+        Plan(
+            order=order,
+            template=template,
+            contract_delivery_date=order.contract_delivery_date,
+            projected_delivery_date=order.contract_delivery_date + _days(slip),
+        )
+        for order in orders
+    )
+
+
+def _plan_cases(rule: str, cast, n: int, day: dt.date) -> list[int]:
+    """The cases of the plan, material and sample rules (alerts/plan_rules.py)."""
+    if rule in (R.MILESTONE_DUE_SOON, R.MILESTONE_OVERDUE):
+        forecast = day + _days(1) if rule == R.MILESTONE_DUE_SOON else day - _days(2)
+        milestones = Milestone.objects.bulk_create(
+            Milestone(
+                plan=plan,
+                code="fit_sample",
+                name="试身样确认",
+                owner_role="customer",
+                offset_working_days=45,
+                planned_date=forecast,
+                forecast_date=forecast,
+            )
+            for plan in _plans(cast, n, day)
+        )
+        return [m.pk for m in milestones]
+    if rule == R.CRITICAL_PATH_SLIPPED:
+        return [p.pk for p in _plans(cast, n, day, slip=5)]
+    if rule == R.MATERIAL_LATE:
+        orders = _orders(cast, n, status=S.DEPOSIT_PAID, delivery=day + _days(60))
+        materials = Material.objects.bulk_create(
+            Material(
+                order=order,
+                kind="fabric",
+                name="全棉汗布",
+                quantity=Decimal("100"),
+                required_by=day - _days(1),
+                created_by=cast.merchandiser,
+            )
+            for order in orders
+        )
+        return [m.pk for m in materials]
+    orders = _orders(cast, n, status=S.IN_PRODUCTION, delivery=day + _days(60))
+    pos = _production_orders(cast, orders, start=day - _days(10), finish=day + _days(40))
+    _reports(cast, pos, [(day - _days(1), "sewing", 100)])
+    return [po.pk for po in pos]
 
 
 # Who each rule's cases above reach besides the owner (merch): usernames of the cast.
@@ -151,4 +218,9 @@ EXTRA_RECIPIENTS = {
     R.PROGRESS_REPORT_MISSING: {"pmc"},
     R.DEPOSIT_OVERDUE: {"finance"},
     R.BALANCE_OVERDUE: {"finance", "boss"},
+    R.MILESTONE_DUE_SOON: set(),
+    R.MILESTONE_OVERDUE: {"boss"},
+    R.CRITICAL_PATH_SLIPPED: {"boss"},
+    R.MATERIAL_LATE: {"pmc"},
+    R.SEALED_SAMPLE_MISSING: {"pmc"},
 }

@@ -163,6 +163,30 @@ API_CASES: dict[str, ApiCase] = {
         lambda o, t: _post(f"/api/v1/orders/{o.pk}/reassign/", {"owner": t}),
         prepare=lambda c, o: c.other_merchandiser.pk,
     ),
+    "production_sample.record": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/production-samples/", {"production_order": t.pk, "kind": "sealed"}
+        ),
+        prepare=lambda c, o: _production_order(o),
+        reference="production_order",
+        ok=201,
+    ),
+    "material.update": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/materials/",
+            {
+                "order": o.pk,
+                "kind": "fabric",
+                "name": "cotton",
+                "quantity": "10",
+                "required_by": days(5),
+            },
+        ),
+        reference="order",
+        ok=201,
+    ),
     "payment.view": ApiCase(
         S.AWAITING_DEPOSIT,
         lambda o, t: ("get", f"/api/v1/payments/{t.pk}/", {}),

@@ -18,7 +18,8 @@ about twice as slow).
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from demo.datagen import PASSWORD, DataGenError, foreign_key_violations, generate
 from demo.datagen.tables import TABLES
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify", action="store_true", help="check every foreign key after the load"
         )
+        parser.add_argument(
+            "--plans",
+            action="store_true",
+            help="also T&A plans, materials, production samples and sample requests (issue 15)",
+        )
 
     def handle(self, *args, **options) -> None:
         verbose = options["verbosity"] >= 1
@@ -62,6 +68,12 @@ class Command(BaseCommand):
             )
         except DataGenError as exc:
             raise CommandError(str(exc)) from None
+        if options["plans"]:
+            from demo.datagen.planning import add_plans
+
+            with transaction.atomic():
+                added = add_plans(today=timezone.localdate())
+            say("plans: " + ", ".join(f"{table} {n:,}" for table, n in added.items()))
         if options["verify"]:
             problems = foreign_key_violations()
             if problems:

@@ -1,0 +1,127 @@
+"""Planning's pages: the plan and materials part of the order page (a compact
+timeline: planned, forecast, actual), the supervisor's list of slipping milestones
+across orders, and the POSTs of the order page's planning forms."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gendan import policy
+from gendan.lists import ListPage
+from gendan.web import form_action, page
+from orders import selectors as order_selectors
+
+from . import selectors, services
+from .filters import MilestoneFilterSet
+from .forms import MaterialForm, MaterialReceiveForm, MilestoneCompleteForm
+from .models import Material, Milestone
+
+
+def _slipping_extra(request: HttpRequest, context: dict) -> None:
+    context["today"] = timezone.localdate()
+
+
+SLIPPING = ListPage(
+    MilestoneFilterSet,
+    selectors.milestone_list_slipping,
+    access="plans",
+    template="planning/slipping_list.html",
+    fields="search owner customer owner_role forecast_date",
+    export="planning:slipping_export",
+    columns="plan.order.number plan.order.customer.name plan.order.owner name owner_role "
+    "planned_date forecast_date plan.contract_delivery_date plan.projected_delivery_date",
+    headers={
+        "plan.order.number": gettext_lazy("订单"),
+        "plan.order.owner": gettext_lazy("跟单员"),
+        "plan.contract_delivery_date": gettext_lazy("合同交期"),
+        "plan.projected_delivery_date": gettext_lazy("预计交期"),
+    },
+    extra=_slipping_extra,
+)
+slipping_list, slipping_export = SLIPPING.views()
+
+
+def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
+    """The order page's plan (planned vs forecast vs actual) and its materials."""
+    plan = selectors.plan_of(order)
+    materials = list(order.materials.all())
+    if plan is None and not materials:
+        return
+    can_plan = policy.can(request.user, "plan.update", order)
+    can_materials = policy.can(request.user, "material.update", order)
+    today = timezone.localdate()
+    context.setdefault("order_parts", []).append(
+        {
+            "template": "planning/_order_part.html",
+            "order_id": order.pk,
+            "plan": plan,
+            "milestones": list(plan.milestones.all()) if plan else [],
+            "materials": materials,
+            "today": today,
+            "complete_form": MilestoneCompleteForm() if can_plan else None,
+            "material_form": MaterialForm() if can_materials else None,
+            "receive_form": MaterialReceiveForm() if can_materials else None,
+        }
+    )
+
+
+def _order_form(request, visible, form_class, service, success, **ids) -> HttpResponse:
+    """The POST of a planning form of the order page: 404 unless the caller sees the
+    order ``visible``; the form, then one service call with ``ids`` and its data; back
+    to the plan."""
+    if visible is None or order_selectors.order_get_visible(request.user, visible) is None:
+        raise Http404
+    form = form_class(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda: service(actor=request.user, **ids, **form.cleaned_data),
+        success=success,
+        done=reverse("orders:detail", args=[visible]) + "#order-plan",
+    )
+
+
+@require_POST
+@page("orders")
+def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    order_id = Milestone.objects.filter(pk=pk).values_list("plan__order_id", flat=True).first()
+    return _order_form(
+        request,
+        order_id,
+        MilestoneCompleteForm,
+        services.milestone_complete,
+        _("节点已完成。"),
+        milestone_id=pk,
+    )
+
+
+@require_POST
+@page("orders")
+def material_add(request: HttpRequest, order_pk: int) -> HttpResponse:
+    return _order_form(
+        request,
+        order_pk,
+        MaterialForm,
+        services.material_create,
+        _("物料已登记。"),
+        order_id=order_pk,
+    )
+
+
+@require_POST
+@page("orders")
+def material_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    order_id = Material.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    return _order_form(
+        request,
+        order_id,
+        MaterialReceiveForm,
+        services.material_receive,
+        _("物料已更新。"),
+        material_id=pk,
+    )
