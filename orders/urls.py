@@ -19,6 +19,7 @@ urlpatterns = [
         orders.order_action,
         edit=orders.order_edit,
         amend=orders.order_amend,
+        proforma=orders.order_proforma,
     ),
     path("finance/", finance.finance_queue, name="finance_queue"),
     path("finance/export.xlsx", finance.finance_export, name="finance_export"),

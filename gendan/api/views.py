@@ -354,14 +354,24 @@ class PdfRenderer(BaseRenderer):
         return OrjsonRenderer().render(data)
 
 
-def document_action(build: Callable[[Any], Any], *, summary=None, url_path: str = "pdf"):
+def document_action(
+    build: Callable[[Any], Any],
+    *,
+    summary=None,
+    url_path: str = "pdf",
+    allowed: Callable[[Any, Any], bool] | None = None,
+):
     """A GET route of a record that answers its printable document as a PDF:
     ``build(obj)`` gives the ``gendan.documents.Document`` of the visible object (404
-    for one the caller may not see, as every detail route)."""
+    for one the caller may not see, as every detail route, or when ``allowed(user,
+    obj)`` says no: an invoice to one who may not see the money)."""
     from gendan.documents import pdf_response
 
     def view(viewset, request, pk=None):
-        return pdf_response(build(viewset.get_object()))
+        obj = viewset.get_object()
+        if allowed is not None and not allowed(request.user, obj):
+            raise exceptions.NotFound
+        return pdf_response(build(obj))
 
     view.__name__ = url_path.replace("-", "_")
     view = action(

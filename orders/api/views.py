@@ -12,6 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gendan import policy
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
 from gendan.api.views import (
@@ -19,12 +20,14 @@ from gendan.api.views import (
     ListApiViewSet,
     ResourceApiViewSet,
     RowsListMixin,
+    document_action,
     list_and_detail,
     service_action,
     service_create,
     service_update,
 )
 from orders import selectors, services
+from orders.documents import proforma_invoice
 from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
 from orders.models import Order
 
@@ -135,6 +138,12 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         OrderUpdateInputSerializer,
         services.order_update_draft,
         summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
+    )
+    proforma_invoice = document_action(
+        proforma_invoice,
+        summary=_("形式发票 PDF（金额大写：人民币为中文大写，其他币种为英文）"),
+        url_path="proforma-invoice",
+        allowed=lambda user, order: policy.can(user, "payment.view", order),
     )
 
     @extend_schema(

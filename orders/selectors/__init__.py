@@ -33,6 +33,7 @@ from .finance import (
 from .lists import (
     customer_list_visible_to,
     merchandiser_choices,
+    order_get_priced,
     order_get_visible,
     order_get_with_lines,
     order_list_open_for,
@@ -69,6 +70,7 @@ __all__ = [
     "order_counts_by_status",
     "order_events",
     "order_get_detail",
+    "order_get_priced",
     "order_get_visible",
     "order_get_with_lines",
     "order_list_open_for",

@@ -32,6 +32,14 @@ def order_get_visible(user: User, order_id: int) -> Order | None:
     return order_list_visible_to(user).filter(pk=order_id).first()
 
 
+def order_get_priced(user: User, order_id: int) -> Order | None:
+    """A visible order whose money ``user`` may see (its proforma invoice), else None."""
+    order = order_get_visible(user, order_id)
+    if order is None or not policy.can(user, "payment.view", order):
+        return None
+    return order
+
+
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
     """Orders past their contract delivery date and not fully shipped."""
     return Q(
