@@ -28,6 +28,8 @@ MENU = (
     ("shipments", "shipping:shipment_list", pgettext_lazy("menu", "出货")),
     ("after_sales", "shipping:case_list", pgettext_lazy("menu", "售后")),
     ("customers", "orders:customer_list", pgettext_lazy("menu", "客户")),
+    ("products", "orders:product_list", pgettext_lazy("menu", "产品")),
+    ("imports", "orders:import_index", _("Excel 导入")),
     ("dashboard", "orders:dashboard", _("主管看板")),
     ("daily_report", "orders:daily_report", _("日报表")),
     ("sales_ledger", "orders:sales_ledger", _("销售台帐")),

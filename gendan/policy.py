@@ -275,6 +275,8 @@ PAGES: dict[str, frozenset[str]] = {
     "after_sales": frozenset({M, SUP}),
     "customers": frozenset({M, SUP, FIN}),
     "customer_edit": frozenset({M, SUP}),
+    "products": frozenset({M, SUP}),  # list, create, edit, deactivate (product.*)
+    "imports": frozenset({M, SUP}),  # Excel import with a dry run (orders.imports)
     "dashboard": frozenset({SUP}),
     "daily_report": frozenset({M, SUP}),
     "sales_ledger": frozenset({M, SUP, FIN}),

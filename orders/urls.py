@@ -4,7 +4,7 @@ from django.urls import path
 
 from gendan.web import list_urls, record_urls
 
-from .views import customers, finance, orders, reports
+from .views import customers, finance, imports, orders, products, reports
 
 app_name = "orders"
 
@@ -30,6 +30,15 @@ urlpatterns = [
     *record_urls(
         "customers", customers.customer_detail, name="customer_", edit=customers.customer_edit
     ),
+    *list_urls("products", products.product_list, products.product_export, name="product_"),
+    path("products/new/", products.product_create, name="product_create"),
+    path("products/<int:pk>/edit/", products.product_edit, name="product_edit"),
+    path("products/<int:pk>/active/", products.product_set_active, name="product_set_active"),
+    path("imports/", imports.import_index, name="import_index"),
+    path("imports/template/<slug:kind>.xlsx", imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("dashboard/", reports.dashboard, name="dashboard"),
     path("reports/daily/", reports.daily_report, name="daily_report"),
     path("reports/ledger/", reports.sales_ledger, name="sales_ledger"),

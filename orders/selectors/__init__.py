@@ -32,6 +32,8 @@ from .finance import (
 )
 from .lists import (
     customer_list_visible_to,
+    import_get_visible,
+    import_list,
     merchandiser_choices,
     order_get_priced,
     order_get_visible,
@@ -62,6 +64,8 @@ __all__ = [
     "customer_orders",
     "customer_totals",
     "daily_report",
+    "import_get_visible",
+    "import_list",
     "merchandiser_choices",
     "merchandiser_workload",
     "my_work",

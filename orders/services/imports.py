@@ -1,0 +1,180 @@
+"""Excel imports (orders.imports): upload and dry run, confirm, and the import itself.
+
+A file of up to ``GENDAN_IMPORT_SYNC_ROWS`` rows is checked (and, once confirmed,
+imported) within the request; a larger one by a Celery task (``orders.tasks``), its
+progress kept in the cache (``import_progress``) for the page to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan import policy
+from gendan.exceptions import InvalidTransition, NotFound, ValidationFailed
+from gendan.models import User
+
+from .. import imports
+from ..models import ImportBatch, ImportKind, ImportStatus
+
+# The actions an import of each kind takes (gendan.policy).
+ACTIONS = {
+    ImportKind.ORDERS: ("order.create",),
+    ImportKind.CUSTOMERS: ("customer.create", "customer.update"),
+    ImportKind.PRODUCTS: ("product.create", "product.update"),
+}
+PROGRESS_SECONDS = 3600
+
+
+def may_import(user: User, kind: str) -> bool:
+    return all(policy.can(user, action) for action in ACTIONS[kind])
+
+
+def _require(user: User, kind: str) -> None:
+    for action in ACTIONS[kind]:
+        policy.require(user, action)
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def _record_progress(batch_id: int):
+    cache = caches["api"]
+
+    def record(done: int, total: int) -> None:
+        cache.set(_progress_key(batch_id), [done, total], PROGRESS_SECONDS)
+
+    return record
+
+
+def import_progress(batch_id: int) -> tuple[int, int] | None:
+    """(records done, records in all) of a running check or import, if known."""
+    found = caches["api"].get(_progress_key(batch_id))
+    return tuple(found) if found else None
+
+
+def _lock(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(model="import", id=batch_id)
+    return batch
+
+
+def _sync(batch: ImportBatch) -> bool:
+    return batch.row_count <= int(getattr(settings, "GENDAN_IMPORT_SYNC_ROWS", 500))
+
+
+def _row_count(upload: UploadedFile) -> int:
+    """The rows of the first sheet as the file declares them (cheap: its dimension)."""
+    from openpyxl import load_workbook
+
+    try:
+        upload.seek(0)
+        book = load_workbook(upload, read_only=True)
+        try:
+            return max((book.worksheets[0].max_row or 1) - 1, 0)
+        finally:
+            book.close()
+    except Exception:  # a broken file: the dry run says so
+        return 0
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def import_upload(*, actor: User, kind: str, upload: UploadedFile) -> ImportBatch:
+    """Keep an uploaded .xlsx file and check it (a dry run: nothing of it is written).
+    A small file is checked now; a large one by a Celery task. Raises
+    PermissionDenied, ValidationFailed (not an .xlsx, too large)."""
+    if kind not in ImportKind.values:
+        raise ValidationFailed(fields={"kind": [_("未知的导入类型。")]})
+    _require(actor, kind)
+    batch = ImportBatch(kind=kind, created_by=actor, status=ImportStatus.CHECKING)
+    batch.attach(upload)
+    batch.row_count = _row_count(upload)
+    batch.save()
+    if _sync(batch):
+        _check(batch)
+    else:
+        from ..tasks import import_check_task
+
+        transaction.on_commit(lambda: import_check_task.delay(batch.pk))
+    return batch
+
+
+def _table(batch: ImportBatch) -> imports.Table:
+    with batch.file.open("rb") as handle:
+        return imports.read(handle, batch.kind)
+
+
+def _store(batch: ImportBatch, outcome: imports.Outcome, status: str, **fields: Any) -> None:
+    batch.result = outcome.as_result()
+    batch.error_count = len(outcome.problems)
+    batch.row_count = len(batch.result["rows"]) or batch.row_count
+    batch.status = ImportStatus.FAILED if outcome.problems else status
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save()
+
+
+def _check(batch: ImportBatch) -> None:
+    outcome = imports.run(
+        _table(batch), batch.created_by, commit=False, progress=_record_progress(batch.pk)
+    )
+    _store(batch, outcome, ImportStatus.CHECKED, checked_at=timezone.now())
+
+
+@transaction.atomic
+def import_check(batch_id: int) -> ImportBatch:
+    """The dry run of an uploaded file (the Celery task of a large one)."""
+    batch = _lock(batch_id)
+    if batch.status == ImportStatus.CHECKING:
+        _check(batch)
+    return batch
+
+
+@transaction.atomic
+def import_confirm(*, actor: User, batch_id: int) -> ImportBatch:
+    """Import a checked file: every record through its service in one transaction, all
+    or nothing (a record refused now, e.g. a product deactivated since the dry run,
+    leaves the batch failed with its errors and nothing written). A large file is
+    imported by a Celery task. Raises NotFound, PermissionDenied, InvalidTransition."""
+    batch = _lock(batch_id)
+    if batch.created_by_id != actor.pk:
+        raise NotFound(model="import", id=batch_id)
+    _require(actor, batch.kind)
+    if batch.status != ImportStatus.CHECKED or batch.error_count:
+        raise InvalidTransition(_("只有检查通过、尚未导入的文件可以确认导入。"))
+    batch.status = ImportStatus.IMPORTING
+    batch.confirmed_by = actor
+    batch.save(update_fields=["status", "confirmed_by", "updated_at"])
+    if _sync(batch):
+        _apply(batch)
+    else:
+        from ..tasks import import_apply_task
+
+        transaction.on_commit(lambda: import_apply_task.delay(batch.pk))
+    return batch
+
+
+def _apply(batch: ImportBatch) -> None:
+    outcome = imports.run(
+        _table(batch), batch.confirmed_by, commit=True, progress=_record_progress(batch.pk)
+    )
+    _store(batch, outcome, ImportStatus.IMPORTED, imported_at=timezone.now())
+
+
+@transaction.atomic
+def import_apply(batch_id: int) -> ImportBatch:
+    """The confirmed import of a large file (its Celery task)."""
+    batch = _lock(batch_id)
+    if batch.status == ImportStatus.IMPORTING:
+        _apply(batch)
+    return batch
