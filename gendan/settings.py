@@ -401,6 +401,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "EventTypeEnum": "orders.models.EventType",
+        "ImportKindEnum": "orders.models.ImportKind",
+        "ImportStatusEnum": "orders.models.ImportStatus",
         "ProductionOrderStatusEnum": "production.models.ProductionOrderStatus",
         "VarianceReasonEnum": "production.models.VarianceReason",
         "InspectionKindEnum": "production.models.InspectionKind",
