@@ -443,11 +443,11 @@ def run(table: Table, actor: User, *, commit: bool, progress: Progress | None = 
 def _service_call(
     record: Record, table: Table, outcome: Outcome, call: Callable[[], Any]
 ) -> Any | None:
-    """``call()`` in a savepoint; a refusal is noted on the record's rows, the rest of
-    the run goes on (to find every error)."""
+    """``call()`` (a service: atomic, so a refusal rolls back its savepoint alone); a
+    refusal is noted on the record's rows, the rest of the run goes on (to find every
+    error)."""
     try:
-        with transaction.atomic():
-            return call()
+        return call()
     except DomainError as exc:
         record.refused(table, exc)
         return None
