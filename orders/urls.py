@@ -25,6 +25,11 @@ urlpatterns = [
     path("finance/export.xlsx", finance.finance_export, name="finance_export"),
     path("finance/payments/<int:pk>/confirm/", finance.payment_confirm, name="payment_confirm"),
     path("finance/receivables/", finance.receivables, name="receivables"),
+    path(
+        "finance/receivables/export.xlsx",
+        finance.receivables_export,
+        name="receivables_export",
+    ),
     *list_urls("customers", customers.customer_list, customers.customer_export, name="customer_"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     *record_urls(

@@ -22,11 +22,14 @@ from .detail import order_events, order_get_detail
 from .finance import (
     AGEING_BUCKETS,
     AGEING_KEYS,
+    DUE_AGEING_BUCKETS,
     MONEY_FIELD,
     OPEN_PAYMENT_STATUSES,
     RECEIVABLE_KINDS,
+    due_bucket,
     payment_list_to_confirm,
     receivable_list,
+    receivable_requests,
     receivables_ageing,
     receivables_by_currency,
 )
@@ -54,6 +57,7 @@ from .work import WorkGroup, my_work, order_conditions, previous_working_day
 __all__ = [
     "AGEING_BUCKETS",
     "AGEING_KEYS",
+    "DUE_AGEING_BUCKETS",
     "LEDGER_EXCLUDED",
     "MONEY_FIELD",
     "OPEN_PAYMENT_STATUSES",
@@ -64,6 +68,7 @@ __all__ = [
     "customer_orders",
     "customer_totals",
     "daily_report",
+    "due_bucket",
     "import_get_visible",
     "import_list",
     "merchandiser_choices",
@@ -90,6 +95,7 @@ __all__ = [
     "previous_working_day",
     "product_list_visible_to",
     "receivable_list",
+    "receivable_requests",
     "receivables_ageing",
     "receivables_by_currency",
     "sales_ledger",
