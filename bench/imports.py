@@ -10,9 +10,9 @@ of DATABASE_URL (created and migrated if missing):
   issue 16, target ≤ 30 s;
 - ``import.total.seconds``: both.
 
-Both run as the Celery tasks run them (``import_check``, ``import_apply``), in this
-process. Everything is written inside a transaction that is rolled back at the end,
-so the database is left as it was.
+Both run as the Celery task runs them (``import_run``), in this process.
+Everything is written inside a transaction that is rolled back at the end, so the
+database is left as it was.
 """
 
 from __future__ import annotations
@@ -109,11 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         before = Order.objects.count()
         with stopwatch() as check:
             batch = import_services.import_upload(actor=user, kind="orders", upload=upload)
-            batch = import_services.import_check(batch.pk)
+            batch = import_services.import_run(batch.pk)
         assert batch.status == ImportBatch.Status.CHECKED, batch.result.get("errors", [])[:5]
         with stopwatch() as apply:
             import_services.import_confirm(actor=user, batch_id=batch.pk)
-            batch = import_services.import_apply(batch.pk)
+            batch = import_services.import_run(batch.pk)
         assert batch.status == ImportBatch.Status.IMPORTED, batch.result.get("errors", [])[:5]
         assert Order.objects.count() == before + options.orders
         report.add("import.check.seconds", check(), "s", target=TARGET_SECONDS)

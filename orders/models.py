@@ -577,21 +577,27 @@ class ImportBatch(StoredFile):
     status = models.CharField(
         _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )
-    created_by = user_ref(_("上传人"), related_name="+")
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    # {"rows": [[row, action, text], …], "errors": [[row, column, message], …],
+    # {"rows": [[row, action, text], …], "errors": [[row, column, header, message], …],
     #  "created": {"orders": [ids…], …}}
     result = models.JSONField(_("结果"), default=dict, blank=True)
-    checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
-    confirmed_by = user_ref(_("确认人"), optional=True, related_name="+")
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Who uploaded and confirmed it, and when each step ended.
+    created_by, confirmed_by = (
+        user_ref(_("上传人"), related_name="+"),
+        user_ref(_("确认人"), optional=True, related_name="+"),
+    )
+    created_at, updated_at = (
+        models.DateTimeField(_("上传时间"), auto_now_add=True),
+        models.DateTimeField(_("更新时间"), auto_now=True),
+    )
+    checked_at, imported_at = (
+        models.DateTimeField(_("检查时间"), null=True, blank=True),
+        models.DateTimeField(_("导入时间"), null=True, blank=True),
+    )
 
     class Meta:
-        verbose_name = _("Excel 导入")
-        verbose_name_plural = _("Excel 导入")
+        verbose_name = verbose_name_plural = _("Excel 导入")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

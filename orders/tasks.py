@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+
 # 20,000 rows take well under the limits; the broker's visibility timeout
 # (CELERY_VISIBILITY_TIMEOUT) must stay above the hard limit.
-LIMITS = {"soft_time_limit": 300, "time_limit": 360}
+@shared_task(soft_time_limit=300, time_limit=360)
+def import_run_task(batch_id: int) -> str:
+    """The dry run, or once confirmed the import, of an uploaded file
+    (orders.services.imports.import_run); returns the status it ends in."""
+    from .services.imports import import_run
 
-
-@shared_task(**LIMITS)
-def import_check_task(batch_id: int) -> str:
-    """The dry run of an uploaded file (orders.services.imports.import_check)."""
-    from .services.imports import import_check
-
-    return import_check(batch_id).status
-
-
-@shared_task(**LIMITS)
-def import_apply_task(batch_id: int) -> str:
-    """The confirmed import of a file (orders.services.imports.import_apply)."""
-    from .services.imports import import_apply
-
-    return import_apply(batch_id).status
+    return import_run(batch_id).status

@@ -36,8 +36,8 @@ urlpatterns = [
         "customers", customers.customer_detail, name="customer_", edit=customers.customer_edit
     ),
     *list_urls("products", products.product_list, products.product_export, name="product_"),
-    path("products/new/", products.product_create, name="product_create"),
-    path("products/<int:pk>/edit/", products.product_edit, name="product_edit"),
+    path("products/new/", products.product_form, name="product_create"),
+    path("products/<int:pk>/edit/", products.product_form, name="product_edit"),
     path("products/<int:pk>/active/", products.product_set_active, name="product_set_active"),
     path("imports/", imports.import_index, name="import_index"),
     path("imports/template/<slug:kind>.xlsx", imports.import_template, name="import_template"),

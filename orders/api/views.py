@@ -241,6 +241,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     written), read the preview, confirm (all or nothing)."""
 
     api_scope = "orders"
+    service_id = "batch_id"
     queryset = ImportBatch.objects.none()  # the schema's id type; get_queryset scopes
     serializer_class = ImportBatchSerializer
     parser_classes = [MultiPartParser]
@@ -262,15 +263,11 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         )
         return self.written(batch, status.HTTP_201_CREATED)
 
-    @extend_schema(
+    confirm = service_action(
+        None,
+        import_services.import_confirm,
         summary=_("确认导入（全部成功或全部不导入；订单为草稿）"),
-        request=None,
-        responses=ImportBatchSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        batch = self.get_object()
-        return self.written(import_services.import_confirm(actor=request.user, batch_id=batch.pk))
 
     @extend_schema(
         summary=_("下载导入模板（.xlsx，中英文列名）"),

@@ -100,12 +100,7 @@ def import_upload(*, actor: User, kind: str, upload: UploadedFile) -> ImportBatc
     batch.attach(upload)
     batch.row_count = _row_count(upload)
     batch.save()
-    if _sync(batch):
-        _check(batch)
-    else:
-        from ..tasks import import_check_task
-
-        transaction.on_commit(lambda: import_check_task.delay(batch.pk))
+    _start(batch)
     return batch
 
 
@@ -124,20 +119,41 @@ def _store(batch: ImportBatch, outcome: imports.Outcome, status: str, **fields: 
     batch.save()
 
 
-def _check(batch: ImportBatch) -> None:
-    outcome = imports.run(
-        _table(batch), batch.created_by, commit=False, progress=_record_progress(batch.pk)
-    )
-    _store(batch, outcome, ImportStatus.CHECKED, checked_at=timezone.now())
+# What the running step of a file does, by its status: commit?, the status it ends in
+# (unless errors were found), the moment it records.
+STEPS = {
+    ImportStatus.CHECKING: (False, ImportStatus.CHECKED, "checked_at"),
+    ImportStatus.IMPORTING: (True, ImportStatus.IMPORTED, "imported_at"),
+}
+
+
+def _run(batch: ImportBatch) -> None:
+    """The dry run (status checking) or the import (importing) of ``batch``."""
+    commit, done, moment = STEPS[batch.status]
+    actor = batch.confirmed_by if commit else batch.created_by
+    progress = _record_progress(batch.pk)
+    outcome = imports.run(_table(batch), actor, commit=commit, progress=progress)
+    _store(batch, outcome, done, **{moment: timezone.now()})
 
 
 @transaction.atomic
-def import_check(batch_id: int) -> ImportBatch:
-    """The dry run of an uploaded file (the Celery task of a large one)."""
+def import_run(batch_id: int) -> ImportBatch:
+    """The dry run or the confirmed import of a large file, as its status says (its
+    Celery task); a file no longer checking or importing is left as it is."""
     batch = _lock(batch_id)
-    if batch.status == ImportStatus.CHECKING:
-        _check(batch)
+    if batch.status in STEPS:
+        _run(batch)
     return batch
+
+
+def _start(batch: ImportBatch) -> None:
+    """Run the step now for a small file, else hand it to the Celery task."""
+    if _sync(batch):
+        _run(batch)
+    else:
+        from ..tasks import import_run_task
+
+        transaction.on_commit(lambda: import_run_task.delay(batch.pk))
 
 
 @transaction.atomic
@@ -155,26 +171,5 @@ def import_confirm(*, actor: User, batch_id: int) -> ImportBatch:
     batch.status = ImportStatus.IMPORTING
     batch.confirmed_by = actor
     batch.save(update_fields=["status", "confirmed_by", "updated_at"])
-    if _sync(batch):
-        _apply(batch)
-    else:
-        from ..tasks import import_apply_task
-
-        transaction.on_commit(lambda: import_apply_task.delay(batch.pk))
-    return batch
-
-
-def _apply(batch: ImportBatch) -> None:
-    outcome = imports.run(
-        _table(batch), batch.confirmed_by, commit=True, progress=_record_progress(batch.pk)
-    )
-    _store(batch, outcome, ImportStatus.IMPORTED, imported_at=timezone.now())
-
-
-@transaction.atomic
-def import_apply(batch_id: int) -> ImportBatch:
-    """The confirmed import of a large file (its Celery task)."""
-    batch = _lock(batch_id)
-    if batch.status == ImportStatus.IMPORTING:
-        _apply(batch)
+    _start(batch)
     return batch

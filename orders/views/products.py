@@ -26,22 +26,24 @@ def _can(request: HttpRequest, context: dict) -> None:
     context["can_update"] = policy.can(request.user, "product.update")
 
 
-PRODUCTS = ListPage(
-    ProductFilterSet,
-    selectors.product_list_visible_to,
-    access="products",
-    template="orders/product_list.html",
-    fields="search series is_active",
-    export="orders:product_export",
+# The list and its export: search by 货号, name or series, the series, active or not.
+product_list, product_export = ListPage(
+    filterset=ProductFilterSet,
+    rows=selectors.product_list_visible_to,
     columns="item_number name series spec unit default_price is_active",
+    fields="search series is_active",
+    access="products",
+    export="orders:product_export",
+    template="orders/product_list.html",
     extra=_can,
-)
-product_list, product_export = PRODUCTS.views()
+).views()
 
 
-def _product_form(request: HttpRequest, product: Product | None) -> HttpResponse:
-    action = "product.update" if product else "product.create"
-    if not policy.can(request.user, action, product):
+@page("products")
+def product_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a product (no ``pk``) or edit one."""
+    product = get_object_or_404(Product, pk=pk) if pk is not None else None
+    if not policy.can(request.user, "product.update" if product else "product.create", product):
         raise PermissionDenied
     return edit_reference(
         request,
@@ -50,16 +52,6 @@ def _product_form(request: HttpRequest, product: Product | None) -> HttpResponse
         {"product": product},
         lambda saved: f"{reverse('orders:product_list')}?search={saved.item_number}",
     )
-
-
-@page("products")
-def product_create(request: HttpRequest) -> HttpResponse:
-    return _product_form(request, None)
-
-
-@page("products")
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _product_form(request, get_object_or_404(Product, pk=pk))
 
 
 @require_POST

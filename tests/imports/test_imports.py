@@ -261,8 +261,7 @@ def test_a_large_file_is_checked_and_imported_by_the_celery_tasks(
     content = filled("orders", order_rows(customer, product, orders=4, lines=2))
     queued = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tasks.import_check_task, "delay", queued.append)
-        patch.setattr(tasks.import_apply_task, "delay", queued.append)
+        patch.setattr(tasks.import_run_task, "delay", queued.append)
         with __import__("django").test.utils.CaptureQueriesContext(
             __import__("django").db.connection
         ):
@@ -276,11 +275,11 @@ def test_a_large_file_is_checked_and_imported_by_the_celery_tasks(
         assert batch.status == "checking" and queued == [batch.pk]
         page = as_user(cast.merchandiser).get(reverse("orders:import_detail", args=[batch.pk]))
         assert b"import-progress" in page.content and b"hx-trigger" in page.content
-        assert tasks.import_check_task(batch.pk) == "checked"
+        assert tasks.import_run_task(batch.pk) == "checked"
         assert import_services.import_progress(batch.pk) == (4, 4)
         with TestCase.captureOnCommitCallbacks(execute=True):
             batch = import_services.import_confirm(actor=cast.merchandiser, batch_id=batch.pk)
         assert batch.status == "importing" and queued == [batch.pk, batch.pk]
         assert Order.objects.count() == 0
-        assert tasks.import_apply_task(batch.pk) == "imported"
+        assert tasks.import_run_task(batch.pk) == "imported"
     assert Order.objects.filter(status="draft").count() == 4
