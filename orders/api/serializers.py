@@ -33,7 +33,6 @@ class CustomerSerializer(ReadSerializer):
     class Meta:
         model = Customer
         fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -59,7 +58,6 @@ class ProductSerializer(ReadSerializer):
     class Meta:
         model = Product
         fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -79,7 +77,6 @@ class OrderLineSerializer(ReadSerializer):
     class Meta:
         model = OrderLine
         fields = ["id", *LINE_FIELDS]
-        read_only_fields = fields
 
 
 class OrderSerializer(ReadSerializer):
@@ -127,7 +124,6 @@ class OrderSerializer(ReadSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -194,7 +190,6 @@ class OrderEventSerializer(ReadSerializer):
             "data",
             "created_at",
         ]
-        read_only_fields = fields
 
     def get_actor_name(self, event: OrderEvent) -> str:
         return str(event.actor) if event.actor_id else ""
@@ -262,7 +257,6 @@ class PaymentReceiptSerializer(ReadSerializer):
             "confirmed_by",
             "confirmed_at",
         ]
-        read_only_fields = fields
 
 
 class PaymentSerializer(ReadSerializer):
@@ -294,7 +288,6 @@ class PaymentSerializer(ReadSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class PaymentConfirmInputSerializer(serializers.Serializer):
