@@ -357,6 +357,10 @@ class PdfRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if isinstance(data, bytes):
             return data
+        # An error (404, 403, 429…): JSON, and said so.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
         return OrjsonRenderer().render(data)
 
 

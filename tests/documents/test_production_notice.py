@@ -144,3 +144,8 @@ def test_a_notice_outside_ones_scope_is_a_404(cast, as_user):
     api = APIClient()
     api.force_authenticate(cast.other_merchandiser)
     assert api.get(f"/api/v1/production-orders/{notice.pk}/notice/").status_code == 404
+    refused = api.get(
+        f"/api/v1/production-orders/{notice.pk}/notice/", HTTP_ACCEPT="application/pdf"
+    )
+    assert refused.status_code == 404 and refused["Content-Type"] == "application/json"
+    assert refused.json()["code"] == "not_found"
