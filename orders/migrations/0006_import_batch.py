@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_payment_open_due_idx'),
+        ('orders', '0005_payment_write_off_production_rushed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
