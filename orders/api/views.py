@@ -266,6 +266,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         )
         return self.written(batch, status.HTTP_201_CREATED)
 
+    # Confirm: all or nothing, orders as drafts.
     confirm = service_action(
         None,
         import_services.import_confirm,
