@@ -9,8 +9,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The printed documents (WeasyPrint): Pango, HarfBuzz and a CJK font (Noto CJK).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, pinned and hash-checked, so code changes reuse this layer.
-# psycopg[binary] brings its own libpq: no compiler or system packages needed.
+# psycopg[binary] brings its own libpq: no compiler needed.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 

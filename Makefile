@@ -23,7 +23,7 @@ PYTEST_ARGS ?=
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test lint format lock messages bench ci clean distclean
+.PHONY: help install run test lint format lock messages bench ci clean distclean system system-packages-list
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,19 @@ $(INSTALLED): requirements.lock | $(PY)
 	@touch $@
 
 install: $(INSTALLED)  ## create .venv and install requirements.lock (only when it changed)
+
+# What the printed documents need from Debian (WeasyPrint: Pango and HarfBuzz; a CJK font),
+# and what their tests use (pdftotext, pdftoppm).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+
+system-packages-list:
+	@echo $(SYSTEM_PACKAGES)
+
+system:  ## apt-get install the Debian packages of the PDF documents that are missing (as root)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+		| grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	else echo "system packages: all installed"; fi
 
 # `make run` is a local demo: DEBUG off (as in production) but plain HTTP on 127.0.0.1, so
 # no HTTPS redirect and no Secure-only cookies. Both can still be overridden from the environment.

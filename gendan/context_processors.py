@@ -31,6 +31,8 @@ MENU = (
     ("samples", "samples:list", pgettext_lazy("menu", "打样")),
     ("plans", "planning:slipping_list", _("节点延误")),
     ("customers", "orders:customer_list", pgettext_lazy("menu", "客户")),
+    ("products", "orders:product_list", pgettext_lazy("menu", "产品")),
+    ("imports", "orders:import_index", _("Excel 导入")),
     ("dashboard", "orders:dashboard", _("主管看板")),
     ("daily_report", "orders:daily_report", _("日报表")),
     ("sales_ledger", "orders:sales_ledger", _("销售台帐")),

@@ -300,6 +300,8 @@ PAGES: dict[str, frozenset[str]] = {
     "plans": frozenset({SUP}),  # the slipping milestones across orders
     "customers": frozenset({M, SUP, FIN}),
     "customer_edit": frozenset({M, SUP}),
+    "products": frozenset({M, SUP}),  # list, create, edit, deactivate (product.*)
+    "imports": frozenset({M, SUP}),  # Excel import with a dry run (orders.imports)
     "dashboard": frozenset({SUP}),
     "daily_report": frozenset({M, SUP}),
     "sales_ledger": frozenset({M, SUP, FIN}),

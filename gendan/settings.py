@@ -452,6 +452,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "EventTypeEnum": "orders.models.EventType",
+        "ImportKindEnum": "orders.models.ImportKind",
+        "ImportStatusEnum": "orders.models.ImportStatus",
         "ProductionOrderStatusEnum": "production.models.ProductionOrderStatus",
         "VarianceReasonEnum": "production.models.VarianceReason",
         "InspectionKindEnum": "production.models.InspectionKind",
@@ -522,3 +524,17 @@ GENDAN_WRITE_OFF_MAX = Decimal(os.environ.get("GENDAN_WRITE_OFF_MAX", "200.00"))
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
 # Every date or time entered lies within this many years of today (gendan.bounds).
 GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))
+
+# The company header of the printed documents (gendan/documents.py): production notice,
+# packing list, proforma and commercial invoice.
+GENDAN_COMPANY = {
+    "name": os.environ.get("GENDAN_COMPANY_NAME", "Gendan 示例贸易有限公司"),
+    "name_en": os.environ.get("GENDAN_COMPANY_NAME_EN", "Gendan Demo Trading Co., Ltd."),
+    "address": os.environ.get("GENDAN_COMPANY_ADDRESS", ""),
+    "phone": os.environ.get("GENDAN_COMPANY_PHONE", ""),
+    "email": os.environ.get("GENDAN_COMPANY_EMAIL", ""),
+    "bank": os.environ.get("GENDAN_COMPANY_BANK", ""),
+}
+# Orders whose import file has more lines than this are checked and imported by a
+# Celery task, with the progress on the page (orders/imports.py).
+GENDAN_IMPORT_SYNC_ROWS = int(os.environ.get("GENDAN_IMPORT_SYNC_ROWS", "500"))

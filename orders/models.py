@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from gendan.fields import ref, user_ref
 from gendan.money import CENT, MONEY, ZERO  # noqa: F401  (importable from here too)
 from gendan.timeline import TimelineEvent, status_fields
+from gendan.uploads import StoredFile, UploadRules
 
 from .states import NOT_FULLY_SHIPPED, OrderStatus
 
@@ -553,3 +554,58 @@ class DeliveryTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.month:%Y-%m} {self.on_time}/{self.shipped}"
+
+
+class ImportKind(models.TextChoices):
+    ORDERS = "orders", _("订单")
+    CUSTOMERS = "customers", _("客户")
+    PRODUCTS = "products", _("产品")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")  # the dry run is running (a Celery task for large files)
+    CHECKED = "checked", _("待确认")  # the preview is ready; nothing written yet
+    IMPORTING = "importing", _("导入中")  # confirmed; the import is running
+    IMPORTED = "imported", _("已导入")
+    FAILED = "failed", _("有错误")  # the dry run (or the import) found errors; nothing written
+
+
+class ImportBatch(StoredFile):
+    """An uploaded Excel file to import (``orders.imports``): its dry run's preview and,
+    once confirmed, what it created. Nothing of the file is written before the
+    confirmation, and then all of it or nothing."""
+
+    upload_rules = UploadRules(kinds=("xlsx",))
+
+    Kind = ImportKind
+    Status = ImportStatus
+
+    kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # {"rows": [[row, action, text], …], "errors": [[row, column, header, message], …],
+    #  "created": {"orders": [ids…], …}}
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    # Who uploaded and confirmed it, and when each step ended.
+    created_by, confirmed_by = (
+        user_ref(_("上传人"), related_name="+"),
+        user_ref(_("确认人"), optional=True, related_name="+"),
+    )
+    created_at, updated_at = (
+        models.DateTimeField(_("上传时间"), auto_now_add=True),
+        models.DateTimeField(_("更新时间"), auto_now=True),
+    )
+    checked_at, imported_at = (
+        models.DateTimeField(_("检查时间"), null=True, blank=True),
+        models.DateTimeField(_("导入时间"), null=True, blank=True),
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("Excel 导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"

@@ -175,6 +175,16 @@ def active_stages() -> QuerySet[Stage]:
     return Stage.objects.filter(is_active=True).order_by("position", "pk")
 
 
+def production_order_get_printable(user: User, production_order_id: int):
+    """One visible production order with what its printed notice shows."""
+    return (
+        production_order_list_visible_to(user)
+        .select_related("issued_by", "superseded_by")
+        .filter(pk=production_order_id)
+        .first()
+    )
+
+
 def production_order_get_detail(user: User, production_order_id: int) -> ProductionOrder | None:
     """One visible production order with its reports, inspections, incidents and plan."""
     production_order = (

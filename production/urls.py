@@ -18,6 +18,11 @@ urlpatterns = [
         views.progress_report_export,
         name="report_",
     ),
-    *record_urls("production/orders", views.production_order_detail, views.production_order_action),
+    *record_urls(
+        "production/orders",
+        views.production_order_detail,
+        views.production_order_action,
+        notice=views.production_order_notice,
+    ),
     path("production/incidents/<int:pk>/resolve/", views.incident_resolve, name="incident_resolve"),
 ]

@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts, policy
+from gendan.documents import document_view
 from gendan.exceptions import DomainError
 from gendan.lists import ListPage
 from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
 
 from . import selectors, signals
+from .documents import production_notice
 from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
@@ -190,6 +192,11 @@ production_order_detail, production_order_action = detail_page(
     context=_detail_context,
     actions=PRODUCTION_ORDER_ACTIONS,
     url="production:detail",
+)
+
+
+production_order_notice = document_view(
+    "production", selectors.production_order_get_printable, production_notice
 )
 
 

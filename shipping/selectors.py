@@ -99,6 +99,14 @@ def shipment_get_detail(user: User, shipment_id: int) -> Shipment | None:
     )
 
 
+def shipment_get_priced(user: User, shipment_id: int) -> Shipment | None:
+    """A visible shipment whose money ``user`` may see (its commercial invoice), else None."""
+    shipment = shipment_get_detail(user, shipment_id)
+    if shipment is None or not policy.can(user, "payment.view", shipment.order):
+        return None
+    return shipment
+
+
 def document_get_visible(user: User, document_id: int) -> ShipmentDocument | None:
     """A shipment document ``user`` may see (its shipment's order is visible), else
     None: the pages answer 404 alike for a document that is not there."""

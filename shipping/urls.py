@@ -10,7 +10,14 @@ app_name = "shipping"
 
 urlpatterns = [
     *list_urls("shipments", views.shipment_list, views.shipment_export, name="shipment_"),
-    *record_urls("shipments", views.shipment_detail, views.shipment_action, name="shipment_"),
+    *record_urls(
+        "shipments",
+        views.shipment_detail,
+        views.shipment_action,
+        name="shipment_",
+        packing_list=views.shipment_packing_list,
+        invoice=views.shipment_invoice,
+    ),
     path("shipments/documents/<int:pk>/", views.document_update, name="document_update"),
     path("shipments/documents/<int:pk>/file/", views.document_download, name="document_download"),
     path("orders/<int:order_pk>/shipments/new/", views.shipment_create, name="shipment_create"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
+from gendan.documents import document_view
 from gendan.lists import ListPage
 from gendan.uploads import download_response
 from gendan.web import detail_page, form_action, page, visible_or_404
@@ -20,6 +21,7 @@ from orders import selectors as order_selectors
 from orders.states import can_transition
 
 from . import selectors
+from .documents import commercial_invoice, packing_list
 from .filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 from .forms import CASE_ACTIONS, SHIPMENT_ACTIONS, DocumentForm, ShipmentCreateForm
 from .models import AfterSalesKind, AfterSalesStatus, ShipmentDocument, ShipmentStatus
@@ -82,6 +84,7 @@ def _shipment_context(request: HttpRequest, shipment) -> dict:
         "order": shipment.order,
         "documents": documents,
         "missing_documents": missing,
+        "show_money": policy.can(request.user, "payment.view", shipment.order),
     }
 
 
@@ -93,6 +96,10 @@ shipment_detail, shipment_action = detail_page(
     actions=SHIPMENT_ACTIONS,
     url="shipping:shipment_detail",
 )
+
+
+shipment_packing_list = document_view("shipments", selectors.shipment_get_detail, packing_list)
+shipment_invoice = document_view("shipments", selectors.shipment_get_priced, commercial_invoice)
 
 
 @require_POST

@@ -23,7 +23,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from orders.models import Customer, Order, Payment, PaymentKind
+from orders.models import Customer, Order, Payment, PaymentKind, Product
 from orders.states import OrderStatus as S
 from production import services as production_services
 from production.models import ProductionOrder, ProgressReport
@@ -33,6 +33,7 @@ from tests.api.conftest import bearer
 from tests.factories import (
     Cast,
     CustomerFactory,
+    ProductFactory,
     backdate,
     create_order,
     order_in_status,
@@ -199,6 +200,52 @@ def test_the_customer_list_filters_alike_on_the_page_in_the_export_and_in_the_ap
 
     query = {"search": "nordwind", "country": "DE", "is_active": "true", "ordering": "-name"}
     lists.check(query, [beta.code, alpha.code])
+
+
+def test_the_product_list_filters_alike_on_the_page_in_the_export_and_in_the_api(cast: Cast):
+    alpha = ProductFactory(item_number="HX-A", name="Polo alpha", series="P-200")
+    beta = ProductFactory(item_number="HX-B", name="Polo beta", series="P-200")
+    ProductFactory(item_number="HX-C", name="Polo gamma", series="P-300")
+    ProductFactory(item_number="HX-D", name="Polo delta", series="P-200", is_active=False)
+    ProductFactory(item_number="HX-E", name="Cap", series="P-200")
+    lists = Surfaces(
+        cast.merchandiser,
+        "orders:product_list",
+        "orders:product_export",
+        "/api/v1/products/",
+        Product,
+        key=lambda product: product.item_number,
+        cell=lambda row: row[0],
+    )
+
+    query = {"search": "polo", "series": "P-200", "is_active": "true", "ordering": "-name"}
+    lists.check(query, [beta.item_number, alpha.item_number])
+
+
+def test_the_receivables_ageing_export_honours_the_filters_and_ages_from_the_due_date(
+    cast: Cast,
+):
+    late = _named(order_in_status(cast, S.AWAITING_DEPOSIT), "Nordwind late")
+    soon = _named(order_in_status(cast, S.AWAITING_DEPOSIT), "Nordwind soon")
+    other = _named(order_in_status(cast, S.AWAITING_DEPOSIT), "Sunrise")
+    Payment.objects.filter(order=late).update(due_date=days(-45))
+    Payment.objects.filter(order=soon).update(due_date=days(3))
+    Payment.objects.filter(order=other).update(due_date=days(-100))
+    response = client_for(cast.finance).get(
+        reverse("orders:receivables_export"), {"search": "nordwind"}
+    )
+    assert response.status_code == 200
+    detail, summary = load_workbook(BytesIO(response.content)).worksheets
+    rows = list(detail.iter_rows(min_row=3, values_only=True))
+    assert [(row[2], row[11], row[12]) for row in rows] == [
+        (late.number, 45, "逾期 31–60 天"),
+        (soon.number, 0, "未到期"),
+    ]
+    assert other.number not in {row[2] for row in rows}
+    sums = list(summary.iter_rows(min_row=2, values_only=True))
+    assert len(sums) == 2 and all(row[-1] > 0 for row in sums)
+    forbidden = client_for(cast.production).get(reverse("orders:receivables_export"))
+    assert forbidden.status_code == 403
 
 
 def _in_production(cast: Cast, name: str) -> ProductionOrder:

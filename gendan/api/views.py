@@ -13,17 +13,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from gendan.filters import ListFilterSet, parameter_errors
 
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
+from .renderers import OrjsonRenderer
 from .rows import Rows
 
 READ_ONLY_METHODS = ["get", "head", "options"]
@@ -340,6 +343,56 @@ class ServiceView:
             summary=self.summary, request=self.input_serializer, responses=responses
         )
         setattr(owner, name, schema(view))
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf`` (a document's route); an error
+    on such a route is still JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        # An error (404, 403, 429…): JSON, and said so.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return OrjsonRenderer().render(data)
+
+
+def document_action(
+    build: Callable[[Any], Any],
+    *,
+    summary=None,
+    url_path: str = "pdf",
+    allowed: Callable[[Any, Any], bool] | None = None,
+):
+    """A GET route of a record that answers its printable document as a PDF:
+    ``build(obj)`` gives the ``gendan.documents.Document`` of the visible object (404
+    for one the caller may not see, as every detail route, or when ``allowed(user,
+    obj)`` says no: an invoice to one who may not see the money)."""
+    from gendan.documents import pdf_response
+
+    def view(viewset, request, pk=None):
+        obj = viewset.get_object()
+        if allowed is not None and not allowed(request.user, obj):
+            raise exceptions.NotFound
+        return pdf_response(build(obj))
+
+    view.__name__ = url_path.replace("-", "_")
+    view = action(
+        detail=True,
+        methods=["get"],
+        url_path=url_path,
+        renderer_classes=[OrjsonRenderer, PdfRenderer],
+    )(view)
+    return extend_schema(
+        summary=summary, responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )(view)
 
 
 class RowsListMixin:

@@ -12,6 +12,8 @@ from orders.models import (
     LINE_FIELDS,
     ConfirmationMethod,
     Customer,
+    ImportBatch,
+    ImportKind,
     Order,
     OrderEvent,
     OrderLine,
@@ -307,3 +309,68 @@ class PaymentConfirmInputSerializer(serializers.Serializer):
     reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, help_text=_("银行流水号。")
     )
+
+
+# --- Excel imports ------------------------------------------------------------------
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("工作表的行号（1 为表头）"))
+    column = serializers.CharField(help_text=_("列字母，如 Q"))
+    header = serializers.CharField(help_text=_("列名"))
+    message = serializers.CharField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["create", "change", "unchanged", "error"])
+    text = serializers.CharField()
+
+
+class ImportBatchSerializer(ReadSerializer):
+    rows = serializers.SerializerMethodField(help_text=_("每行将新建、修改或不变，或有错误"))
+    errors = serializers.SerializerMethodField(help_text=_("每个错误的行、列和说明"))
+    created = serializers.SerializerMethodField(help_text=_("导入后新建的记录 id"))
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "file_name",
+            "row_count",
+            "error_count",
+            "rows",
+            "errors",
+            "created",
+            "created_at",
+            "checked_at",
+            "imported_at",
+        ]
+        read_only_fields = fields
+
+    def get_rows(self, batch) -> list[dict]:
+        rows = (batch.result or {}).get("rows", [])
+        return ImportRowSerializer(
+            [{"row": r, "action": a, "text": t} for r, a, t in rows], many=True
+        ).data
+
+    def get_errors(self, batch) -> list[dict]:
+        errors = (batch.result or {}).get("errors", [])
+        keys = ("row", "column", "header", "message")
+        return ImportProblemSerializer(
+            [dict(zip(keys, e, strict=True)) for e in errors], many=True
+        ).data
+
+    def get_created(self, batch) -> dict[str, list[int]]:
+        return (batch.result or {}).get("created", {})
+
+
+class ImportUploadInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    file = serializers.FileField(help_text=_(".xlsx 文件（模板见 imports/template/）"))
+
+
+class ImportTemplateQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)

@@ -7,26 +7,35 @@ service call → output serializer.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from gendan import policy
 from gendan.api.authentication import api_client_of
 from gendan.api.rows import Rows
 from gendan.api.views import (
+    READ_AND_POST_METHODS,
     READ_AND_WRITE_METHODS,
+    ApiViewSet,
     ListApiViewSet,
     ResourceApiViewSet,
     RowsListMixin,
+    document_action,
     list_and_detail,
     service_action,
     service_create,
     service_update,
 )
-from orders import selectors, services
+from gendan.excel import XLSX, download
+from orders import imports, selectors, services
+from orders.documents import proforma_invoice
 from orders.filters import CustomerFilterSet, OrderFilterSet, PaymentFilterSet, ProductFilterSet
-from orders.models import Order
+from orders.models import ImportBatch, Order
+from orders.services import imports as import_services
 
 from .serializers import (
     ActionNoteInputSerializer,
@@ -38,6 +47,9 @@ from .serializers import (
     CustomerInputSerializer,
     CustomerSerializer,
     DueInDaysInputSerializer,
+    ImportBatchSerializer,
+    ImportTemplateQuerySerializer,
+    ImportUploadInputSerializer,
     OrderCreateInputSerializer,
     OrderEventSerializer,
     OrderSerializer,
@@ -135,6 +147,12 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
         services.order_update_draft,
         summary=_("修改草稿订单（lines 替换全部订单行；确认后请用 amend）"),
     )
+    proforma_invoice = document_action(
+        proforma_invoice,
+        summary=_("形式发票 PDF（金额大写：人民币为中文大写，其他币种为英文）"),
+        url_path="proforma-invoice",
+        allowed=lambda user, order: policy.can(user, "payment.view", order),
+    )
 
     @extend_schema(
         summary=_("订单时间线"),
@@ -218,3 +236,51 @@ class PaymentViewSet(ResourceApiViewSet):
         services.payment_confirm,
         summary=_("财务确认到账（可分多次）"),
     )
+
+
+@list_and_detail(_("我的 Excel 导入"), _("Excel 导入：预览（每行的操作和每个错误）或结果"))
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Excel import for ERP clients that prefer files: upload (a dry run, nothing
+    written), read the preview, confirm (all or nothing)."""
+
+    api_scope = "orders"
+    service_id = "batch_id"
+    queryset = ImportBatch.objects.none()  # the schema's id type; get_queryset scopes
+    serializer_class = ImportBatchSerializer
+    parser_classes = [MultiPartParser]
+    http_method_names = READ_AND_POST_METHODS
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.import_list(self.request.user).defer(None).order_by("-id")
+
+    @extend_schema(
+        summary=_("上传 .xlsx 并检查（预览，不写入数据）；大文件由后台任务检查"),
+        request={"multipart/form-data": ImportUploadInputSerializer},
+        responses={201: ImportBatchSerializer},
+    )
+    def create(self, request):
+        data = self.validated(ImportUploadInputSerializer)
+        batch = import_services.import_upload(
+            actor=request.user, kind=data["kind"], upload=data["file"]
+        )
+        return self.written(batch, status.HTTP_201_CREATED)
+
+    # Confirm: all or nothing, orders as drafts.
+    confirm = service_action(
+        None,
+        import_services.import_confirm,
+        summary=_("确认导入（全部成功或全部不导入；订单为草稿）"),
+    )
+
+    @extend_schema(
+        summary=_("下载导入模板（.xlsx，中英文列名）"),
+        parameters=[ImportTemplateQuerySerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def template(self, request):
+        query = ImportTemplateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data["kind"]
+        return download(imports.template(kind), f"gendan-import-{kind}.xlsx")

@@ -7,6 +7,7 @@ from .actions import ORDER_ACTIONS, REASON
 from .customers import CustomerForm
 from .finance import PaymentConfirmForm
 from .orders import CURRENCIES, AmendForm, LineRow, LineRows, OrderForm
+from .products import ProductActiveForm, ProductForm
 from .reports import DailyReportForm, LedgerForm
 
 __all__ = [
@@ -21,4 +22,6 @@ __all__ = [
     "LineRows",
     "OrderForm",
     "PaymentConfirmForm",
+    "ProductActiveForm",
+    "ProductForm",
 ]

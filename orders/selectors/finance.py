@@ -152,3 +152,33 @@ def receivable_list(user: User) -> QuerySet[Payment]:
         "order",
         "payment.view",
     )
+
+
+# Ageing from the due date (the export): (key, label, lowest days past due, highest).
+DUE_AGEING_BUCKETS = (
+    ("not_due", _("未到期"), None, 0),
+    ("d1_30", _("逾期 1–30 天"), 1, 30),
+    ("d31_60", _("逾期 31–60 天"), 31, 60),
+    ("d61_90", _("逾期 61–90 天"), 61, 90),
+    ("d90_plus", _("逾期 90 天以上"), 91, None),
+)
+
+
+def due_bucket(days_past_due: int) -> str:
+    """The key of ``DUE_AGEING_BUCKETS`` a request ``days_past_due`` days past its due
+    date falls in (0 or less: not yet due)."""
+    for key, _label, low, high in DUE_AGEING_BUCKETS:
+        if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
+            return key
+    raise ValueError(days_past_due)
+
+
+def receivable_requests(user: User) -> QuerySet[Payment]:
+    """The open requests of money customers owe that ``user`` may see, the longest past
+    due first: the rows of the receivables ageing export (filtered by
+    ``orders.filters.PaymentFilterSet``)."""
+    return (
+        _open_receivables(user)
+        .select_related("order", "order__customer", "order__owner")
+        .order_by("due_date", "pk")
+    )

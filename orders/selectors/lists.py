@@ -12,7 +12,7 @@ from gendan import policy
 from gendan.models import User
 from gendan.roles import Role
 
-from ..models import Customer, Order, Payment, Product
+from ..models import Customer, ImportBatch, Order, Payment, Product
 from ..states import NOT_FULLY_SHIPPED, OPEN
 
 
@@ -30,6 +30,23 @@ def order_list_open_for(user: User) -> QuerySet[Order]:
 
 def order_get_visible(user: User, order_id: int) -> Order | None:
     return order_list_visible_to(user).filter(pk=order_id).first()
+
+
+def order_get_priced(user: User, order_id: int) -> Order | None:
+    """A visible order whose money ``user`` may see (its proforma invoice), else None."""
+    order = order_get_visible(user, order_id)
+    if order is None or not policy.can(user, "payment.view", order):
+        return None
+    return order
+
+
+def import_list(user: User):
+    """The Excel imports ``user`` uploaded (each user sees only their own)."""
+    return ImportBatch.objects.filter(created_by=user).defer("result")
+
+
+def import_get_visible(user: User, batch_id: int) -> ImportBatch | None:
+    return ImportBatch.objects.filter(created_by=user, pk=batch_id).first()
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -79,17 +83,31 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/customer_detail.html", context)
 
 
-def _customer_form(request: HttpRequest, customer: Customer | None) -> HttpResponse:
-    form = CustomerForm(request.POST or None, instance=customer)
+def edit_reference(
+    request: HttpRequest, form, template: str, context: dict, done: Callable[[Any], str]
+) -> HttpResponse:
+    """The page of a reference record's form (a customer, a product): on a valid POST
+    one service call (``form.submit``), then the message and ``done(saved)``."""
     if request.method == "POST":
         if form.is_valid():
             ok, saved = run(request, lambda: form.submit(actor=request.user), form=form)
             if ok:
-                messages.success(request, _("客户 %(c)s 已保存。") % {"c": saved})
-                return redirect("orders:customer_detail", pk=saved.pk)
+                messages.success(request, _("%(c)s 已保存。") % {"c": saved})
+                return redirect(done(saved))
         else:
             messages.error(request, _("请检查标出的输入。"))
-    return render(request, "orders/customer_form.html", {"form": form, "customer": customer})
+    return render(request, template, {"form": form, **context})
+
+
+def _customer_form(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+    form = CustomerForm(request.POST or None, instance=customer)
+    return edit_reference(
+        request,
+        form,
+        "orders/customer_form.html",
+        {"customer": customer},
+        lambda saved: reverse("orders:customer_detail", args=[saved.pk]),
+    )
 
 
 @page("customer_edit")

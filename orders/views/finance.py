@@ -7,14 +7,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
-from gendan.lists import ListPage
+from gendan.excel import Sheet
+from gendan.lists import EXPORT_LIMIT, ListPage, filter_page
+from gendan.money import ZERO
 from gendan.templatetags.gendan_ui import money
-from gendan.web import form_action, page, visible_or_404
+from gendan.web import form_action, page, visible_or_404, xlsx_response
 
 from .. import selectors
 from ..filters import PaymentFilterSet
@@ -93,4 +96,77 @@ def receivables(request: HttpRequest) -> HttpResponse:
         request,
         "orders/receivables.html",
         {"ageing": ageing, "page_obj": page_obj, "ageing_chart": ageing_chart},
+    )
+
+
+@require_GET
+@page("receivables")
+def receivables_export(request: HttpRequest) -> HttpResponse:
+    """The receivables ageing export: each open request aged from its due date (not yet
+    due, 1–30, 31–60, 61–90, over 90 days past due), then the sums per customer and
+    currency. The finance queue's filters apply (``?search=``, ``due_date_after``, …)."""
+    today = timezone.localdate()
+    payments = filter_page(PaymentFilterSet, request, selectors.receivable_requests(request.user))
+    buckets = selectors.DUE_AGEING_BUCKETS
+    detail, sums = [], {}
+    for payment in payments.qs[:EXPORT_LIMIT]:
+        order = payment.order
+        days = (today - payment.due_date).days
+        bucket = selectors.due_bucket(days)
+        detail.append(
+            [
+                order.customer.code,
+                order.customer.name,
+                order.number,
+                order.owner,
+                payment.get_kind_display(),
+                order.currency,
+                payment.amount_due,
+                payment.amount_received,
+                payment.outstanding,
+                payment.requested_at,
+                payment.due_date,
+                max(days, 0),
+                {key: label for key, label, *_r in buckets}[bucket],
+            ]
+        )
+        row = sums.setdefault(
+            (order.customer.code, order.customer.name, order.currency),
+            dict.fromkeys([key for key, *_r in buckets], ZERO),
+        )
+        row[bucket] += payment.outstanding
+    labels = [label for _key, label, *_r in buckets]
+    return xlsx_response(
+        f"receivables-ageing-{today:%Y%m%d}.xlsx",
+        [
+            Sheet(
+                _("应收账龄明细"),
+                [
+                    _("客户编号"),
+                    _("客户名称"),
+                    _("订单编号"),
+                    _("跟单员"),
+                    _("类型"),
+                    _("币种"),
+                    _("应收金额"),
+                    _("已收金额"),
+                    _("未收金额"),
+                    _("请款时间"),
+                    _("到期日"),
+                    _("逾期天数"),
+                    _("账龄（按到期日）"),
+                ],
+                detail,
+                heading=_("应收账龄（按到期日起算），截至 %(d)s") % {"d": today},
+                freeze="A3",
+            ),
+            Sheet(
+                _("按客户汇总"),
+                [_("客户编号"), _("客户名称"), _("币种"), *labels, _("合计")],
+                [
+                    [*key, *row.values(), sum(row.values(), ZERO)]
+                    for key, row in sorted(sums.items())
+                ],
+            ),
+        ],
     )

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
+from gendan.documents import document_view
 from gendan.lists import ListPage
 from gendan.web import detail_page, form_action, page, visible_or_404
 
 from .. import selectors, signals
+from ..documents import proforma_invoice
 from ..filters import OrderFilterSet
 from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Order, Product
@@ -270,6 +272,8 @@ def _detail_context(request: HttpRequest, order) -> dict:
         links.append((reverse("orders:edit", args=[order.pk]), _("修改草稿")))
     if policy.can(user, "order.amend", order) and can_transition(order.status, "amend"):
         links.append((reverse("orders:amend", args=[order.pk]), _("改单")))
+    if policy.can(user, "payment.view", order):
+        links.append((reverse("orders:proforma", args=[order.pk]), _("形式发票 PDF")))
     context = {
         "order": order,
         "lines": list(order.lines.all()),
@@ -309,3 +313,6 @@ order_detail, order_action = detail_page(
     actions=ORDER_ACTIONS,
     url="orders:detail",
 )
+
+
+order_proforma = document_view("orders", selectors.order_get_priced, proforma_invoice)

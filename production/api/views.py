@@ -11,6 +11,7 @@ from gendan.api.views import (
     READ_ONLY_METHODS,
     ApiViewSet,
     ResourceApiViewSet,
+    document_action,
     list_and_detail,
     service_action,
     service_create,
@@ -18,6 +19,7 @@ from gendan.api.views import (
 from orders.api.serializers import ActionReasonInputSerializer, EmptyInputSerializer
 from orders.api.views import OrderResourceMixin
 from production import selectors, services
+from production.documents import production_notice
 from production.filters import (
     IncidentFilterSet,
     InspectionFilterSet,
@@ -95,6 +97,11 @@ class ProductionOrderViewSet(ResourceApiViewSet):
         EmptyInputSerializer,
         services.production_order_complete,
         summary=_("生产完成（订单 → produced）"),
+    )
+    notice = document_action(
+        production_notice,
+        summary=_("生产通知单 PDF（作废的印有“已作废 / VOID”）"),
+        url_path="notice",
     )
 
 

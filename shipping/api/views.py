@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from gendan import policy
 from gendan.api.views import (
     ResourceApiViewSet,
+    document_action,
     list_and_detail,
     service_action,
     service_create,
 )
 from shipping import selectors, services
+from shipping.documents import commercial_invoice, packing_list
 from shipping.filters import AfterSalesCaseFilterSet, ShipmentFilterSet
 
 from .serializers import (
@@ -56,6 +59,13 @@ class ShipmentViewSet(ResourceApiViewSet):
     )
     cancel = service_action(
         ShipmentCancelInputSerializer, services.shipment_cancel, summary=_("取消未出货的出货")
+    )
+    packing_list = document_action(packing_list, summary=_("装箱单 PDF"), url_path="packing-list")
+    commercial_invoice = document_action(
+        commercial_invoice,
+        summary=_("商业发票 PDF（金额大写）"),
+        url_path="commercial-invoice",
+        allowed=lambda user, shipment: policy.can(user, "payment.view", shipment.order),
     )
 
 
