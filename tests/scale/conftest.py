@@ -23,12 +23,17 @@ def pytest_collection_modifyitems(config, items):
     missing = {
         "redis": None if shutil.which("redis-server") else "redis-server is not installed",
         "pg_pair": PostgresCluster.available(),
-        "pgbouncer_bin": None if shutil.which("pgbouncer") else "pgbouncer is not installed",
+        "pgbouncer_bin": None if _pgbouncer() else "pgbouncer is not installed",
     }
     for item in items:
         for fixture, reason in missing.items():
             if reason and fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _pgbouncer() -> str | None:
+    """Debian's pgbouncer (in /usr/sbin, which a user's PATH may lack)."""
+    return shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
 
 
 def _own_folder() -> Path:
@@ -56,7 +61,7 @@ def pg_pair(transactional_db) -> Iterator[tuple[PostgresCluster, PostgresCluster
 
 @pytest.fixture
 def pgbouncer_bin() -> str:
-    return shutil.which("pgbouncer") or ""
+    return _pgbouncer() or ""
 
 
 @pytest.fixture
