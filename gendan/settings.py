@@ -239,24 +239,6 @@ STORAGES = {
         )
     },
 }
-# Uploads on S3-compatible object storage shared by every web server and worker
-# (django-storages), when GENDAN_S3_BUCKET is set; the AWS_* variables boto3 reads
-# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION) give the credentials.
-if GENDAN_S3_BUCKET := os.environ.get("GENDAN_S3_BUCKET", ""):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": GENDAN_S3_BUCKET,
-            "endpoint_url": os.environ.get("GENDAN_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("GENDAN_S3_REGION") or None,
-            "location": os.environ.get("GENDAN_S3_PREFIX", ""),
-            # Private objects, never overwritten (the names are random anyway); they are
-            # downloaded only through Gendan's views, never from a bucket URL.
-            "default_acl": None,
-            "file_overwrite": False,
-            "querystring_auth": True,
-        },
-    }
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
