@@ -1,4 +1,4 @@
-# Gendan's image: the same image runs web, worker and beat (see docker-compose.yml).
+# Gendan's image: the same image runs migrate, web, worker and beat (docker-compose.yml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, pinned and hash-checked, so code changes reuse this layer.
+# Dependencies first, pinned and hash-checked, so code changes reuse this layer. The
+# runtime lock only: no test, lint or browser tool (those are in requirements-dev.lock).
 # psycopg[binary] brings its own libpq: no compiler or system packages needed.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
