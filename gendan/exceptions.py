@@ -17,8 +17,7 @@ logger = logging.getLogger(__name__)
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
 
-    code = "domain_error"
-    http_status = 409
+    code, http_status = "domain_error", 409
     default_message = _("操作不允许。")
 
     def __init__(
@@ -62,24 +61,21 @@ class GuardFailed(DomainError):
 class ValidationFailed(DomainError):
     """Invalid input; ``fields`` names each bad field."""
 
-    code = "invalid"
-    http_status = 400
+    code, http_status = "invalid", 400
     default_message = _("输入的数据无效。")
 
 
 class PermissionDenied(DomainError):
     """The caller's role or ownership does not allow the action."""
 
-    code = "forbidden"
-    http_status = 403
+    code, http_status = "forbidden", 403
     default_message = _("您没有权限执行此操作。")
 
 
 class NotFound(DomainError):
     """The object does not exist, or the caller may not see it."""
 
-    code = "not_found"
-    http_status = 404
+    code, http_status = "not_found", 404
     default_message = _("对象不存在。")
 
 
@@ -103,8 +99,7 @@ class DatabaseUnavailable(DomainError):
     Not raised by services: the API and the pages answer it for a connection error
     (see ``is_database_unavailable``) with 503 and ``Retry-After``."""
 
-    code = "database_unavailable"
-    http_status = 503
+    code, http_status = "database_unavailable", 503
     default_message = _("数据库暂时不可用，请稍后重试。")
 
 

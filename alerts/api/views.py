@@ -27,8 +27,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ListApiView
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
 
-    def get_queryset(self):
-        return selectors.alert_list_for(self.request.user)
+    visible_to = selectors.alert_list_for
 
     @extend_schema(summary=_("确认提醒"), request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])

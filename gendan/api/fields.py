@@ -138,6 +138,12 @@ class ReadSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
 
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
     def include_extra_kwargs(self, kwargs, extra_kwargs):
         blank_choice = "choices" in kwargs and kwargs.get("allow_blank", False)
         kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -242,6 +243,11 @@ class ListApiViewSet(ApiViewSet):
 
     filter_backends = [ListFilterBackend]
     ordering = ["-id"]
+    # The rows the caller may see: a selector taking the user (``selectors.x_visible_to``).
+    visible_to: Callable[[Any], QuerySet] | None = None
+
+    def get_queryset(self):
+        return type(self).visible_to(self.request.user)
 
 
 # A resource of the API: its filtered list and its records (GET), and the POSTs its

@@ -104,16 +104,8 @@ class PayStatementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PayStatement
-        fields = [
-            "id",
-            "assessment",
-            "person",
-            "person_name",
-            "period",
-            "status",
-            *STATEMENT_FIELDS,
-            "lines",
-        ]
+        fields = ["id", "assessment", "person", "person_name", "period", "status"]
+        fields += [*STATEMENT_FIELDS, "lines"]
         read_only_fields = fields
 
 

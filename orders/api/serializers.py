@@ -31,7 +31,6 @@ class CustomerSerializer(ReadSerializer):
     class Meta:
         model = Customer
         fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -57,7 +56,6 @@ class ProductSerializer(ReadSerializer):
     class Meta:
         model = Product
         fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -77,7 +75,6 @@ class OrderLineSerializer(ReadSerializer):
     class Meta:
         model = OrderLine
         fields = ["id", *LINE_FIELDS]
-        read_only_fields = fields
 
 
 class OrderSerializer(ReadSerializer):
@@ -125,7 +122,6 @@ class OrderSerializer(ReadSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -192,7 +188,6 @@ class OrderEventSerializer(ReadSerializer):
             "data",
             "created_at",
         ]
-        read_only_fields = fields
 
     def get_actor_name(self, event: OrderEvent) -> str:
         return str(event.actor) if event.actor_id else ""
@@ -260,7 +255,6 @@ class PaymentReceiptSerializer(ReadSerializer):
             "confirmed_by",
             "confirmed_at",
         ]
-        read_only_fields = fields
 
 
 class PaymentSerializer(ReadSerializer):
@@ -292,7 +286,6 @@ class PaymentSerializer(ReadSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class PaymentConfirmInputSerializer(serializers.Serializer):

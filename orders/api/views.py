@@ -58,8 +58,7 @@ class CustomerViewSet(ResourceApiViewSet):
     ordering = ["code"]
     service_id = "customer_id"
 
-    def get_queryset(self):
-        return selectors.customer_list_visible_to(self.request.user)
+    visible_to = selectors.customer_list_visible_to
 
     create = service_create(
         CustomerInputSerializer, services.customer_create, summary=_("新建客户")
@@ -78,8 +77,7 @@ class ProductViewSet(ResourceApiViewSet):
     ordering = ["item_number"]
     service_id = "product_id"
 
-    def get_queryset(self):
-        return selectors.product_list_visible_to(self.request.user)
+    visible_to = selectors.product_list_visible_to
 
     create = service_create(ProductInputSerializer, services.product_create, summary=_("新建产品"))
     partial_update = service_update(
@@ -207,8 +205,7 @@ class PaymentViewSet(ResourceApiViewSet):
     filterset_class = PaymentFilterSet
     service_id, reread = "payment_id", True
 
-    def get_queryset(self):
-        return selectors.payment_list_visible_to(self.request.user)
+    visible_to = selectors.payment_list_visible_to
 
     confirm = service_action(
         PaymentConfirmInputSerializer,

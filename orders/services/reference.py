@@ -61,57 +61,52 @@ def _clean_reference(obj, fields: Iterable[str]) -> None:
         raise ValidationFailed(fields={name: [_("未知字段。")] for name in unknown})
 
 
+def _create(model, allowed: tuple[str, ...], *, actor: User, fields: dict[str, Any]):
+    policy.require(actor, f"{model._meta.model_name}.create")
+    obj = model(**{k: v for k, v in fields.items() if k in allowed})
+    _clean_reference(obj, fields)
+    obj.save()
+    return obj
+
+
+def _update(model, allowed: tuple[str, ...], pk: int, *, actor: User, fields: dict[str, Any]):
+    name = model._meta.model_name
+    try:
+        obj = model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise NotFound(model=name, id=pk) from None
+    policy.require(actor, f"{name}.update", obj)
+    for field, value in fields.items():
+        if field in allowed:
+            setattr(obj, field, value)
+    _clean_reference(obj, fields)
+    obj.save()
+    return obj
+
+
 @storable
 @transaction.atomic
 def customer_create(*, actor: User, **fields: Any) -> Customer:
     """Create a customer. Raises PermissionDenied, ValidationFailed."""
-    policy.require(actor, "customer.create")
-    customer = Customer(**{k: v for k, v in fields.items() if k in CUSTOMER_FIELDS})
-    _clean_reference(customer, fields)
-    customer.save()
-    return customer
+    return _create(Customer, CUSTOMER_FIELDS, actor=actor, fields=fields)
 
 
 @storable
 @transaction.atomic
 def customer_update(*, actor: User, customer_id: int, **fields: Any) -> Customer:
     """Change a customer's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
-    try:
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
-    except Customer.DoesNotExist:
-        raise NotFound(model="customer", id=customer_id) from None
-    policy.require(actor, "customer.update", customer)
-    for name, value in fields.items():
-        if name in CUSTOMER_FIELDS:
-            setattr(customer, name, value)
-    _clean_reference(customer, fields)
-    customer.save()
-    return customer
+    return _update(Customer, CUSTOMER_FIELDS, customer_id, actor=actor, fields=fields)
 
 
 @storable
 @transaction.atomic
 def product_create(*, actor: User, **fields: Any) -> Product:
     """Create a product. Raises PermissionDenied, ValidationFailed."""
-    policy.require(actor, "product.create")
-    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
-    _clean_reference(product, fields)
-    product.save()
-    return product
+    return _create(Product, PRODUCT_FIELDS, actor=actor, fields=fields)
 
 
 @storable
 @transaction.atomic
 def product_update(*, actor: User, product_id: int, **fields: Any) -> Product:
     """Change a product's fields. Raises NotFound, PermissionDenied, ValidationFailed."""
-    try:
-        product = Product.objects.select_for_update().get(pk=product_id)
-    except Product.DoesNotExist:
-        raise NotFound(model="product", id=product_id) from None
-    policy.require(actor, "product.update", product)
-    for name, value in fields.items():
-        if name in PRODUCT_FIELDS:
-            setattr(product, name, value)
-    _clean_reference(product, fields)
-    product.save()
-    return product
+    return _update(Product, PRODUCT_FIELDS, product_id, actor=actor, fields=fields)

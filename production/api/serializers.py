@@ -28,14 +28,12 @@ class StageSerializer(ReadSerializer):
     class Meta:
         model = Stage
         fields = ["id", "code", "name", "position", "is_output"]
-        read_only_fields = fields
 
 
 class PlanMilestoneSerializer(ReadSerializer):
     class Meta:
         model = PlanMilestone
         fields = ["date", "planned_cumulative_quantity"]
-        read_only_fields = fields
 
 
 class ProductionOrderSerializer(ReadSerializer):
@@ -71,7 +69,6 @@ class ProductionOrderSerializer(ReadSerializer):
             "note",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class MilestoneInputSerializer(serializers.Serializer):
@@ -102,7 +99,6 @@ class ProgressReportSerializer(ReadSerializer):
             *REPORT_FIELDS,
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class ProgressReportInputSerializer(serializers.Serializer):
@@ -144,7 +140,6 @@ class InspectionSerializer(ReadSerializer):
             "note",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class InspectionInputSerializer(serializers.Serializer):
@@ -178,7 +173,6 @@ class IncidentSerializer(ReadSerializer):
             "responsible",
             "reported_by",
         ]
-        read_only_fields = fields
 
 
 class IncidentInputSerializer(serializers.Serializer):

@@ -84,8 +84,7 @@ class ProductionOrderViewSet(ResourceApiViewSet):
     filterset_class = ProductionOrderFilterSet
     service_id, reread = "production_order_id", True
 
-    def get_queryset(self):
-        return selectors.production_order_list_with_plan_visible_to(self.request.user)
+    visible_to = selectors.production_order_list_with_plan_visible_to
 
     start = service_action(
         EmptyInputSerializer,
@@ -105,8 +104,7 @@ class ProgressReportViewSet(ResourceApiViewSet):
     serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
 
-    def get_queryset(self):
-        return selectors.progress_report_list_visible_to(self.request.user)
+    visible_to = selectors.progress_report_list_visible_to
 
     create = service_create(
         ProgressReportInputSerializer,
@@ -122,8 +120,7 @@ class InspectionViewSet(ResourceApiViewSet):
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
 
-    def get_queryset(self):
-        return selectors.inspection_list_visible_to(self.request.user)
+    visible_to = selectors.inspection_list_visible_to
 
     create = service_create(
         InspectionInputSerializer,
@@ -140,8 +137,7 @@ class IncidentViewSet(ResourceApiViewSet):
     filterset_class = IncidentFilterSet
     service_id = "incident_id"
 
-    def get_queryset(self):
-        return selectors.incident_list_visible_to(self.request.user)
+    visible_to = selectors.incident_list_visible_to
 
     create = service_create(
         IncidentInputSerializer,

@@ -23,14 +23,12 @@ class ShipmentLineSerializer(ReadSerializer):
     class Meta:
         model = ShipmentLine
         fields = ["id", "order_line", "quantity"]
-        read_only_fields = fields
 
 
 class ShipmentDocumentSerializer(ReadSerializer):
     class Meta:
         model = ShipmentDocument
         fields = ["id", "kind", "required", "is_ready", "updated_at"]
-        read_only_fields = fields
 
 
 class ShipmentSerializer(ReadSerializer):
@@ -64,7 +62,6 @@ class ShipmentSerializer(ReadSerializer):
             "note",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class ShipmentLineInputSerializer(serializers.Serializer):
@@ -137,7 +134,6 @@ class AfterSalesCaseSerializer(ReadSerializer):
             "closed_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class AfterSalesCaseInputSerializer(serializers.Serializer):

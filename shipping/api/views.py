@@ -35,8 +35,7 @@ class ShipmentViewSet(ResourceApiViewSet):
     filterset_class = ShipmentFilterSet
     service_id, reread = "shipment_id", True
 
-    def get_queryset(self):
-        return selectors.shipment_list_with_lines_visible_to(self.request.user)
+    visible_to = selectors.shipment_list_with_lines_visible_to
 
     create = service_create(
         ShipmentInputSerializer,
@@ -67,8 +66,7 @@ class AfterSalesCaseViewSet(ResourceApiViewSet):
     filterset_class = AfterSalesCaseFilterSet
     service_id = "case_id"
 
-    def get_queryset(self):
-        return selectors.case_list_visible_to(self.request.user)
+    visible_to = selectors.case_list_visible_to
 
     create = service_create(
         AfterSalesCaseInputSerializer,
