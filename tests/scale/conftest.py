@@ -72,14 +72,22 @@ def own_folder() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
+_COLLECTED: list[Path] = []
+
+
 def collect_static(env: dict[str, str]) -> None:
-    """The static files (and WhiteNoise's manifest) of the processes' var/ folder: the
-    pages need them with DEBUG off."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    """The static files (and WhiteNoise's manifest) for the processes of ``env`` (the
+    pages need them with DEBUG off): collected once per test run into a folder of its
+    own, which ``env`` then names as STATIC_ROOT."""
+    if not _COLLECTED:
+        folder = Path(tempfile.mkdtemp(prefix="gendan-scale-static-"))
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=BASE_DIR,
+            env={**env, "STATIC_ROOT": str(folder)},
+            check=True,
+            timeout=900,
+            stdin=subprocess.DEVNULL,
+        )
+        _COLLECTED.append(folder)
+    env["STATIC_ROOT"] = str(_COLLECTED[0])
