@@ -91,3 +91,10 @@ def collect_static(env: dict[str, str]) -> None:
         )
         _COLLECTED.append(folder)
     env["STATIC_ROOT"] = str(_COLLECTED[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_collected_static() -> Iterator[None]:
+    yield
+    for folder in _COLLECTED:
+        shutil.rmtree(folder, ignore_errors=True)
