@@ -96,5 +96,5 @@ def collect_static(env: dict[str, str]) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _remove_collected_static() -> Iterator[None]:
     yield
-    for folder in _COLLECTED:
-        shutil.rmtree(folder, ignore_errors=True)
+    for collected in _COLLECTED:
+        shutil.rmtree(collected, ignore_errors=True)
