@@ -10,7 +10,7 @@ class AlertsConfig(AppConfig):
         from gendan.context_processors import register_menu_count
         from gendan.views import register_home_section
 
-        from . import selectors, views
+        from . import receivers, selectors, views  # noqa: F401 (importing receivers connects them)
 
         register_home_section("alerts", views.home_section)
         register_menu_count("alerts", selectors.alert_unread_count_for)

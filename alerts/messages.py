@@ -129,12 +129,31 @@ def alert_message(alert: Alert) -> str:
         if alert.escalated:
             text += " " + _("已上报跟单主管。")
         return text
+    if rule in CONVERSATION_MESSAGES:
+        return str(CONVERSATION_MESSAGES[rule]) % {
+            "order": order,
+            "who": d.get("who", ""),
+            "kind": d.get("kind_label", ""),
+            "text": d.get("text", ""),
+            "status": d.get("status_label", ""),
+            "hours": d.get("hours", ""),
+        }
     if rule == R.ASSESSMENT_DUE:
         return _("月度考核待办：") + "；".join(
             _assessment_step(step) for step in d.get("steps", [])
         )
     return str(alert.get_rule_display())
 
+
+# The conversation's alerts: their data is written by alerts/receivers.py and the sweep.
+CONVERSATION_MESSAGES = {
+    R.MENTION: gettext_lazy("%(who)s 在订单 %(order)s 的跟进记录中提到你：%(text)s"),
+    R.APPROVAL_REQUESTED: gettext_lazy("%(who)s 申请%(kind)s（订单 %(order)s）：%(text)s"),
+    R.APPROVAL_DECIDED: gettext_lazy("你的%(kind)s申请（订单 %(order)s）%(status)s：%(text)s"),
+    R.APPROVAL_OVERDUE: gettext_lazy(
+        "%(who)s 的%(kind)s申请（订单 %(order)s）已等待审批超过 %(hours)s 小时。"
+    ),
+}
 
 ASSESSMENT_STEPS = {
     "compute": gettext_lazy("计算月度考核"),

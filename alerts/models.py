@@ -51,6 +51,20 @@ class AlertRule(models.TextChoices):
     DEPOSIT_OVERDUE = "deposit_overdue", _("订金逾期未付")
     BALANCE_OVERDUE = "balance_overdue", _("尾款逾期未付")
     ASSESSMENT_DUE = "assessment_due", _("考核待办")
+    # The conversation (conversation/): put in inboxes by alerts/receivers.py as they
+    # happen, except the overdue request, found by its sweep.
+    MENTION = "mention", _("有人提到你")
+    APPROVAL_REQUESTED = "approval_requested", _("待审批申请")
+    APPROVAL_DECIDED = "approval_decided", _("申请已审批")
+    APPROVAL_OVERDUE = "approval_overdue", _("申请超时未审批")
+
+
+# Raised as they happen (alerts/receivers.py), never by a sweep; every other rule is
+# swept on its schedule.
+EVENT_RULES = frozenset(
+    {AlertRule.MENTION, AlertRule.APPROVAL_REQUESTED, AlertRule.APPROVAL_DECIDED}
+)
+SWEPT_RULES = tuple(rule for rule in AlertRule.values if rule not in EVENT_RULES)
 
 
 class DecimalJSONDecoder(json.JSONDecoder):

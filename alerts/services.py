@@ -29,6 +29,7 @@ from gendan.models import User
 from orders.models import Order
 
 from . import selectors
+from .conversation import approval_overdue
 from .messages import alert_email
 from .models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
 from .rules import RULES, Rule
@@ -57,6 +58,8 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
     config = AlertSettings.load()
     if rule == AlertRule.ASSESSMENT_DUE:
         alert_ids = _assessment_due(today=today, now=now)
+    elif rule == AlertRule.APPROVAL_OVERDUE:
+        alert_ids = approval_overdue(today=today, now=now)
     else:
         spec = RULES[rule]
         alert_ids = _insert_alerts(spec, spec.cases(today, config), day=today, now=now)

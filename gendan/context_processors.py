@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 MENU = (
     ("home", "home", _("我的工作")),
     ("alerts", "alerts", _("提醒")),
+    ("requests", "conversation:requests", _("申请审批")),
     ("orders", "orders:list", pgettext_lazy("menu", "订单")),
     ("finance", "orders:finance_queue", _("收款确认")),
     ("receivables", "orders:receivables", _("应收账款")),

@@ -97,6 +97,17 @@ RULES: dict[str, dict[str, str]] = {
     "shipment.cancel": {M: OWN, SUP: ANY},
     "after_sales.open": {M: OWN, SUP: ANY},
     "after_sales.update": {M: OWN, SUP: ANY},
+    # The conversation around an order (conversation/): its thread, files, requests.
+    "note.create": {M: SHARED, SUP: ANY, FIN: ANY, PROD: PRODUCTION},
+    "attachment.view": {M: SHARED, SUP: ANY, FIN: ANY, PROD: PRODUCTION},
+    "attachment.create": {M: OWN, SUP: ANY, FIN: ANY, PROD: PRODUCTION},
+    "request.view": {M: SHARED, SUP: ANY, FIN: ANY, PROD: PRODUCTION},
+    "request.create": {M: OWN, SUP: ANY},
+    # Who decides a request: by the role it is addressed to (conversation.requests).
+    "request.decide.supervisor": {SUP: ANY},
+    "request.decide.finance": {FIN: ANY},
+    "request.decide.production": {PROD: PRODUCTION},
+    "order.change_contract_date": {SUP: ANY},
     # Monthly assessment (kpi-and-pay.md §3): the supervisor computes, enters, sends,
     # re-confirms disputed ones, finalises and reopens; the person confirms or disputes.
     "assessment.view": {M: SELF, SUP: ANY, FIN: ANY},
@@ -279,6 +290,7 @@ PAGES: dict[str, frozenset[str]] = {
     "daily_report": frozenset({M, SUP}),
     "sales_ledger": frozenset({M, SUP, FIN}),
     "alerts": EVERYONE,  # one's own inbox
+    "requests": frozenset({M, SUP, FIN, PROD}),  # requests to decide, one's own requests
     "kpi": frozenset({M, SUP, FIN}),  # assessments and pay (the views check each object)
 }
 

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "orders",
     "production",
     "shipping",
+    "conversation",
     "kpi",
     "alerts",
     "demo",
@@ -239,6 +241,31 @@ STORAGES = {
         )
     },
 }
+
+
+def s3_storage(environ=os.environ) -> dict | None:
+    """The uploads' storage on an S3-compatible store (AWS S3, MinIO, Ceph, OSS, COS…)
+    when ``GENDAN_S3_BUCKET`` is set, so that every web server sees the same files:
+    private objects, reached only through the download views (never a public URL)."""
+    bucket = environ.get("GENDAN_S3_BUCKET", "")
+    if not bucket:
+        return None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("GENDAN_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("GENDAN_S3_REGION") or None,
+        "access_key": environ.get("GENDAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("GENDAN_S3_SECRET_ACCESS_KEY") or None,
+        "location": environ.get("GENDAN_S3_PREFIX", ""),
+        "addressing_style": environ.get("GENDAN_S3_ADDRESSING_STYLE") or None,
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES["default"] = s3_storage() or STORAGES["default"]
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -443,6 +470,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "shipping.models.DocumentKind",
         "AfterSalesKindEnum": "shipping.models.AfterSalesKind",
         "AfterSalesStatusEnum": "shipping.models.AfterSalesStatus",
+        "NoteKindEnum": "conversation.models.NoteKind",
+        "AttachmentCategoryEnum": "conversation.models.AttachmentCategory",
+        "RequestKindEnum": "conversation.models.RequestKind",
+        "RequestStatusEnum": "conversation.models.RequestStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -489,6 +520,9 @@ LOGGING = {
 
 # Gendan's own defaults.
 GENDAN_DEFAULT_CURRENCY = "CNY"
+# The largest difference finance may write off on a payment request (bank charges),
+# in the order's currency (conversation: a merchandiser's write-off request).
+GENDAN_WRITE_OFF_MAX = Decimal(os.environ.get("GENDAN_WRITE_OFF_MAX", "200.00"))
 GENDAN_ORDER_NUMBER_PREFIX = "GD"
 # Every date or time entered lies within this many years of today (gendan.bounds).
 GENDAN_DATE_HORIZON_YEARS = int(os.environ.get("GENDAN_DATE_HORIZON_YEARS", "10"))

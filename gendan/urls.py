@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("production.urls")),
     path("", include("shipping.urls")),
+    path("", include("conversation.urls")),
     path("kpi/", include("kpi.urls")),
     path("", include("alerts.urls")),
     path("api/", include(("gendan.api.urls", "api"))),

@@ -176,12 +176,20 @@ def action_forms(
     per action ``user`` may take on ``obj``, the bound form in place of its blank one."""
     return {
         "actions": [
-            bound if bound is not None and bound.name == name else form_class()
+            bound if bound is not None and bound.name == name else for_object(form_class(), obj)
             for name, form_class in actions.items()
             if form_class.is_available(user, obj)
         ],
         "open_action": bound.name if bound is not None else "",
     }
+
+
+def for_object(form: ActionForm, obj) -> ActionForm:
+    """``form`` made for ``obj`` when its choices depend on it (``form.for_object``)."""
+    prepare = getattr(form, "for_object", None)
+    if prepare is not None:
+        prepare(obj)
+    return form
 
 
 def object_action(
@@ -198,9 +206,20 @@ def object_action(
     form_class = actions.get(action)
     if form_class is None or obj is None:
         raise Http404
-    form = form_class(request.POST)
+    form = for_object(form_class(request.POST, request.FILES), obj)
     submit = partial(form.submit, actor=request.user, obj=obj)
     return form_action(request, form, submit, success=form_class.success, done=done, again=again)
+
+
+# template of a detail page -> what the apps above add to it (their part of the page):
+# ``add(request, obj, context)``, registered from their AppConfig.ready(); the page
+# includes each template its ``context["page_parts"]`` names.
+_page_parts: dict[str, list[Callable[[HttpRequest, Any, dict], None]]] = {}
+
+
+def register_page_part(template: str, add: Callable[[HttpRequest, Any, dict], None]) -> None:
+    """Let ``add`` add to the context of the detail page ``template`` (its part)."""
+    _page_parts.setdefault(template, []).append(add)
 
 
 def detail_page(
@@ -224,7 +243,10 @@ def detail_page(
 
     def show(request: HttpRequest, obj, bound_form: ActionForm | None = None) -> HttpResponse:
         offered = action_forms(request.user, actions, obj, bound_form)
-        return render(request, template, {**context(request, obj), **offered})
+        page_context = {**context(request, obj), **offered}
+        for add in _page_parts.get(template, ()):
+            add(request, obj, page_context)
+        return render(request, template, page_context)
 
     @require_GET
     @page(name)

@@ -36,8 +36,8 @@ def created(order: Order, *, actor) -> OrderEvent:
     return record(order, EventType.CREATED, actor=actor, to_status=order.status)
 
 
-def updated(order: Order, *, actor, changed: list[str]) -> OrderEvent:
-    return record(order, EventType.UPDATED, actor=actor, changed=changed)
+def updated(order: Order, *, actor, changed: list[str], note: str = "", **data: Any) -> OrderEvent:
+    return record(order, EventType.UPDATED, actor=actor, changed=changed, note=note, **data)
 
 
 def _payment_event(order: Order, type: str, *, actor, payment, **data: Any) -> OrderEvent:

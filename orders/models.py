@@ -298,6 +298,8 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("现金")
     CHEQUE = "cheque", _("支票")
     OTHER = "other", _("其他")
+    # A small difference finance writes off (bank charges), not money received.
+    WRITE_OFF = "write_off", _("核销差额")
 
 
 class Payment(TimeStamped):
@@ -468,6 +470,7 @@ class EventType(models.TextChoices):
     PRODUCTION_STARTED = "production_started", _("开始生产")
     PRODUCTION_SUPERSEDED = "production_superseded", _("生产单作废（改单）")
     PRODUCTION_RECALLED = "production_recalled", _("生产单回收")
+    PRODUCTION_RUSHED = "production_rushed", _("生产加急")
     PROGRESS_REPORTED = "progress_reported", _("生产日报")
     INSPECTION_RECORDED = "inspection_recorded", _("检验")
     INCIDENT_OPENED = "incident_opened", _("异常")

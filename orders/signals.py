@@ -44,6 +44,13 @@ order_amended = Signal()
 # Arguments: order, actor, delivered_at.
 order_delivery_confirming = Signal()
 
+# order_confirm with a document: the attachment of the order that is the customer's
+# written confirmation (conversation checks it is the order's and a document). A
+# receiver raises ValidationFailed for one that is not, and returns what the event
+# should say of it ({"attachment": id, "attachment_name": name}).
+# Arguments: order, actor, attachment_id.
+order_confirming = Signal()
+
 # order_close, among its guards (after the state check, before the payment check):
 # a receiver refuses the closing by raising GuardFailed (an open after-sales case).
 # Arguments: order, actor.
@@ -60,6 +67,10 @@ order_closing = Signal()
 # it: receivers prefetch their own rows), context (receivers add their panels,
 # annotate ``context["lines"]`` and append to ``context["links"]``).
 order_page = Signal()
+
+# The documents of an order a written confirmation may reference, for the confirm
+# form's choices. Arguments: order. Receivers return a list of (id, label).
+order_documents = Signal()
 
 # The customer page. Arguments: request, customer, context.
 customer_page = Signal()

@@ -23,6 +23,8 @@ class ProductionOrder(models.Model):
     issued_at = models.DateTimeField(_("下达时间"))
     factory = models.CharField(_("工厂/车间"), max_length=100)
     is_outside_processor = models.BooleanField(_("外协厂"), default=False)
+    # db_default: rows written by raw SQL (the benchmark data loader) get False too.
+    rush = models.BooleanField(_("加急"), default=False, db_default=False)
     planned_start = models.DateField(_("计划开始"))
     planned_finish = models.DateField(_("计划完成"))
     quantity = models.PositiveIntegerField(_("数量"))

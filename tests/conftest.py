@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
+    # Uploaded files of a test go to its temporary directory, never to var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     # PBKDF2 is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP and no collectstatic manifest exists in tests.

@@ -18,6 +18,7 @@ from tests.orders.test_transitions import SPEC_TABLE
 
 OWNER_AND_SUPERVISOR = {"merch_own", "supervisor"}
 ON_THE_FLOOR = {"merch_own", "supervisor", "production"}
+SEES_IT = {"merch_own", "supervisor", "finance", "production"}
 
 # action -> who may take it on an order in production owned by "merch".
 # int_own: the integration client on an order it created itself.
@@ -52,6 +53,17 @@ EXPECTED = {
     "shipment.cancel": OWNER_AND_SUPERVISOR,
     "after_sales.open": OWNER_AND_SUPERVISOR,
     "after_sales.update": OWNER_AND_SUPERVISOR,
+    # The conversation (conversation/): who sees the order writes in its thread and sees
+    # its files and requests; its owner (and the supervisor) asks; the role decides.
+    "note.create": SEES_IT,
+    "attachment.view": SEES_IT,
+    "attachment.create": SEES_IT,
+    "request.view": SEES_IT,
+    "request.create": OWNER_AND_SUPERVISOR,
+    "request.decide.supervisor": {"supervisor"},
+    "request.decide.finance": {"finance"},
+    "request.decide.production": {"production"},
+    "order.change_contract_date": {"supervisor"},
 }
 # Actions without an object: which roles may take them at all.
 EXPECTED_WITHOUT_OBJECT = {

@@ -204,3 +204,21 @@ def test_running_the_seed_twice_creates_nothing_new(demo):
     call_command("seed_demo", verbosity=0)
     assert model_counts() == before
     assert sum(demo.values_list("total_amount", flat=True), Decimal(0)) == total
+
+
+def test_the_demo_has_a_conversation_and_a_request_waiting_for_the_supervisor(seeded, db):
+    from alerts.models import AlertRecipient, AlertRule
+    from conversation.models import ApprovalRequest, Note
+
+    notes = Note.objects.filter(order__customer_po__startswith="DEMO-")
+    assert notes.count() >= 3
+    assert notes.exclude(contact_person="").exists()  # a customer contact record
+    assert notes.filter(mentions__username="supervisor").exists()
+    waiting = ApprovalRequest.objects.get(status="pending")
+    assert waiting.kind == "deposit_waiver"
+    assert AlertRecipient.objects.filter(
+        user__username="supervisor", alert__rule=AlertRule.APPROVAL_REQUESTED
+    ).exists()
+    # Seeding again adds nothing.
+    call_command("seed_demo", verbosity=0)
+    assert Note.objects.count() == notes.count() and ApprovalRequest.objects.count() == 1

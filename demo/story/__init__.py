@@ -37,7 +37,8 @@ is one transaction.
 The story in chapters: ``people`` (the users), ``reference`` (customers and
 products), ``stories`` (the script: one line per order), ``clock`` (simulated
 working days), ``orders`` (one order's story and its order steps), ``production``
-and ``shipping`` (its production and shipping steps). ``seed`` plays it all.
+and ``shipping`` (its production and shipping steps), ``conversation`` (notes, a
+contact record and a request waiting for approval). ``seed`` plays it all.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from orders.models import Order
 from production.models import Stage
 
 from .clock import Clock
+from .conversation import seed_conversation
 from .orders import OrderStory
 from .people import DEMO_PASSWORD, USERS, seed_users
 from .production import STAGE_LEAD
@@ -93,4 +95,5 @@ def seed() -> dict[str, tuple[int, int]]:
         "customers": customer_counts,
         "products": product_counts,
         "orders": (len(stories), len(existing)),
+        "thread": seed_conversation(cast),
     }

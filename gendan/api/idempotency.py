@@ -85,13 +85,35 @@ def key_of(request) -> str | None:
     return key
 
 
+def _multipart_fingerprint(data) -> bytes:
+    parts = {}
+    for name in sorted(data.keys()):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        parts[name] = [
+            _file_digest(value) if hasattr(value, "chunks") else value for value in values
+        ]
+    return json.dumps(parts, sort_keys=True, cls=JSONEncoder).encode()
+
+
+def _file_digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return f"{upload.name}:{upload.size}:{digest.hexdigest()}"
+
+
 def fingerprint(request) -> str:
     """SHA-256 of method, path (with query) and body; a JSON body in canonical form, so
     that the same document with other whitespace or key order counts as the same body."""
-    try:
-        body = request._request.body
-    except RawPostDataException:  # the stream was read already (multipart): use the parsed data
-        body = json.dumps(request.data, sort_keys=True, cls=JSONEncoder).encode()
+    if (request.content_type or "").startswith("multipart/"):
+        # An upload: its fields and each file's digest (the body is never held in memory).
+        body = _multipart_fingerprint(request.data)
+    else:
+        try:
+            body = request._request.body
+        except RawPostDataException:  # the stream was read already: use the parsed data
+            body = json.dumps(request.data, sort_keys=True, cls=JSONEncoder).encode()
     # A body that is not JSON, or nested too deep to read, is fingerprinted as sent (the
     # parser then answers 400 for it).
     with contextlib.suppress(ValueError, RecursionError):

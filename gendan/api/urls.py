@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from alerts.api.urls import routes as alert_routes
+from conversation.api.urls import routes as conversation_routes
 from kpi.api.urls import ROUTES as kpi_routes
 from orders.api.urls import routes as order_routes
 from production.api.urls import routes as production_routes
@@ -20,6 +21,7 @@ for prefix, viewset, basename in (
     *order_routes,
     *production_routes,
     *shipping_routes,
+    *conversation_routes,
     *kpi_routes,
     *alert_routes,
 ):

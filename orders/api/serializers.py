@@ -202,6 +202,18 @@ class ConfirmInputSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone_confirmed = serializers.BooleanField(required=False, default=True)
+    attachment_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**53,
+        help_text=_("作为书面确认凭据的本订单附件（签字订单、传真等）。"),
+    )
+
+
+class ContractDateInputSerializer(serializers.Serializer):
+    contract_delivery_date = serializers.DateField(help_text=_("新的合同交期，不早于今天。"))
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class DueInDaysInputSerializer(serializers.Serializer):

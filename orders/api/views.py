@@ -34,6 +34,7 @@ from .serializers import (
     AmendInputSerializer,
     ConfirmDeliveryInputSerializer,
     ConfirmInputSerializer,
+    ContractDateInputSerializer,
     CustomerInputSerializer,
     CustomerSerializer,
     DueInDaysInputSerializer,
@@ -181,6 +182,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
     )
     amend = service_action(
         AmendInputSerializer, services.order_amend, summary=_("改单：新版本（需客户书面确认）")
+    )
+    change_contract_date = service_action(
+        ContractDateInputSerializer,
+        services.order_change_contract_date,
+        summary=_("主管修改合同交期（客户已同意）"),
     )
 
     @extend_schema(

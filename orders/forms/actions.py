@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.forms import DateInput
 
-from .. import selectors, services
-from ..models import ConfirmationMethod
+from .. import selectors, services, signals
+from ..models import ConfirmationMethod, Order
 from ..states import PRODUCTION_STARTED
 from .base import ActionForm
 
@@ -25,6 +26,27 @@ class ConfirmOrderForm(ActionForm):
         label=_("确认凭据"), required=False, help_text=_("传真号、邮件主题或合同编号。")
     )
     phone_confirmed = forms.BooleanField(label=_("已电话确认"), required=False, initial=True)
+    attachment_id = forms.TypedChoiceField(
+        label=_("确认凭据附件"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        help_text=_("先在“附件”中上传客户的签字订单或传真。"),
+    )
+
+    def for_object(self, order) -> None:
+        """The order's documents a confirmation may reference (the apps that keep them
+        answer ``order_documents``); without any the field is not shown."""
+        documents = [
+            choice
+            for _receiver, answer in signals.order_documents.send(sender=Order, order=order)
+            for choice in answer or ()
+        ]
+        if documents:
+            self.fields["attachment_id"].choices = [("", "—"), *documents]
+        else:
+            del self.fields["attachment_id"]
 
 
 class RequestDepositForm(ActionForm):
@@ -72,6 +94,19 @@ class ReleaseOnCreditForm(ActionForm):
     @classmethod
     def available(cls, obj) -> bool:
         return not obj.credit_released
+
+
+class ChangeContractDateForm(ActionForm):
+    name, transition, policy_action = (
+        "change_contract_date",
+        "amend",
+        "order.change_contract_date",
+    )
+    label, success = _("修改合同交期"), _("合同交期已修改。")
+    service = services.order_change_contract_date
+
+    contract_delivery_date = forms.DateField(label=_("新合同交期"), widget=DateInput())
+    reason = REASON
 
 
 class ConfirmDeliveryForm(ActionForm):
@@ -126,7 +161,8 @@ class ReassignForm(ActionForm):
 
 # The order page's actions in the order of the lifecycle; the page shows those whose
 # ``is_available`` holds. Production (issue, shortfall, complete, incidents) and shipping
-# (after-sales) add theirs from their AppConfig.ready(), with ``register_order_actions``.
+# (after-sales) and the conversation (a request for a decision) add theirs from their
+# AppConfig.ready(), with ``register_order_actions``.
 ACTION_ORDER = (
     "confirm",
     "request_deposit",
@@ -140,6 +176,8 @@ ACTION_ORDER = (
     "close",
     "open_after_sales",
     "open_incident",
+    "open_request",
+    "change_contract_date",
     "reassign",
     "cancel",
 )
@@ -159,6 +197,7 @@ register_order_actions(
     WaiveDepositForm,
     RequestBalanceForm,
     ReleaseOnCreditForm,
+    ChangeContractDateForm,
     ConfirmDeliveryForm,
     CloseOrderForm,
     ReassignForm,

@@ -30,6 +30,7 @@ from .drafts import (
 from .lifecycle import (
     order_amend,
     order_cancel,
+    order_change_contract_date,
     order_close,
     order_confirm,
     order_confirm_delivery,
@@ -40,6 +41,8 @@ from .lifecycle import (
     order_request_deposit,
     order_waive_deposit,
     payment_confirm,
+    payment_to_write_off,
+    payment_write_off,
     record_approval,
 )
 from .lines import (
@@ -76,6 +79,7 @@ __all__ = [
     "move",
     "order_amend",
     "order_cancel",
+    "order_change_contract_date",
     "order_close",
     "order_confirm",
     "order_confirm_delivery",
@@ -89,6 +93,8 @@ __all__ = [
     "order_waive_deposit",
     "parse_lines",
     "payment_confirm",
+    "payment_to_write_off",
+    "payment_write_off",
     "product_create",
     "product_update",
     "record_approval",

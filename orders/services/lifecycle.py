@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -70,13 +71,16 @@ def order_confirm(
     method: str,
     reference: str = "",
     phone_confirmed: bool = True,
+    attachment_id: int | None = None,
 ) -> Order:
     """The customer confirmed the order in writing (and by phone): draft -> confirmed.
 
     Guards: at least one line, every quantity > 0 and price ≥ 0, a contract
-    delivery date not in the past. With a deposit ratio of 0 the order moves
-    on to deposit_paid at once. Raises InvalidTransition, GuardFailed,
-    ValidationFailed, PermissionDenied.
+    delivery date not in the past. ``attachment_id``: the order's attached document
+    that is the written confirmation (checked by the ``order_confirming`` hook and
+    named in the event). With a deposit ratio of 0 the order moves on to
+    deposit_paid at once. Raises InvalidTransition, GuardFailed, ValidationFailed,
+    PermissionDenied.
     """
     order = lock_order(order_id)
     policy.require(actor, "order.confirm", order)
@@ -94,6 +98,7 @@ def order_confirm(
         raise GuardFailed(_("单价不能为负数。"), code="invalid_price")
     if order.contract_delivery_date < timezone.localdate():
         raise GuardFailed(_("合同交期已过，请先修改交期。"), code="delivery_date_in_past")
+    document = _confirmation_document(order, actor=actor, attachment_id=attachment_id)
     order.confirmation_method = method
     order.confirmation_reference = reference
     order.phone_confirmed = phone_confirmed
@@ -103,11 +108,25 @@ def order_confirm(
         actor,
         ["confirmation_method", "confirmation_reference", "phone_confirmed", "confirmed_at"],
     )
-    move(order, "confirm", actor=actor, method=method)
+    move(order, "confirm", actor=actor, method=method, **document)
     if order.deposit_due == ZERO:
         # A deposit ratio of 0: nothing to wait for (product.md §2).
         move(order, "skip_deposit", actor=actor, note=_("订金比例为 0，无需订金。"))
     return order
+
+
+def _confirmation_document(order: Order, *, actor: User, attachment_id: int | None) -> dict:
+    """What the confirm event says of the referenced document (nothing without one);
+    ValidationFailed when no app recognises it as a document of this order."""
+    if attachment_id is None:
+        return {}
+    answers = signals.order_confirming.send(
+        sender=Order, order=order, actor=actor, attachment_id=attachment_id
+    )
+    for _receiver, answer in answers:
+        if answer:
+            return answer
+    raise ValidationFailed(fields={"attachment_id": [_("附件不存在。")]})
 
 
 @storable
@@ -224,6 +243,30 @@ def payment_confirm(
         raise ValidationFailed(
             fields={"amount_received": [_("金额超过未收金额 %(o)s。") % {"o": payment.outstanding}]}
         )
+    _record_receipt(
+        order,
+        payment,
+        actor=actor,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+    )
+    return payment
+
+
+def _record_receipt(
+    order: Order,
+    payment: Payment,
+    *,
+    actor: User,
+    amount: Decimal,
+    received_on: dt.date,
+    method: str,
+    reference: str,
+) -> PaymentReceipt:
+    """A receipt of ``amount`` against ``payment`` (both locked), the order's money and
+    its move once the deposit or the full amount is in."""
     receipt = PaymentReceipt(
         payment=payment,
         amount=amount,
@@ -266,6 +309,50 @@ def payment_confirm(
         move(order, "deposit_received", actor=actor, payment=payment.pk)
     elif order.status == S.AWAITING_BALANCE and order.fully_paid:
         move(order, "balance_received", actor=actor, payment=payment.pk)
+    return receipt
+
+
+def write_off_limit() -> Decimal:
+    return Decimal(str(settings.GENDAN_WRITE_OFF_MAX))
+
+
+def payment_to_write_off(order: Order) -> Payment | None:
+    """The order's open deposit or balance request whose outstanding amount is small
+    enough to write off (``GENDAN_WRITE_OFF_MAX``), if any."""
+    limit = write_off_limit()
+    for payment in order.payments.filter(kind__in=INCOMING_KINDS, status__in=OPEN_PAYMENT):
+        if ZERO < payment.outstanding <= limit:
+            return payment
+    return None
+
+
+@storable
+@transaction.atomic
+def payment_write_off(*, actor: User, order_id: int, reason: str) -> Payment:
+    """Finance writes off the small difference left on an open request (bank charges
+    deducted by the customer's bank, 核销差额): a receipt of the outstanding amount with
+    the method ``write_off`` and the reason as its reference; the order moves on as
+    when the money arrives. Raises GuardFailed (nothing small enough to write off),
+    PermissionDenied, ValidationFailed."""
+    order = lock_order(order_id)
+    reason = require_reason(reason)
+    candidate = payment_to_write_off(order)
+    if candidate is None:
+        raise GuardFailed(
+            _("没有未收金额不超过 %(limit)s 的请款可以核销。") % {"limit": write_off_limit()},
+            code="nothing_to_write_off",
+        )
+    payment = Payment.objects.select_for_update().get(pk=candidate.pk)
+    policy.require(actor, "payment.confirm", payment)
+    _record_receipt(
+        order,
+        payment,
+        actor=actor,
+        amount=payment.outstanding,
+        received_on=timezone.localdate(),
+        method=PaymentMethod.WRITE_OFF,
+        reference=reason[:100],
+    )
     return payment
 
 
@@ -548,6 +635,45 @@ def _adjust_request(order: Order, payment: Payment, amount_due: Decimal, *, acto
         payment.status = PaymentStatus.RECEIVED
     save(payment, actor, ["amount_due", "status"])
     events.payment_adjusted(order, actor=actor, payment=payment, previous=previous)
+
+
+@storable
+@transaction.atomic
+def order_change_contract_date(
+    *, actor: User, order_id: int, contract_delivery_date: dt.date, reason: str
+) -> Order:
+    """A supervisor moves the contract delivery date (the customer agreed): the status
+    stays; an event records the old and the new date and the reason. Allowed where
+    an amendment is (confirmed, before the goods left). Raises InvalidTransition,
+    PermissionDenied, ValidationFailed, AlreadyDone."""
+    order = lock_order(order_id)
+    policy.require(actor, "order.change_contract_date", order)
+    ensure_transition(order, "amend")
+    reason = require_reason(reason)
+    errors: dict[str, list] = {}
+    new_date = bounds.check_date(
+        errors,
+        "contract_delivery_date",
+        contract_delivery_date,
+        earliest=timezone.localdate(),
+        too_early=_("合同交期不能早于今天。"),
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if new_date == order.contract_delivery_date:
+        raise AlreadyDone(_("合同交期没有变化。"), code="same_date")
+    previous = order.contract_delivery_date
+    order.contract_delivery_date = new_date
+    save(order, actor, ["contract_delivery_date"])
+    events.updated(
+        order,
+        actor=actor,
+        changed=["contract_delivery_date"],
+        note=reason,
+        previous_contract_delivery_date=previous,
+        contract_delivery_date=new_date,
+    )
+    return order
 
 
 @storable

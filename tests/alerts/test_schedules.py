@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from alerts import tasks
-from alerts.models import Alert, AlertRule, AlertSettings
+from alerts.models import SWEPT_RULES, Alert, AlertRule, AlertSettings
 from gendan.celery import app as celery_app
 from orders.states import OrderStatus as S
 from tests.alerts.helpers import MONDAY, days, on, sweep_on
@@ -23,7 +23,7 @@ def test_the_migration_schedules_every_rule_daily_in_shanghai_time(db):
         if task.task == "gendan.tasks.alert_sweep_task":
             (rule,) = json.loads(task.args)
             scheduled[rule] = (task.crontab.hour, task.crontab.day_of_week)
-    assert set(scheduled) == set(AlertRule.values)
+    assert set(scheduled) == set(SWEPT_RULES)
     assert all(day_of_week == "*" for _, day_of_week in scheduled.values())
     pending = PeriodicTask.objects.get(name="alerts.email_pending")
     assert pending.task == "gendan.tasks.alert_email_queue_pending_task"

@@ -14,7 +14,7 @@ from orders.models import Order, PaymentKind
 from orders.states import OrderStatus as S
 from production import services as production_services
 from shipping import services as shipping_services
-from tests.factories import Cast, open_payment, produce_all
+from tests.factories import Cast, open_payment, pay, produce_all
 
 TODAY = timezone.localdate
 
@@ -42,6 +42,37 @@ def _open_incident(cast: Cast, order: Order):
 def _open_case(cast: Cast, order: Order):
     return shipping_services.after_sales_case_open(
         actor=order.owner, order_id=order.pk, kind="complaint", description="stains"
+    )
+
+
+def _request(kind: str, status_before: Callable[[Cast, Order], Any] | None = None):
+    """prepare: the order's owner asks for ``kind`` (the state made right first)."""
+
+    def prepare(cast: Cast, order: Order):
+        from conversation import services as conversation_services
+
+        if status_before is not None:
+            status_before(cast, order)
+        return conversation_services.request_open(
+            actor=order.owner, order_id=order.pk, kind=kind, reason="please"
+        )
+
+    return prepare
+
+
+def _bank_charges(cast: Cast, order: Order) -> None:
+    """The deposit paid but for 12.00 of bank charges."""
+    deposit = open_payment(order, PaymentKind.DEPOSIT)
+    pay(cast, order, PaymentKind.DEPOSIT, deposit.amount_due - 12)
+
+
+def _attachment(cast: Cast, order: Order):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conversation import services as conversation_services
+
+    return conversation_services.attachment_add(
+        actor=order.owner, order_id=order.pk, file=SimpleUploadedFile("po.txt", b"PO 123\n")
     )
 
 
@@ -234,10 +265,80 @@ API_CASES: dict[str, ApiCase] = {
         ),
         prepare=_open_case,
     ),
+    "note.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post("/api/v1/notes/", {"order": o.pk, "body": "客户来电"}),
+        reference="order",
+        ok=201,
+    ),
+    "attachment.view": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: ("get", f"/api/v1/attachments/{t.pk}/", {}),
+        prepare=_attachment,
+        view="attachment.view",
+    ),
+    "attachment.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: (
+            "upload",
+            "/api/v1/attachments/",
+            {"order": o.pk, "category": "customer_po", "file": ("po.txt", b"PO 123\n")},
+        ),
+        reference="order",
+        ok=201,
+    ),
+    "request.view": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: ("get", f"/api/v1/requests/{t.pk}/", {}),
+        prepare=_request("production_shortfall"),
+        view="request.view",
+    ),
+    "request.create": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            "/api/v1/requests/",
+            {"order": o.pk, "kind": "production_shortfall", "reason": "fabric short"},
+        ),
+        reference="order",
+        ok=201,
+    ),
+    "request.decide.supervisor": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/requests/{t.pk}/approve/", {"note": "ok"}),
+        prepare=_request("production_shortfall"),
+        view="request.view",
+    ),
+    "request.decide.finance": ApiCase(
+        S.AWAITING_DEPOSIT,
+        lambda o, t: _post(f"/api/v1/requests/{t.pk}/approve/"),
+        prepare=_request("write_off", _bank_charges),
+        view="request.view",
+    ),
+    "request.decide.production": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(f"/api/v1/requests/{t.pk}/reject/", {"reason": "line full"}),
+        prepare=_request("rush"),
+        view="request.view",
+    ),
+    "order.change_contract_date": ApiCase(
+        S.IN_PRODUCTION,
+        lambda o, t: _post(
+            f"/api/v1/orders/{o.pk}/change-contract-date/",
+            {"contract_delivery_date": days(90), "reason": "customer agreed"},
+        ),
+    ),
 }
 
 
 def call(client, method: str, path: str, body: dict, **extra):
     if method == "get":
         return client.get(path, **extra)
+    if method == "upload":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        files = {
+            name: SimpleUploadedFile(*value) if isinstance(value, tuple) else value
+            for name, value in body.items()
+        }
+        return client.post(path, files, format="multipart", **extra)
     return getattr(client, method)(path, body, format="json", **extra)

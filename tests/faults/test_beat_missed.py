@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from alerts import tasks
-from alerts.models import Alert, AlertRule, AlertSettings, AlertSweepRun
+from alerts.models import SWEPT_RULES, Alert, AlertRule, AlertSettings, AlertSweepRun
 from tests.faults.conftest import SHANGHAI, process_env
 from tests.faults.harness import celery_beat, celery_worker, wait_until
 
@@ -47,7 +47,7 @@ def test_the_daily_sweeps_beat_could_not_send_run_once_the_broker_is_back(
     crontab = CrontabSchedule.objects.create(
         minute=str(tick.minute), hour=str(tick.hour), timezone="Asia/Shanghai"
     )
-    for rule in AlertRule.values:
+    for rule in SWEPT_RULES:
         PeriodicTask.objects.create(
             name=f"test: {rule}",
             task=tasks.alert_sweep_task.name,
@@ -70,13 +70,13 @@ def test_the_daily_sweeps_beat_could_not_send_run_once_the_broker_is_back(
     def sweeps_beat_failed_to_send() -> set[str]:
         return {
             rule
-            for rule in AlertRule.values
+            for rule in SWEPT_RULES
             if f"Couldn't apply scheduled task test: {rule}:" in beat.text()
         }
 
     wait_until(
         "beat fails to send every sweep",
-        lambda: sweeps_beat_failed_to_send() == set(AlertRule.values),
+        lambda: sweeps_beat_failed_to_send() == set(SWEPT_RULES),
         40,
         [beat, worker],
     )
@@ -85,7 +85,7 @@ def test_the_daily_sweeps_beat_could_not_send_run_once_the_broker_is_back(
     back = time.monotonic()
     wait_until(
         "every daily rule has run today",
-        lambda: AlertSweepRun.objects.filter(day=tick.date()).count() == len(AlertRule.values),
+        lambda: AlertSweepRun.objects.filter(day=tick.date()).count() == len(SWEPT_RULES),
         60,
         [beat, worker],
     )
@@ -93,7 +93,7 @@ def test_the_daily_sweeps_beat_could_not_send_run_once_the_broker_is_back(
     time.sleep(3)  # and nothing runs them again
 
     runs = AlertSweepRun.objects.filter(day=tick.date())
-    assert sorted(runs.values_list("rule", flat=True)) == sorted(AlertRule.values)
+    assert sorted(runs.values_list("rule", flat=True)) == sorted(SWEPT_RULES)
     assert set(runs.values_list("runs", flat=True)) == {1}
     alerts = list(Alert.objects.values_list("rule", "object_id", "day"))
     assert (AlertRule.DELIVERY_OVERDUE, overdue_order.pk, tick.date()) in alerts
@@ -101,6 +101,6 @@ def test_the_daily_sweeps_beat_could_not_send_run_once_the_broker_is_back(
     assert "alert sweeps due today that had not run" in worker.text()
     print(
         f"\nbroker down {down_for:.0f}s across the sweeps' minute ({tick:%H:%M}): beat's "
-        f"{len(AlertRule.values)} sends failed; every rule ran {caught_up_after:.1f}s after "
+        f"{len(SWEPT_RULES)} sends failed; every rule ran {caught_up_after:.1f}s after "
         "the broker came back"
     )

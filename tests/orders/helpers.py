@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from conversation.models import ApprovalRequest, Attachment, Note
 from gendan.models import Sequence, User
 from orders import services as order_services
 from orders.models import (
@@ -42,6 +43,9 @@ DOMAIN_MODELS = (
     AfterSalesCase,
     Sequence,
     Order.shared_with.through,
+    Note,
+    Attachment,
+    ApprovalRequest,
 )
 
 

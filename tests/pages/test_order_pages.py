@@ -252,9 +252,13 @@ def test_the_order_page_offers_exactly_the_actions_the_role_may_take_now(cast):
     url = reverse("orders:detail", args=[order.pk])
 
     merchandiser = _actions(client_for(cast.merchandiser).get(url).content.decode())
-    assert merchandiser == {"request_deposit", "open_incident", "cancel"}
+    # open_request: ask the supervisor (conversation/), e.g. for a deposit waiver.
+    assert merchandiser == {"request_deposit", "open_incident", "open_request", "cancel"}
     supervisor = _actions(client_for(cast.supervisor).get(url).content.decode())
-    assert supervisor == {"request_deposit", "waive_deposit", "open_incident", "reassign", "cancel"}
+    assert supervisor == {
+        *("request_deposit", "waive_deposit", "open_incident", "open_request"),
+        *("change_contract_date", "reassign", "cancel"),
+    }
     assert _actions(client_for(cast.finance).get(url).content.decode()) == set()
 
     produced = order_in_status(cast, S.IN_PRODUCTION)
