@@ -14,7 +14,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-# Touched after a successful install: reinstall only when requirements.lock changes.
+# Touched after a successful install: reinstall only when requirements-dev.lock changes.
 INSTALLED := $(VENV)/.installed
 
 # Web port of `make run` (honcho hands it to the web process as PORT).
