@@ -1,4 +1,4 @@
-# Gendan's image: the same image runs web, worker and beat (see docker-compose.yml).
+# Gendan's image: the same image runs migrate, web, worker and beat (docker-compose.yml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

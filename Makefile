@@ -14,7 +14,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-# Touched after a successful install: reinstall only when requirements.lock changes.
+# Touched after a successful install: reinstall only when requirements-dev.lock changes.
 INSTALLED := $(VENV)/.installed
 
 # Web port of `make run` (honcho hands it to the web process as PORT).
@@ -31,11 +31,14 @@ help:  ## list the targets
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): requirements.lock | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+# Two locks from pyproject.toml, both with hashes: requirements.lock holds what Gendan
+# runs with (the Docker image installs it, nothing else), requirements-dev.lock adds the
+# test and lint tools at the same versions (what a developer and CI install).
+$(INSTALLED): requirements-dev.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
-install: $(INSTALLED)  ## create .venv and install requirements.lock (only when it changed)
+install: $(INSTALLED)  ## create .venv and install requirements-dev.lock (only when it changed)
 
 # What the printed documents need from Debian (WeasyPrint: Pango and HarfBuzz; a CJK font),
 # and what their tests use (pdftotext, pdftoppm).
@@ -76,9 +79,11 @@ format: $(INSTALLED)  ## apply ruff's fixes and formatting
 	$(PY) -m ruff format .
 
 # uv is not in the lock (it only writes it), so it is installed here and nowhere else.
-lock: | $(PY)  ## regenerate requirements.lock from pyproject.toml
+lock: | $(PY)  ## regenerate requirements.lock (runtime) and requirements-dev.lock from pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --no-header -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --constraint requirements-dev.lock \
 		--python-version 3.11 --no-header -o requirements.lock
 
 # Needs GNU gettext (apt-get install gettext). The compiled .mo is committed beside the

@@ -39,7 +39,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--requests", type=int, default=300, help="timed requests per figure (default 300)"
     )
     parser.add_argument(
-        "--seconds", type=int, default=15, help="wrk duration against gunicorn (default 15)"
+        "--seconds", type=int, default=30, help="wrk duration against gunicorn (default 30)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn sync workers for the wrk figure (default 2 per core + 1)",
     )
     parser.add_argument(
         "--only",
@@ -88,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _ensure_database(connection)
 
-    from . import jobs, run
+    from . import growth, jobs, run
     from .harness import Report
 
     if connection.vendor != "postgresql":
@@ -100,7 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     if options.generate:
         jobs.generator(report, orders=options.generate, seed=options.seed)
     run.data(report)
-    return run.measure(report, groups=groups, requests=options.requests, seconds=options.seconds)
+    status = run.measure(
+        report,
+        groups=groups,
+        requests=options.requests,
+        seconds=options.seconds,
+        workers=options.workers,
+    )
+    from django.conf import settings
+
+    folder = Path(settings.VAR_DIR) / "bench"
+    growth.save(report, folder)
+    growth.table(report, folder)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ that a caller (the smoke test) can read them back.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection, transaction
 
@@ -22,21 +24,26 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: float | None = None  # the value must be at most this
+    target: float | None = None  # the value must be at most this (at least: ``at_least``)
     note: str = ""
+    at_least: bool = False
 
     @property
     def holds(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.at_least else self.value <= self.target
 
     def line(self) -> str:
         value = (
-            f"{self.value:,.0f}" if self.unit in ("", "rows", "queries") else f"{self.value:,.2f}"
+            f"{self.value:,.0f}"
+            if self.unit in ("", "rows", "queries", "errors")
+            else f"{self.value:,.2f}"
         )
         text = f"{self.name:<44} {value:>12} {self.unit:<8}"
         if self.target is not None:
             verdict = "ok" if self.holds else "MISSED"
-            text += f" target <= {self.target:g} {verdict}"
+            text += f" target {'>=' if self.at_least else '<='} {self.target:g} {verdict}"
         if self.note:
             text += f"  ({self.note})"
         return text.rstrip()
@@ -47,8 +54,17 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     echo: Callable[[str], None] = print
 
-    def add(self, name: str, value: float, unit: str = "", target: float | None = None, note=""):
-        figure = Figure(name, float(value), unit, target, note)
+    def add(
+        self,
+        name: str,
+        value: float,
+        unit: str = "",
+        target: float | None = None,
+        note="",
+        *,
+        at_least: bool = False,
+    ):
+        figure = Figure(name, float(value), unit, target, note, at_least)
         self.figures.append(figure)
         self.echo(figure.line())
         return figure
@@ -149,3 +165,33 @@ def vacuum(*models) -> None:
     tables = ", ".join(model._meta.db_table for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
+
+
+# --------------------------------------------------------------------------------------
+# Peak memory (Linux: /proc)
+# --------------------------------------------------------------------------------------
+
+
+def peak_megabytes(pid: int | str = "self") -> float | None:
+    """The peak resident memory (VmHWM) of a process in MB, None where /proc lacks it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
+
+
+@contextmanager
+def peak_memory() -> Iterator[Callable[[], float | None]]:
+    """``with peak_memory() as peak: …`` then ``peak()`` is this process's peak resident
+    memory in MB during the block: the peak is reset to the current size first (writing
+    5 to /proc/self/clear_refs, Linux 4.0+), so what ran before does not count."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        reset = True
+    except OSError:
+        reset = False
+    found: list[float | None] = []
+    yield lambda: found[0] if found else None
+    found.append(peak_megabytes() if reset else None)

@@ -17,8 +17,8 @@ from gendan.models import ApiClient, User
 from gendan.roles import Role
 from orders.models import Order, OrderLine
 
-from . import jobs, server, web
-from .harness import Report
+from . import jobs, server, targets, web
+from .harness import Report, peak_memory
 
 BENCH_CLIENT = "bench-erp"
 
@@ -92,7 +92,9 @@ def _list_paths(token: str, pages: int = web.PAGES_PER_WALK) -> list[str]:
     return paths
 
 
-def measure(report: Report, *, groups: list[str], requests: int, seconds: int) -> int:
+def measure(
+    report: Report, *, groups: list[str], requests: int, seconds: int, workers: int = 0
+) -> int:
     people = actors()
     try:
         if "list" in groups:
@@ -101,7 +103,11 @@ def measure(report: Report, *, groups: list[str], requests: int, seconds: int) -
             web.list_api_merchandiser(report, people, requests=requests)
         if "server" in groups:
             server.list_api_gunicorn(
-                report, paths=_list_paths(people.api_token), token=people.api_token, seconds=seconds
+                report,
+                paths=_list_paths(people.api_token),
+                token=people.api_token,
+                seconds=seconds,
+                workers=workers or server.default_workers(),
             )
         if "detail" in groups:
             web.order_detail(report, people, requests=requests)
@@ -109,12 +115,19 @@ def measure(report: Report, *, groups: list[str], requests: int, seconds: int) -
             web.dashboard(report, people, requests=max(requests // 10, 20))
         if "finance" in groups:
             web.finance_queue(report, people, requests=max(requests // 3, 50))
-        if "sweeps" in groups:
-            jobs.sweeps(report)
-        if "alerts" in groups:
-            jobs.alert_load(report)
-        if "kpi" in groups:
-            jobs.kpi_month(report, finance=people.finance)
+        with peak_memory() as peak:
+            if "sweeps" in groups:
+                jobs.sweeps(report)
+            if "kpi" in groups:
+                jobs.kpi_month(report, finance=people.finance)
+        if {"sweeps", "kpi"} <= set(groups) and peak() is not None:
+            report.add(
+                "memory.kpi_and_sweeps",
+                peak(),
+                "MB",
+                targets.PEAK_MEMORY_MB,
+                note="peak resident of this process while they ran",
+            )
     finally:
         api_client_revoke(name=BENCH_CLIENT)
     missed = report.missed()

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from gendan.models import User
 from orders.models import Order
 
-from . import rawsql
+from . import rawsql, targets
 from .harness import Report, percentile, report_latency, sample, sample_together
 
 LIST_URL = "/api/v1/orders/"
@@ -98,9 +98,11 @@ def list_api(report: Report, actors: Actors, *, requests: int, raw=None) -> None
     finally:
         if own:
             raw.close()
-    api_p50, _api_p99 = report_latency(report, "list_api.inprocess", api_times, p50=20, p99=60)
+    api_p50, _api_p99 = report_latency(
+        report, "list_api.inprocess", api_times, p50=targets.LIST_P50_MS, p99=targets.LIST_P99_MS
+    )
     raw_p50, _raw_p99 = report_latency(report, "list_rawsql", raw_times)
-    report.add("list_api.ratio_to_rawsql.p50", api_p50 / raw_p50, "x", 3)
+    report.add("list_api.ratio_to_rawsql.p50", api_p50 / raw_p50, "x", targets.LIST_RATIO_TO_RAWSQL)
     report.add(
         "list_api.ratio_to_rawsql.mean",
         sum(api_times) / sum(raw_times),
@@ -169,18 +171,20 @@ def order_detail(report: Report, actors: Actors, *, requests: int) -> None:
     # First visits read each order's rows from disk (on a small buffer pool); the
     # second visit of the same orders is the page's own cost.
     first = sample(lambda i: _get(browser, f"/orders/{ids[i]}/"), requests=requests)
-    report_latency(report, "detail_page.first_visit", first)
+    report_latency(
+        report, "detail_page.first_visit", first, p99=targets.DETAIL_PAGE_FIRST_VISIT_P99_MS
+    )
     times = sample(lambda i: _get(browser, f"/orders/{ids[i]}/"), requests=requests, warmup=0)
-    report_latency(report, "detail_page", times, p50=60)
+    report_latency(report, "detail_page", times, p50=targets.DETAIL_PAGE_P50_MS)
     with CaptureQueriesContext(connection) as queries:
         _get(browser, f"/orders/{ids[0]}/")
-    report.add("detail_page.queries", len(queries), "queries")
+    report.add("detail_page.queries", len(queries), "queries", targets.DETAIL_PAGE_QUERIES)
 
 
 def dashboard(report: Report, actors: Actors, *, requests: int) -> None:
     client = client_for(user=actors.supervisor)
     times = sample(lambda i: _get(client, "/dashboard/"), requests=requests, warmup=3)
-    report_latency(report, "dashboard", times, p50=200)
+    report_latency(report, "dashboard", times, p50=targets.DASHBOARD_P50_MS)
     with CaptureQueriesContext(connection) as queries:
         _get(client, "/dashboard/")
     report.add("dashboard.queries", len(queries), "queries")
@@ -189,6 +193,6 @@ def dashboard(report: Report, actors: Actors, *, requests: int) -> None:
 def finance_queue(report: Report, actors: Actors, *, requests: int) -> None:
     client = client_for(user=actors.finance)
     times = sample(lambda i: _get(client, "/finance/"), requests=requests, warmup=3)
-    report_latency(report, "finance_queue", times)
+    report_latency(report, "finance_queue", times, p50=targets.FINANCE_QUEUE_P50_MS)
     later = sample(lambda i: _get(client, f"/finance/?page={2 + i % 5}"), requests=requests)
     report.add("finance_queue.later_pages.p50", percentile(later, 50), "ms")

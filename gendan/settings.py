@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: 503 with Retry-After (JSON under /api/), not a 500.
     "gendan.middleware.DatabaseUnavailableMiddleware",
+    # Reads of some pages from a replica (DATABASE_REPLICA_URLS); a no-op without one.
+    "gendan.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gendan.middleware.LocaleMiddleware",  # Chinese unless the user switched
     "django.middleware.common.CommonMiddleware",
@@ -135,11 +137,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
     )
+    # PgBouncer in transaction pooling mode in front of PostgreSQL (DATABASE_PGBOUNCER=true):
+    # no server-side cursors, which live across transactions. Gendan keeps no other session
+    # state (its SETs are SET LOCAL; pgbouncer carries the time zone Django sets).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_PGBOUNCER", False)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock instead of failing while the
     # worker, beat and web share the file. No persistent connections across threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+# Read replicas (PostgreSQL streaming replicas): DATABASE_REPLICA_URLS, comma-separated.
+# gendan.replicas sends the reads of the dashboard, reports, exports, KPI pages and the
+# API's list and detail GETs to one of them; everything else, and everyone who wrote in
+# the last GENDAN_REPLICA_PIN_SECONDS, reads the primary. A replica that does not answer
+# is left out for GENDAN_REPLICA_RETRY_SECONDS (its reads go to the primary meanwhile).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+    )
+    _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
+        "DISABLE_SERVER_SIDE_CURSORS", False
+    )
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["gendan.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+GENDAN_REPLICA_PIN_SECONDS = int(os.environ.get("GENDAN_REPLICA_PIN_SECONDS", "5"))
+GENDAN_REPLICA_RETRY_SECONDS = int(os.environ.get("GENDAN_REPLICA_RETRY_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "gendan.User"
@@ -352,7 +381,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # again; cancel it rather than let it finish a second time beside its redelivery.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One beat sends, however many run (gendan.beat: a Redis lock with a TTL, renewed each tick).
+CELERY_BEAT_SCHEDULER = "gendan.beat:LeaderScheduler"
+GENDAN_BEAT_LOCK_SECONDS = int(os.environ.get("GENDAN_BEAT_LOCK_SECONDS", "30"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The broker down: a worker keeps trying to reconnect for as long as it takes (Celery's
 # default gives up after 100 attempts, and `make run` stops everything when one exits).
@@ -488,24 +519,29 @@ SPECTACULAR_SETTINGS = {
 # same key waits for the first one to finish before answering 409.
 GENDAN_IDEMPOTENCY_TTL = timedelta(hours=24)
 GENDAN_IDEMPOTENCY_LOCK_WAIT_SECONDS = 10
+
+
 # Throttle counters: shared by all processes through Redis when REDIS_URL is set. While
 # Redis does not answer, each process counts in its own memory (gendan.cache) and the API
 # keeps serving; Redis is tried again every GENDAN_CACHE_FALLBACK_SECONDS.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": (
-        {
-            "BACKEND": "gendan.cache.FallbackRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "gendan-api",
-            "FALLBACK_SECONDS": float(os.environ.get("GENDAN_CACHE_FALLBACK_SECONDS", "5")),
-            # A Redis that hangs costs a request at most this long, once per fallback period.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
-    ),
-}
+# The default cache is Redis too, shared by every web server (the same fallback).
+# Sessions live in the database (Django's default engine), which every web server shares:
+# a sign-out is final at once on all of them, whatever Redis does meanwhile.
+def _shared_cache(prefix: str) -> dict:
+    if not REDIS_URL:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    return {
+        "BACKEND": "gendan.cache.FallbackRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+        "FALLBACK_SECONDS": float(os.environ.get("GENDAN_CACHE_FALLBACK_SECONDS", "5")),
+        # A Redis that hangs costs a request at most this long, once per fallback period.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
+CACHES = {"default": _shared_cache("gendan"), "api": _shared_cache("gendan-api")}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,

@@ -254,6 +254,15 @@ class PostgresCluster:
         )
         return self
 
+    def base_backup(self, primary: PostgresCluster) -> PostgresCluster:
+        """This cluster as a streaming replica of ``primary`` (pg_basebackup -R: it
+        follows the primary's WAL once started)."""
+        self._run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+            "-D", str(self.data), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
+        )  # fmt: skip
+        return self
+
     def _ctl(self, action: str) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from alerts.models import SWEPT_RULES, Alert
-from bench import run, server
-from bench.harness import Figure, Report, percentile
+from bench import growth, run, server
+from bench.harness import Figure, Report, peak_memory, percentile
 from kpi.models import Assessment, PaySchemeAssignment
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -93,6 +93,8 @@ def test_a_figure_says_whether_its_target_holds():
     assert Figure("x", 12.5, "ms", 20).line().endswith("target <= 20 ok")
     assert Figure("x", 25, "ms", 20).line().endswith("target <= 20 MISSED")
     assert Figure("x", 25, "ms").holds is None
+    assert Figure("x", 300, "req/s", 250, at_least=True).line().endswith("target >= 250 ok")
+    assert Figure("x", 200, "req/s", 250, at_least=True).holds is False
     assert percentile([5, 1, 4, 2, 3], 50) == 3
     assert percentile(list(range(1, 201)), 99) == 198
 
@@ -123,5 +125,50 @@ def test_the_wrk_report_is_read_in_milliseconds():
         "rps": 195.27,
         "errors": 0.0,
         "requests": 2931.0,
+        "socket_errors": 0.0,
     }
     assert server.parse_wrk(WRK_OUTPUT + "  Non-2xx or 3xx responses: 12\n")["errors"] == 12
+    socket = "  Socket errors: connect 0, read 3, write 0, timeout 2\n"
+    assert server.parse_wrk(WRK_OUTPUT + socket)["socket_errors"] == 5
+
+
+def test_the_peak_memory_of_a_block_counts_what_it_allocated_only():
+    with peak_memory() as before:
+        pass
+    with peak_memory() as peak:
+        block = bytearray(64 * 1024 * 1024)
+        block[-1] = 1
+        del block
+    if peak() is None:
+        pytest.skip("no /proc/self/clear_refs here")
+    assert peak() - before() > 60
+    with peak_memory() as after:
+        pass
+    assert after() < peak() - 60  # reset: the block above no longer counts
+
+
+def _run_at(orders: int, **figures: float) -> Report:
+    report = Report(echo=lambda line: None)
+    report.add("data.orders", orders, "rows")
+    for name, value in figures.items():
+        report.add(name, value, "ms")
+    return report
+
+
+def test_the_growth_table_compares_a_million_orders_with_ten_thousand(tmp_path):
+    growth.save(_run_at(10_000, **{"dashboard.p50": 20.0, "detail_api.p50": 10.0}), tmp_path)
+    lines: list[str] = []
+    only_small = Report(echo=lines.append)
+    growth.table(only_small, tmp_path)
+    assert not only_small.figures  # one size: nothing to compare yet
+    assert any(line.startswith("# dashboard.p50") and "20.00" in line for line in lines)
+
+    growth.save(_run_at(1_000_500, **{"dashboard.p50": 40.0, "detail_api.p50": 12.0}), tmp_path)
+    growth.save(_run_at(3_000, **{"dashboard.p50": 1.0}), tmp_path)  # no size class: ignored
+    both = Report(echo=lambda line: None)
+    growth.table(both, tmp_path)
+    verdicts = {f.name: (round(f.value, 2), f.holds) for f in both.figures}
+    assert verdicts == {
+        "growth.dashboard.p50": (2.0, False),
+        "growth.detail_api.p50": (1.2, True),
+    }
