@@ -24,13 +24,15 @@ from tests.factories import Cast, ProductFactory
 
 PACKAGE = "gendan_api_client"
 
-# The pay sheet export (a spreadsheet) and the printed documents (PDF) answer files:
-# bytes to the client, not a parse warning.
+# The pay sheet export (a spreadsheet), the printed documents (PDF) and an attachment's
+# download (any of its allowed types, so ``*/*``) answer files: bytes to the client, not a
+# parse warning.
 CONFIG = """\
 post_hooks: []
 content_type_overrides:
   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream
   application/pdf: application/octet-stream
+  "*/*": application/octet-stream
 """
 
 
