@@ -118,6 +118,8 @@ def measure(
         with peak_memory() as peak:
             if "sweeps" in groups:
                 jobs.sweeps(report)
+            if "alerts" in groups:
+                jobs.alert_load(report)
             if "kpi" in groups:
                 jobs.kpi_month(report, finance=people.finance)
         if {"sweeps", "kpi"} <= set(groups) and peak() is not None:
