@@ -108,15 +108,15 @@ class SampleRequestInputSerializer(serializers.Serializer):
     note = serializers.CharField(**TEXT)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class SampleNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(**TEXT)
 
 
-class MouldInputSerializer(NoteInputSerializer):
+class MouldInputSerializer(SampleNoteInputSerializer):
     approve = serializers.BooleanField(help_text=_("true 批准开模，false 不批准。"))
 
 
-class ReviewInputSerializer(NoteInputSerializer):
+class ReviewInputSerializer(SampleNoteInputSerializer):
     charge_customer = serializers.BooleanField(required=False, default=False)
     sample_fee = money(minimum=0, required=False)
     courier_terms = serializers.ChoiceField(choices=CourierTerms.choices, required=False)

@@ -33,8 +33,12 @@ class SampleRequestViewSet(ResourceApiViewSet):
     mould = service_action(
         s.MouldInputSerializer, services.sample_mould_decide, summary=_("主管审批开模")
     )
-    start = service_action(s.NoteInputSerializer, services.sample_start, summary=_("开始打样"))
-    finish = service_action(s.NoteInputSerializer, services.sample_finish, summary=_("样品做好"))
+    start = service_action(
+        s.SampleNoteInputSerializer, services.sample_start, summary=_("开始打样")
+    )
+    finish = service_action(
+        s.SampleNoteInputSerializer, services.sample_finish, summary=_("样品做好")
+    )
     review = service_action(s.ReviewInputSerializer, services.sample_review, summary=_("审核样品"))
     send = service_action(s.SendInputSerializer, services.sample_send, summary=_("寄样登记"))
     verdict = service_action(
