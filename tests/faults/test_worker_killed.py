@@ -26,7 +26,8 @@ def sweep_waiting_for_a_lock() -> bool:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND query ILIKE %s",
-            [f"%INSERT INTO%{Alert._meta.db_table}%"],
+            # Its first write to the alert table (ending, replacing or inserting alerts).
+            [f"%{Alert._meta.db_table}%"],
         )
         return cursor.fetchone()[0] > 0
 
