@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from gendan import policy, workdays
 from gendan.models import User
@@ -357,6 +358,18 @@ def department_month(period: dt.date) -> QuerySet[Assessment]:
         .select_related("person", "pay_statement")
         .order_by("person__username")
     )
+
+
+def assessment_period_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The months the KPI pages may show: from the first month with an assessment (or
+    last month, if none is earlier) to this month (or a later one with data), within
+    the horizon. The pages' previous/next links stay inside it, so they end."""
+    current = periods.month_of(today or timezone.localdate())
+    extremes = Assessment.objects.aggregate(first=Min("period"), last=Max("period"))
+    first = min(extremes["first"] or current, periods.previous_period(current))
+    last = max(extremes["last"] or current, current)
+    low, high = periods.horizon()
+    return max(first, low), min(last, high)
 
 
 def pay_statement_list_visible_to(user: User) -> QuerySet[PayStatement]:
