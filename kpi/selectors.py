@@ -351,6 +351,14 @@ def assessment_get_visible(user: User, assessment_id: int) -> Assessment | None:
     return assessment_list_visible_to(user).filter(pk=assessment_id).first()
 
 
+def assessment_list_to_answer(user: User) -> QuerySet[Assessment]:
+    """The user's own assessments sent to them and waiting for their confirmation or
+    dispute (My work), oldest month first."""
+    if not policy.can(user, "assessment.confirm"):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(person=user, status=A.SENT).order_by("period", "pk")
+
+
 def department_month(period: dt.date) -> QuerySet[Assessment]:
     """Every assessment of a month with its statement, for the supervisor's page."""
     return (

@@ -125,6 +125,17 @@ def index(request: HttpRequest) -> HttpResponse:
     raise Forbidden
 
 
+def home_section(request: HttpRequest) -> dict:
+    """My assessments waiting for my answer, on My work (registered by
+    ``KpiConfig.ready()``): there until I confirm or dispute."""
+    rows = list(selectors.assessment_list_to_answer(request.user))
+    return {
+        "assessments_to_answer": [
+            (a, selectors.assessment_deadlines(a.period).confirm) for a in rows
+        ]
+    }
+
+
 # --------------------------------------------------------------------------
 # The supervisor's month
 # --------------------------------------------------------------------------
