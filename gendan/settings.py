@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gendan.context_processors.navigation",
             ],
+            # {% link %}, |opens, {% can %}: links only to pages the user may open.
+            "builtins": ["gendan.templatetags.gendan_links"],
         },
     },
 ]
