@@ -3,9 +3,12 @@
 ``crawl(context, base_url)`` starts at the home page and follows every same-origin
 ``<a href>``: it opens a page in the browser (at 1366 px, then measures it again at
 390 px) while the kind of page (its path with the numbers taken out, plus the names
-of its query parameters) has fewer than ``per_kind`` pages opened and fewer than
-``limit`` pages were opened in all; every other link it finds (and every download)
-is only requested, to check its status. It never follows a link out of the site,
+of its query parameters) has fewer than ``per_kind`` pages opened (one, for a URL with a
+query: the same list filtered, sorted or paged) and fewer than
+``limit`` pages were opened in all; ``per_kind`` more links of the kind (and one of
+each kind of download) are only requested, to check their status; the rest of the
+kind are taken as checked (a role may open a kind of page or not: a 403 comes with
+the kind, not with the number in the path). It never follows a link out of the site,
 the logout and language forms, the admin or the API docs.
 
 What it finds wrong, each with the page it was found on:
@@ -18,6 +21,7 @@ What it finds wrong, each with the page it was found on:
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -62,8 +66,13 @@ WIDTH = """() => {
 class Result:
     pages: list[str] = field(default_factory=list)  # opened in the browser
     checked: int = 0  # links only requested
+    skipped: int = 0  # links of a kind seen often enough already
     problems: list[str] = field(default_factory=list)
     capped: bool = False  # stopped at ``limit`` with pages left in the queue
+    timings: list[tuple[float, str]] = field(default_factory=list)  # seconds to open
+
+    def slowest(self, n: int = 3) -> str:
+        return ", ".join(f"{url} {t:.1f} s" for t, url in sorted(self.timings)[-n:][::-1])
 
 
 def kind_of(path: str, query: str) -> str:
@@ -88,12 +97,16 @@ def crawl(
     base_url: str,
     *,
     limit: int = 150,
-    per_kind: int = 3,
+    per_kind: int = 2,
     shoot=None,
+    files_checked: set[str] | None = None,
 ) -> Result:
     """Crawl from ``/`` in ``context`` (a signed-in browser context at DESKTOP size).
 
-    ``shoot(page, path)`` is called once the page at ``path`` is open (screenshots)."""
+    ``shoot(page, path)`` is called once the page at ``path`` is open (screenshots).
+    ``files_checked``: the kinds of file already requested (by the crawl of another
+    role: a PDF takes seconds to make), requested no more."""
+    files_checked = set() if files_checked is None else files_checked
     base = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     result = Result()
     page = context.new_page()
@@ -103,17 +116,32 @@ def crawl(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
-    seen, kinds = {"/"}, {}
+    seen, kinds, checks = {"/"}, {}, {}
     while queue:
         url, found_on = queue.popleft()
         path, _, query = url.partition("?")
         kind = kind_of(path, query)
-        if DOWNLOAD.search(url) or kinds.get(kind, 0) >= per_kind or len(result.pages) >= limit:
-            result.capped |= len(result.pages) >= limit and not DOWNLOAD.search(url)
-            _check(context, base, url, found_on, result)
+        download = DOWNLOAD.search(url)
+        # A page with a query (a filter, a sort, a page number) is its list again:
+        # one of each kind is opened.
+        enough = 1 if query else per_kind
+        if download or kinds.get(kind, 0) >= enough or len(result.pages) >= limit:
+            result.capped |= len(result.pages) >= limit and not download
+            # A few more of the kind are requested; a file (a PDF takes a while) once.
+            if download:
+                wanted = kind not in files_checked
+                files_checked.add(kind)
+            else:
+                wanted = checks.get(kind, 0) < per_kind
+                checks[kind] = checks.get(kind, 0) + 1
+            if wanted:
+                _check(context, base, url, found_on, result)
+            else:
+                result.skipped += 1
             continue
         kinds[kind] = kinds.get(kind, 0) + 1
         errors.clear()
+        began = time.monotonic()
         try:
             response = page.goto(base + url, wait_until="load")
         except PlaywrightError as exc:  # a file after all (its link did not say so)
@@ -127,6 +155,7 @@ def crawl(
             result.problems.append(f"{url} answers {status} (linked from {found_on})")
             continue
         result.pages.append(url)
+        result.timings.append((time.monotonic() - began, url))
         for width_name, size in (("1366", DESKTOP), ("390", PHONE)):
             page.set_viewport_size(size)
             measured = page.evaluate(WIDTH)
