@@ -66,7 +66,7 @@ def photographer(username: str):
         elif re.fullmatch(r"/orders/\d+/", path):
             name = "order"
         elif path.startswith("/kpi/"):
-            name = "kpi-" + (re.sub(r"[\d-]+", "", path).strip("/").replace("/", "-") or "index")
+            name = re.sub(r"[\d-]+", "", path).strip("/").replace("/", "-")  # kpi-month
         else:
             return
         if name in taken:
