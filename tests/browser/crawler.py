@@ -167,7 +167,6 @@ def crawl(
         page.set_viewport_size(DESKTOP)
         if shoot is not None:
             shoot(page, path)
-        page.wait_for_load_state("load")
         for message in errors:
             result.problems.append(f"{url}: console: {message}")
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
