@@ -82,7 +82,7 @@ def photographer(username: str):
 
 
 def test_each_role_reaches_only_pages_that_open_without_errors_and_fit_the_screen(
-    browser, site, settings
+    browser, site, settings, report
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     started = time.monotonic()
@@ -108,5 +108,8 @@ def test_each_role_reaches_only_pages_that_open_without_errors_and_fit_the_scree
         assert result.pages and result.pages[0] == "/", f"{username}: the home page did not open"
         # Bounded, and ended by itself: it ran out of links before reaching the limit.
         assert not result.capped, f"{username}: more than {LIMIT} pages to open"
-    print(f"\ncrawl (seed {seeded - started:.0f} s, then per role):\n  " + "\n  ".join(counts))
+    # In the terminal summary's "figures" (the CI log), whatever the output capturing.
+    report(f"browser crawl: seed {seeded - started:.0f} s, then per role:")
+    for line in counts:
+        report(f"  {line}")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
