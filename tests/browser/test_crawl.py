@@ -22,6 +22,7 @@ from django.test import Client
 
 from demo.story import USERS
 from gendan.models import User
+from tests.factories import ensure_reference_data
 
 from .conftest import shot
 from .crawler import DESKTOP, PHONE, crawl
@@ -86,6 +87,7 @@ def test_each_role_reaches_only_pages_that_open_without_errors_and_fit_the_scree
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     started = time.monotonic()
+    ensure_reference_data()  # the groups and stages, whichever test flushed them
     call_command("seed_demo", verbosity=0)
     seeded = time.monotonic()
     problems, counts, files_checked = [], [], set()
