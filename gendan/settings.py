@@ -58,12 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
-    "knox",
+    "gendan.apps.KnoxConfig",  # knox, django_celery_beat, axes: with readable admin names
     "drf_spectacular",
-    "django_celery_beat",
+    "gendan.apps.CeleryBeatConfig",
     "django_htmx",
     "simple_history",
-    "axes",
+    "gendan.apps.AxesConfig",
     "gendan",
     "orders",
     "production",
@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gendan.context_processors.navigation",
             ],
+            # {% link %}, |opens, {% can %}: links only to pages the user may open.
+            "builtins": ["gendan.templatetags.gendan_links"],
         },
     },
 ]

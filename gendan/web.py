@@ -18,7 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,9 +49,27 @@ def page(name: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.gendan_page = name  # read by page_of (the links a role may follow)
         return wrapped
 
     return decorator
+
+
+def page_of(path: str) -> str | None:
+    """The page (``gendan.policy.PAGES``) whose view answers ``path``, or None when the
+    path is not one of ``page``'s views (anyone signed in may follow it)."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return None
+    return getattr(view, "gendan_page", None)
+
+
+def may_follow(user, path: str) -> bool:
+    """Whether a link to ``path`` opens for ``user`` (its page is one their roles may
+    open), so that a page never shows a link that would answer 403."""
+    name = page_of(path)
+    return name is None or policy.can_open(user, name)
 
 
 def report_error(

@@ -381,3 +381,13 @@ def test_the_alert_admin_shows_the_message_and_who_got_it(admin_client, lifecycl
     assert alert.message in content
     assert "merch" in content  # the owner's inbox row
     assert admin_client.get(url(Alert, "changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_the_third_party_apps_in_words(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    for name in ("登录防护", "API 令牌", "定时任务"):
+        assert name in html
+    # Their package names (Django shows an app label capitalised: AXES, KNOX) are gone.
+    for label in (">Axes<", ">Knox<", ">Periodic Tasks<"):
+        assert label not in html

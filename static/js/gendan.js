@@ -1,6 +1,6 @@
 /* Gendan's few lines of JavaScript: draw the charts the server describes, submit a
-   form when its select changes, ask before a dangerous action, and keep the order
-   line editor's totals in step when a line is removed. Everything else is htmx. */
+   form when its select changes, ask before a dangerous action, open the phone's menu,
+   and keep the order line editor's totals in step when a line is removed. Everything else is htmx. */
 (function () {
   "use strict";
 
@@ -73,6 +73,14 @@
     var message = event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
+
+  // On a phone the sidebar is a top bar: its button opens and closes the menu.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var open = toggle.closest(".sidebar").classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 
   // The line editor: a removed line is gone at once; the totals are asked again.
   document.addEventListener("click", function (event) {
