@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +32,12 @@ from .models import (
 
 
 def produced_quantity(production_order: ProductionOrder) -> int:
-    """Good quantity reported at the output stages (e.g. packing), all dates."""
+    """Good quantity reported at the output stages (e.g. packing), all dates, plus the
+    quantity carried over from the production order it superseded."""
     total = ProgressReport.objects.filter(
         production_order=production_order, stage__is_output=True
     ).aggregate(total=Sum("good_quantity"))["total"]
-    return total or 0
+    return production_order.carried_quantity + (total or 0)
 
 
 def final_inspection_passed(production_order: ProductionOrder) -> bool:
@@ -52,13 +53,15 @@ def final_inspection_passed(production_order: ProductionOrder) -> bool:
 
 def planned_cumulative(production_order: ProductionOrder, on: dt.date) -> int:
     """Planned cumulative quantity by ``on``: through the milestones when given,
-    else linear between planned start and finish (the whole quantity by finish)."""
-    points = [(bounds.shift(production_order.planned_start, -1), 0)]
+    else linear between planned start and finish (the whole quantity by finish). The
+    curve starts from the quantity carried over from a superseded production order."""
+    carried = production_order.carried_quantity
+    points = [(bounds.shift(production_order.planned_start, -1), carried)]
     points += [(m.date, m.planned_cumulative_quantity) for m in production_order.milestones.all()]
     points.append((production_order.planned_finish, production_order.quantity))
     points.sort()
     if on <= points[0][0]:
-        return 0
+        return carried
     for (d0, q0), (d1, q1) in pairwise(points):
         if on <= d1:
             span = (d1 - d0).days or 1
@@ -88,9 +91,11 @@ def production_order_list_visible_to(
 
 
 def with_produced(queryset: QuerySet[ProductionOrder]) -> QuerySet[ProductionOrder]:
-    """Annotate ``produced``: good quantity reported at the output stages."""
+    """Annotate ``produced``: good quantity reported at the output stages, plus the
+    quantity carried over from a superseded production order."""
     return queryset.annotate(
-        produced=Coalesce(
+        produced=F("carried_quantity")
+        + Coalesce(
             Sum(
                 "progress_reports__good_quantity",
                 filter=Q(progress_reports__stage__is_output=True),
@@ -226,7 +231,7 @@ def progress_series(
     if (end - start).days > 366:  # a sheet issued long ago: the last year is enough
         start = end - dt.timedelta(days=366)
     labels, planned, actual = [], [], []
-    cumulative = sum(q for d, q in daily.items() if d < start)
+    cumulative = production_order.carried_quantity + sum(q for d, q in daily.items() if d < start)
     # Counted, not stepped past ``end``: a plan ending on 9999-12-31 has no day after.
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)

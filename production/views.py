@@ -230,7 +230,9 @@ def _production_panels(order) -> list[dict]:
     panels = []
     for production_order in order.production_orders.all():
         reports = list(production_order.progress_reports.all())
-        production_order.produced = sum(r.good_quantity for r in reports if r.stage.is_output)
+        production_order.produced = production_order.carried_quantity + sum(
+            r.good_quantity for r in reports if r.stage.is_output
+        )
         series = selectors.progress_series(production_order, today=today)
         config = charts.chart(
             "line",
