@@ -99,8 +99,9 @@ def planned_cumulative_by(on: dt.date) -> Expression:
     """Planned cumulative quantity of the outer production order by ``on``, in SQL.
 
     The curve of ``production.selectors.planned_cumulative``: the carried-over
-    quantity (0 unless the order was amended) up to the day before the planned start, then linear through the milestones to the whole
-    quantity on the planned finish, integer division as there. Milestones are
+    quantity (0 unless the order was amended) up to the day before the planned
+    start, then linear through the milestones to the whole quantity on the
+    planned finish, integer division as there. Milestones are
     taken between planned start and finish, where the production order form
     puts them.
     """

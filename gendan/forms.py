@@ -27,8 +27,8 @@ class PercentField(forms.DecimalField):
     handed in as the initial value (a model's) is shown as its percentage."""
 
     def __init__(self, **kwargs):
-        messages = {key: PERCENT_ERROR for key in ("invalid", "min_value", "max_value")}
-        messages |= {"max_decimal_places": PERCENT_ERROR, "max_digits": PERCENT_ERROR}
+        keys = ("invalid", "min_value", "max_value", "max_decimal_places", "max_digits")
+        messages = dict.fromkeys(keys, PERCENT_ERROR)
         kwargs.setdefault("error_messages", messages)
         kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.01"}))
         super().__init__(min_value=0, max_value=100, max_digits=5, decimal_places=2, **kwargs)
