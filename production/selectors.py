@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan import bounds, policy
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import Order
+from orders.models import EventType, Order
 from orders.selectors import WorkGroup, previous_working_day
 from orders.states import OrderStatus
 
@@ -259,6 +259,26 @@ def production_order_list_with_plan_visible_to(user: User) -> QuerySet[Productio
     """Visible production orders with ``produced`` (good quantity at the output stages)
     and their plan milestones."""
     return with_produced(production_order_list_visible_to(user)).prefetch_related("milestones")
+
+
+def progress_report_get_detail(user: User, report_id: int) -> ProgressReport | None:
+    """One visible progress report with its production order, order and reporter, and
+    ``history``: the events of its corrections, the latest first."""
+    report = (
+        progress_report_list_visible_to(user)
+        .select_related("production_order__order__customer", "reported_by")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is not None:
+        report.history = list(
+            report.production_order.order.events.filter(
+                type=EventType.PROGRESS_CORRECTED, data__report=report.pk
+            )
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+        )
+    return report
 
 
 def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:

@@ -760,6 +760,7 @@ def progress_report_withdraw(*, actor: User, report_id: int, reason: str) -> Pro
         ) from None
     data = _report_data(report)
     report.delete()
+    report.pk = data["report"]  # answered as it was, with its id
     events.production_order_event(
         order,
         EventType.PROGRESS_WITHDRAWN,

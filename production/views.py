@@ -25,6 +25,7 @@ from .documents import production_notice
 from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
+    PROGRESS_REPORT_ACTIONS,
     QuickEntryDateForm,
     QuickEntryRowForm,
     ResolveIncidentForm,
@@ -129,6 +130,7 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
                 try:
                     form.submit(actor=request.user, date=day)
                 except DomainError as exc:
+                    exc.fields = {form.field_of(k): v for k, v in (exc.fields or {}).items()}
                     attach_error(form, exc)
                     failed += 1
                 else:
@@ -192,6 +194,22 @@ production_order_detail, production_order_action = detail_page(
     context=_detail_context,
     actions=PRODUCTION_ORDER_ACTIONS,
     url="production:detail",
+)
+
+
+progress_report_detail, progress_report_action = detail_page(
+    "production",
+    get=selectors.progress_report_get_detail,
+    template="production/progress_report_detail.html",
+    context=lambda request, report: {"report": report, "po": report.production_order},
+    actions=PROGRESS_REPORT_ACTIONS,
+    url="production:report_detail",
+    # A withdrawn report is gone: back to its production order.
+    done=lambda report, action: (
+        reverse("production:detail", args=[report.production_order_id])
+        if action == "withdraw"
+        else reverse("production:report_detail", args=[report.pk])
+    ),
 )
 
 
