@@ -101,6 +101,11 @@ class QuickEntryRowForm(forms.Form):
             for suffix in self.suffixes
         ]
 
+    @property
+    def more_open(self) -> bool:
+        """Whether the other stages' lines are shown open (something typed in them)."""
+        return self.is_bound and any(self._filled(suffix) for suffix in self.suffixes[1:])
+
     def clean(self):
         data = super().clean()
         for suffix in self.suffixes[1:]:

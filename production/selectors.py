@@ -165,12 +165,22 @@ def production_board(
 
 def quick_entry_rows(user: User, *, day: dt.date) -> list[ProductionOrder]:
     """The live production orders ``user`` may file progress for, each with ``produced``
-    and ``reported`` (the number of reports already filed for ``day``)."""
+    and ``reported`` (the number of reports already filed for ``day``; the reports
+    themselves in ``day_reports``, to correct or withdraw them)."""
     queryset = (
         with_produced(production_order_list_visible_to(user, "progress_report.create"))
         .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
         .annotate(reported=Count("progress_reports", filter=Q(progress_reports__date=day)))
-        .prefetch_related("milestones")
+        .prefetch_related(
+            "milestones",
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.filter(date=day)
+                .select_related("stage")
+                .order_by("stage__position", "pk"),
+                to_attr="day_reports",
+            ),
+        )
         .order_by("planned_finish", "pk")
     )
     return [_measure(production_order, day) for production_order in queryset]
