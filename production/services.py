@@ -687,6 +687,7 @@ def _report_data(report: ProgressReport) -> dict[str, Any]:
         "report": report.pk,
         "date": report.date,
         "stage": report.stage.code,
+        "stage_name": report.stage.name,
         **{name: getattr(report, name) for name in REPORT_COUNTS},
     }
 

@@ -18,6 +18,7 @@ from gendan import charts, policy
 from gendan.documents import document_view
 from gendan.exceptions import DomainError
 from gendan.lists import ListPage
+from gendan.templatetags.gendan_ui import qty
 from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
 
 from . import selectors, signals
@@ -285,3 +286,19 @@ def inspection_event_text(event, currency: str = "") -> str:
     kind = dict(InspectionKind.choices).get(data.get("kind"), data.get("kind") or "")
     result = dict(InspectionResult.choices).get(data.get("result"), data.get("result") or "")
     return f"{data.get('number', '')} {kind}：{result}"
+
+
+def report_event_text(event, currency: str = "") -> str:
+    """The order timeline's line for a corrected or withdrawn report: "PO-… 2026-12-01
+    裁剪 良品 500 → 480：reason" (a withdrawal: the quantity it had)."""
+    data = event.data or {}
+    good = qty(data.get("good_quantity", 0))
+    if "previous" in data:
+        good = f"{qty((data.get('previous') or {}).get('good_quantity', 0))} → {good}"
+    text = _("%(number)s %(date)s %(stage)s 良品 %(good)s") % {
+        "number": data.get("number", ""),
+        "date": data.get("date", ""),
+        "stage": data.get("stage_name") or data.get("stage", ""),
+        "good": good,
+    }
+    return f"{text}：{event.note}" if event.note else text
