@@ -438,10 +438,11 @@ def reissue_for_revision(
     """After an amendment: supersede the live production order and issue a new one
     for the new revision at the same factory. The good pieces of the unchanged lines
     (``previous_lines``: the lines before the amendment) are carried over, and the
-    plan re-based on them: it starts today (or at the old start, if later) from the
-    carried quantity and ends at the old finish, so the new order is not behind plan
-    for what was made under the old one. Called when an order in production is
-    amended (``orders.signals.order_amended``), under the order's lock."""
+    plan re-based on them: it starts tomorrow (or at the old start, if later) from
+    the carried quantity and ends at the old finish (or at its start, if later),
+    so the new order is not behind plan for what was made under the old one.
+    Called when an order in production is amended (``orders.signals.order_amended``),
+    under the order's lock."""
     old = _live_locked(order).first()
     if old is None:
         return None
@@ -450,7 +451,10 @@ def reissue_for_revision(
         unchanged=unchanged_line_quantity(order, previous_lines),
         quantity=order.total_quantity,
     )
-    planned_start = max(old.planned_start, timezone.localdate()) if carried else old.planned_start
+    # Re-based: the plan curve stays at the carried quantity through today (the
+    # sweep of tomorrow judges today) and rises from tomorrow.
+    tomorrow = bounds.shift(timezone.localdate(), 1)
+    planned_start = max(old.planned_start, tomorrow) if carried else old.planned_start
     _take_off_the_floor(
         order,
         old,
@@ -525,8 +529,6 @@ def _check_report_values(errors: dict, prefix: str, values: Mapping[str, Any]) -
 def _check_stage_order(
     production_order: ProductionOrder,
     change: Mapping[int, int],
-    *,
-    field: str = "good_quantity",
 ) -> None:
     """Refuse a change of good quantities (stage id → added quantity, negative for a
     withdrawal) after which a later stage's cumulative good quantity passes the
@@ -553,7 +555,6 @@ def _check_stage_order(
                     "m": totals.get(earlier.pk, 0),
                 },
                 code="stage_order",
-                fields={field: [_("后道工序的累计良品不能超过前道工序。")]},
             )
 
 
