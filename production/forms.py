@@ -149,7 +149,7 @@ class QuickEntryRowForm(forms.Form):
 
 class ProgressReportActionForm(ActionForm):
     service_id = "report_id"
-    policy_action = "progress_report.correct"
+    policy_action = "progress_report.create"  # who files reports corrects them
 
     @classmethod
     def available(cls, obj) -> bool:

@@ -678,7 +678,8 @@ def _lock_report(report_id: int, actor: User) -> tuple[Order, ProductionOrder, P
     if production_order_id is None:
         raise NotFound(model="progress_report", id=report_id)
     order, production_order = _lock_live_for_reports(production_order_id)
-    policy.require(actor, "progress_report.correct", production_order)
+    # Who may file a report may correct or withdraw one (the supervisor among them).
+    policy.require(actor, "progress_report.create", production_order)
     report = ProgressReport.objects.select_for_update().select_related("stage").get(pk=report_id)
     return order, production_order, report
 
