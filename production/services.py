@@ -501,17 +501,15 @@ def _check_report_date(errors: dict, field: str, date: Any, production_order: Pr
     """A report's date lies in the production order's life: not before it started (its
     planned start, or the day it was issued when work began earlier), not after today,
     not after it was completed."""
-    latest = timezone.localdate()
-    if production_order.completed_at is not None:
-        latest = min(latest, bounds.local_date(production_order.completed_at))
+    # After it was completed it takes no report at all (the transition table).
     return bounds.check_date(
         errors,
         field,
         date,
         earliest=_report_window(production_order),
         too_early=_("日报日期不能早于生产单的开始日期 %(d)s。"),
-        latest=latest,
-        too_late=_("日报日期不能晚于今天或生产单的完成日期 %(d)s。"),
+        latest=timezone.localdate(),
+        too_late=_("不能填报未来日期。"),
     )
 
 
