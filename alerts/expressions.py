@@ -90,16 +90,18 @@ def summed_good_quantity(reports) -> Coalesce:
 
 def produced_by(on: dt.date) -> Coalesce:
     """Good quantity reported at the output stages up to and including ``on``
-    (``production.selectors.produced_quantity`` as of a date, for a queryset)."""
-    return summed_good_quantity(output_reports(date__lte=on))
+    (``production.selectors.produced_quantity`` as of a date, for a queryset), plus
+    the quantity carried over from a superseded production order."""
+    return F("carried_quantity") + summed_good_quantity(output_reports(date__lte=on))
 
 
 def planned_cumulative_by(on: dt.date) -> Expression:
     """Planned cumulative quantity of the outer production order by ``on``, in SQL.
 
-    The curve of ``production.selectors.planned_cumulative``: 0 up to the day
-    before the planned start, then linear through the milestones to the whole
-    quantity on the planned finish, integer division as there. Milestones are
+    The curve of ``production.selectors.planned_cumulative``: the carried-over
+    quantity (0 unless the order was amended) up to the day before the planned
+    start, then linear through the milestones to the whole quantity on the
+    planned finish, integer division as there. Milestones are
     taken between planned start and finish, where the production order form
     puts them.
     """
@@ -127,11 +129,11 @@ def planned_cumulative_by(on: dt.date) -> Expression:
     # before it the last milestone, else the day before the start with 0; after it the
     # next milestone, else the planned finish with the whole quantity.
     x0 = Coalesce(offset(before), start_x - 1)
-    q0 = Coalesce(quantity(before), 0)
+    q0 = Coalesce(quantity(before), F("carried_quantity"))
     x1 = Coalesce(offset(after), finish_x)
     q1 = Coalesce(quantity(after), F("quantity"))
     return Case(
-        When(planned_start__gt=on, then=Value(0)),
+        When(planned_start__gt=on, then=F("carried_quantity")),
         When(planned_finish__lt=on, then=F("quantity")),
         default=q0 + big(q1 - q0) * (-x0) / (x1 - x0),
         output_field=IntegerField(),

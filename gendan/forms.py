@@ -3,7 +3,10 @@ order's pages build on ``orders.forms.base.ActionForm``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -13,3 +16,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+PERCENT_ERROR = _("请输入 0 到 100 之间的百分比，最多两位小数（如 30 或 12.5）。")
+
+
+class PercentField(forms.DecimalField):
+    """A ratio typed as a percentage (0–100, up to 2 decimals) and stored as a fraction
+    (0–1, as the models and the API keep it): 30 → Decimal("0.3000"). A fraction
+    handed in as the initial value (a model's) is shown as its percentage."""
+
+    def __init__(self, **kwargs):
+        keys = ("invalid", "min_value", "max_value", "max_decimal_places", "max_digits")
+        messages = dict.fromkeys(keys, PERCENT_ERROR)
+        kwargs.setdefault("error_messages", messages)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.01"}))
+        super().__init__(min_value=0, max_value=100, max_digits=5, decimal_places=2, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return (Decimal(str(value)) * 100).quantize(Decimal("0.01"))
+        return value
+
+    def clean(self, value):
+        percent = super().clean(value)
+        return None if percent is None else (percent / Decimal(100)).quantize(Decimal("0.0001"))

@@ -85,6 +85,7 @@ RULES: dict[str, dict[str, str]] = {
     "payment.confirm": {FIN: ANY},
     # Production
     "production_order.start": {PROD: PRODUCTION, SUP: ANY},
+    # Also who corrects or withdraws a report (the supervisor among them).
     "progress_report.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
     "inspection.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},
     "incident.create": {PROD: PRODUCTION, M: OWN, SUP: ANY},

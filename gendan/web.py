@@ -249,6 +249,7 @@ def detail_page(
     actions: Mapping[str, type[ActionForm]],
     url: str,
     get_for_action: Callable[[Any, int], Any] | None = None,
+    done: Callable[[Any, str], str] | None = None,
 ):
     """The two views of a detail page with action forms, for page ``name``:
 
@@ -256,7 +257,8 @@ def detail_page(
       ``context(request, obj)`` and the forms of its ``actions`` (``action_forms``);
     - POST ``pk``, ``action``: one action on ``get_for_action(user, pk)`` (default
       ``get``) through ``object_action``; back to ``url`` (with ``pk``), or the page
-      again with the bound form and its errors.
+      again with the bound form and its errors. ``done(obj, action)``, when given,
+      names the page to go to instead (an action that removes the object).
     """
 
     def show(request: HttpRequest, obj, bound_form: ActionForm | None = None) -> HttpResponse:
@@ -274,12 +276,13 @@ def detail_page(
     @require_POST
     @page(name)
     def take_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        obj = (get_for_action or get)(request.user, pk)
         return object_action(
             request,
             actions,
             action,
-            (get_for_action or get)(request.user, pk),
-            done=reverse(url, args=[pk]),
+            obj,
+            done=done(obj, action) if done and obj is not None else reverse(url, args=[pk]),
             again=lambda form: show(request, get(request.user, pk), bound_form=form),
         )
 

@@ -477,6 +477,8 @@ class EventType(models.TextChoices):
     PRODUCTION_RECALLED = "production_recalled", _("生产单回收")
     PRODUCTION_RUSHED = "production_rushed", _("生产加急")
     PROGRESS_REPORTED = "progress_reported", _("生产日报")
+    PROGRESS_CORRECTED = "progress_corrected", _("生产日报更正")
+    PROGRESS_WITHDRAWN = "progress_withdrawn", _("生产日报撤回")
     INSPECTION_RECORDED = "inspection_recorded", _("检验")
     INCIDENT_OPENED = "incident_opened", _("异常")
     INCIDENT_RESOLVED = "incident_resolved", _("异常解决")

@@ -24,3 +24,5 @@ class ProductionConfig(AppConfig):
             forms.OpenIncidentForm,
         )
         EVENT_TEXTS[EventType.INSPECTION_RECORDED] = views.inspection_event_text
+        EVENT_TEXTS[EventType.PROGRESS_CORRECTED] = views.report_event_text
+        EVENT_TEXTS[EventType.PROGRESS_WITHDRAWN] = views.report_event_text

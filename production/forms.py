@@ -3,6 +3,7 @@ incidents. Each parses input and calls one service."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -39,7 +40,9 @@ class QuickEntryDateForm(forms.Form):
 
 
 class QuickEntryRowForm(forms.Form):
-    """One production order's line on the quick entry page (prefix ``po<id>``)."""
+    """One production order's line on the quick entry page (prefix ``po<id>``): one
+    stage line (``stage``, ``good_quantity``, …) and, for the other stages filed the
+    same day, more lines (``stage_2``, ``good_quantity_2``, …), saved together."""
 
     # Choices handed in by the view, read once for every line of the page.
     stage = forms.TypedChoiceField(label=_("工序"), coerce=int)
@@ -67,24 +70,128 @@ class QuickEntryRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stages
         self.production_order = production_order
+        # One more line per other stage: every stage can be filed in one save.
+        self.suffixes = [""] + [f"_{n}" for n in range(2, len(stages) + 1)]
+        for suffix in self.suffixes[1:]:
+            self.fields[f"stage{suffix}"] = forms.TypedChoiceField(
+                label=_("工序"), coerce=int, choices=[("", "—"), *stages], required=False
+            )
+            for name in self.QUANTITIES:
+                self.fields[f"{name}{suffix}"] = forms.IntegerField(
+                    label=self.base_fields[name].label, min_value=0, required=False
+                )
+
+    def _filled(self, suffix: str) -> bool:
+        return any(
+            (self.data.get(self.add_prefix(f"{name}{suffix}")) or "").strip()
+            for name in self.QUANTITIES
+        )
 
     def is_filled(self) -> bool:
         """Whether the user typed a quantity on this line (blank lines are skipped)."""
-        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.QUANTITIES)
+        return any(self._filled(suffix) for suffix in self.suffixes)
+
+    def lines(self) -> list[dict]:
+        """The stage lines of this production order, each as its fields (for the page)."""
+        return [
+            {
+                "stage": self[f"stage{suffix}"],
+                **{name: self[f"{name}{suffix}"] for name in self.QUANTITIES},
+            }
+            for suffix in self.suffixes
+        ]
+
+    @property
+    def more_open(self) -> bool:
+        """Whether the other stages' lines are shown open (something typed in them)."""
+        return self.is_bound and any(self._filled(suffix) for suffix in self.suffixes[1:])
+
+    def clean(self):
+        data = super().clean()
+        for suffix in self.suffixes[1:]:
+            if self._filled(suffix) and not data.get(f"stage{suffix}"):
+                self.add_error(f"stage{suffix}", _("请选择工序。"))
+        return data
 
     def submit(self, *, actor, date):
         data = self.cleaned_data
-        return services.progress_report_create(
+        self.sent = [suffix for suffix in self.suffixes if self._filled(suffix)]
+        return services.progress_reports_create(
             actor=actor,
             production_order_id=self.production_order.pk,
             date=date,
-            stage_id=data["stage"],
-            good_quantity=data["good_quantity"] or 0,
-            defective_quantity=data["defective_quantity"] or 0,
-            scrap_quantity=data["scrap_quantity"] or 0,
-            variance_reason=data["variance_reason"],
-            note=data["note"],
+            entries=[
+                {
+                    "stage_id": data[f"stage{suffix}"],
+                    **{name: data[f"{name}{suffix}"] or 0 for name in self.QUANTITIES},
+                    "variance_reason": data["variance_reason"],
+                    "note": data["note"],
+                }
+                for suffix in self.sent
+            ],
         )
+
+    def field_of(self, name: str) -> str:
+        """The field of this form a service error names (``entries[1].good_quantity``
+        is the second filled line's good quantity)."""
+        match = re.fullmatch(r"entries\[(\d+)\]\.(\w+)", name)
+        if match is None:
+            return name
+        index = int(match[1])
+        suffix = self.sent[index] if index < len(self.sent) else ""
+        return f"{match[2]}{suffix}"
+
+
+# --------------------------------------------------------------------------
+# A progress report's page: correct or withdraw it, with the reason
+# --------------------------------------------------------------------------
+
+
+class ProgressReportActionForm(ActionForm):
+    service_id = "report_id"
+    policy_action = "progress_report.create"  # who files reports corrects them
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return obj.production_order.status in ACTIVE_PRODUCTION_STATUSES
+
+
+class CorrectReportForm(ProgressReportActionForm):
+    name = "correct"
+    label, success = _("更正日报"), _("日报已更正。")
+    service = services.progress_report_correct
+
+    good_quantity = forms.IntegerField(label=_("良品数"), min_value=0)
+    defective_quantity = forms.IntegerField(label=_("不良数"), min_value=0, initial=0)
+    scrap_quantity = forms.IntegerField(label=_("报废数"), min_value=0, initial=0)
+    variance_reason = forms.ChoiceField(
+        label=_("偏差原因"), choices=VARIANCE_CHOICES, required=False
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("更正原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def for_object(self, report) -> None:
+        if not self.is_bound:
+            self.initial = {name: getattr(report, name) for name in REPORT_VALUES}
+
+
+class WithdrawReportForm(ProgressReportActionForm):
+    name = "withdraw"
+    label, success = _("撤回日报"), _("日报已撤回。")
+    danger, confirm = True, _("撤回这份生产日报？")
+    service = services.progress_report_withdraw
+
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+REPORT_VALUES = (*QuickEntryRowForm.QUANTITIES, "variance_reason", "note")
+PROGRESS_REPORT_ACTIONS: dict[str, type[ActionForm]] = {
+    form.name: form for form in (CorrectReportForm, WithdrawReportForm)
+}
 
 
 # --------------------------------------------------------------------------

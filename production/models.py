@@ -28,6 +28,9 @@ class ProductionOrder(models.Model):
     planned_start = models.DateField(_("计划开始"))
     planned_finish = models.DateField(_("计划完成"))
     quantity = models.PositiveIntegerField(_("数量"))
+    # Good pieces made under the production order this one superseded (改单), counted
+    # as produced here; its plan starts from them.
+    carried_quantity = models.PositiveIntegerField(_("改单结转数量"), default=0, db_default=0)
     processing_fee = models.DecimalField(_("加工费"), default=ZERO, **MONEY)
     status = models.CharField(
         _("状态"),

@@ -23,11 +23,12 @@ def recall_on_cancel(sender, *, order, actor, note, **kwargs):
 
 
 @receiver(signals.order_amended, sender=Order, dispatch_uid="production.reissue")
-def reissue_on_amend(sender, *, order, actor, **kwargs):
+def reissue_on_amend(sender, *, order, actor, revision=None, **kwargs):
     """The order was amended: an order in production gets a production order for the
-    new revision (the old one superseded)."""
+    new revision (the old one superseded, the unchanged lines' output carried over)."""
     if order.status == OrderStatus.IN_PRODUCTION:
-        return services.reissue_for_revision(order, actor=actor)
+        previous_lines = revision.previous_lines if revision is not None else ()
+        return services.reissue_for_revision(order, actor=actor, previous_lines=previous_lines)
     return None
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan import bounds, policy
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import Order
+from orders.models import EventType, Order
 from orders.selectors import WorkGroup, previous_working_day
 from orders.states import OrderStatus
 
@@ -32,11 +32,12 @@ from .models import (
 
 
 def produced_quantity(production_order: ProductionOrder) -> int:
-    """Good quantity reported at the output stages (e.g. packing), all dates."""
+    """Good quantity reported at the output stages (e.g. packing), all dates, plus the
+    quantity carried over from the production order it superseded."""
     total = ProgressReport.objects.filter(
         production_order=production_order, stage__is_output=True
     ).aggregate(total=Sum("good_quantity"))["total"]
-    return total or 0
+    return production_order.carried_quantity + (total or 0)
 
 
 def final_inspection_passed(production_order: ProductionOrder) -> bool:
@@ -52,13 +53,15 @@ def final_inspection_passed(production_order: ProductionOrder) -> bool:
 
 def planned_cumulative(production_order: ProductionOrder, on: dt.date) -> int:
     """Planned cumulative quantity by ``on``: through the milestones when given,
-    else linear between planned start and finish (the whole quantity by finish)."""
-    points = [(bounds.shift(production_order.planned_start, -1), 0)]
+    else linear between planned start and finish (the whole quantity by finish). The
+    curve starts from the quantity carried over from a superseded production order."""
+    carried = production_order.carried_quantity
+    points = [(bounds.shift(production_order.planned_start, -1), carried)]
     points += [(m.date, m.planned_cumulative_quantity) for m in production_order.milestones.all()]
     points.append((production_order.planned_finish, production_order.quantity))
     points.sort()
     if on <= points[0][0]:
-        return 0
+        return carried
     for (d0, q0), (d1, q1) in pairwise(points):
         if on <= d1:
             span = (d1 - d0).days or 1
@@ -88,9 +91,11 @@ def production_order_list_visible_to(
 
 
 def with_produced(queryset: QuerySet[ProductionOrder]) -> QuerySet[ProductionOrder]:
-    """Annotate ``produced``: good quantity reported at the output stages."""
+    """Annotate ``produced``: good quantity reported at the output stages, plus the
+    quantity carried over from a superseded production order."""
     return queryset.annotate(
-        produced=Coalesce(
+        produced=F("carried_quantity")
+        + Coalesce(
             Sum(
                 "progress_reports__good_quantity",
                 filter=Q(progress_reports__stage__is_output=True),
@@ -160,12 +165,22 @@ def production_board(
 
 def quick_entry_rows(user: User, *, day: dt.date) -> list[ProductionOrder]:
     """The live production orders ``user`` may file progress for, each with ``produced``
-    and ``reported`` (the number of reports already filed for ``day``)."""
+    and ``reported`` (the number of reports already filed for ``day``; the reports
+    themselves in ``day_reports``, to correct or withdraw them)."""
     queryset = (
         with_produced(production_order_list_visible_to(user, "progress_report.create"))
         .filter(status__in=ACTIVE_PRODUCTION_STATUSES)
         .annotate(reported=Count("progress_reports", filter=Q(progress_reports__date=day)))
-        .prefetch_related("milestones")
+        .prefetch_related(
+            "milestones",
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.filter(date=day)
+                .select_related("stage")
+                .order_by("stage__position", "pk"),
+                to_attr="day_reports",
+            ),
+        )
         .order_by("planned_finish", "pk")
     )
     return [_measure(production_order, day) for production_order in queryset]
@@ -226,7 +241,7 @@ def progress_series(
     if (end - start).days > 366:  # a sheet issued long ago: the last year is enough
         start = end - dt.timedelta(days=366)
     labels, planned, actual = [], [], []
-    cumulative = sum(q for d, q in daily.items() if d < start)
+    cumulative = production_order.carried_quantity + sum(q for d, q in daily.items() if d < start)
     # Counted, not stepped past ``end``: a plan ending on 9999-12-31 has no day after.
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
@@ -254,6 +269,26 @@ def production_order_list_with_plan_visible_to(user: User) -> QuerySet[Productio
     """Visible production orders with ``produced`` (good quantity at the output stages)
     and their plan milestones."""
     return with_produced(production_order_list_visible_to(user)).prefetch_related("milestones")
+
+
+def progress_report_get_detail(user: User, report_id: int) -> ProgressReport | None:
+    """One visible progress report with its production order, order and reporter, and
+    ``history``: the events of its corrections, the latest first."""
+    report = (
+        progress_report_list_visible_to(user)
+        .select_related("production_order__order__customer", "reported_by")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is not None:
+        report.history = list(
+            report.production_order.order.events.filter(
+                type=EventType.PROGRESS_CORRECTED, data__report=report.pk
+            )
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+        )
+    return report
 
 
 def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:

@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,6 +154,7 @@ def _create_production_order(
     processing_fee: Decimal,
     note: str,
     milestones: Iterable[tuple[dt.date, int]] = (),
+    carried_quantity: int = 0,
 ) -> ProductionOrder:
     """Create a production order for a checked plan (see ``_validate_plan``)."""
     production_order = ProductionOrder.objects.create(
@@ -166,6 +168,7 @@ def _create_production_order(
         planned_start=planned_start,
         planned_finish=planned_finish,
         quantity=order.total_quantity,
+        carried_quantity=carried_quantity,
         processing_fee=processing_fee,
         note=note,
     )
@@ -176,7 +179,11 @@ def _create_production_order(
         for date, quantity in milestones
     )
     events.production_order_event(
-        order, EventType.PRODUCTION_ISSUED, actor=actor, production_order=production_order
+        order,
+        EventType.PRODUCTION_ISSUED,
+        actor=actor,
+        production_order=production_order,
+        **({"carried_quantity": carried_quantity} if carried_quantity else {}),
     )
     return production_order
 
@@ -389,13 +396,65 @@ def recall_production_orders(order: Order, *, actor: User, note: str) -> list[Pr
     return recalled
 
 
-def reissue_for_revision(order: Order, *, actor: User) -> ProductionOrder | None:
+# What production makes of an order line: a line whose fields other than its price
+# are the same before and after an amendment is made the same way.
+PRODUCTION_LINE_FIELDS = ("product", "description", "series", "colour", "spec", "size", "unit")
+
+
+def _line_key(line: Mapping[str, Any]) -> tuple:
+    return (*(line.get(name) or "" for name in PRODUCTION_LINE_FIELDS), line.get("quantity"))
+
+
+def unchanged_line_quantity(order: Order, previous_lines: Iterable[Mapping[str, Any]]) -> int:
+    """The quantity of the order's lines that an amendment left as they were (price
+    aside): each current line matched with one equal line of ``previous_lines``."""
+    left = [_line_key(line) for line in previous_lines if isinstance(line, Mapping)]
+    unchanged = 0
+    for line in order.lines.all():
+        key = _line_key(
+            {"product": line.product_id, "quantity": line.quantity}
+            | {name: getattr(line, name) for name in PRODUCTION_LINE_FIELDS if name != "product"}
+        )
+        if key in left:
+            left.remove(key)
+            unchanged += line.quantity
+    return unchanged
+
+
+def carried_quantity(old: ProductionOrder, *, unchanged: int, quantity: int) -> int:
+    """The good pieces of a superseded production order that count for its successor:
+    its produced quantity in the share of the unchanged lines (all of it when every
+    line stayed), at most the new quantity."""
+    produced = selectors.produced_quantity(old)
+    if not produced or not old.quantity:
+        return 0
+    share = min(unchanged, old.quantity)
+    return min(quantity, produced * share // old.quantity)
+
+
+def reissue_for_revision(
+    order: Order, *, actor: User, previous_lines: Iterable[Mapping[str, Any]] = ()
+) -> ProductionOrder | None:
     """After an amendment: supersede the live production order and issue a new one
-    for the new revision, same factory and plan. Called when an order in production
-    is amended (``orders.signals.order_amended``), under the order's lock."""
+    for the new revision at the same factory. The good pieces of the unchanged lines
+    (``previous_lines``: the lines before the amendment) are carried over, and the
+    plan re-based on them: it starts tomorrow (or at the old start, if later) from
+    the carried quantity and ends at the old finish (or at its start, if later),
+    so the new order is not behind plan for what was made under the old one.
+    Called when an order in production is amended (``orders.signals.order_amended``),
+    under the order's lock."""
     old = _live_locked(order).first()
     if old is None:
         return None
+    carried = carried_quantity(
+        old,
+        unchanged=unchanged_line_quantity(order, previous_lines),
+        quantity=order.total_quantity,
+    )
+    # Re-based: the plan curve stays at the carried quantity through today (the
+    # sweep of tomorrow judges today) and rises from tomorrow.
+    tomorrow = bounds.shift(timezone.localdate(), 1)
+    planned_start = max(old.planned_start, tomorrow) if carried else old.planned_start
     _take_off_the_floor(
         order,
         old,
@@ -408,19 +467,175 @@ def reissue_for_revision(order: Order, *, actor: User) -> ProductionOrder | None
         order,
         actor=actor,
         factory=old.factory,
-        planned_start=old.planned_start,
-        planned_finish=max(old.planned_finish, old.planned_start),
+        planned_start=planned_start,
+        planned_finish=max(old.planned_finish, planned_start),
         is_outside_processor=old.is_outside_processor,
         processing_fee=old.processing_fee,
         note=_("改单重新下达（替代 %(n)s）") % {"n": old.number},
+        carried_quantity=carried,
     )
     old.superseded_by = new
     save(old, actor, ["superseded_by"])
     return new
 
 
+# --------------------------------------------------------------------------
+# Daily progress reports (生产日报): filing, correcting, withdrawing
+# --------------------------------------------------------------------------
+
+REPORT_COUNTS = ("good_quantity", "defective_quantity", "scrap_quantity")
+
+
+def _lock_live_for_reports(production_order_id: int) -> tuple[Order, ProductionOrder]:
+    """Lock a production order that takes reports (issued or in progress)."""
+    order, production_order = _lock_production_order(production_order_id)
+    TABLE.ensure(
+        production_order,
+        "progress_report",
+        message=_("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
+    )
+    return order, production_order
+
+
+def _check_report_date(errors: dict, field: str, date: Any, production_order: ProductionOrder):
+    """A report's date lies in the production order's life: not before it started (its
+    planned start, or the day it was issued when work began earlier), not after today,
+    not after it was completed."""
+    # After it was completed it takes no report at all (the transition table).
+    return bounds.check_date(
+        errors,
+        field,
+        date,
+        earliest=_report_window(production_order),
+        too_early=_("日报日期不能早于生产单的开始日期 %(d)s。"),
+        latest=timezone.localdate(),
+        too_late=_("不能填报未来日期。"),
+    )
+
+
+def _check_report_values(errors: dict, prefix: str, values: Mapping[str, Any]) -> None:
+    """The counts (whole numbers ≥ 0) and the variance reason of one report."""
+    counts: dict[str, list] = {}
+    check_counts(counts, **{name: values.get(name, 0) for name in REPORT_COUNTS})
+    for name, messages in counts.items():
+        errors[f"{prefix}{name}"] = messages
+    reason = values.get("variance_reason") or ""
+    if reason not in ("", *VarianceReason.values):
+        errors[f"{prefix}variance_reason"] = [_("偏差原因无效。")]
+
+
+def _check_stage_order(
+    production_order: ProductionOrder,
+    change: Mapping[int, int],
+) -> None:
+    """Refuse a change of good quantities (stage id → added quantity, negative for a
+    withdrawal) after which a later stage's cumulative good quantity passes the
+    earlier stage's (packing 2,000 when 500 were cut). Stages are compared, in their
+    order, with the nearest earlier stage this production order reports at all (a
+    factory that reports only packing is not held to cutting). Raises ValidationFailed."""
+    totals = dict(
+        production_order.progress_reports.values("stage")
+        .annotate(total=Sum("good_quantity"))
+        .values_list("stage", "total")
+    )
+    tracked = set(totals) | {stage_id for stage_id, delta in change.items() if delta}
+    for stage_id, delta in change.items():
+        totals[stage_id] = totals.get(stage_id, 0) + delta
+    stages = [s for s in selectors.active_stages() if s.pk in tracked]
+    for earlier, later in pairwise(stages):
+        if totals.get(later.pk, 0) > totals.get(earlier.pk, 0):
+            raise ValidationFailed(
+                _("%(later)s累计良品 %(n)s 不能超过前一道工序%(earlier)s的累计良品 %(m)s。")
+                % {
+                    "later": later.name,
+                    "n": totals.get(later.pk, 0),
+                    "earlier": earlier.name,
+                    "m": totals.get(earlier.pk, 0),
+                },
+                code="stage_order",
+            )
+
+
 @storable
 @transaction.atomic
+def progress_reports_create(
+    *,
+    actor: User,
+    production_order_id: int,
+    date: dt.date,
+    entries: Iterable[Mapping[str, Any]],
+) -> list[ProgressReport]:
+    """File the daily progress reports (生产日报) of several stages of one production
+    order for one date, all or none: each entry a mapping of ``stage_id``,
+    ``good_quantity``, ``defective_quantity``, ``scrap_quantity``,
+    ``variance_reason``, ``note``; one report and one event per entry.
+
+    Guards: one report per production order, date and stage; the date inside the
+    production order's life; no later stage's cumulative good quantity above the
+    earlier stage's. The first report starts an issued production order. Raises
+    Duplicate, InvalidTransition, PermissionDenied, ValidationFailed (one entry's
+    errors under its field names, several entries' as ``entries[i].field``).
+    """
+    order, production_order = _lock_live_for_reports(production_order_id)
+    policy.require(actor, "progress_report.create", production_order)
+    entries = list(entries)
+    errors: dict[str, list[str]] = {}
+    if not entries:
+        raise ValidationFailed(fields={"entries": [_("请至少填写一道工序。")]})
+    _check_report_date(errors, "date", date, production_order)
+    stages = {stage.pk: stage for stage in selectors.active_stages()}
+    change: dict[int, int] = {}
+    for i, entry in enumerate(entries):
+        prefix = f"entries[{i}]." if len(entries) > 1 else ""
+        if not isinstance(entry, Mapping):
+            errors[f"entries[{i}]"] = [_("日报无效。")]
+            continue
+        stage_id = entry.get("stage_id")
+        if isinstance(stage_id, bool) or stage_id not in stages:
+            errors[f"{prefix}stage"] = [_("工序不存在。")]
+        elif stage_id in change:
+            errors[f"{prefix}stage"] = [_("同一工序只能填一行。")]
+        _check_report_values(errors, prefix, entry)
+        if f"{prefix}stage" not in errors and f"{prefix}good_quantity" not in errors:
+            change[stage_id] = entry.get("good_quantity", 0)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    existing = production_order.progress_reports.filter(date=date, stage_id__in=change).first()
+    if existing is not None:
+        raise Duplicate(_("该日期和工序的日报已填报。"), id=existing.pk)
+    _check_stage_order(production_order, change)
+    if production_order.status == PO.ISSUED:
+        _start(order, production_order, actor=actor)
+    reports = []
+    for entry in entries:
+        stage = stages[entry["stage_id"]]
+        try:
+            with transaction.atomic():
+                report = ProgressReport.objects.create(
+                    production_order=production_order,
+                    date=date,
+                    stage=stage,
+                    **{name: entry.get(name, 0) for name in REPORT_COUNTS},
+                    variance_reason=entry.get("variance_reason") or "",
+                    note=entry.get("note") or "",
+                    reported_by=actor,
+                )
+        except IntegrityError:
+            raise Duplicate(_("该日期和工序的日报已填报。")) from None
+        events.production_order_event(
+            order,
+            EventType.PROGRESS_REPORTED,
+            actor=actor,
+            production_order=production_order,
+            date=date,
+            stage=stage.code,
+            good_quantity=report.good_quantity,
+        )
+        reports.append(report)
+    return reports
+
+
+@storable
 def progress_report_create(
     *,
     actor: User,
@@ -433,69 +648,127 @@ def progress_report_create(
     variance_reason: str = "",
     note: str = "",
 ) -> ProgressReport:
-    """File a daily progress report (生产日报): one per production order, date and stage.
+    """File one daily progress report (生产日报): ``progress_reports_create`` with one
+    stage. Raises Duplicate, InvalidTransition, PermissionDenied, ValidationFailed."""
+    (report,) = progress_reports_create(
+        actor=actor,
+        production_order_id=production_order_id,
+        date=date,
+        entries=[
+            {
+                "stage_id": stage_id,
+                "good_quantity": good_quantity,
+                "defective_quantity": defective_quantity,
+                "scrap_quantity": scrap_quantity,
+                "variance_reason": variance_reason,
+                "note": note,
+            }
+        ],
+    )
+    return report
 
-    The first report starts an issued production order. Raises Duplicate,
-    InvalidTransition, PermissionDenied, ValidationFailed.
-    """
-    order, production_order = _lock_production_order(production_order_id)
+
+def _lock_report(report_id: int, actor: User) -> tuple[Order, ProductionOrder, ProgressReport]:
+    """Lock a report's order, production order (which must take reports) and the report."""
+    production_order_id = (
+        ProgressReport.objects.filter(pk=report_id).values_list("production_order_id", flat=True)
+    ).first()
+    if production_order_id is None:
+        raise NotFound(model="progress_report", id=report_id)
+    order, production_order = _lock_live_for_reports(production_order_id)
+    # Who may file a report may correct or withdraw one (the supervisor among them).
     policy.require(actor, "progress_report.create", production_order)
-    TABLE.ensure(
-        production_order,
-        "progress_report",
-        message=_("生产单 %(n)s 不在生产中。") % {"n": production_order.number},
-    )
+    report = ProgressReport.objects.select_for_update().select_related("stage").get(pk=report_id)
+    return order, production_order, report
+
+
+def _report_data(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "report": report.pk,
+        "date": report.date,
+        "stage": report.stage.code,
+        "stage_name": report.stage.name,
+        **{name: getattr(report, name) for name in REPORT_COUNTS},
+    }
+
+
+@storable
+@transaction.atomic
+def progress_report_correct(
+    *,
+    actor: User,
+    report_id: int,
+    reason: str,
+    good_quantity: int,
+    defective_quantity: int = 0,
+    scrap_quantity: int = 0,
+    variance_reason: str = "",
+    note: str = "",
+) -> ProgressReport:
+    """Correct the quantities of a progress report of a live production order, with the
+    reason; the event keeps the values before and after. Guards as on filing (no
+    later stage's cumulative good quantity above the earlier stage's). Raises
+    AlreadyDone (nothing changed), InvalidTransition, NotFound, PermissionDenied,
+    ValidationFailed."""
+    order, production_order, report = _lock_report(report_id, actor)
+    reason = require_reason(reason)
+    values = {
+        "good_quantity": good_quantity,
+        "defective_quantity": defective_quantity,
+        "scrap_quantity": scrap_quantity,
+        "variance_reason": variance_reason or "",
+        "note": note or "",
+    }
     errors: dict[str, list[str]] = {}
-    stage = selectors.active_stages().filter(pk=stage_id).first()
-    if stage is None:
-        errors["stage"] = [_("工序不存在。")]
-    bounds.check_date(
-        errors,
-        "date",
-        date,
-        earliest=_report_window(production_order),
-        too_early=_("日报日期不能早于生产单的开始日期 %(d)s。"),
-        latest=timezone.localdate(),
-        too_late=_("不能填报未来日期。"),
-    )
-    check_counts(
-        errors,
-        good_quantity=good_quantity,
-        defective_quantity=defective_quantity,
-        scrap_quantity=scrap_quantity,
-    )
-    if variance_reason and variance_reason not in VarianceReason.values:
-        errors["variance_reason"] = [_("偏差原因无效。")]
+    _check_report_values(errors, "", values)
     if errors:
         raise ValidationFailed(fields=errors)
-    if production_order.progress_reports.filter(date=date, stage=stage).exists():
-        existing = production_order.progress_reports.get(date=date, stage=stage)
-        raise Duplicate(_("该日期和工序的日报已填报。"), id=existing.pk)
-    if production_order.status == PO.ISSUED:
-        _start(order, production_order, actor=actor)
-    try:
-        with transaction.atomic():
-            report = ProgressReport.objects.create(
-                production_order=production_order,
-                date=date,
-                stage=stage,
-                good_quantity=good_quantity,
-                defective_quantity=defective_quantity,
-                scrap_quantity=scrap_quantity,
-                variance_reason=variance_reason,
-                note=note,
-                reported_by=actor,
-            )
-    except IntegrityError:
-        raise Duplicate(_("该日期和工序的日报已填报。")) from None
+    changed = [name for name, value in values.items() if getattr(report, name) != value]
+    if not changed:
+        raise AlreadyDone(_("日报没有变化。"), code="unchanged")
+    _check_stage_order(production_order, {report.stage_id: good_quantity - report.good_quantity})
+    previous = _report_data(report)
+    for name in changed:
+        setattr(report, name, values[name])
+    save(report, actor, changed)
     events.production_order_event(
         order,
-        EventType.PROGRESS_REPORTED,
+        EventType.PROGRESS_CORRECTED,
         actor=actor,
         production_order=production_order,
-        date=date,
-        stage=stage.code,
-        good_quantity=good_quantity,
+        note=reason,
+        previous=previous,
+        **_report_data(report),
+    )
+    return report
+
+
+@storable
+@transaction.atomic
+def progress_report_withdraw(*, actor: User, report_id: int, reason: str) -> ProgressReport:
+    """Withdraw (delete) a progress report of a live production order, with the reason;
+    the event keeps what it said. Refused when a later stage's cumulative good
+    quantity would then pass this stage's (withdraw the later reports first).
+    Raises InvalidTransition, NotFound, PermissionDenied, ValidationFailed."""
+    order, production_order, report = _lock_report(report_id, actor)
+    reason = require_reason(reason)
+    try:
+        _check_stage_order(production_order, {report.stage_id: -report.good_quantity})
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            _("不能撤回：%(why)s 请先更正或撤回后道工序的日报。") % {"why": exc.message},
+            code="stage_order",
+        ) from None
+    data = _report_data(report)
+    report.delete()
+    report.pk = data["report"]  # answered as it was, with its id
+    events.production_order_event(
+        order,
+        EventType.PROGRESS_WITHDRAWN,
+        actor=actor,
+        production_order=production_order,
+        note=reason,
+        **data,
     )
     return report
 

@@ -19,6 +19,12 @@ urlpatterns = [
         name="report_",
     ),
     *record_urls(
+        "production/reports",
+        views.progress_report_detail,
+        views.progress_report_action,
+        name="report_",
+    ),
+    *record_urls(
         "production/orders",
         views.production_order_detail,
         views.production_order_action,

@@ -18,6 +18,7 @@ from gendan import charts, policy
 from gendan.documents import document_view
 from gendan.exceptions import DomainError
 from gendan.lists import ListPage
+from gendan.templatetags.gendan_ui import qty
 from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
 
 from . import selectors, signals
@@ -25,6 +26,7 @@ from .documents import production_notice
 from .filters import ProductionOrderFilterSet, ProgressReportFilterSet
 from .forms import (
     PRODUCTION_ORDER_ACTIONS,
+    PROGRESS_REPORT_ACTIONS,
     QuickEntryDateForm,
     QuickEntryRowForm,
     ResolveIncidentForm,
@@ -129,6 +131,7 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
                 try:
                     form.submit(actor=request.user, date=day)
                 except DomainError as exc:
+                    exc.fields = {form.field_of(k): v for k, v in (exc.fields or {}).items()}
                     attach_error(form, exc)
                     failed += 1
                 else:
@@ -195,6 +198,22 @@ production_order_detail, production_order_action = detail_page(
 )
 
 
+progress_report_detail, progress_report_action = detail_page(
+    "production",
+    get=selectors.progress_report_get_detail,
+    template="production/progress_report_detail.html",
+    context=lambda request, report: {"report": report, "po": report.production_order},
+    actions=PROGRESS_REPORT_ACTIONS,
+    url="production:report_detail",
+    # A withdrawn report is gone: back to its production order.
+    done=lambda report, action: (
+        reverse("production:detail", args=[report.production_order_id])
+        if action == "withdraw"
+        else reverse("production:report_detail", args=[report.pk])
+    ),
+)
+
+
 production_order_notice = document_view(
     "production", selectors.production_order_get_printable, production_notice
 )
@@ -230,7 +249,9 @@ def _production_panels(order) -> list[dict]:
     panels = []
     for production_order in order.production_orders.all():
         reports = list(production_order.progress_reports.all())
-        production_order.produced = sum(r.good_quantity for r in reports if r.stage.is_output)
+        production_order.produced = production_order.carried_quantity + sum(
+            r.good_quantity for r in reports if r.stage.is_output
+        )
         series = selectors.progress_series(production_order, today=today)
         config = charts.chart(
             "line",
@@ -265,3 +286,19 @@ def inspection_event_text(event, currency: str = "") -> str:
     kind = dict(InspectionKind.choices).get(data.get("kind"), data.get("kind") or "")
     result = dict(InspectionResult.choices).get(data.get("result"), data.get("result") or "")
     return f"{data.get('number', '')} {kind}：{result}"
+
+
+def report_event_text(event, currency: str = "") -> str:
+    """The order timeline's line for a corrected or withdrawn report: "PO-… 2026-12-01
+    裁剪 良品 500 → 480：reason" (a withdrawal: the quantity it had)."""
+    data = event.data or {}
+    good = qty(data.get("good_quantity", 0))
+    if "previous" in data:
+        good = f"{qty((data.get('previous') or {}).get('good_quantity', 0))} → {good}"
+    text = _("%(number)s %(date)s %(stage)s 良品 %(good)s") % {
+        "number": data.get("number", ""),
+        "date": data.get("date", ""),
+        "stage": data.get("stage_name") or data.get("stage", ""),
+        "good": good,
+    }
+    return f"{text}：{event.note}" if event.note else text

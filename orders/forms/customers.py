@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.forms import PercentField
 
 from .. import selectors, services
 from ..models import Customer
@@ -10,6 +15,9 @@ from ..models import Customer
 
 class CustomerForm(forms.ModelForm):
     """Parses a customer's fields; ``submit`` hands them to the service."""
+
+    # Typed as a percentage like the order form's; the model keeps the fraction.
+    default_deposit_ratio = PercentField(label=_("默认订金比例 (%)"), initial=Decimal("0.3"))
 
     class Meta:
         model = Customer

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.forms import DateInput
+from gendan.forms import DateInput, PercentField
 from gendan.roles import Role, roles_of
 
 from .. import selectors, services
@@ -151,10 +151,6 @@ class LineRows:
 # --------------------------------------------------------------------------
 
 
-def _percent_to_ratio(value: Decimal | None) -> Decimal | None:
-    return None if value is None else (value / Decimal(100)).quantize(Decimal("0.0001"))
-
-
 class OrderForm(forms.Form):
     """The header of a new order or of a draft; the lines come from ``LineRows``."""
 
@@ -174,13 +170,8 @@ class OrderForm(forms.Form):
     )
     contract_delivery_date = forms.DateField(label=_("合同交期"), widget=DateInput())
     planned_ship_date = forms.DateField(label=_("计划出货日期"), widget=DateInput(), required=False)
-    deposit_ratio = forms.DecimalField(
-        label=_("订金比例 (%)"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        help_text=_("留空则用客户的默认比例。"),
+    deposit_ratio = PercentField(
+        label=_("订金比例 (%)"), required=False, help_text=_("留空则用客户的默认比例。")
     )
     quality_requirements = forms.CharField(
         label=_("品质特殊要求"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -198,7 +189,7 @@ class OrderForm(forms.Form):
                 "order_date": order.order_date,
                 "contract_delivery_date": order.contract_delivery_date,
                 "planned_ship_date": order.planned_ship_date,
-                "deposit_ratio": (order.deposit_ratio * 100).quantize(Decimal("0.01")),
+                "deposit_ratio": order.deposit_ratio,
                 "quality_requirements": order.quality_requirements,
                 "packing_requirements": order.packing_requirements,
             }
@@ -212,9 +203,6 @@ class OrderForm(forms.Form):
             user is not None and (user.is_superuser or Role.SUPERVISOR in roles_of(user))
         ):
             del self.fields["owner"]
-
-    def clean_deposit_ratio(self):
-        return _percent_to_ratio(self.cleaned_data.get("deposit_ratio"))
 
     def header(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

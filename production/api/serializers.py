@@ -39,7 +39,9 @@ class PlanMilestoneSerializer(ReadSerializer):
 class ProductionOrderSerializer(ReadSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
     produced_quantity = serializers.IntegerField(
-        source="produced", read_only=True, help_text=_("产出工序（如包装）已报良品数。")
+        source="produced",
+        read_only=True,
+        help_text=_("产出工序（如包装）已报良品数，含改单结转数量。"),
     )
     milestones = PlanMilestoneSerializer(many=True, read_only=True)
 
@@ -59,6 +61,7 @@ class ProductionOrderSerializer(ReadSerializer):
             "planned_start",
             "planned_finish",
             "quantity",
+            "carried_quantity",
             "produced_quantity",
             "processing_fee",
             "milestones",
@@ -124,6 +127,19 @@ class ProgressReportInputSerializer(serializers.Serializer):
         choices=VarianceReason.choices, required=False, allow_blank=True
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ProgressReportCorrectInputSerializer(serializers.Serializer):
+    """A report's corrected quantities (they replace the old ones), with the reason."""
+
+    reason = serializers.CharField(max_length=2000, help_text=_("更正原因（必填）。"))
+    good_quantity = count()
+    defective_quantity = count(required=False, default=0)
+    scrap_quantity = count(required=False, default=0)
+    variance_reason = serializers.ChoiceField(
+        choices=VarianceReason.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class InspectionSerializer(ReadSerializer):

@@ -35,6 +35,7 @@ from .serializers import (
     InspectionSerializer,
     IssueProductionInputSerializer,
     ProductionOrderSerializer,
+    ProgressReportCorrectInputSerializer,
     ProgressReportInputSerializer,
     ProgressReportSerializer,
     StageSerializer,
@@ -112,12 +113,23 @@ class ProgressReportViewSet(ResourceApiViewSet):
     filterset_class = ProgressReportFilterSet
 
     visible_to = selectors.progress_report_list_visible_to
+    service_id = "report_id"
 
     create = service_create(
         ProgressReportInputSerializer,
         services.progress_report_create,
         ids=("production_order", "stage"),
         summary=_("填报生产日报（每个生产单、日期、工序一份；重复返回 409 duplicate）"),
+    )
+    correct = service_action(
+        ProgressReportCorrectInputSerializer,
+        services.progress_report_correct,
+        summary=_("更正生产日报的数量（须填原因）"),
+    )
+    withdraw = service_action(
+        ActionReasonInputSerializer,
+        services.progress_report_withdraw,
+        summary=_("撤回生产日报（须填原因；答复撤回前的日报）"),
     )
 
 
