@@ -11,6 +11,7 @@ from gendan.exceptions import DomainError
 
 from . import services
 from .models import (
+    APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
     Approval,
     Customer,
@@ -261,20 +262,7 @@ class OrderAdmin(ReadOnlyHistoryAdmin):
         (_("要求"), {"fields": ("quality_requirements", "packing_requirements")}),
         (
             _("主管批准与结案"),
-            {
-                "fields": (
-                    "deposit_waived",
-                    "credit_released",
-                    "shortfall_accepted",
-                    "cancel_reason",
-                    "cancelled_at",
-                    "fully_shipped_at",
-                    "delivered_at",
-                    "closed_at",
-                    "created_at",
-                    "updated_at",
-                )
-            },
+            {"fields": APPROVAL_AND_CLOSING_FIELDS},
         ),
     )
     readonly_fields = ("balance_due",)

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gendan import policy
 from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
@@ -129,11 +130,23 @@ def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> App
 
 
 def approve_flag(
-    order: Order, kind: str, *, flag: str, actor: User, reason: str, done: AlreadyDone
+    order_id: int,
+    action: str,
+    kind: str,
+    *,
+    flag: str,
+    actor: User,
+    reason: str,
+    done: AlreadyDone,
 ) -> Order:
     """A supervisor's approval that sets one of the order's flags (release on credit,
-    an accepted shortfall), with its reason and event. Raises ``done`` when the flag
-    is set already, ValidationFailed without a reason. Call under the order's lock."""
+    an accepted shortfall), with its reason and event: locks the order, checks the
+    policy ``order.<action>`` and the transition ``action``. Raises NotFound,
+    PermissionDenied, InvalidTransition, ``done`` when the flag is set already,
+    ValidationFailed without a reason. Call inside ``transaction.atomic``."""
+    order = lock_order(order_id)
+    policy.require(actor, f"order.{action}", order)
+    ensure_transition(order, action)
     if getattr(order, flag):
         raise done
     reason = require_reason(reason)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.filters import BoundedDateField
 from gendan.forms import DateInput
-from orders.forms import REASON
+from orders.forms import FlagApprovalForm
 from orders.forms.base import ActionForm
 from orders.states import OPEN, OrderStatus
 
@@ -231,17 +231,11 @@ class IssueProductionForm(ActionForm):
     )
 
 
-class AcceptShortfallForm(ActionForm):
+class AcceptShortfallForm(FlagApprovalForm):
     name = transition = "accept_shortfall"
     policy_action = "order.accept_shortfall"
     label, success = _("接受短交"), _("已接受短交。")
-    service = services.production_accept_shortfall
-
-    reason = REASON
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return not obj.shortfall_accepted
+    service, flag = services.production_accept_shortfall, "shortfall_accepted"
 
 
 class CompleteProductionForm(ActionForm):

@@ -55,7 +55,9 @@ from .states import ACTIVE_PRODUCTION_STATUSES, PO
 from .states import PRODUCTION_ORDER_TRANSITIONS as TABLE
 
 
-def _lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
+def lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
+    """Lock a production order's order, then the production order (the lock order every
+    writer keeps). Raises NotFound."""
     order_id = (
         ProductionOrder.objects.filter(pk=production_order_id)
         .values_list("order_id", flat=True)
@@ -236,7 +238,7 @@ def production_order_issue(
 def production_order_start(*, actor: User, production_order_id: int) -> ProductionOrder:
     """Production planning accepts and starts a production order: issued -> in_progress.
     Raises InvalidTransition, AlreadyDone, PermissionDenied."""
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "production_order.start", production_order)
     if production_order.status == PO.IN_PROGRESS:
         raise AlreadyDone(_("生产单已开始。"), code="already_started")
@@ -272,7 +274,7 @@ def production_order_rush(*, actor: User, order_id: int, reason: str) -> Product
     found = live_production_order(order)
     if found is None:
         raise GuardFailed(_("订单没有在产的生产单。"), code="no_live_production_order")
-    order, production_order = _lock_production_order(found.pk)
+    order, production_order = lock_production_order(found.pk)
     policy.require(actor, "production_order.start", production_order)
     if production_order.rush:
         raise AlreadyDone(_("生产单已加急。"), code="already_rushed")
@@ -293,11 +295,9 @@ def production_order_rush(*, actor: User, order_id: int, reason: str) -> Product
 def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor accepts producing less than ordered, so production can complete.
     Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
-    order = lock_order(order_id)
-    policy.require(actor, "order.accept_shortfall", order)
-    ensure_transition(order, "accept_shortfall")
     return approve_flag(
-        order,
+        order_id,
+        "accept_shortfall",
         ApprovalKind.PRODUCTION_SHORTFALL,
         flag="shortfall_accepted",
         actor=actor,
@@ -315,7 +315,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
     supervisor-accepted shortfall) and a passed final inspection.
     Raises InvalidTransition, GuardFailed, PermissionDenied.
     """
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "order.complete_production", order)
     ensure_transition(order, "complete_production")
     completed = TABLE.ensure(production_order, "complete")
@@ -438,7 +438,7 @@ def progress_report_create(
     The first report starts an issued production order. Raises Duplicate,
     InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "progress_report.create", production_order)
     TABLE.ensure(
         production_order,
@@ -517,7 +517,7 @@ def inspection_create(
 ) -> QualityInspection:
     """Record a quality inspection of a live production order.
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "inspection.create", production_order)
     TABLE.ensure(production_order, "inspection")
     errors: dict[str, list[str]] = {}

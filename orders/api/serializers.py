@@ -9,6 +9,7 @@ from rest_framework import serializers
 from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
 from gendan.models import User
 from orders.models import (
+    APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
     ConfirmationMethod,
     Customer,
@@ -113,16 +114,7 @@ class OrderSerializer(ReadSerializer):
             "confirmation_method",
             "confirmation_reference",
             "confirmed_at",
-            "deposit_waived",
-            "credit_released",
-            "shortfall_accepted",
-            "cancel_reason",
-            "cancelled_at",
-            "fully_shipped_at",
-            "delivered_at",
-            "closed_at",
-            "created_at",
-            "updated_at",
+            *APPROVAL_AND_CLOSING_FIELDS,
         ]
 
 

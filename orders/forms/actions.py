@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,19 @@ from ..states import PRODUCTION_STARTED
 from .base import ActionForm
 
 REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FlagApprovalForm(ActionForm):
+    """A supervisor's approval that sets one of the order's flags, with its reason
+    (``orders.kernel.approve_flag``): offered while the flag is not set."""
+
+    flag: ClassVar[str]
+
+    reason = REASON
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return not getattr(obj, cls.flag)
 
 
 class ConfirmOrderForm(ActionForm):
@@ -83,17 +98,11 @@ class RequestBalanceForm(ActionForm):
     )
 
 
-class ReleaseOnCreditForm(ActionForm):
+class ReleaseOnCreditForm(FlagApprovalForm):
     name = transition = "release_on_credit"
     policy_action = "order.release_on_credit"
     label, success = _("赊销放行"), _("已赊销放行，可以出货。")
-    service = services.order_release_on_credit
-
-    reason = REASON
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return not obj.credit_released
+    service, flag = services.order_release_on_credit, "credit_released"
 
 
 class ChangeContractDateForm(ActionForm):

@@ -415,11 +415,9 @@ def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order
     closed until the full amount is received. Raises InvalidTransition,
     AlreadyDone, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.release_on_credit", order)
-    ensure_transition(order, "release_on_credit")
     return approve_flag(
-        order,
+        order_id,
+        "release_on_credit",
         ApprovalKind.RELEASE_ON_CREDIT,
         flag="credit_released",
         actor=actor,

@@ -10,6 +10,7 @@ from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money,
 from production import selectors as production_selectors
 from production.models import ProductionOrder
 from samples.models import (
+    SPEC_FIELDS,
     CourierTerms,
     ProductionSample,
     ProductionSampleKind,
@@ -58,13 +59,7 @@ class SampleRequestSerializer(ReadSerializer):
             "customer_name",
             "owner",
             "product",
-            "item_number",
-            "raw_material",
-            "packing",
-            "colour_print",
-            "colour",
-            "shipping_mark",
-            "process",
+            *SPEC_FIELDS,
             "quantity",
             "unit_price",
             "currency",
