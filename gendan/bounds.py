@@ -195,6 +195,14 @@ def check_day_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.
     return check_date(errors, field, value or today, latest=today, too_late=IN_FUTURE, **kwargs)
 
 
+def check_moment_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
+    """``check_moment`` of the moment something happened: now when not given, never in
+    the future (``kwargs``: ``earliest`` and the messages)."""
+    now = timezone.now()
+    kwargs.setdefault("too_late", IN_FUTURE)
+    return check_moment(errors, field, value or now, latest=now, **kwargs)
+
+
 def require_date(field: str, value: Any, **kwargs: Any) -> dt.date | None:
     """``check_date`` raising ValidationFailed at once (for a service with one date)."""
     return _at_once(check_date, field, value, **kwargs)

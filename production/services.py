@@ -598,14 +598,12 @@ def incident_open(
         if responsible is None:
             errors["responsible"] = [_("责任人不存在。")]
     loss = money_not_negative(errors, loss_amount, field="loss_amount")
-    now = timezone.now()
-    opened_at = bounds.check_moment(
+    opened_at = bounds.check_moment_done(
         errors,
         "opened_at",
-        opened_at or now,
+        opened_at,
         earliest=order.order_date,
         too_early=_("发生时间不能早于下单日期 %(d)s。"),
-        latest=now,
         too_late=_("发生时间不能晚于现在。"),
     )
     if errors:
@@ -654,14 +652,12 @@ def incident_resolve(
     errors: dict[str, list[str]] = {}
     if not (resolution or "").strip():
         errors["resolution"] = [_("请填写处理结果。")]
-    now = timezone.now()
-    resolved_at = bounds.check_moment(
+    resolved_at = bounds.check_moment_done(
         errors,
         "resolved_at",
-        resolved_at or now,
+        resolved_at,
         earliest=incident.opened_at,
         too_early=_("解决时间不能早于发生时间 %(d)s。"),
-        latest=now,
         too_late=_("解决时间不能晚于现在。"),
     )
     fields = ["status", "resolution", "resolved_at"]

@@ -386,15 +386,13 @@ def after_sales_case_open(
         errors["kind"] = [_("售后类型无效。")]
     if not (description or "").strip():
         errors["description"] = [_("请描述问题。")]
-    now = timezone.now()
     left = selectors.first_ship_date(order)
-    received_at = bounds.check_moment(
+    received_at = bounds.check_moment_done(
         errors,
         "received_at",
-        received_at or now,
+        received_at,
         earliest=left or order.order_date,
         too_early=_("收到时间不能早于货物出货的日期 %(d)s。"),
-        latest=now,
         too_late=_("收到时间不能晚于现在。"),
     )
     if errors:
@@ -452,14 +450,12 @@ def after_sales_case_resolve(
     if not (corrective_action or "").strip():
         errors["corrective_action"] = [_("请填写纠正措施。")]
     amount = money_not_negative(errors, cost, field="cost")
-    now = timezone.now()
-    resolved_at = bounds.check_moment(
+    resolved_at = bounds.check_moment_done(
         errors,
         "resolved_at",
-        resolved_at or now,
+        resolved_at,
         earliest=case.received_at,
         too_early=_("解决时间不能早于收到时间 %(d)s。"),
-        latest=now,
         too_late=_("解决时间不能晚于现在。"),
     )
     if errors:

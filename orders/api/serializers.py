@@ -6,8 +6,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
+from gendan.api.fields import (
+    RatioField,
+    ReadSerializer,
+    VisibleRelatedField,
+    count,
+    money,
+    object_id,
+)
 from gendan.models import User
+from orders import selectors
 from orders.models import (
     APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
@@ -24,6 +32,12 @@ from orders.models import (
     Product,
 )
 from orders.services import CUSTOMER_FIELDS, PRODUCT_FIELDS
+
+
+def visible_order(**kwargs) -> VisibleRelatedField:
+    """An input naming by id an order the caller may see (the apps' inputs too)."""
+    return VisibleRelatedField(Order, selectors.order_list_visible_to, **kwargs)
+
 
 # --- customers and products ---------------------------------------------------------
 
