@@ -4,7 +4,8 @@ apps above orders (production, shipping) take from it.
 - ``lock_order``: the order row lock every service takes first (then its own rows);
 - ``move``: check an action against the order's transition table and move the order,
   with its tally and its timeline event;
-- ``save``: save only the changed fields, with the history user;
+- ``create``, ``save``: insert a row, save only the changed fields, with the history
+  user;
 - ``money``, ``require_reason``, ``check_counts``, ``money_not_negative``: the input
   checks every service shares;
 - ``record_approval``, ``approve_flag``: a supervisor's approval, with its event;
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -32,9 +33,12 @@ from . import events, tallies
 from .models import CENT, Approval, Order
 from .states import ensure_transition
 
+M = TypeVar("M")
+
 __all__ = [
     "approve_flag",
     "check_counts",
+    "create",
     "events",
     "lock_order",
     "money",
@@ -55,6 +59,14 @@ def lock_order(order_id: int) -> Order:
         return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
     except Order.DoesNotExist:
         raise NotFound(model="order", id=order_id) from None
+
+
+def create(model: type[M], actor: User | None, /, **fields: Any) -> M:
+    """Insert a row of ``model`` with its history user (its first history entry)."""
+    obj = model(**fields)
+    obj._history_user = actor
+    obj.save()
+    return obj
 
 
 def save(obj, actor: User | None, fields: Iterable[str]) -> None:

@@ -27,6 +27,7 @@ from gendan.models import User
 from gendan.sequences import next_number
 from orders.kernel import (
     check_counts,
+    create,
     events,
     lock_order,
     money_not_negative,
@@ -132,7 +133,9 @@ def shipment_create(
         errors["lines"] = [_("没有可出货的数量。")]
     if errors:
         raise ValidationFailed(fields=errors)
-    shipment = Shipment(
+    shipment = create(
+        Shipment,
+        actor,
         number=next_number("SH"),
         order=order,
         planned_ship_date=planned_ship_date,
@@ -143,8 +146,6 @@ def shipment_create(
         note=note,
         created_by=actor,
     )
-    shipment._history_user = actor
-    shipment.save()
     ShipmentLine.objects.bulk_create(
         ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
         for line_id, quantity in sorted(wanted.items())

@@ -29,6 +29,7 @@ from gendan.roles import Role, has_role
 from .. import events, signals, tallies
 from ..kernel import (
     approve_flag,
+    create,
     lock_order,
     money,
     move,
@@ -153,7 +154,9 @@ def _request_payment(
     order: Order, kind: str, amount: Decimal, *, actor: User | None, due_in_days: int
 ) -> Payment:
     now = timezone.now()
-    payment = Payment(
+    payment = create(
+        Payment,
+        actor,
         order=order,
         kind=kind,
         amount_due=amount,
@@ -162,8 +165,6 @@ def _request_payment(
         # Held within the calendar: payment terms are bounded, but stored ones may not be.
         due_date=bounds.shift(timezone.localdate(now), due_in_days),
     )
-    payment._history_user = actor
-    payment.save()
     events.payment_requested(order, actor=actor, payment=payment)
     return payment
 
@@ -267,7 +268,9 @@ def _record_receipt(
 ) -> PaymentReceipt:
     """A receipt of ``amount`` against ``payment`` (both locked), the order's money and
     its move once the deposit or the full amount is in."""
-    receipt = PaymentReceipt(
+    receipt = create(
+        PaymentReceipt,
+        actor,
         payment=payment,
         amount=amount,
         received_on=received_on,
@@ -275,8 +278,6 @@ def _record_receipt(
         reference=reference,
         confirmed_by=actor,
     )
-    receipt._history_user = actor
-    receipt.save()
     payment.amount_received += amount
     payment.status = (
         PaymentStatus.RECEIVED
