@@ -31,7 +31,6 @@ from production.models import InspectionKind
 from production.services import lock_production_order
 
 from .models import (
-    SPEC_FIELDS,
     CourierTerms,
     ProductionSample,
     ProductionSampleKind,
@@ -45,7 +44,7 @@ from .models import (
 from .states import SAMPLE_TRANSITIONS as TABLE
 from .states import VERDICTS, MouldStatus, SampleStatus
 
-SHEET_FIELDS = (*SPEC_FIELDS, "note")
+SHEET_FIELDS = (*SampleRequest.SPEC_FIELDS, "note")
 TEXT_LIMITS = {"item_number": 64, "colour": 100, "courier": 64, "tracking_number": 64}
 
 

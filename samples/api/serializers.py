@@ -9,7 +9,6 @@ from rest_framework import serializers
 from gendan.api.fields import ReadSerializer, count, money, object_id
 from production.api.serializers import visible_production_order
 from samples.models import (
-    SPEC_FIELDS,
     CourierTerms,
     ProductionSample,
     ProductionSampleKind,
@@ -58,7 +57,7 @@ class SampleRequestSerializer(ReadSerializer):
             "customer_name",
             "owner",
             "product",
-            *SPEC_FIELDS,
+            *SampleRequest.SPEC_FIELDS,
             "quantity",
             "unit_price",
             "currency",
