@@ -160,6 +160,22 @@ def form_action(
     return again(form)
 
 
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    again: Callable[[forms.Form], HttpResponse],
+    call: Callable[[], Any] | None = None,
+    **answer: Any,
+) -> HttpResponse:
+    """A page of one form: GET shows it (``again(form)``); POST answers it as
+    ``form_action`` does, calling ``call`` (by default ``form.submit(actor=user)``)."""
+    if request.method != "POST":
+        return again(form)
+    call = call or (lambda: form.submit(actor=request.user))
+    return form_action(request, form, call, again=again, **answer)
+
+
 def visible_or_404(get: Callable[[Any, int], Any], user, pk: int) -> Any:
     """``get(user, pk)``: the object ``user`` may see, else a 404 (whether it does not
     exist or is not theirs to see)."""
