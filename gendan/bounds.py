@@ -213,6 +213,11 @@ def require_moment(field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
     return _at_once(check_moment, field, value, **kwargs)
 
 
+def require_days(field: str, value: Any, **kwargs: Any) -> int | None:
+    """``check_days`` raising ValidationFailed at once."""
+    return _at_once(check_days, field, value, **kwargs)
+
+
 def _at_once(check: Callable[..., Any], field: str, value: Any, **kwargs: Any) -> Any:
     errors: Errors = {}
     value = check(errors, field, value, **kwargs)

@@ -140,9 +140,7 @@ def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -
     order = lock_order(order_id)
     policy.require(actor, "order.request_deposit", order)
     ensure_transition(order, "request_deposit")
-    errors: dict[str, list] = {}
-    if bounds.check_days(errors, "due_in_days", due_in_days) is None:
-        raise ValidationFailed(fields=errors)
+    bounds.require_days("due_in_days", due_in_days)
     payment = _request_payment(
         order, PaymentKind.DEPOSIT, order.deposit_outstanding, actor=actor, due_in_days=due_in_days
     )
@@ -397,9 +395,7 @@ def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None
     _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=_("并入尾款请款。"))
     days = order.customer.payment_terms_days if due_in_days is None else due_in_days
     if due_in_days is not None:
-        errors: dict[str, list] = {}
-        if bounds.check_days(errors, "due_in_days", due_in_days) is None:
-            raise ValidationFailed(fields=errors)
+        bounds.require_days("due_in_days", due_in_days)
     payment = _request_payment(
         order, PaymentKind.BALANCE, order.balance_due, actor=actor, due_in_days=days
     )
