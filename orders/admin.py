@@ -13,6 +13,7 @@ from . import services
 from .models import (
     APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
+    PAYMENT_FIELDS,
     Approval,
     Customer,
     Order,
@@ -306,13 +307,7 @@ class PaymentReceiptInline(ReadOnlyTabularInline):
 class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_display = (
         "order",
-        "kind",
-        "status",
-        "amount_due",
-        "amount_received",
-        "outstanding",
-        "requested_at",
-        "due_date",
+        *PAYMENT_FIELDS,
         "received_on",
         "confirmed_by",
     )

@@ -323,6 +323,18 @@ class PaymentMethod(models.TextChoices):
     WRITE_OFF = "write_off", _("核销差额")
 
 
+# A payment request as the admin's list and the API show it.
+PAYMENT_FIELDS = (
+    "kind",
+    "status",
+    "amount_due",
+    "amount_received",
+    "outstanding",
+    "requested_at",
+    "due_date",
+)
+
+
 class Payment(TimeStamped):
     """A request for money (or a refund to make) and what finance confirmed of it."""
 
