@@ -1,6 +1,7 @@
 """What the page views of every app share: page access, running a service on behalf
 of a form (its DomainError becomes a message and field errors), the POST of a form
-or of a detail page's action (``form_action``, ``object_action``), Excel responses.
+or of a detail page's action (``form_action``, ``object_action``), a page of one form
+(``form_page``), Excel responses.
 
 Views stay thin: they parse input with a form, call one service through ``run``,
 and render; the rules live in the services and in ``gendan.policy``.
