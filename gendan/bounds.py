@@ -5,8 +5,9 @@
   relations (a finish not before its start, a delivery not before the goods left, a
   receipt not in the future). ``check_date`` and ``check_moment`` name the bad field
   in the service's ``errors`` (``check_day_done`` and ``check_moment_done``: something
-  that happened, today or now when not given; ``require_*``: raise at once); a moment comes back in UTC, whatever offset it was
-  given with (``+05:30:15`` included), so nothing odd is stored or echoed.
+  that happened, today or now when not given; ``require_*``: raise at once); a moment
+  comes back in UTC, whatever offset it was given with (``+05:30:15`` included), so
+  nothing odd is stored or echoed.
 - Text: PostgreSQL stores no NUL byte and no lone surrogate. ``storable`` refuses
   them in any keyword argument of a service (nested lists and dicts included), named
   the way the API names fields (``lines[0].description``).
