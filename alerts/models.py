@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan.fields import ref, user_ref
+
 # Days before the contract delivery date an alert may look ahead: at most a year.
 MAX_DUE_SOON_DAYS = 366
 
@@ -105,18 +107,11 @@ class Alert(models.Model):
 
     rule = models.CharField(_("规则"), max_length=40, choices=AlertRule.choices)
     day = models.DateField(_("日期"), help_text=_("检查当天的本地日期。"))
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
-    )
+    content_type = ref(ContentType, _("对象类型"), related_name="+")
     object_id = models.PositiveBigIntegerField(_("对象编号"))
     subject = GenericForeignKey("content_type", "object_id")
-    order = models.ForeignKey(
-        "orders.Order",
-        verbose_name=_("订单"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="alerts",
+    order = ref(
+        "orders.Order", _("订单"), on_delete=models.CASCADE, optional=True, related_name="alerts"
     )
     escalated = models.BooleanField(
         _("已升级"), default=False, help_text=_("同时发送给跟单主管（或规则规定的上级）。")
@@ -187,15 +182,8 @@ class Alert(models.Model):
 class AlertRecipient(models.Model):
     """An alert in one user's inbox: when it was read, acknowledged and e-mailed."""
 
-    alert = models.ForeignKey(
-        Alert, verbose_name=_("提醒"), on_delete=models.CASCADE, related_name="recipients"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接收人"),
-        on_delete=models.CASCADE,
-        related_name="alert_inbox",
-    )
+    alert = ref(Alert, _("提醒"), on_delete=models.CASCADE, related_name="recipients")
+    user = user_ref(_("接收人"), on_delete=models.CASCADE, related_name="alert_inbox")
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)

@@ -4,8 +4,10 @@
   (``GENDAN_DATE_HORIZON_YEARS`` around today, ±10 years by default) and in its order
   relations (a finish not before its start, a delivery not before the goods left, a
   receipt not in the future). ``check_date`` and ``check_moment`` name the bad field
-  in the service's ``errors``; a moment comes back in UTC, whatever offset it was
-  given with (``+05:30:15`` included), so nothing odd is stored or echoed.
+  in the service's ``errors`` (``check_day_done`` and ``check_moment_done``: something
+  that happened, today or now when not given; ``require_*``: raise at once); a moment
+  comes back in UTC, whatever offset it was given with (``+05:30:15`` included), so
+  nothing odd is stored or echoed.
 - Text: PostgreSQL stores no NUL byte and no lone surrogate. ``storable`` refuses
   them in any keyword argument of a service (nested lists and dicts included), named
   the way the API names fields (``lines[0].description``).
@@ -195,6 +197,14 @@ def check_day_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.
     return check_date(errors, field, value or today, latest=today, too_late=IN_FUTURE, **kwargs)
 
 
+def check_moment_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
+    """``check_moment`` of the moment something happened: now when not given, never in
+    the future (``kwargs``: ``earliest`` and the messages)."""
+    now = timezone.now()
+    kwargs.setdefault("too_late", IN_FUTURE)
+    return check_moment(errors, field, value or now, latest=now, **kwargs)
+
+
 def require_date(field: str, value: Any, **kwargs: Any) -> dt.date | None:
     """``check_date`` raising ValidationFailed at once (for a service with one date)."""
     return _at_once(check_date, field, value, **kwargs)
@@ -203,6 +213,11 @@ def require_date(field: str, value: Any, **kwargs: Any) -> dt.date | None:
 def require_moment(field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
     """``check_moment`` raising ValidationFailed at once."""
     return _at_once(check_moment, field, value, **kwargs)
+
+
+def require_days(field: str, value: Any, **kwargs: Any) -> int | None:
+    """``check_days`` raising ValidationFailed at once."""
+    return _at_once(check_days, field, value, **kwargs)
 
 
 def _at_once(check: Callable[..., Any], field: str, value: Any, **kwargs: Any) -> Any:

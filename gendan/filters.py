@@ -194,6 +194,12 @@ def yes_no(label, yes, no, **kwargs) -> BooleanFilter:
     return BooleanFilter(label=label, widget=widget, **kwargs)
 
 
+def has_value(field_name: str, yes, no) -> BooleanFilter:
+    """``yes_no`` of whether ``field_name`` is filled in (a milestone done: its actual
+    date set; materials received: their date set), labelled ``yes``."""
+    return yes_no(yes, yes, no, field_name=field_name, lookup_expr="isnull", exclude=True)
+
+
 class SearchInput(forms.TextInput):
     input_type = "search"
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import user_ref
+
 
 class User(AbstractUser):
     """A Gendan user; roles are Django groups (gendan.roles.Role).
@@ -134,12 +136,10 @@ class ApiClient(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100, unique=True)
     scopes = models.JSONField(_("权限范围"), default=list)
-    default_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("默认跟单员"),
+    default_owner = user_ref(
+        _("默认跟单员"),
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        optional=True,
         related_name="+",
         help_text=_("接口新建订单未指定跟单员时使用。"),
     )
@@ -163,9 +163,7 @@ class IdempotencyKey(models.Model):
     ``status_code`` stays empty until its response is stored, in the same transaction
     as the request's own changes."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("调用方"), on_delete=models.CASCADE
-    )
+    user = user_ref(_("调用方"), on_delete=models.CASCADE)
     key = models.CharField(_("幂等键"), max_length=255)
     fingerprint = models.CharField(_("请求指纹"), max_length=64)
     method = models.CharField(_("方法"), max_length=10)

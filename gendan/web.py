@@ -1,6 +1,7 @@
 """What the page views of every app share: page access, running a service on behalf
 of a form (its DomainError becomes a message and field errors), the POST of a form
-or of a detail page's action (``form_action``, ``object_action``), Excel responses.
+or of a detail page's action (``form_action``, ``object_action``), a page of one form
+(``form_page``), Excel responses.
 
 Views stay thin: they parse input with a form, call one service through ``run``,
 and render; the rules live in the services and in ``gendan.policy``.
@@ -176,6 +177,22 @@ def form_action(
     if ok or again is None:
         return redirect(done(result) if callable(done) else done)
     return again(form)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    again: Callable[[forms.Form], HttpResponse],
+    call: Callable[[], Any] | None = None,
+    **answer: Any,
+) -> HttpResponse:
+    """A page of one form: GET shows it (``again(form)``); POST answers it as
+    ``form_action`` does, calling ``call`` (by default ``form.submit(actor=user)``)."""
+    if request.method != "POST":
+        return again(form)
+    call = call or (lambda: form.submit(actor=request.user))
+    return form_action(request, form, call, again=again, **answer)
 
 
 def visible_or_404(get: Callable[[Any, int], Any], user, pk: int) -> Any:

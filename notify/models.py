@@ -23,6 +23,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gendan.fields import ref
 from gendan.models import ApiClient
 
 ROBOT_URL_HELP = _("机器人的完整 Webhook 地址（含 key 或 access_token）。")
@@ -117,9 +118,7 @@ class Delivery(models.Model):
     Status = DeliveryStatus
 
     delivery_id = models.UUIDField(_("投递 ID"), default=uuid.uuid4, unique=True, editable=False)
-    event = models.ForeignKey(
-        OutboxEvent, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="deliveries"
-    )
+    event = ref(OutboxEvent, _("事件"), on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=32)
     target = models.CharField(_("目标"), max_length=64)
     status = models.CharField(
@@ -154,9 +153,7 @@ class Delivery(models.Model):
 class DeliveryAttempt(models.Model):
     """One try of a delivery: the log the admin shows."""
 
-    delivery = models.ForeignKey(
-        Delivery, verbose_name=_("投递"), on_delete=models.CASCADE, related_name="log"
-    )
+    delivery = ref(Delivery, _("投递"), on_delete=models.CASCADE, related_name="log")
     at = models.DateTimeField(_("时间"), default=timezone.now)
     ok = models.BooleanField(_("成功"), default=False)
     status_code = models.PositiveIntegerField(_("HTTP 状态"), null=True, blank=True)
@@ -174,11 +171,8 @@ class DeliveryAttempt(models.Model):
 class WebhookSubscription(models.Model):
     """An ERP's subscription: the event types it wants, where, signed with ``secret``."""
 
-    client = models.ForeignKey(
-        ApiClient,
-        verbose_name=_("接口客户端"),
-        on_delete=models.CASCADE,
-        related_name="webhook_subscriptions",
+    client = ref(
+        ApiClient, _("接口客户端"), on_delete=models.CASCADE, related_name="webhook_subscriptions"
     )
     url = models.URLField(_("接收地址"), max_length=500)
     event_types = models.JSONField(

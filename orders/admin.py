@@ -11,7 +11,9 @@ from gendan.exceptions import DomainError
 
 from . import services
 from .models import (
+    APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
+    PAYMENT_FIELDS,
     Approval,
     Customer,
     Order,
@@ -261,20 +263,7 @@ class OrderAdmin(ReadOnlyHistoryAdmin):
         (_("要求"), {"fields": ("quality_requirements", "packing_requirements")}),
         (
             _("主管批准与结案"),
-            {
-                "fields": (
-                    "deposit_waived",
-                    "credit_released",
-                    "shortfall_accepted",
-                    "cancel_reason",
-                    "cancelled_at",
-                    "fully_shipped_at",
-                    "delivered_at",
-                    "closed_at",
-                    "created_at",
-                    "updated_at",
-                )
-            },
+            {"fields": APPROVAL_AND_CLOSING_FIELDS},
         ),
     )
     readonly_fields = ("balance_due",)
@@ -318,13 +307,7 @@ class PaymentReceiptInline(ReadOnlyTabularInline):
 class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_display = (
         "order",
-        "kind",
-        "status",
-        "amount_due",
-        "amount_received",
-        "outstanding",
-        "requested_at",
-        "due_date",
+        *PAYMENT_FIELDS,
         "received_on",
         "confirmed_by",
     )

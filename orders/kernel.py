@@ -4,7 +4,8 @@ apps above orders (production, shipping) take from it.
 - ``lock_order``: the order row lock every service takes first (then its own rows);
 - ``move``: check an action against the order's transition table and move the order,
   with its tally and its timeline event;
-- ``save``: save only the changed fields, with the history user;
+- ``create``, ``save``: insert a row, save only the changed fields, with the history
+  user;
 - ``money``, ``require_reason``, ``check_counts``, ``money_not_negative``: the input
   checks every service shares;
 - ``record_approval``, ``approve_flag``: a supervisor's approval, with its event;
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
+from gendan import policy
 from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
@@ -31,9 +33,12 @@ from . import events, tallies
 from .models import CENT, Approval, Order
 from .states import ensure_transition
 
+M = TypeVar("M")
+
 __all__ = [
     "approve_flag",
     "check_counts",
+    "create",
     "events",
     "lock_order",
     "money",
@@ -54,6 +59,14 @@ def lock_order(order_id: int) -> Order:
         return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
     except Order.DoesNotExist:
         raise NotFound(model="order", id=order_id) from None
+
+
+def create(model: type[M], actor: User | None, /, **fields: Any) -> M:
+    """Insert a row of ``model`` with its history user (its first history entry)."""
+    obj = model(**fields)
+    obj._history_user = actor
+    obj.save()
+    return obj
 
 
 def save(obj, actor: User | None, fields: Iterable[str]) -> None:
@@ -129,11 +142,23 @@ def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> App
 
 
 def approve_flag(
-    order: Order, kind: str, *, flag: str, actor: User, reason: str, done: AlreadyDone
+    order_id: int,
+    action: str,
+    kind: str,
+    *,
+    flag: str,
+    actor: User,
+    reason: str,
+    done: AlreadyDone,
 ) -> Order:
     """A supervisor's approval that sets one of the order's flags (release on credit,
-    an accepted shortfall), with its reason and event. Raises ``done`` when the flag
-    is set already, ValidationFailed without a reason. Call under the order's lock."""
+    an accepted shortfall), with its reason and event: locks the order, checks the
+    policy ``order.<action>`` and the transition ``action``. Raises NotFound,
+    PermissionDenied, InvalidTransition, ``done`` when the flag is set already,
+    ValidationFailed without a reason. Call inside ``transaction.atomic``."""
+    order = lock_order(order_id)
+    policy.require(actor, f"order.{action}", order)
+    ensure_transition(order, action)
     if getattr(order, flag):
         raise done
     reason = require_reason(reason)

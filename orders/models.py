@@ -96,6 +96,22 @@ class ConfirmationMethod(models.TextChoices):
     SIGNED_ORDER = "signed_order", _("签字订单")
 
 
+# What the supervisor approved and when the order left each stage (the admin's section
+# "主管批准与结案", the tail of the API's order).
+APPROVAL_AND_CLOSING_FIELDS = (
+    "deposit_waived",
+    "credit_released",
+    "shortfall_accepted",
+    "cancel_reason",
+    "cancelled_at",
+    "fully_shipped_at",
+    "delivered_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+)
+
+
 class Order(TimeStamped):
     number = models.CharField(_("订单编号"), max_length=32, unique=True)
     customer = ref(Customer, _("客户"), related_name="orders")
@@ -305,6 +321,18 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("其他")
     # A small difference finance writes off (bank charges), not money received.
     WRITE_OFF = "write_off", _("核销差额")
+
+
+# A payment request as the admin's list and the API show it.
+PAYMENT_FIELDS = (
+    "kind",
+    "status",
+    "amount_due",
+    "amount_received",
+    "outstanding",
+    "requested_at",
+    "due_date",
+)
 
 
 class Payment(TimeStamped):

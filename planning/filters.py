@@ -11,8 +11,8 @@ from gendan.filters import (
     UpdatedAfterFilterSet,
     choices,
     date_range,
+    has_value,
     id_filter,
-    yes_no,
 )
 from orders.filters import order_filter
 
@@ -27,14 +27,7 @@ class MilestoneFilterSet(ListFilterSet):
     customer = id_filter("plan__order__customer", _("客户"), help_text=_("客户 id"))
     owner_role = choices(OwnerRole.choices, _("负责角色"))
     forecast_date = date_range(_("预计日期"), _("预计日期范围：forecast_date_after / _before"))
-    done = yes_no(
-        _("已完成"),
-        _("已完成"),
-        _("未完成"),
-        field_name="actual_date",
-        lookup_expr="isnull",
-        exclude=True,
-    )
+    done = has_value("actual_date", _("已完成"), _("未完成"))
     search = SearchFilter("name", "plan__order__number", help_text=_("节点或订单号"))
     ordering = OrderingFilter("id", "forecast_date", "planned_date", default="forecast_date")
 
@@ -46,14 +39,7 @@ class MilestoneFilterSet(ListFilterSet):
 class MaterialFilterSet(UpdatedAfterFilterSet):
     order = order_filter()
     kind = choices(MaterialKind.choices, _("类别"))
-    received = yes_no(
-        _("已到齐"),
-        _("已到齐"),
-        _("未到齐"),
-        field_name="received_on",
-        lookup_expr="isnull",
-        exclude=True,
-    )
+    received = has_value("received_on", _("已到齐"), _("未到齐"))
     required_by = date_range(_("需到日期"), _("需到日期范围：required_by_after / _before"))
     search = SearchFilter(
         "name", "supplier", "purchase_reference", help_text=_("物料、供应商或采购单号")

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.filters import BoundedDateField
 from gendan.forms import DateInput
-from orders.forms import REASON
-from orders.forms.base import ActionForm
+from orders.forms import FlagApprovalForm
+from orders.forms.base import ActionForm, OrderActionForm
 from orders.states import OPEN, OrderStatus
 
 from . import selectors, services
@@ -314,9 +314,8 @@ class ResolveIncidentForm(forms.Form):
 # --------------------------------------------------------------------------
 
 
-class IssueProductionForm(ActionForm):
-    name = transition = "issue_production"
-    policy_action = "order.issue_production"
+class IssueProductionForm(OrderActionForm):
+    name = "issue_production"
     label, success = _("下达生产单"), _("生产通知单已下达。")
     service = services.production_order_issue
 
@@ -338,22 +337,14 @@ class IssueProductionForm(ActionForm):
     )
 
 
-class AcceptShortfallForm(ActionForm):
-    name = transition = "accept_shortfall"
-    policy_action = "order.accept_shortfall"
+class AcceptShortfallForm(FlagApprovalForm):
+    name = "accept_shortfall"
     label, success = _("接受短交"), _("已接受短交。")
-    service = services.production_accept_shortfall
-
-    reason = REASON
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return not obj.shortfall_accepted
+    service, flag = services.production_accept_shortfall, "shortfall_accepted"
 
 
-class CompleteProductionForm(ActionForm):
-    name = transition = "complete_production"
-    policy_action = "order.complete_production"
+class CompleteProductionForm(OrderActionForm):
+    name = "complete_production"
     label, success = _("生产完成"), _("生产已完成。")
     service = services.order_complete_production
 

@@ -56,7 +56,9 @@ from .states import ACTIVE_PRODUCTION_STATUSES, PO
 from .states import PRODUCTION_ORDER_TRANSITIONS as TABLE
 
 
-def _lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
+def lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
+    """Lock a production order's order, then the production order (the lock order every
+    writer keeps). Raises NotFound."""
     order_id = (
         ProductionOrder.objects.filter(pk=production_order_id)
         .values_list("order_id", flat=True)
@@ -243,7 +245,7 @@ def production_order_issue(
 def production_order_start(*, actor: User, production_order_id: int) -> ProductionOrder:
     """Production planning accepts and starts a production order: issued -> in_progress.
     Raises InvalidTransition, AlreadyDone, PermissionDenied."""
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "production_order.start", production_order)
     if production_order.status == PO.IN_PROGRESS:
         raise AlreadyDone(_("生产单已开始。"), code="already_started")
@@ -279,7 +281,7 @@ def production_order_rush(*, actor: User, order_id: int, reason: str) -> Product
     found = live_production_order(order)
     if found is None:
         raise GuardFailed(_("订单没有在产的生产单。"), code="no_live_production_order")
-    order, production_order = _lock_production_order(found.pk)
+    order, production_order = lock_production_order(found.pk)
     policy.require(actor, "production_order.start", production_order)
     if production_order.rush:
         raise AlreadyDone(_("生产单已加急。"), code="already_rushed")
@@ -300,11 +302,9 @@ def production_order_rush(*, actor: User, order_id: int, reason: str) -> Product
 def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor accepts producing less than ordered, so production can complete.
     Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
-    order = lock_order(order_id)
-    policy.require(actor, "order.accept_shortfall", order)
-    ensure_transition(order, "accept_shortfall")
     return approve_flag(
-        order,
+        order_id,
+        "accept_shortfall",
         ApprovalKind.PRODUCTION_SHORTFALL,
         flag="shortfall_accepted",
         actor=actor,
@@ -322,7 +322,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
     supervisor-accepted shortfall) and a passed final inspection.
     Raises InvalidTransition, GuardFailed, PermissionDenied.
     """
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "order.complete_production", order)
     ensure_transition(order, "complete_production")
     completed = TABLE.ensure(production_order, "complete")
@@ -488,7 +488,7 @@ REPORT_COUNTS = ("good_quantity", "defective_quantity", "scrap_quantity")
 
 def _lock_live_for_reports(production_order_id: int) -> tuple[Order, ProductionOrder]:
     """Lock a production order that takes reports (issued or in progress)."""
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     TABLE.ensure(
         production_order,
         "progress_report",
@@ -790,7 +790,7 @@ def inspection_create(
 ) -> QualityInspection:
     """Record a quality inspection of a live production order.
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
-    order, production_order = _lock_production_order(production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "inspection.create", production_order)
     TABLE.ensure(production_order, "inspection")
     errors: dict[str, list[str]] = {}
@@ -871,14 +871,12 @@ def incident_open(
         if responsible is None:
             errors["responsible"] = [_("责任人不存在。")]
     loss = money_not_negative(errors, loss_amount, field="loss_amount")
-    now = timezone.now()
-    opened_at = bounds.check_moment(
+    opened_at = bounds.check_moment_done(
         errors,
         "opened_at",
-        opened_at or now,
+        opened_at,
         earliest=order.order_date,
         too_early=_("发生时间不能早于下单日期 %(d)s。"),
-        latest=now,
         too_late=_("发生时间不能晚于现在。"),
     )
     if errors:
@@ -927,14 +925,12 @@ def incident_resolve(
     errors: dict[str, list[str]] = {}
     if not (resolution or "").strip():
         errors["resolution"] = [_("请填写处理结果。")]
-    now = timezone.now()
-    resolved_at = bounds.check_moment(
+    resolved_at = bounds.check_moment_done(
         errors,
         "resolved_at",
-        resolved_at or now,
+        resolved_at,
         earliest=incident.opened_at,
         too_early=_("解决时间不能早于发生时间 %(d)s。"),
-        latest=now,
         too_late=_("解决时间不能晚于现在。"),
     )
     fields = ["status", "resolution", "resolved_at"]

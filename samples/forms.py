@@ -64,16 +64,23 @@ class SampleRequestForm(forms.Form):
         return services.sample_request_create(actor=actor, **data)
 
 
+def _day(label) -> forms.DateField:
+    """The day something was done: today unless told otherwise."""
+    return forms.DateField(label=label, widget=DateInput(), initial=timezone.localdate)
+
+
 class SampleActionForm(ActionForm):
     """An action on a sample request: offered when the policy and the sample's
     transition table allow it."""
 
     service_id = "sample_id"
+    policy_action = "sample.update"
+    # The action of the sample's transition table, when not the form's name.
     sample_action: ClassVar[str] = ""
 
     @classmethod
     def available(cls, obj) -> bool:
-        return SAMPLE_TRANSITIONS.can(obj.status, cls.sample_action)
+        return SAMPLE_TRANSITIONS.can(obj.status, cls.sample_action or cls.name)
 
 
 class MouldForm(SampleActionForm):
@@ -95,7 +102,7 @@ class MouldForm(SampleActionForm):
 
 
 class StartForm(SampleActionForm):
-    name, sample_action = "start", "start"
+    name = "start"
     policy_action = "sample.make"
     label, success = _("开始打样"), _("已开始打样。")
     service = services.sample_start
@@ -107,7 +114,7 @@ class StartForm(SampleActionForm):
 
 
 class FinishForm(SampleActionForm):
-    name, sample_action = "finish", "finish"
+    name = "finish"
     policy_action = "sample.make"
     label, success = _("样品做好"), _("样品已做好。")
     service = services.sample_finish
@@ -115,8 +122,7 @@ class FinishForm(SampleActionForm):
 
 
 class ReviewForm(SampleActionForm):
-    name, sample_action = "review", "review"
-    policy_action = "sample.update"
+    name = "review"
     label, success = _("审核样品"), _("样品已审核。")
     service = services.sample_review
 
@@ -129,32 +135,27 @@ class ReviewForm(SampleActionForm):
 
 
 class SendForm(SampleActionForm):
-    name, sample_action = "send", "send"
-    policy_action = "sample.update"
+    name = "send"
     label, success = _("寄样登记"), _("寄样已登记。")
     service = services.sample_send
 
     courier = forms.CharField(label=_("快递公司"), max_length=64)
     tracking_number = forms.CharField(label=_("快递单号"), max_length=64)
-    sent_on = forms.DateField(label=_("寄出日期"), widget=DateInput(), initial=timezone.localdate)
+    sent_on = _day(_("寄出日期"))
 
 
 class VerdictForm(SampleActionForm):
-    name, sample_action = "verdict", "verdict"
-    policy_action = "sample.update"
+    name = "verdict"
     label, success = _("客户意见"), _("客户意见已记录。")
     service = services.sample_verdict
 
     verdict = forms.ChoiceField(label=_("客户答复"), choices=[(v.value, v.label) for v in VERDICTS])
     comment = _text(_("客户意见"))
-    verdict_on = forms.DateField(
-        label=_("答复日期"), widget=DateInput(), initial=timezone.localdate
-    )
+    verdict_on = _day(_("答复日期"))
 
 
 class PurchaseForm(SampleActionForm):
-    name, sample_action = "purchase", "purchase"
-    policy_action = "sample.update"
+    name = "purchase"
     label, success = _("新料采购申请"), _("已书面通知采购部。")
     service = services.sample_purchase_request
 
@@ -166,22 +167,18 @@ class PurchaseForm(SampleActionForm):
 
 
 class RetainForm(SampleActionForm):
-    name, sample_action = "retain", "retain"
-    policy_action = "sample.update"
+    name = "retain"
     label, success = _("留样登记"), _("留样已登记。")
     service = services.sample_retain
 
     location = forms.CharField(label=_("存放位置"), max_length=100)
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=10000, initial=1)
-    retained_on = forms.DateField(
-        label=_("留样日期"), widget=DateInput(), initial=timezone.localdate
-    )
+    retained_on = _day(_("留样日期"))
     note = NOTE
 
 
 class ConvertForm(SampleActionForm):
-    name, sample_action = "convert", "convert"
-    policy_action = "sample.update"
+    name = "convert"
     label, success = _("转成订单"), _("已生成订单草稿。")
     service = services.sample_convert
 
@@ -236,7 +233,7 @@ class PhotoForm(forms.Form):
 
 class ProductionSampleForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ProductionSampleKind.choices)
-    recorded_on = forms.DateField(label=_("日期"), widget=DateInput(), initial=timezone.localdate)
+    recorded_on = _day(_("日期"))
     is_correct = forms.BooleanField(label=_("样品准确"), required=False, initial=True)
     note = forms.CharField(label=_("备注"), max_length=2000, required=False)
     photo = PhotoField(required=False)

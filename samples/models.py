@@ -32,6 +32,16 @@ class SampleRequest(models.Model):
     """A sample request (打样单) with the written detail sheet of seed 001 §6.7."""
 
     Status = SampleStatus
+    # The sheet's description of the item, entered as text.
+    SPEC_FIELDS = (
+        "item_number",
+        "raw_material",
+        "packing",
+        "colour_print",
+        "colour",
+        "shipping_mark",
+        "process",
+    )
 
     number = models.CharField(_("打样单号"), max_length=32, unique=True)
     customer = ref(Customer, _("客户"), related_name="sample_requests")

@@ -24,10 +24,11 @@ from gendan.exceptions import GuardFailed, NotFound, ValidationFailed
 from gendan.models import User
 from gendan.sequences import next_number
 from orders.kernel import events as order_events
-from orders.kernel import lock_order, money
+from orders.kernel import money
 from orders.models import Customer, EventType, Product
 from orders.services import order_create
-from production.models import InspectionKind, ProductionOrder
+from production.models import InspectionKind
+from production.services import lock_production_order
 
 from .models import (
     CourierTerms,
@@ -43,16 +44,7 @@ from .models import (
 from .states import SAMPLE_TRANSITIONS as TABLE
 from .states import VERDICTS, MouldStatus, SampleStatus
 
-SHEET_FIELDS = (
-    "item_number",
-    "raw_material",
-    "packing",
-    "colour_print",
-    "colour",
-    "shipping_mark",
-    "process",
-    "note",
-)
+SHEET_FIELDS = (*SampleRequest.SPEC_FIELDS, "note")
 TEXT_LIMITS = {"item_number": 64, "colour": 100, "courier": 64, "tracking_number": 64}
 
 
@@ -508,15 +500,7 @@ def production_sample_record(
 ) -> ProductionSample:
     """Record the trial sample (试板样) or the first-article sealed sample (首件封样) of
     a production order, on a date between its issue and today."""
-    order_id = (
-        ProductionOrder.objects.filter(pk=production_order_id)
-        .values_list("order_id", flat=True)
-        .first()
-    )
-    if order_id is None:
-        raise NotFound(model="production_order", id=production_order_id)
-    order = lock_order(order_id)
-    production_order = ProductionOrder.objects.select_for_update().get(pk=production_order_id)
+    order, production_order = lock_production_order(production_order_id)
     policy.require(actor, "production_sample.record", production_order)
     errors: dict[str, list] = {}
     if kind not in ProductionSampleKind.values:

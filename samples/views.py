@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gendan import policy
 from gendan.lists import ListPage
 from gendan.uploads import download_response
-from gendan.web import detail_page, form_action, page, visible_or_404
+from gendan.web import detail_page, form_action, form_page, page, visible_or_404
 from production.models import ProductionOrder
 
 from . import selectors, services
@@ -47,15 +47,12 @@ def sample_create(request: HttpRequest) -> HttpResponse:
     def again(form) -> HttpResponse:
         return render(request, "samples/sample_form.html", {"form": form})
 
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
-        lambda: form.submit(actor=request.user),
+        again=again,
         success=lambda sample: _("打样单 %(n)s 已登记。") % {"n": sample.number},
         done=lambda sample: reverse("samples:detail", args=[sample.pk]),
-        again=again,
     )
 
 

@@ -27,6 +27,7 @@ from gendan.models import User
 from gendan.sequences import next_number
 from orders.kernel import (
     check_counts,
+    create,
     events,
     lock_order,
     money_not_negative,
@@ -132,7 +133,9 @@ def shipment_create(
         errors["lines"] = [_("没有可出货的数量。")]
     if errors:
         raise ValidationFailed(fields=errors)
-    shipment = Shipment(
+    shipment = create(
+        Shipment,
+        actor,
         number=next_number("SH"),
         order=order,
         planned_ship_date=planned_ship_date,
@@ -143,8 +146,6 @@ def shipment_create(
         note=note,
         created_by=actor,
     )
-    shipment._history_user = actor
-    shipment.save()
     ShipmentLine.objects.bulk_create(
         ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
         for line_id, quantity in sorted(wanted.items())
@@ -386,15 +387,13 @@ def after_sales_case_open(
         errors["kind"] = [_("售后类型无效。")]
     if not (description or "").strip():
         errors["description"] = [_("请描述问题。")]
-    now = timezone.now()
     left = selectors.first_ship_date(order)
-    received_at = bounds.check_moment(
+    received_at = bounds.check_moment_done(
         errors,
         "received_at",
-        received_at or now,
+        received_at,
         earliest=left or order.order_date,
         too_early=_("收到时间不能早于货物出货的日期 %(d)s。"),
-        latest=now,
         too_late=_("收到时间不能晚于现在。"),
     )
     if errors:
@@ -452,14 +451,12 @@ def after_sales_case_resolve(
     if not (corrective_action or "").strip():
         errors["corrective_action"] = [_("请填写纠正措施。")]
     amount = money_not_negative(errors, cost, field="cost")
-    now = timezone.now()
-    resolved_at = bounds.check_moment(
+    resolved_at = bounds.check_moment_done(
         errors,
         "resolved_at",
-        resolved_at or now,
+        resolved_at,
         earliest=case.received_at,
         too_early=_("解决时间不能早于收到时间 %(d)s。"),
-        latest=now,
         too_late=_("解决时间不能晚于现在。"),
     )
     if errors:

@@ -16,7 +16,7 @@ from gendan import policy
 from gendan.documents import document_view
 from gendan.lists import ListPage
 from gendan.uploads import download_response
-from gendan.web import detail_page, form_action, page, visible_or_404
+from gendan.web import detail_page, form_action, form_page, page, visible_or_404
 from orders import selectors as order_selectors
 from orders.states import can_transition
 
@@ -55,16 +55,14 @@ def shipment_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     def again(form) -> HttpResponse:
         return render(request, "shipping/shipment_form.html", {"form": form, "order": order})
 
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
-        lambda: form.submit(actor=request.user, order=order),
+        again=again,
+        call=lambda: form.submit(actor=request.user, order=order),
         place=form.place,
         success=lambda shipment: _("出货 %(n)s 已安排。") % {"n": shipment.number},
         done=lambda shipment: reverse("shipping:shipment_detail", args=[shipment.pk]),
-        again=again,
     )
 
 

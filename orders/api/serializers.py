@@ -6,10 +6,20 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import RatioField, ReadSerializer, count, money, object_id
+from gendan.api.fields import (
+    RatioField,
+    ReadSerializer,
+    VisibleRelatedField,
+    count,
+    money,
+    object_id,
+)
 from gendan.models import User
+from orders import selectors
 from orders.models import (
+    APPROVAL_AND_CLOSING_FIELDS,
     LINE_FIELDS,
+    PAYMENT_FIELDS,
     ConfirmationMethod,
     Customer,
     ImportBatch,
@@ -23,6 +33,12 @@ from orders.models import (
     Product,
 )
 from orders.services import CUSTOMER_FIELDS, PRODUCT_FIELDS
+
+
+def visible_order(**kwargs) -> VisibleRelatedField:
+    """An input naming by id an order the caller may see (the apps' inputs too)."""
+    return VisibleRelatedField(Order, selectors.order_list_visible_to, **kwargs)
+
 
 # --- customers and products ---------------------------------------------------------
 
@@ -113,16 +129,7 @@ class OrderSerializer(ReadSerializer):
             "confirmation_method",
             "confirmation_reference",
             "confirmed_at",
-            "deposit_waived",
-            "credit_released",
-            "shortfall_accepted",
-            "cancel_reason",
-            "cancelled_at",
-            "fully_shipped_at",
-            "delivered_at",
-            "closed_at",
-            "created_at",
-            "updated_at",
+            *APPROVAL_AND_CLOSING_FIELDS,
         ]
 
 
@@ -282,13 +289,7 @@ class PaymentSerializer(ReadSerializer):
             "id",
             "order",
             "order_number",
-            "kind",
-            "status",
-            "amount_due",
-            "amount_received",
-            "outstanding",
-            "requested_at",
-            "due_date",
+            *PAYMENT_FIELDS,
             "confirmed_by",
             "confirmed_at",
             "received_on",

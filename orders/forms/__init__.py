@@ -3,7 +3,7 @@
 They parse input and call one service each; every rule stays in the services.
 """
 
-from .actions import ORDER_ACTIONS, REASON
+from .actions import ORDER_ACTIONS, REASON, FlagApprovalForm
 from .customers import CustomerForm
 from .finance import PaymentConfirmForm
 from .orders import CURRENCIES, AmendForm, LineRow, LineRows, OrderForm
@@ -17,6 +17,7 @@ __all__ = [
     "AmendForm",
     "CustomerForm",
     "DailyReportForm",
+    "FlagApprovalForm",
     "LedgerForm",
     "LineRow",
     "LineRows",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,13 +13,26 @@ from gendan.forms import DateInput
 from .. import selectors, services, signals
 from ..models import ConfirmationMethod, Order
 from ..states import PRODUCTION_STARTED
-from .base import ActionForm
+from .base import ActionForm, OrderActionForm
 
 REASON = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ConfirmOrderForm(ActionForm):
-    name, transition, policy_action = "confirm", "confirm", "order.confirm"
+class FlagApprovalForm(OrderActionForm):
+    """A supervisor's approval that sets one of the order's flags, with its reason
+    (``orders.kernel.approve_flag``): offered while the flag is not set."""
+
+    flag: ClassVar[str]
+
+    reason = REASON
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return not getattr(obj, cls.flag)
+
+
+class ConfirmOrderForm(OrderActionForm):
+    name = "confirm"
     label, success = _("确认订单"), _("订单已确认。")
     service = services.order_confirm
 
@@ -49,8 +64,8 @@ class ConfirmOrderForm(ActionForm):
             del self.fields["attachment_id"]
 
 
-class RequestDepositForm(ActionForm):
-    name, transition, policy_action = "request_deposit", "request_deposit", "order.request_deposit"
+class RequestDepositForm(OrderActionForm):
+    name = "request_deposit"
     label, success = _("通知客户付订金"), _("已向客户请款订金。")
     service = services.order_request_deposit
 
@@ -61,17 +76,16 @@ class RequestDepositForm(ActionForm):
         return obj.deposit_due > 0
 
 
-class WaiveDepositForm(ActionForm):
-    name, transition, policy_action = "waive_deposit", "waive_deposit", "order.waive_deposit"
+class WaiveDepositForm(OrderActionForm):
+    name = "waive_deposit"
     label, success = _("豁免订金"), _("已豁免订金。")
     service = services.order_waive_deposit
 
     reason = REASON
 
 
-class RequestBalanceForm(ActionForm):
-    name = transition = "request_balance"
-    policy_action = "order.request_balance"
+class RequestBalanceForm(OrderActionForm):
+    name = "request_balance"
     label, success = _("通知客户付尾款"), _("已向客户请款尾款。")
     service = services.order_request_balance
 
@@ -83,25 +97,14 @@ class RequestBalanceForm(ActionForm):
     )
 
 
-class ReleaseOnCreditForm(ActionForm):
-    name = transition = "release_on_credit"
-    policy_action = "order.release_on_credit"
+class ReleaseOnCreditForm(FlagApprovalForm):
+    name = "release_on_credit"
     label, success = _("赊销放行"), _("已赊销放行，可以出货。")
-    service = services.order_release_on_credit
-
-    reason = REASON
-
-    @classmethod
-    def available(cls, obj) -> bool:
-        return not obj.credit_released
+    service, flag = services.order_release_on_credit, "credit_released"
 
 
-class ChangeContractDateForm(ActionForm):
-    name, transition, policy_action = (
-        "change_contract_date",
-        "amend",
-        "order.change_contract_date",
-    )
+class ChangeContractDateForm(OrderActionForm):
+    name, transition = "change_contract_date", "amend"
     label, success = _("修改合同交期"), _("合同交期已修改。")
     service = services.order_change_contract_date
 
@@ -109,23 +112,22 @@ class ChangeContractDateForm(ActionForm):
     reason = REASON
 
 
-class ConfirmDeliveryForm(ActionForm):
-    name = transition = "confirm_delivery"
-    policy_action = "order.confirm_delivery"
+class ConfirmDeliveryForm(OrderActionForm):
+    name = "confirm_delivery"
     label, success = _("确认客户签收"), _("已确认客户签收。")
     service = services.order_confirm_delivery
 
 
-class CloseOrderForm(ActionForm):
-    name, transition, policy_action = "close", "close", "order.close"
+class CloseOrderForm(OrderActionForm):
+    name = "close"
     label, success = _("结案"), _("订单已结案。")
     service = services.order_close
 
     note = forms.CharField(label=_("备注"), required=False)
 
 
-class CancelOrderForm(ActionForm):
-    name, transition, policy_action = "cancel", "cancel", "order.cancel"
+class CancelOrderForm(OrderActionForm):
+    name = "cancel"
     label, success = _("取消订单"), _("订单已取消。")
     danger, confirm = True, _("确定要取消这个订单吗？")
     service = services.order_cancel
@@ -141,8 +143,8 @@ class CancelOrderForm(ActionForm):
         return super().is_available(user, obj)
 
 
-class ReassignForm(ActionForm):
-    name, transition, policy_action = "reassign", "reassign", "order.reassign"
+class ReassignForm(OrderActionForm):
+    name = "reassign"
     label, success = _("转交跟单员"), _("订单已转交。")
 
     owner_id = forms.ModelChoiceField(

@@ -58,3 +58,14 @@ class ActionForm(forms.Form):
         # Through the class: a function stored on it is not a method of the form.
         service = type(self).service
         return service(actor=actor, **{self.service_id: obj.pk}, **self.cleaned_data)
+
+
+class OrderActionForm(ActionForm):
+    """An action of the order's lifecycle, named as its transition: ``transition``
+    defaults to ``name`` and ``policy_action`` to ``order.<name>``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            cls.transition = cls.__dict__.get("transition", cls.name)
+            cls.policy_action = cls.__dict__.get("policy_action", f"order.{cls.name}")

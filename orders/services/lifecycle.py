@@ -29,6 +29,7 @@ from gendan.roles import Role, has_role
 from .. import events, signals, tallies
 from ..kernel import (
     approve_flag,
+    create,
     lock_order,
     money,
     move,
@@ -139,9 +140,7 @@ def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -
     order = lock_order(order_id)
     policy.require(actor, "order.request_deposit", order)
     ensure_transition(order, "request_deposit")
-    errors: dict[str, list] = {}
-    if bounds.check_days(errors, "due_in_days", due_in_days) is None:
-        raise ValidationFailed(fields=errors)
+    bounds.require_days("due_in_days", due_in_days)
     payment = _request_payment(
         order, PaymentKind.DEPOSIT, order.deposit_outstanding, actor=actor, due_in_days=due_in_days
     )
@@ -153,7 +152,9 @@ def _request_payment(
     order: Order, kind: str, amount: Decimal, *, actor: User | None, due_in_days: int
 ) -> Payment:
     now = timezone.now()
-    payment = Payment(
+    payment = create(
+        Payment,
+        actor,
         order=order,
         kind=kind,
         amount_due=amount,
@@ -162,8 +163,6 @@ def _request_payment(
         # Held within the calendar: payment terms are bounded, but stored ones may not be.
         due_date=bounds.shift(timezone.localdate(now), due_in_days),
     )
-    payment._history_user = actor
-    payment.save()
     events.payment_requested(order, actor=actor, payment=payment)
     return payment
 
@@ -267,7 +266,9 @@ def _record_receipt(
 ) -> PaymentReceipt:
     """A receipt of ``amount`` against ``payment`` (both locked), the order's money and
     its move once the deposit or the full amount is in."""
-    receipt = PaymentReceipt(
+    receipt = create(
+        PaymentReceipt,
+        actor,
         payment=payment,
         amount=amount,
         received_on=received_on,
@@ -275,8 +276,6 @@ def _record_receipt(
         reference=reference,
         confirmed_by=actor,
     )
-    receipt._history_user = actor
-    receipt.save()
     payment.amount_received += amount
     payment.status = (
         PaymentStatus.RECEIVED
@@ -396,9 +395,7 @@ def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None
     _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=_("并入尾款请款。"))
     days = order.customer.payment_terms_days if due_in_days is None else due_in_days
     if due_in_days is not None:
-        errors: dict[str, list] = {}
-        if bounds.check_days(errors, "due_in_days", due_in_days) is None:
-            raise ValidationFailed(fields=errors)
+        bounds.require_days("due_in_days", due_in_days)
     payment = _request_payment(
         order, PaymentKind.BALANCE, order.balance_due, actor=actor, due_in_days=days
     )
@@ -415,11 +412,9 @@ def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order
     closed until the full amount is received. Raises InvalidTransition,
     AlreadyDone, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.release_on_credit", order)
-    ensure_transition(order, "release_on_credit")
     return approve_flag(
-        order,
+        order_id,
+        "release_on_credit",
         ApprovalKind.RELEASE_ON_CREDIT,
         flag="credit_released",
         actor=actor,

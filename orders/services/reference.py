@@ -49,9 +49,7 @@ def _clean_reference(obj, fields: Iterable[str]) -> None:
         raise ValidationFailed(fields={"default_price": [_("单价不能为负数。")]})
     if isinstance(obj, Customer) and isinstance(obj.payment_terms_days, int):
         # Payment terms become a due date: within the horizon of dates.
-        errors: dict[str, list] = {}
-        if bounds.check_days(errors, "payment_terms_days", obj.payment_terms_days) is None:
-            raise ValidationFailed(fields=errors)
+        bounds.require_days("payment_terms_days", obj.payment_terms_days)
     try:
         obj.full_clean(validate_constraints=False, validate_unique=True)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gendan.excel import download
-from gendan.web import form_action, page, visible_or_404
+from gendan.web import form_action, form_page, page, visible_or_404
 
 from .. import imports, selectors
 from ..models import ImportKind, ImportStatus
@@ -61,14 +61,11 @@ def import_index(request: HttpRequest) -> HttpResponse:
             {"form": form, "kinds": kinds, "batches": batches},
         )
 
-    if request.method != "POST":
-        return again(form)
-    return form_action(
+    return form_page(
         request,
         form,
-        lambda: form.submit(actor=request.user),
-        done=lambda batch: reverse("orders:import_detail", args=[batch.pk]),
         again=again,
+        done=lambda batch: reverse("orders:import_detail", args=[batch.pk]),
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from gendan.api.fields import ReadSerializer, VisibleRelatedField
-from orders import selectors as order_selectors
-from orders.models import Order
+from gendan.api.fields import ReadSerializer
+from orders.api.serializers import visible_order
 from planning.models import Material, MaterialKind, Milestone, Plan
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3, "min_value": 0, "max_value": 9999999999}
@@ -80,7 +79,7 @@ class MaterialSerializer(ReadSerializer):
 
 
 class MaterialInputSerializer(serializers.Serializer):
-    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    order = visible_order()
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
     name = serializers.CharField(max_length=200)
     quantity = serializers.DecimalField(**QUANTITY)

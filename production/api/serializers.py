@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
-from orders import selectors as order_selectors
-from orders.models import Order
+from orders.api.serializers import visible_order
 from production import selectors
 from production.models import (
     REPORT_FIELDS,
@@ -22,6 +21,13 @@ from production.models import (
     Stage,
     VarianceReason,
 )
+
+
+def visible_production_order(**kwargs) -> VisibleRelatedField:
+    """An input naming by id a production order the caller may see."""
+    return VisibleRelatedField(
+        ProductionOrder, selectors.production_order_list_visible_to, **kwargs
+    )
 
 
 class StageSerializer(ReadSerializer):
@@ -111,9 +117,7 @@ class ProgressReportSerializer(ReadSerializer):
 
 
 class ProgressReportInputSerializer(serializers.Serializer):
-    production_order = VisibleRelatedField(
-        ProductionOrder, selectors.production_order_list_visible_to
-    )
+    production_order = visible_production_order()
     date = serializers.DateField()
     stage = serializers.SlugRelatedField(
         slug_field="code",
@@ -165,9 +169,7 @@ class InspectionSerializer(ReadSerializer):
 
 
 class InspectionInputSerializer(serializers.Serializer):
-    production_order = VisibleRelatedField(
-        ProductionOrder, selectors.production_order_list_visible_to
-    )
+    production_order = visible_production_order()
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     result = serializers.ChoiceField(choices=InspectionResult.choices)
     inspected_on = serializers.DateField(required=False)
@@ -198,7 +200,7 @@ class IncidentSerializer(ReadSerializer):
 
 
 class IncidentInputSerializer(serializers.Serializer):
-    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    order = visible_order()
     production_order = object_id(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
     description = serializers.CharField(max_length=10000, allow_blank=True)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
-from production import selectors as production_selectors
-from production.models import ProductionOrder
+from gendan.api.fields import ReadSerializer, count, money, object_id
+from production.api.serializers import visible_production_order
 from samples.models import (
     CourierTerms,
     ProductionSample,
@@ -58,13 +57,7 @@ class SampleRequestSerializer(ReadSerializer):
             "customer_name",
             "owner",
             "product",
-            "item_number",
-            "raw_material",
-            "packing",
-            "colour_print",
-            "colour",
-            "shipping_mark",
-            "process",
+            *SampleRequest.SPEC_FIELDS,
             "quantity",
             "unit_price",
             "currency",
@@ -180,9 +173,7 @@ class ProductionSampleSerializer(ReadSerializer):
 
 
 class ProductionSampleInputSerializer(serializers.Serializer):
-    production_order = VisibleRelatedField(
-        ProductionOrder, production_selectors.production_order_list_visible_to
-    )
+    production_order = visible_production_order()
     kind = serializers.ChoiceField(choices=ProductionSampleKind.choices)
     recorded_on = serializers.DateField(required=False)
     is_correct = serializers.BooleanField(required=False, default=True)

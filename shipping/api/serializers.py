@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from gendan.api.fields import ReadSerializer, VisibleRelatedField, count, money, object_id
-from orders import selectors as order_selectors
-from orders.models import Order
+from gendan.api.fields import ReadSerializer, count, money, object_id
+from orders.api.serializers import visible_order
 from shipping.models import (
     AfterSalesCase,
     AfterSalesKind,
@@ -70,7 +69,7 @@ class ShipmentLineInputSerializer(serializers.Serializer):
 
 
 class ShipmentInputSerializer(serializers.Serializer):
-    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    order = visible_order()
     planned_ship_date = serializers.DateField()
     mode = serializers.ChoiceField(choices=ShipmentMode.choices)
     lines = ShipmentLineInputSerializer(
@@ -137,7 +136,7 @@ class AfterSalesCaseSerializer(ReadSerializer):
 
 
 class AfterSalesCaseInputSerializer(serializers.Serializer):
-    order = VisibleRelatedField(Order, order_selectors.order_list_visible_to)
+    order = visible_order()
     kind = serializers.ChoiceField(choices=AfterSalesKind.choices)
     description = serializers.CharField(max_length=10000, allow_blank=True)
     received_at = serializers.DateTimeField(required=False)
