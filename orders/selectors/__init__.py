@@ -52,7 +52,14 @@ from .lists import (
     with_overdue,
 )
 from .reports import LEDGER_EXCLUDED, daily_report, sales_ledger
-from .work import WorkGroup, my_work, order_conditions, previous_working_day
+from .work import (
+    NEXT_STEPS,
+    WorkGroup,
+    my_work,
+    next_step_conditions,
+    order_conditions,
+    previous_working_day,
+)
 
 __all__ = [
     "AGEING_BUCKETS",
@@ -60,6 +67,7 @@ __all__ = [
     "DUE_AGEING_BUCKETS",
     "LEDGER_EXCLUDED",
     "MONEY_FIELD",
+    "NEXT_STEPS",
     "OPEN_PAYMENT_STATUSES",
     "RECEIVABLE_KINDS",
     "WorkGroup",
@@ -74,6 +82,7 @@ __all__ = [
     "merchandiser_choices",
     "merchandiser_workload",
     "my_work",
+    "next_step_conditions",
     "on_time_delivery_by_month",
     "order_conditions",
     "order_counts_by_status",
