@@ -10,9 +10,9 @@ A ``Figure`` is (key, label, params, list): ``params`` the list's query paramete
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet

@@ -18,7 +18,6 @@ from .. import signals
 from ..models import Order
 from ..states import OrderStatus
 from .finance import payment_list_to_confirm
-from .lists import order_list_visible_to, with_overdue
 
 
 @dataclass

@@ -19,7 +19,6 @@ from .. import figures as orders_figures
 from .. import selectors
 from ..forms import DailyReportForm, LedgerForm
 
-
 # The dashboard's figures shown as numbers (orders.figures.dashboard_figures).
 DASHBOARD_FIGURES = ("open", "overdue", "due_soon", "shipped_this_month", "on_time_this_month")
 
