@@ -234,3 +234,30 @@ def test_an_alert_states_the_amount_with_thousands_and_the_currency(cast):
     alert.rule = AlertRule.DEPOSIT_OVERDUE
     alert.data |= {"days_since_request": 8, "amount_due": "1234567.5", "amount_received": "0.5"}
     assert "USD 1,234,567.00" in alert_message(alert)
+
+
+def test_productions_missing_reports_figure_is_the_production_list_it_links_to(cast):
+    from production.models import ProductionOrder
+
+    stale = [order_in_status(cast, S.IN_PRODUCTION) for _ in range(2)]
+    order_in_status(cast, S.IN_PRODUCTION)  # issued today: not yet missing a report
+    ProductionOrder.objects.filter(order__in=stale).update(
+        issued_at=timezone.now() - dt.timedelta(days=10)
+    )
+    (group,) = [g for g in _my_work(cast.production) if g.kind == "production_order"]
+    assert group.count == 2
+    lists = Surfaces(
+        cast.production,
+        "production:list",
+        "production:export",
+        "/api/v1/production-orders/",
+        ProductionOrder,
+        key=lambda po: po.number,
+        cell=lambda row: row[0],
+    )
+    query = parse_qs(group.link.lstrip("?"))
+    expected = sorted(po.number for po in ProductionOrder.objects.filter(order__in=stale))
+    assert sorted(lists.page_rows(query)) == sorted(lists.export_rows(query)) == expected
+    html = client_for(cast.production).get(reverse("home")).content.decode()
+    href = (reverse("production:list") + group.link).replace("&", "&amp;")
+    assert f'data-figure="production_progress_missing" href="{href}">2<' in html
