@@ -15,8 +15,6 @@ from .dashboard import (
     merchandiser_workload,
     on_time_delivery_by_month,
     order_counts_by_status,
-    orders_due_within,
-    orders_overdue,
 )
 from .detail import order_events, order_get_detail
 from .finance import (
@@ -94,8 +92,6 @@ __all__ = [
     "order_list_visible_to",
     "order_list_with_lines_visible_to",
     "order_list_with_overdue",
-    "orders_due_within",
-    "orders_overdue",
     "overdue_q",
     "payment_get_visible",
     "payment_list_to_confirm",
