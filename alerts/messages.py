@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gendan.money import format_money
+
 from .models import AlertRule
 
 if TYPE_CHECKING:
@@ -36,6 +38,12 @@ def _date(value: Any) -> str:
 
 def _money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _outstanding(d: dict[str, Any]) -> str:
+    """What is still owed on a payment, with its currency: "USD 7,040.00"."""
+    owed = _money(d.get("amount_due")) - _money(d.get("amount_received"))
+    return format_money(owed, d.get("currency", ""))
 
 
 def alert_message(alert: Alert) -> str:
@@ -108,24 +116,19 @@ def alert_message(alert: Alert) -> str:
             "last": _date(d.get("last_report_date")),
         }
     if rule == R.DEPOSIT_OVERDUE:
-        return _(
-            "订单 %(order)s 的订金已请款 %(days)s 天，尚有 %(currency)s %(outstanding)s 未到账。"
-        ) % {
+        return _("订单 %(order)s 的订金已请款 %(days)s 天，尚有 %(amount)s 未到账。") % {
             "order": order,
             "days": d.get("days_since_request"),
-            "currency": d.get("currency", ""),
-            "outstanding": _money(d.get("amount_due")) - _money(d.get("amount_received")),
+            "amount": _outstanding(d),
         }
     if rule == R.BALANCE_OVERDUE:
         text = _(
-            "订单 %(order)s 的尾款已逾期 %(days)s 天（到期日 %(due)s），"
-            "尚有 %(currency)s %(outstanding)s 未到账。"
+            "订单 %(order)s 的尾款已逾期 %(days)s 天（到期日 %(due)s），尚有 %(amount)s 未到账。"
         ) % {
             "order": order,
             "days": d.get("days_overdue"),
             "due": _date(d.get("due_date")),
-            "currency": d.get("currency", ""),
-            "outstanding": _money(d.get("amount_due")) - _money(d.get("amount_received")),
+            "amount": _outstanding(d),
         }
         if alert.escalated:
             text += " " + _("已上报跟单主管。")

@@ -220,21 +220,20 @@ class SearchFilter(filters.CharFilter):
         super().__init__(help_text=help_text, **kwargs)
         self.fields = fields
 
+    @staticmethod
+    def any_of(term: str, fields: Iterable[str]) -> Q:
+        """``term`` found, ignoring case, in one of ``fields``."""
+        return reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name in fields))
+
+    def term_q(self, term: str) -> Q:
+        """Where one word of the search must be found (a subclass may look further)."""
+        return self.any_of(term, self.fields)
+
     def filter(self, qs: QuerySet, value) -> QuerySet:
         terms = search_smart_split(value or "")
         if not terms:
             return qs
-        return qs.filter(
-            reduce(
-                operator.and_,
-                (
-                    reduce(
-                        operator.or_, (Q(**{f"{name}__icontains": term}) for name in self.fields)
-                    )
-                    for term in terms
-                ),
-            )
-        )
+        return qs.filter(reduce(operator.and_, (self.term_q(term) for term in terms)))
 
 
 class OrderingField(forms.CharField):

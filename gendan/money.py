@@ -6,11 +6,29 @@ digits (``MONEY`` is the keyword arguments of such a column or serializer field)
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.formats import number_format
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def format_money(value: Any, currency: str = "") -> str:
+    """An amount as every page, alert and e-mail writes it: two places, thousands
+    grouped in the language's format, the currency code first when given —
+    ``format_money(Decimal("7040"), "USD")`` → "USD 7,040.00". Empty for None;
+    what is not a number is shown as given. (The template filter ``money``.)"""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{currency} {text}" if currency else text
 
 
 # --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.documents import Document
-from gendan.money import CENT, ZERO, amount_in_words
+from gendan.money import CENT, ZERO, amount_in_words, format_money
 
 from .models import Order, OrderLine
 
@@ -74,7 +74,7 @@ def proforma_invoice(order: Order) -> Document:
     facts = [
         (_("合同交期"), f"{order.contract_delivery_date:%Y-%m-%d}"),
         (_("订金比例"), f"{(order.deposit_ratio * 100).normalize():f} %"),
-        (_("应付订金"), f"{order.currency} {order.deposit_due:,}"),
+        (_("应付订金"), format_money(order.deposit_due, order.currency)),
     ]
     if order.revision > 1:
         facts.append((_("订单版本"), order.revision))

@@ -3,6 +3,8 @@ Excel export and the API alike (gendan.filters)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -16,8 +18,10 @@ from gendan.filters import (
     choices,
     date_range,
     id_filter,
+    yes_no,
 )
 from orders.filters import order_filter
+from orders.models import Order
 
 from .models import (
     Incident,
@@ -30,6 +34,8 @@ from .models import (
     ProgressReport,
     QualityInspection,
 )
+from .selectors import progress_missing
+from .states import ACTIVE_PRODUCTION_STATUSES
 
 
 def production_order_filter():
@@ -46,6 +52,13 @@ class ProductionOrderFilterSet(UpdatedAfterFilterSet):
         lookup_expr="icontains", label=_("工厂/车间"), help_text=_("工厂/车间（包含）")
     )
     is_outside_processor = BooleanFilter(label=_("外协厂"))
+    progress_missing = yes_no(
+        _("缺生产日报"),
+        _("缺日报"),
+        _("不缺"),
+        method="filter_progress_missing",
+        help_text=_("true：进行中，上一个工作日以来没有生产日报（我的工作）"),
+    )
     search = SearchFilter(
         "number", "order__number", "factory", help_text=_("生产单号、订单编号或工厂")
     )
@@ -55,6 +68,13 @@ class ProductionOrderFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = ProductionOrder
+
+    def filter_progress_missing(self, queryset, name, value):
+        missing = Q(
+            status__in=ACTIVE_PRODUCTION_STATUSES,
+            order_id__in=Order.objects.filter(progress_missing(timezone.localdate())).values("pk"),
+        )
+        return queryset.filter(missing) if value else queryset.exclude(missing)
 
 
 class ProgressReportFilterSet(ListFilterSet):

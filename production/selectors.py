@@ -8,13 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan import bounds, policy
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import EventType, Order
+from orders.models import EventType
 from orders.selectors import WorkGroup, previous_working_day
 from orders.states import OrderStatus
 
@@ -351,21 +352,16 @@ def progress_missing(today: dt.date) -> Q:
 
 
 def work_groups(user: User, *, roles, today: dt.date, limit: int) -> list[WorkGroup]:
-    """My work of production: the live production orders without progress."""
+    """My work of production: the live production orders without progress — the
+    production order list of ``?progress_missing=true`` (its count is that list's)."""
+    from .filters import ProductionOrderFilterSet  # the list's FilterSet (filters.py)
+
     if Role.PRODUCTION not in roles:
         return []
-    visible = policy.related_scope(
-        user,
-        ProductionOrder.objects.filter(status__in=ACTIVE_PRODUCTION_STATUSES),
-        "order",
-        "progress_report.create",
-    )
-    missing = Order.objects.filter(progress_missing(today)).values("pk")
-    stale = (
-        visible.filter(order_id__in=missing)
-        .select_related("order", "order__customer")
-        .order_by("planned_finish", "pk")
-    )
+    query = QueryDict(mutable=True)
+    query.update({"progress_missing": "true", "ordering": "planned_finish"})
+    filterset = ProductionOrderFilterSet(query, queryset=production_order_list(user))
+    stale = filterset.qs.select_related("order", "order__customer")
     count = stale.count()
     if not count:
         return []
@@ -376,5 +372,6 @@ def work_groups(user: User, *, roles, today: dt.date, limit: int) -> list[WorkGr
             list(stale[:limit]),
             count,
             "production_order",
+            f"?{query.urlencode()}",
         )
     ]

@@ -57,7 +57,7 @@ PRODUCTION_ORDERS = ListPage(
     selectors.production_order_list,
     access="production",
     template="production/production_order_list.html",
-    fields="search status planned_finish",
+    fields="search status planned_finish progress_missing",
     export="production:export",
     columns="number order.number order.customer.name factory status planned_start planned_finish "
     "quantity produced",

@@ -3,26 +3,22 @@ language's number format, status badges."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from gendan.money import format_money
 
 register = template.Library()
 
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    """12345.6 -> "12,345.60" (with the currency code before it when given)."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{currency} {text}" if currency else text
+    """12345.6 -> "12,345.60" (with the currency code before it when given):
+    ``gendan.money.format_money``."""
+    return format_money(value, currency)
 
 
 @register.filter

@@ -15,8 +15,6 @@ from .dashboard import (
     merchandiser_workload,
     on_time_delivery_by_month,
     order_counts_by_status,
-    orders_due_within,
-    orders_overdue,
 )
 from .detail import order_events, order_get_detail
 from .finance import (
@@ -28,7 +26,6 @@ from .finance import (
     RECEIVABLE_KINDS,
     due_bucket,
     payment_list_to_confirm,
-    receivable_list,
     receivable_requests,
     receivables_ageing,
     receivables_by_currency,
@@ -52,7 +49,14 @@ from .lists import (
     with_overdue,
 )
 from .reports import LEDGER_EXCLUDED, daily_report, sales_ledger
-from .work import WorkGroup, my_work, order_conditions, previous_working_day
+from .work import (
+    NEXT_STEPS,
+    WorkGroup,
+    my_work,
+    next_step_conditions,
+    order_conditions,
+    previous_working_day,
+)
 
 __all__ = [
     "AGEING_BUCKETS",
@@ -60,6 +64,7 @@ __all__ = [
     "DUE_AGEING_BUCKETS",
     "LEDGER_EXCLUDED",
     "MONEY_FIELD",
+    "NEXT_STEPS",
     "OPEN_PAYMENT_STATUSES",
     "RECEIVABLE_KINDS",
     "WorkGroup",
@@ -74,6 +79,7 @@ __all__ = [
     "merchandiser_choices",
     "merchandiser_workload",
     "my_work",
+    "next_step_conditions",
     "on_time_delivery_by_month",
     "order_conditions",
     "order_counts_by_status",
@@ -86,15 +92,12 @@ __all__ = [
     "order_list_visible_to",
     "order_list_with_lines_visible_to",
     "order_list_with_overdue",
-    "orders_due_within",
-    "orders_overdue",
     "overdue_q",
     "payment_get_visible",
     "payment_list_to_confirm",
     "payment_list_visible_to",
     "previous_working_day",
     "product_list_visible_to",
-    "receivable_list",
     "receivable_requests",
     "receivables_ageing",
     "receivables_by_currency",

@@ -17,8 +17,8 @@ from gendan.roles import Role
 
 from .. import tallies
 from ..models import DeliveryTally, StatusTally
-from ..states import NOT_FULLY_SHIPPED, OPEN, OrderStatus
-from .lists import order_list_visible_to, overdue_q, with_overdue
+from ..states import OPEN, OrderStatus
+from .lists import order_list_visible_to, overdue_q
 
 
 def order_counts_by_status(user: User) -> list[tuple[str, Any, int]]:
@@ -105,30 +105,6 @@ def on_time_delivery_by_month(
             }
         )
     return result
-
-
-def orders_due_within(user: User, *, days: int = 7, today: dt.date | None = None):
-    """Orders not fully shipped whose contract delivery date is in the next ``days`` days."""
-    today = today or timezone.localdate()
-    return (
-        with_overdue(order_list_visible_to(user), today)
-        .filter(
-            status__in=NOT_FULLY_SHIPPED,
-            contract_delivery_date__gte=today,
-            contract_delivery_date__lte=today + dt.timedelta(days=days),
-        )
-        .order_by("contract_delivery_date", "pk")
-    )
-
-
-def orders_overdue(user: User, *, today: dt.date | None = None):
-    """Orders past their contract delivery date and not fully shipped, the oldest first."""
-    today = today or timezone.localdate()
-    return (
-        with_overdue(order_list_visible_to(user), today)
-        .filter(overdue_q(today))
-        .order_by("contract_delivery_date", "pk")
-    )
 
 
 def merchandiser_workload(

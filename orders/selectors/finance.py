@@ -44,30 +44,38 @@ def payment_list_to_confirm(user: User) -> QuerySet[Payment]:
     )
 
 
-# Ageing buckets: (key, label, lowest age in days, highest age or None).
-AGEING_BUCKETS = (
-    ("b0_30", _("0–30 天"), 0, 30),
-    ("b31_60", _("31–60 天"), 31, 60),
-    ("b61_90", _("61–90 天"), 61, 90),
-    ("b90_plus", _("90 天以上"), 91, None),
+# Ageing from the due date — the receivables page, the dashboard and the export alike:
+# (key, label, lowest days past due or None, highest or None).
+DUE_AGEING_BUCKETS = (
+    ("not_due", _("未到期"), None, 0),
+    ("d1_30", _("逾期 1–30 天"), 1, 30),
+    ("d31_60", _("逾期 31–60 天"), 31, 60),
+    ("d61_90", _("逾期 61–90 天"), 61, 90),
+    ("d90_plus", _("逾期 90 天以上"), 91, None),
 )
-
-
+AGEING_BUCKETS = DUE_AGEING_BUCKETS
 AGEING_KEYS = tuple(key for key, *_rest in AGEING_BUCKETS)
 
 
+def due_bucket(days_past_due: int) -> str:
+    """The key of ``DUE_AGEING_BUCKETS`` a request ``days_past_due`` days past its due
+    date falls in (0 or less: not yet due)."""
+    for key, _label, low, high in DUE_AGEING_BUCKETS:
+        if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
+            return key
+    raise ValueError(days_past_due)
+
+
 def _bucket_conditions(today: dt.date) -> dict[str, Q]:
-    """Age = days since the request (its local date); as conditions on requested_at."""
-    tz = timezone.get_current_timezone()
-
-    def start_of(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-
+    """Each bucket of ``DUE_AGEING_BUCKETS`` as a condition on the due date (the
+    database's side of ``due_bucket``)."""
     conditions = {}
-    for key, _label, low, high in AGEING_BUCKETS:
-        q = Q(requested_at__lt=start_of(today - dt.timedelta(days=low - 1)))
+    for key, _label, low, high in DUE_AGEING_BUCKETS:
+        q = Q()
+        if low is not None:
+            q &= Q(due_date__lte=today - dt.timedelta(days=low))
         if high is not None:
-            q &= Q(requested_at__gte=start_of(today - dt.timedelta(days=high)))
+            q &= Q(due_date__gte=today - dt.timedelta(days=high))
         conditions[key] = q
     return conditions
 
@@ -94,8 +102,10 @@ def _ageing_sums(today: dt.date) -> dict[str, Any]:
 
 
 def receivables_ageing(user: User, *, today: dt.date | None = None) -> dict[str, Any]:
-    """What customers still owe on open requests, aged 0–30 / 31–60 / 61–90 / > 90 days
-    since the request: per customer and currency, and totals per currency (one query)."""
+    """What customers still owe on open requests, aged from the due date (not yet due,
+    1–30 / 31–60 / 61–90 / over 90 days past due, ``DUE_AGEING_BUCKETS``): per customer
+    and currency, and totals per currency (one query). Each row's ``amounts`` are its
+    buckets' in order."""
     today = today or timezone.localdate()
     per_customer = list(
         _open_receivables(user)
@@ -117,6 +127,8 @@ def receivables_ageing(user: User, *, today: dt.date | None = None) -> dict[str,
         )
         for key in (*AGEING_KEYS, "total"):
             totals[key] += row[key]
+    for row in [*per_customer, *per_currency.values()]:
+        row["amounts"] = [row[key] for key in AGEING_KEYS]
     return {
         "buckets": AGEING_BUCKETS,
         "per_customer": per_customer,
@@ -140,37 +152,6 @@ def receivables_by_currency(user: User, *, today: dt.date | None = None) -> dict
         .order_by("order__currency")
     )
     return {"buckets": AGEING_BUCKETS, "per_currency": per_currency, "today": today}
-
-
-def receivable_list(user: User) -> QuerySet[Payment]:
-    """Open incoming requests, the oldest first (the detail under the ageing table)."""
-    return policy.related_scope(
-        user,
-        Payment.objects.filter(status__in=OPEN_PAYMENT_STATUSES, kind__in=RECEIVABLE_KINDS)
-        .select_related("order", "order__customer", "order__owner")
-        .order_by("requested_at", "pk"),
-        "order",
-        "payment.view",
-    )
-
-
-# Ageing from the due date (the export): (key, label, lowest days past due, highest).
-DUE_AGEING_BUCKETS = (
-    ("not_due", _("未到期"), None, 0),
-    ("d1_30", _("逾期 1–30 天"), 1, 30),
-    ("d31_60", _("逾期 31–60 天"), 31, 60),
-    ("d61_90", _("逾期 61–90 天"), 61, 90),
-    ("d90_plus", _("逾期 90 天以上"), 91, None),
-)
-
-
-def due_bucket(days_past_due: int) -> str:
-    """The key of ``DUE_AGEING_BUCKETS`` a request ``days_past_due`` days past its due
-    date falls in (0 or less: not yet due)."""
-    for key, _label, low, high in DUE_AGEING_BUCKETS:
-        if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
-            return key
-    raise ValueError(days_past_due)
 
 
 def receivable_requests(user: User) -> QuerySet[Payment]:

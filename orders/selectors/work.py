@@ -18,7 +18,6 @@ from .. import signals
 from ..models import Order
 from ..states import OrderStatus
 from .finance import payment_list_to_confirm
-from .lists import order_list_visible_to, with_overdue
 
 
 @dataclass
@@ -48,83 +47,60 @@ def order_conditions(today: dt.date) -> dict[str, Any]:
     return conditions
 
 
+# The next steps of an order (my work's groups, the order list's ``?next_step=``), in
+# the order my work shows them.
+NEXT_STEPS = (
+    ("to_confirm", _("待确认")),
+    ("to_request_deposit", _("待通知付订金")),
+    ("to_issue_production", _("待下达生产")),
+    ("progress_missing", _("缺生产日报")),
+    ("to_request_balance", _("待通知付尾款")),
+    ("to_ship", _("待出货")),
+    ("to_confirm_delivery", _("待客户签收")),
+    ("to_close", _("待结案")),
+    ("open_after_sales", _("售后处理中")),
+)
+
+
+def next_step_conditions(today: dt.date) -> dict[str, Any]:
+    """{next step: the condition on orders waiting for it} (``NEXT_STEPS``); the
+    conditions production and shipping state come through orders.signals."""
+    S = OrderStatus
+    # "progress_missing" (production) and "open_after_sales" (shipping): orders.signals.
+    conditions = order_conditions(today)
+    open_cases = conditions["open_after_sales"]
+    ship_ready = Q(status__in=(S.PAID, S.PARTIALLY_SHIPPED)) | Q(
+        status__in=(S.PRODUCED, S.AWAITING_BALANCE), credit_released=True
+    )
+    return {
+        "to_confirm": Q(status=S.DRAFT),
+        "to_request_deposit": Q(status=S.CONFIRMED),
+        "to_issue_production": Q(status=S.DEPOSIT_PAID),
+        "progress_missing": conditions["progress_missing"],
+        "to_request_balance": Q(status=S.PRODUCED, credit_released=False),
+        "to_ship": ship_ready,
+        "to_confirm_delivery": Q(status=S.SHIPPED),
+        "to_close": Q(status=S.DELIVERED) & ~Q(open_cases),
+        "open_after_sales": Q(open_cases),
+    }
+
+
 def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list[WorkGroup]:
     """The groups of my next steps: a merchandiser's own orders; a supervisor's whole
-    department; finance's payments to confirm; production's orders without progress."""
+    department; finance's payments to confirm; production's orders without progress.
+    An order group counts the order list of its ``link`` (``orders.figures``)."""
+    from ..figures import work_figures  # figures count through the FilterSet (filters.py)
+
     today = today or timezone.localdate()
     roles = roles_of(user)
     groups: list[WorkGroup] = []
-    S = OrderStatus
     if user.is_superuser or roles & {Role.MERCHANDISER, Role.SUPERVISOR}:
-        if Role.MERCHANDISER in roles and not (user.is_superuser or Role.SUPERVISOR in roles):
-            base = Order.objects.filter(owner=user).select_related("customer", "owner")
-            mine = f"owner={user.pk}&"
-        else:
-            base = order_list_visible_to(user)
-            mine = ""
-        base = with_overdue(base, today).order_by("contract_delivery_date", "pk")
-        # "progress_missing" (production) and "open_after_sales" (shipping): orders.signals.
-        conditions = order_conditions(today)
-        open_cases = conditions["open_after_sales"]
-        ship_ready = Q(status__in=(S.PAID, S.PARTIALLY_SHIPPED)) | Q(
-            status__in=(S.PRODUCED, S.AWAITING_BALANCE), credit_released=True
-        )
-        steps = [
-            ("to_confirm", _("待确认"), base.filter(status=S.DRAFT), f"status={S.DRAFT}"),
-            (
-                "to_request_deposit",
-                _("待通知付订金"),
-                base.filter(status=S.CONFIRMED),
-                f"status={S.CONFIRMED}",
-            ),
-            (
-                "to_issue_production",
-                _("待下达生产"),
-                base.filter(status=S.DEPOSIT_PAID),
-                f"status={S.DEPOSIT_PAID}",
-            ),
-            (
-                "progress_missing",
-                _("缺生产日报"),
-                base.filter(conditions["progress_missing"]),
-                f"status={S.IN_PRODUCTION}",
-            ),
-            (
-                "to_request_balance",
-                _("待通知付尾款"),
-                base.filter(status=S.PRODUCED, credit_released=False),
-                f"status={S.PRODUCED}",
-            ),
-            (
-                "to_ship",
-                _("待出货"),
-                base.filter(ship_ready),
-                f"status={S.PAID}&status={S.PARTIALLY_SHIPPED}",
-            ),
-            (
-                "to_confirm_delivery",
-                _("待客户签收"),
-                base.filter(status=S.SHIPPED),
-                f"status={S.SHIPPED}",
-            ),
-            (
-                "to_close",
-                _("待结案"),
-                base.filter(status=S.DELIVERED).exclude(open_cases),
-                f"status={S.DELIVERED}",
-            ),
-            (
-                "open_after_sales",
-                _("售后处理中"),
-                base.filter(open_cases),
-                "",
-            ),
-        ]
-        for key, label, queryset, query in steps:
-            count = queryset.count()
+        for figure, queryset, count in work_figures(user):
             if count:
-                link = f"?{mine}{query}" if query else ""
-                groups.append(WorkGroup(key, label, list(queryset[:limit]), count, "order", link))
+                items = list(queryset.order_by("contract_delivery_date", "pk")[:limit])
+                groups.append(
+                    WorkGroup(figure.key, figure.label, items, count, "order", figure.query())
+                )
     if user.is_superuser or Role.FINANCE in roles:
         payments = payment_list_to_confirm(user)
         count = payments.count()

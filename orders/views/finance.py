@@ -79,9 +79,9 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @page("receivables")
 def receivables(request: HttpRequest) -> HttpResponse:
     ageing = selectors.receivables_ageing(request.user)
-    page_obj = Paginator(selectors.receivable_list(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The detail: the export's rows for the same query string (``?currency=USD``).
+    requests = filter_page(PaymentFilterSet, request, selectors.receivable_requests(request.user))
+    page_obj = Paginator(requests.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     bucket_labels = [label for _key, label, _low, _high in ageing["buckets"]]
     ageing_chart = charts.chart(
         "bar",

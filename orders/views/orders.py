@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import policy
 from gendan.documents import document_view
+from gendan.filters import parameters_of
 from gendan.lists import ListPage
 from gendan.web import detail_page, form_action, page, visible_or_404
 
@@ -73,10 +74,37 @@ def _sorting(request: HttpRequest, context: dict) -> None:
         "ordering": ordering,
         "columns": _sort_columns(ordering),
         "selected_statuses": context["filters"].data.getlist("status"),
+        "figure_filters": _figure_filters(filters),
         "can_create": policy.can_open(request.user, "order_edit")
         and policy.can(request.user, "order.create"),
         "show_money": policy.can(request.user, "payment.view"),
     }
+
+
+# The filters a figure's link sets (orders.figures) that the page has no field for:
+# kept as hidden fields of the filter form and named above the list.
+FIGURE_FILTERS = ("status_group", "next_step", "due_within", "fully_shipped", "on_time")
+
+
+def _figure_filters(filters) -> list[dict]:
+    """[{"label", "shown" (the value as read), "inputs": [(parameter, value)]}] of the
+    valid ``FIGURE_FILTERS`` in the query string."""
+    form, found = filters.form, []
+    for name in FIGURE_FILTERS:
+        field = form.fields[name]
+        value = form.cleaned_data.get(name)
+        if value in (None, "") or name in form.errors:
+            continue
+        parameters = parameters_of(name, field)
+        inputs = [(p, form.data.get(p)) for p in parameters if form.data.get(p)]
+        choices = dict(getattr(field, "choices", ()) or ())
+        shown = ", ".join(str(v) for _p, v in inputs)
+        if name in ("status_group", "next_step"):
+            shown = str(choices.get(value, value))
+        elif name == "on_time":
+            shown = _("是") if value else _("否")
+        found.append({"label": field.label, "shown": shown, "inputs": inputs})
+    return found
 
 
 ORDERS = ListPage(

@@ -15,9 +15,12 @@ from gendan.lists import sheet_of
 from gendan.roles import Role, roles_of
 from gendan.web import page, xlsx_response
 
+from .. import figures as orders_figures
 from .. import selectors
 from ..forms import DailyReportForm, LedgerForm
-from ..states import OPEN
+
+# The dashboard's figures shown as numbers (orders.figures.dashboard_figures).
+DASHBOARD_FIGURES = ("open", "overdue", "due_soon", "shipped_this_month", "on_time_this_month")
 
 
 def _percent(rate) -> float | None:
@@ -27,24 +30,30 @@ def _percent(rate) -> float | None:
 @require_GET
 @page("dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every number a link to the list it counts (``orders.figures``)."""
     user, today = request.user, timezone.localdate()
     by_status = selectors.order_counts_by_status(user)
     on_time = selectors.on_time_delivery_by_month(user, today=today)
-    due_soon = selectors.orders_due_within(user, days=7, today=today)
-    overdue = selectors.orders_overdue(user, today=today)
     ageing = selectors.receivables_by_currency(user, today=today)
-    workload = selectors.merchandiser_workload(user, today=today)
+    figures = orders_figures.dashboard_figures(today)
+    shown = {key: orders_figures.show(figures[key], user) for key in DASHBOARD_FIGURES}
+    workload = orders_figures.workload(user, figures)
+    receivable_urls = {
+        currency: figure.url() for currency, figure in orders_figures.receivable_figures(user)
+    }
+    for row in ageing["per_currency"]:
+        row["url"] = receivable_urls.get(row["order__currency"], "")
     buckets = ageing["buckets"]
     context = {
         "today": today,
         "by_status": by_status,
-        "open_count": sum(count for status, _label, count in by_status if status in OPEN),
-        "this_month": on_time[-1],
+        "figures": shown,
+        "this_month_rate": orders_figures.rate(
+            shown["on_time_this_month"].count, shown["shipped_this_month"].count
+        ),
         "on_time": on_time,
-        "due_soon": list(due_soon[:20]),
-        "due_soon_count": due_soon.count(),
-        "overdue": list(overdue[:30]),
-        "overdue_count": overdue.count(),
+        "due_soon": list(figures["due_soon"].queryset(user)[:20]),
+        "overdue": list(figures["overdue"].queryset(user)[:30]),
         "ageing": ageing,
         "workload": workload,
         "status_chart": charts.chart(
@@ -82,8 +91,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "bar",
             [str(row["owner"]) for row in workload],
             [
-                charts.dataset(_("跟进中订单"), [row["open"] for row in workload]),
-                charts.dataset(_("逾期订单"), [row["overdue"] for row in workload]),
+                charts.dataset(_("跟进中订单"), [row["open"].count for row in workload]),
+                charts.dataset(_("逾期订单"), [row["overdue"].count for row in workload]),
                 charts.dataset(
                     _("准时交货率（近 12 个月）"),
                     [_percent(row["rate"]) for row in workload],

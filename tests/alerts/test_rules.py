@@ -357,7 +357,8 @@ def test_deposit_overdue_fires_7_days_after_the_request_to_owner_and_finance(cas
     assert alert.data["days_since_request"] == 7
     assert alert.data["amount_due"] == payment.amount_due
     assert recipients(alert) == {"merch", "finance"}
-    assert str(payment.amount_due) in alert.message
+    # The amount with its currency and thousands separators (issue 17): "CNY 3,000.00".
+    assert f"{order.currency} {payment.amount_due:,}" in alert.message
 
 
 def test_days_since_a_request_are_counted_in_local_dates(cast):

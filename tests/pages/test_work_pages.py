@@ -101,16 +101,22 @@ def test_the_same_bank_reference_is_not_confirmed_twice(cast):
     assert payment.receipts.count() == 1
 
 
-def test_receivables_are_aged_in_buckets_since_the_request(cast):
+def test_receivables_are_aged_from_the_due_date_as_in_the_export(cast):
+    # Issue 17: the page ages from the due date, as its export always did (it aged
+    # from the request before).
     recent = order_in_status(cast, S.AWAITING_DEPOSIT, quantities=(100,), unit_price="10.00")
     old = order_in_status(cast, S.AWAITING_DEPOSIT, quantities=(100,), unit_price="20.00")
-    old.payments.update(requested_at=timezone.now() - dt.timedelta(days=75))
+    today = timezone.localdate()
+    recent.payments.update(due_date=today + dt.timedelta(days=5))
+    old.payments.update(
+        requested_at=timezone.now() - dt.timedelta(days=80), due_date=today - dt.timedelta(days=75)
+    )
 
     html = client_for(cast.finance).get(reverse("orders:receivables")).content.decode()
-    # Deposits of 30 %: 300.00 requested today (0–30 days), 600.00 75 days ago (61–90).
+    # Deposits of 30 %: 300.00 not yet due, 600.00 75 days past due (61–90).
     assert (
         '<tr><td>CNY</td><td class="num">300.00</td><td class="num">0.00</td>'
-        '<td class="num">600.00</td><td class="num">0.00</td>'
+        '<td class="num">0.00</td><td class="num">600.00</td><td class="num">0.00</td>'
         '<td class="num"><strong>900.00</strong></td></tr>'
     ) in html
     assert recent.number in html and old.number in html
