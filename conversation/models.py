@@ -94,6 +94,7 @@ RequestKind = models.TextChoices(
         ("PRODUCTION_SHORTFALL", ("production_shortfall", _("接受短交"))),
         ("LATE_CANCELLATION", ("late_cancellation", _("生产后取消订单"))),
         ("CONTRACT_DATE_CHANGE", ("contract_date_change", _("修改合同交期"))),
+        ("DISCOUNT", ("discount", _("折扣"))),
         ("WRITE_OFF", ("write_off", _("核销尾差（银行手续费）"))),
         ("RUSH", ("rush", _("生产加急"))),
     ],

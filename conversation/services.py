@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,6 +24,7 @@ from gendan import bounds, policy
 from gendan.bounds import storable
 from gendan.exceptions import AlreadyDone, InvalidTransition, NotFound, ValidationFailed
 from gendan.models import User
+from orders import services as order_services
 from orders.kernel import lock_order, require_reason
 from orders.models import Order
 from production.models import QualityInspection
@@ -279,7 +281,29 @@ def _lock_request(request_id: int) -> tuple[Order, ApprovalRequest]:
     return order, ApprovalRequest.objects.select_for_update().get(pk=request_id)
 
 
-def _request_params(kind: str, params: dict, errors: dict) -> dict:
+def _discount_params(order: Order, params: dict, errors: dict) -> dict:
+    """A discount asks for an amount or a percentage (one of them), more than 0, at most
+    what is still unpaid; kept as text, checked again when it is approved."""
+    given = {"amount": params.get("discount_amount"), "percent": params.get("discount_percent")}
+    try:
+        value = order_services.discount_amount_for(order, **given)
+    except ValidationFailed as refused:
+        for name, messages in (refused.fields or {}).items():
+            errors[f"discount_{name}"] = messages
+        return {}
+    if value > order.balance_due:
+        field = "discount_amount" if given["amount"] is not None else "discount_percent"
+        errors[field] = [
+            _("折扣 %(amount)s 超过尚未收到的 %(unpaid)s。")
+            % {"amount": value, "unpaid": order.balance_due}
+        ]
+        return {}
+    return {name: str(value) for name, value in given.items() if value is not None}
+
+
+def _request_params(order: Order, kind: str, params: dict, errors: dict) -> dict:
+    if kind == RequestKind.DISCOUNT:
+        return _discount_params(order, params, errors)
     if kind != RequestKind.CONTRACT_DATE_CHANGE:
         return {}
     date = bounds.check_date(
@@ -301,15 +325,22 @@ def request_open(
     kind: str,
     reason: str,
     contract_delivery_date: dt.date | None = None,
+    discount_amount: Decimal | None = None,
+    discount_percent: Decimal | None = None,
     files: Iterable = (),
 ) -> ApprovalRequest:
     """A merchandiser asks for a decision on an order (a deposit waiver, a release on
     credit, …) with a reason: it waits in the approver's inbox. One request of a
-    kind may wait per order. Raises NotFound, PermissionDenied, InvalidTransition
+    kind may wait per order. A contract-date change names the new date, a discount
+    its amount or percentage. Raises NotFound, PermissionDenied, InvalidTransition
     (the order's state does not allow it now), AlreadyDone, ValidationFailed.
     ``files`` are attached to the request (refused files refuse the request)."""
     with _files_kept_only_on_success() as stored:
-        params = {"contract_delivery_date": contract_delivery_date}
+        params = {
+            "contract_delivery_date": contract_delivery_date,
+            "discount_amount": discount_amount,
+            "discount_percent": discount_percent,
+        }
         request = _request_open(actor, order_id, kind, reason, params)
         for upload in files:
             _attachment_add(
@@ -339,7 +370,7 @@ def _request_open(actor, order_id, kind, reason, given: dict) -> ApprovalRequest
         )
     errors: dict[str, list] = {}
     reason = _text(errors, "reason", reason, limit=REASON_MAX)
-    params = _request_params(kind, given, errors)
+    params = _request_params(order, kind, given, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     if ApprovalRequest.objects.filter(
@@ -357,7 +388,11 @@ def _request_open(actor, order_id, kind, reason, given: dict) -> ApprovalRequest
 
 
 def bounds_json(params: dict) -> dict:
-    return {name: value.isoformat() for name, value in params.items()}
+    """The parameters as JSON text: a date in ISO form, anything else as a string."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else str(value)
+        for name, value in params.items()
+    }
 
 
 def _decide(request: ApprovalRequest, *, actor: User, status: str, note: str) -> ApprovalRequest:
