@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertRecipient, AlertRule
 from conversation import services
-from conversation.timeline import order_timeline
 from conversation.models import ApprovalRequest, Attachment, Note, RequestKind, RequestStatus
+from conversation.timeline import order_timeline
 from gendan.exceptions import AlreadyDone, InvalidTransition, PermissionDenied, ValidationFailed
 from orders import services as order_services
 from orders.models import Approval, EventType, Order
