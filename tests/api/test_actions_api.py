@@ -338,7 +338,7 @@ ACTIONS: dict[str, Action] = {
         _order_in(S.PAID),
         "invalid_transition",
         actor="supervisor",
-        bad={"amount": "-5.00", "percent": "101", "reason": "x"},
+        bad={"amount": "lots", "percent": "101", "reason": "x"},
         bad_fields=("amount", "percent"),
     ),
     "orders/reassign": Action(
