@@ -28,7 +28,7 @@ from orders import services as order_services
 from orders.kernel import lock_order, require_reason
 from orders.models import Order
 from production.models import QualityInspection
-from shipping.models import AfterSalesCase, Shipment
+from shipping.models import AfterSalesCase, Shipment, ShipmentDocument
 
 from . import signals
 from .models import (
@@ -234,12 +234,14 @@ def attachment_add(
         )
 
 
-def _attachment_add(order, *, actor, file, category, about, note_id, request_id, stored):
+def _attachment_add(
+    order, *, actor, file, category, about, note_id, request_id, stored, **extra
+) -> Attachment:
     if category not in AttachmentCategory.values:
         raise ValidationFailed(fields={"category": [_("类别无效。")]})
     if file is None:
         raise ValidationFailed(fields={"file": [_("请选择文件。")]})
-    attachment = Attachment(order=order, category=category, uploaded_by=actor, **about)
+    attachment = Attachment(order=order, category=category, uploaded_by=actor, **about, **extra)
     if note_id is not None:
         attachment.note = Note.objects.filter(pk=note_id, order=order).first()
         if attachment.note is None:
@@ -255,6 +257,48 @@ def _attachment_add(order, *, actor, file, category, about, note_id, request_id,
         stored.append(attachment.thumbnail.name)
     attachment.save(force_insert=True)
     return attachment
+
+
+def _delete_after_commit(attachments: Iterable[Attachment]) -> None:
+    """Delete ``attachments``; their stored files go once the deletion is committed."""
+    for attachment in attachments:
+        names = [field.name for field in (attachment.file, attachment.thumbnail) if field]
+        storage = attachment.file.storage
+        attachment.delete()
+        transaction.on_commit(
+            lambda names=names, storage=storage: [storage.delete(name) for name in names]
+        )
+
+
+def shipment_document_file_store(*, document: ShipmentDocument, actor: User, file) -> Attachment:
+    """The file of an item of a shipment's documents checklist, as one of the order's
+    attachments about the shipment (the ``document_file_attaching`` hook: the order is
+    locked and the policy checked by ``shipment_document_update``). The file the
+    item had is replaced (its row now, its stored file after commit).
+    Raises ValidationFailed (``file``); nothing new is kept when refused."""
+    previous = Attachment.objects.select_for_update().filter(shipment_document=document)
+    _delete_after_commit(previous.order_by("pk"))
+    with _files_kept_only_on_success() as stored:
+        return _attachment_add(
+            document.shipment.order,
+            actor=actor,
+            file=file,
+            category=AttachmentCategory.DOCUMENT,
+            about={"shipment": document.shipment},
+            note_id=None,
+            request_id=None,
+            stored=stored,
+            shipment_document=document,
+        )
+
+
+def shipment_document_files(documents: Iterable[ShipmentDocument]) -> dict[int, Attachment]:
+    """The files of checklist items ({document id: attachment}; the ``document_files``
+    hook)."""
+    return {
+        attachment.shipment_document_id: attachment
+        for attachment in Attachment.objects.filter(shipment_document__in=list(documents))
+    }
 
 
 def attachment_confirms(order: Order, attachment_id: int) -> dict:
