@@ -60,7 +60,8 @@ class AttachmentSerializer(ReadSerializer):
         model = Attachment
         fields = [
             *("id", "order", "category", "file_name", "file_content_type", "file_size"),
-            *("has_thumbnail", *ABOUT, "note", "request", "uploaded_by", "created_at"),
+            *("has_thumbnail", *ABOUT, "shipment_document", "note", "request"),
+            *("uploaded_by", "created_at"),
         ]
 
 
