@@ -28,6 +28,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from email import message_from_bytes
+from email.header import decode_header, make_header
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -563,9 +565,19 @@ class SmtpSink(_Background):
             held, self._hold = self._hold, False
             return held
 
-    def recipients(self) -> list[str]:
+    def recipients(self, about: str = "") -> list[str]:
+        """Who was sent a message (sorted, one entry per message and recipient); with
+        ``about``, only messages whose subject contains it (the workers' start-up catch-up
+        may send other alerts meanwhile)."""
         with self.lock:
-            return sorted(to for message in self.messages for to in message["to"])
+            messages = list(self.messages)
+        return sorted(
+            to
+            for message in messages
+            if about
+            in str(make_header(decode_header(message_from_bytes(message["data"])["Subject"] or "")))
+            for to in message["to"]
+        )
 
 
 class _SilentHandler(socketserver.BaseRequestHandler):
