@@ -89,8 +89,6 @@ class ShipmentDocumentAdmin(DocumentFileMixin, ReadOnlyAdmin):
         "required",
         "is_ready",
         "file_download",
-        "file_content_type",
-        "file_size",
         "updated_by",
         "updated_at",
     )
