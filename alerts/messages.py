@@ -139,6 +139,16 @@ def alert_message(alert: Alert) -> str:
             "status": d.get("status_label", ""),
             "hours": d.get("hours", ""),
         }
+    if rule == R.ASSESSMENT_SENT:
+        return _(
+            "%(who)s 已发送你 %(month)s 的月度考核（总分 %(score)s），"
+            "请在 %(due)s 前确认或提出异议。"
+        ) % {
+            "who": d.get("who") or _("主管"),
+            "month": d.get("period", ""),
+            "score": d.get("total_score", ""),
+            "due": _date(d.get("due_on")),
+        }
     if rule == R.ASSESSMENT_DUE:
         return _("月度考核待办：") + "；".join(
             _assessment_step(step) for step in d.get("steps", [])
@@ -246,6 +256,7 @@ def alert_email(alert: Alert) -> tuple[str, str]:
     subject = _("【跟单提醒】%(rule)s：%(order)s") % {
         "rule": alert.get_rule_display(),
         "order": (alert.data or {}).get("order_number", "")
+        or (alert.data or {}).get("period", "")
         or ", ".join(sorted({step["period"][:7] for step in (alert.data or {}).get("steps", [])})),
     }
     body = "\n\n".join(

@@ -62,6 +62,9 @@ class AlertRule(models.TextChoices):
     APPROVAL_REQUESTED = "approval_requested", _("待审批申请")
     APPROVAL_DECIDED = "approval_decided", _("申请已审批")
     APPROVAL_OVERDUE = "approval_overdue", _("申请超时未审批")
+    # The monthly assessment (kpi/): sent to its person, in their inbox until they
+    # confirm or dispute it (alerts/assessments.py, raised as it happens).
+    ASSESSMENT_SENT = "assessment_sent", _("考核待确认")
     # One a day per person, after the day's sweeps (alerts.services._daily_digest).
     DAILY_DIGEST = "daily_digest", _("每日汇总")
 
@@ -69,7 +72,12 @@ class AlertRule(models.TextChoices):
 # Raised as they happen (alerts/receivers.py), never by a sweep; every other rule is
 # swept on its schedule.
 EVENT_RULES = frozenset(
-    {AlertRule.MENTION, AlertRule.APPROVAL_REQUESTED, AlertRule.APPROVAL_DECIDED}
+    {
+        AlertRule.MENTION,
+        AlertRule.APPROVAL_REQUESTED,
+        AlertRule.APPROVAL_DECIDED,
+        AlertRule.ASSESSMENT_SENT,
+    }
 )
 SWEPT_RULES = tuple(rule for rule in AlertRule.values if rule not in EVENT_RULES)
 

@@ -1,6 +1,7 @@
-"""Alerts' answers to the conversation's signals (connected when ``AlertsConfig.ready``
-imports this module): the inbox item of a mention, of a request for its approver and
-of a decision for its requester, written in the transaction of the note or request."""
+"""Alerts' answers to the conversation's and the KPI's signals (connected when
+``AlertsConfig.ready`` imports this module): the inbox item of a mention, of a request
+for its approver, of a decision for its requester and of an assessment sent to its
+person, written in the transaction of the note, request or assessment."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.dispatch import receiver
 
 from conversation import signals
 from conversation.models import ApprovalRequest, Note
+from kpi import signals as kpi_signals
+from kpi.models import Assessment
 
-from . import conversation
+from . import assessments, conversation
 
 
 @receiver(signals.note_mentioned, sender=Note, dispatch_uid="alerts.mention")
@@ -25,3 +28,8 @@ def on_request_opened(sender, *, request, **kwargs):
 @receiver(signals.request_decided, sender=ApprovalRequest, dispatch_uid="alerts.request_decided")
 def on_request_decided(sender, *, request, **kwargs):
     return conversation.request_decided(request)
+
+
+@receiver(kpi_signals.assessment_moved, sender=Assessment, dispatch_uid="alerts.assessment")
+def on_assessment_moved(sender, *, assessment, previous, actor=None, **kwargs):
+    return assessments.assessment_moved(assessment, previous, actor)

@@ -52,7 +52,7 @@ from orders.models import Order
 from . import selectors
 from .conversation import approval_overdue
 from .messages import alert_email
-from .models import Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
+from .models import SWEPT_RULES, Alert, AlertRecipient, AlertRule, AlertSettings, AlertSweepRun
 from .rules import RULES, Rule
 
 logger = logging.getLogger(__name__)
@@ -100,6 +100,14 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         # alert_email_queue_pending catches what was not queued.
         _queue_emails_on_commit(alert_ids)
     return alert_ids
+
+
+def alert_sweep_all(*, today: dt.date | None = None) -> dict[str, list[int]]:
+    """Every swept rule once for ``today``, the daily digest last (it counts the
+    others' alerts of the day): the new alerts' ids by rule. Safe to run again the
+    same day (nothing new)."""
+    rules = [rule for rule in SWEPT_RULES if rule != AlertRule.DAILY_DIGEST]
+    return {rule: alert_sweep(rule=rule, today=today) for rule in [*rules, AlertRule.DAILY_DIGEST]}
 
 
 def _record_run_on_commit(**run) -> None:

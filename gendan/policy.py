@@ -133,7 +133,10 @@ RULES: dict[str, dict[str, str]] = {
     "assessment.finalize": {SUP: ANY},
     "assessment.reopen": {SUP: ANY},
     # Pay: the month's inputs are entered by supervisors; finance sees and exports pay.
+    # The department's statements of a month are reviewed by the supervisor (before
+    # finalising, §3 step 4) and by finance (before exporting, step 5).
     "pay.view": {M: SELF, SUP: ANY, FIN: ANY},
+    "pay.review": {SUP: ANY, FIN: ANY},
     "pay.export": {FIN: ANY},
     "pay_scheme.assign": {SUP: ANY, FIN: ANY},
     "penalty.create": {SUP: ANY},

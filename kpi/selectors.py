@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from gendan import policy, workdays
 from gendan.models import User
@@ -350,6 +351,14 @@ def assessment_get_visible(user: User, assessment_id: int) -> Assessment | None:
     return assessment_list_visible_to(user).filter(pk=assessment_id).first()
 
 
+def assessment_list_to_answer(user: User) -> QuerySet[Assessment]:
+    """The user's own assessments sent to them and waiting for their confirmation or
+    dispute (My work), oldest month first."""
+    if not policy.can(user, "assessment.confirm"):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(person=user, status=A.SENT).order_by("period", "pk")
+
+
 def department_month(period: dt.date) -> QuerySet[Assessment]:
     """Every assessment of a month with its statement, for the supervisor's page."""
     return (
@@ -357,6 +366,18 @@ def department_month(period: dt.date) -> QuerySet[Assessment]:
         .select_related("person", "pay_statement")
         .order_by("person__username")
     )
+
+
+def assessment_period_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The months the KPI pages may show: from the first month with an assessment (or
+    last month, if none is earlier) to this month (or a later one with data), within
+    the horizon. The pages' previous/next links stay inside it, so they end."""
+    current = periods.month_of(today or timezone.localdate())
+    extremes = Assessment.objects.aggregate(first=Min("period"), last=Max("period"))
+    first = min(extremes["first"] or current, periods.previous_period(current))
+    last = max(extremes["last"] or current, current)
+    low, high = periods.horizon()
+    return max(first, low), min(last, high)
 
 
 def pay_statement_list_visible_to(user: User) -> QuerySet[PayStatement]:

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from gendan import excel, policy
 from gendan.exceptions import DomainError, PermissionDenied
-from gendan.roles import Role, has_role
 from orders.models import Order
 from shipping.models import Shipment
 
@@ -37,10 +36,24 @@ A = AssessmentStatus
 
 
 def _period(value: str) -> dt.date:
+    """The month a URL names: 404 for anything but YYYY-MM within the horizon (a month
+    13, year 1, a NUL byte)."""
     try:
         return periods.parse(value)
     except ValueError:
         raise Http404 from None
+
+
+def _shown_month(value: str, view: str) -> tuple[dt.date, HttpResponse | None]:
+    """The month a KPI page shows, and a redirect when the URL names another: a month
+    outside the pages' range (``assessment_period_range``) goes to the nearest month
+    in it, a month spelled otherwise to its "YYYY-MM"."""
+    month = _period(value)
+    first, last = selectors.assessment_period_range()
+    shown = min(max(month, first), last)
+    if shown != month or value != periods.label(shown):
+        return shown, redirect(view, period=periods.label(shown))
+    return month, None
 
 
 def _last_month() -> dt.date:
@@ -48,12 +61,15 @@ def _last_month() -> dt.date:
 
 
 def _month_nav(month: dt.date) -> dict:
-    """The month a page shows, and the labels of the months before and after it."""
+    """The month a page shows, and the labels of the months before and after it while
+    they are in the pages' range (None at either end: the links end there)."""
+    first, last = selectors.assessment_period_range()
+    previous, following = periods.previous_period(month), periods.next_period(month)
     return {
         "period": month,
         "label": periods.label(month),
-        "previous": periods.label(periods.previous_period(month)),
-        "next": periods.label(periods.next_period(month)),
+        "previous": periods.label(previous) if previous >= first else None,
+        "next": periods.label(following) if following <= last else None,
     }
 
 
@@ -109,6 +125,17 @@ def index(request: HttpRequest) -> HttpResponse:
     raise Forbidden
 
 
+def home_section(request: HttpRequest) -> dict:
+    """My assessments waiting for my answer, on My work (registered by
+    ``KpiConfig.ready()``): there until I confirm or dispute."""
+    rows = list(selectors.assessment_list_to_answer(request.user))
+    return {
+        "assessments_to_answer": [
+            (a, selectors.assessment_deadlines(a.period).confirm) for a in rows
+        ]
+    }
+
+
 # --------------------------------------------------------------------------
 # The supervisor's month
 # --------------------------------------------------------------------------
@@ -117,7 +144,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def month(request: HttpRequest, period: str) -> HttpResponse:
     _require(request, "assessment.enter")
-    month = _period(period)
+    month, elsewhere = _shown_month(period, "kpi:month")
+    if elsewhere:
+        return elsewhere
     rows = list(selectors.department_month(month))
     counts = dict.fromkeys(A.values, 0)
     for row in rows:
@@ -130,6 +159,7 @@ def month(request: HttpRequest, period: str) -> HttpResponse:
             "rows": rows,
             "counts": [(A(status).label, n) for status, n in counts.items() if n],
             "deadlines": selectors.assessment_deadlines(month),
+            "can_review_pay": policy.can(request.user, "pay.review"),
         },
     )
 
@@ -195,16 +225,31 @@ WORKFLOW_BUTTONS = (
 )
 
 
+def _workflow_can(user, assessment: Assessment) -> dict[str, bool]:
+    """Which steps of the workflow ``user`` may take on ``assessment`` now."""
+    return {
+        action: policy.can(user, f"assessment.{action}", assessment)
+        and can_transition(assessment.status, action)
+        for action, _label, _form in WORKFLOW_BUTTONS
+    }
+
+
+def _workflow(can: dict[str, bool], forms_by_name: dict, only=None) -> list[tuple]:
+    """The buttons of the steps allowed by ``can`` (of ``only``, if given): (action,
+    label, form or None)."""
+    return [
+        (action, label, forms_by_name[form] if form else None)
+        for action, label, form in WORKFLOW_BUTTONS
+        if can[action] and (only is None or action in only)
+    ]
+
+
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     user = request.user
     status = assessment.status
-    can = {
-        action: policy.can(user, f"assessment.{action}", assessment)
-        and can_transition(status, action)
-        for action, _label, _form in WORKFLOW_BUTTONS
-    }
+    can = _workflow_can(user, assessment)
     can["inputs"] = policy.can(user, "penalty.create") and can_transition(status, "change_inputs")
     statement = PayStatement.objects.filter(assessment=assessment).first()
     context = {
@@ -250,11 +295,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": forms.ReasonForm(),
         "note_form": forms.NoteForm(),
     }
-    context["workflow"] = [
-        (action, label, context[form] if form else None)
-        for action, label, form in WORKFLOW_BUTTONS
-        if can[action]
-    ]
+    context["workflow"] = _workflow(can, context)
     if can["inputs"] or policy.can(user, "penalty.create"):
         inputs = selectors.assessment_inputs(assessment)
         scheme = selectors.scheme_for(assessment.person_id, assessment.period)
@@ -283,6 +324,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     back = reverse("kpi:assessment", args=[pk])
+    if request.POST.get("next") == "statement":
+        # A review step taken on the pay statement's page goes back there.
+        statement = PayStatement.objects.filter(assessment=assessment).only("pk").first()
+        if statement is not None:
+            back = reverse("kpi:statement", args=[statement.pk])
     user = request.user
     post = request.POST
     simple = {
@@ -453,8 +499,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pay(request: HttpRequest, period: str) -> HttpResponse:
-    _require(request, "pay.export")
-    month = _period(period)
+    """The department's pay statements of a month: the supervisor reviews them before
+    finalising, finance before exporting (only finance exports)."""
+    _require(request, "pay.review")
+    month, elsewhere = _shown_month(period, "kpi:pay")
+    if elsewhere:
+        return elsewhere
     statements = list(selectors.pay_statements_of_month(month))
     exportable = [s for s in statements if s.assessment.status in (A.FINALIZED, A.EXPORTED)]
     totals = (
@@ -473,6 +523,8 @@ def pay(request: HttpRequest, period: str) -> HttpResponse:
             "exportable": len(exportable),
             "pending": len(statements) - len(exportable),
             "totals": totals,
+            "can_export": policy.can(request.user, "pay.export"),
+            "can_enter": policy.can(request.user, "assessment.enter"),
         },
     )
 
@@ -491,16 +543,34 @@ def pay_export(request: HttpRequest, period: str) -> HttpResponse:
     return excel.download(content, f"pay-sheet-{periods.label(month)}.xlsx")
 
 
+# The steps a reviewer may take on a pay statement's page (kpi-and-pay.md §3): the
+# supervisor re-confirms a disputed assessment, finalises a confirmed one, reopens a
+# finalised one to correct it; the person confirms or disputes their own.
+REVIEW_STEPS = ("confirm", "dispute", "reconfirm", "finalize", "reopen")
+
+
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pay statement, for whoever may see that person's pay: the person, the
+    supervisor who reviews it and finance; with the review steps the viewer may take."""
     statement = get_object_or_404(selectors.pay_statement_list_visible_to(request.user), pk=pk)
+    assessment = statement.assessment
+    can = _workflow_can(request.user, assessment)
+    try:
+        month = periods.parse(assessment.period)
+    except ValueError:  # a month stored before periods were bounded: no month page
+        month = None
+    forms_by_name = {"reason_form": forms.ReasonForm(), "note_form": forms.NoteForm()}
     return render(
         request,
         "kpi/statement.html",
         {
             "statement": statement,
-            "assessment": statement.assessment,
+            "assessment": assessment,
             "lines": statement.lines.all(),
-            "is_finance": has_role(request.user, Role.FINANCE) or request.user.is_superuser,
+            "workflow": _workflow(can, forms_by_name, only=REVIEW_STEPS),
+            "month_label": periods.label(month) if month else None,
+            "can_review_pay": policy.can(request.user, "pay.review"),
+            "can_see_assessment": policy.can(request.user, "assessment.view", assessment),
         },
     )

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import connection
 
@@ -12,6 +14,28 @@ _REPORTED: list[str] = []
 def report():
     """``report(line)``: a line for the terminal summary of the run (the CI log)."""
     return _REPORTED.append
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each process has its own test database (pytest-django) and,
+    here, its own keys in the shared Redis cache (throttle counters, idempotency keys)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        for cache in settings.CACHES.values():
+            cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}-{worker}"
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its figures to the controller, which prints them."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["figures"] = list(_REPORTED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _REPORTED.extend(getattr(node, "workeroutput", {}).get("figures", []))
 
 
 def pytest_terminal_summary(terminalreporter):

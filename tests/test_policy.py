@@ -91,6 +91,7 @@ EXPECTED_WITHOUT_OBJECT = {
     "assessment.finalize": {"supervisor"},
     "assessment.reopen": {"supervisor"},
     "pay.view": {"merchandiser", "supervisor", "finance"},
+    "pay.review": {"supervisor", "finance"},
     "pay.export": {"finance"},
     "pay_scheme.assign": {"supervisor", "finance"},
     "penalty.create": {"supervisor"},

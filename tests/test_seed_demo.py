@@ -251,3 +251,50 @@ def test_the_demo_has_a_conversation_and_a_request_waiting_for_the_supervisor(se
     # Seeding again adds nothing.
     call_command("seed_demo", verbosity=0)
     assert Note.objects.count() == notes.count() and ApprovalRequest.objects.count() == 1
+
+
+def test_the_demo_pays_its_merchandisers_and_sends_the_first_assessment(seeded, db):
+    from alerts.models import AlertRecipient, AlertRule
+    from kpi.models import Assessment, PaySchemeAssignment
+    from kpi.periods import month_of, previous_period
+    from kpi.states import AssessmentStatus
+
+    last_month = previous_period(month_of(timezone.localdate()))
+    for username in ("merch1", "merch2"):
+        assert PaySchemeAssignment.objects.filter(person__username=username).count() == 1
+        assessment = Assessment.objects.get(person__username=username, period=last_month)
+        assert assessment.total_score is not None
+        assert assessment.pay_statement.total_pay > 0, username
+    sent = Assessment.objects.get(person__username="merch1", period=last_month)
+    assert sent.status == AssessmentStatus.SENT
+    assert AlertRecipient.objects.filter(
+        user__username="merch1", alert__rule=AlertRule.ASSESSMENT_SENT, alert__object_id=sent.pk
+    ).exists()
+    # Seeding again changes nothing of it.
+    call_command("seed_demo", verbosity=0)
+    assert PaySchemeAssignment.objects.count() == 2
+    assert Assessment.objects.filter(period=last_month).count() == 2
+
+
+def test_the_first_look_at_the_inbox_shows_the_overdue_orders(seeded, db, client):
+    from alerts.models import Alert, AlertRecipient, AlertRule
+
+    overdue = Alert.objects.filter(rule=AlertRule.DELIVERY_OVERDUE)
+    assert overdue.exists()
+    assert {a.order.owner.username for a in overdue} <= {"merch1", "merch2"}
+    for username in ("merch1", "merch2"):
+        assert AlertRecipient.objects.filter(
+            user__username=username, digest=False, acknowledged_at__isnull=True
+        ).exists(), username
+    # The supervisor's digest of the day counts what came by role.
+    assert AlertRecipient.objects.filter(
+        user__username="supervisor", alert__rule=AlertRule.DAILY_DIGEST
+    ).exists()
+    with override_settings(**PAGE_SETTINGS):
+        client.force_login(User.objects.get(username="merch1"))
+        inbox = client.get("/alerts/").content.decode()
+    assert overdue.filter(order__owner__username="merch1").first().order.number in inbox
+    # A second seed the same day raises nothing new.
+    before = Alert.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Alert.objects.count() == before

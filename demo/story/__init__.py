@@ -39,7 +39,9 @@ products), ``stories`` (the script: one line per order), ``clock`` (simulated
 working days), ``orders`` (one order's story and its order steps), ``production``
 and ``shipping`` (its production and shipping steps), ``conversation`` (notes, a
 contact record and a request waiting for approval); ``samples`` (sample requests
-in every state, materials with a late one, slipping plans). ``seed`` plays it all.
+in every state, materials with a late one, slipping plans); ``kpi`` (pay schemes and
+last month's assessments). ``seed`` plays it all, then runs the day's alert sweeps
+once, so the inbox is not empty on the first look.
 """
 
 from __future__ import annotations
@@ -47,11 +49,14 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from alerts.models import Alert
+from alerts.services import alert_sweep_all
 from orders.models import Order
 from production.models import Stage
 
 from .clock import Clock
 from .conversation import seed_conversation
+from .kpi import seed_kpi
 from .orders import OrderStory
 from .people import DEMO_PASSWORD, USERS, seed_users
 from .production import STAGE_LEAD
@@ -94,11 +99,19 @@ def seed() -> dict[str, tuple[int, int]]:
             step.action(timezone.localdate())
     # Samples, materials and slipping plans (issue 15), at the real time.
     sample_counts = seed_samples(cast, customers, clock)
+    thread = seed_conversation(cast)
+    kpi = seed_kpi(cast)
+    # Last, once: the day's alert sweeps, so the first look at the inbox shows the
+    # overdue orders and the steps due (a re-run the same day adds nothing).
+    new_alerts = sum(len(ids) for ids in alert_sweep_all().values())
+    all_alerts = Alert.objects.count()
     return {
         "users": users,
         "customers": customer_counts,
         "products": product_counts,
         "orders": (len(stories), len(existing)),
         "samples": sample_counts,
-        "thread": seed_conversation(cast),
+        "thread": thread,
+        "kpi": kpi,
+        "alerts": (new_alerts, all_alerts - new_alerts),
     }

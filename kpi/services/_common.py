@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
 
-from .. import events, periods
+from .. import events, periods, signals
 from ..models import Assessment
 from ..states import ensure_transition
 
@@ -70,6 +70,10 @@ def move(
         to_status=target,
         note=note,
         **data,
+    )
+    # In the transaction: the person's inbox item comes and goes with the change.
+    signals.assessment_moved.send(
+        sender=Assessment, assessment=assessment, previous=previous, actor=actor
     )
 
 
