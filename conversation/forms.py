@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.forms import DateInput
 from gendan.uploads import DOCUMENTS
+from orders.forms.actions import DiscountFields
 from orders.forms.base import ActionForm
 
 from . import services
@@ -105,9 +106,10 @@ class AttachmentForm(AboutForm):
         )
 
 
-class OpenRequestForm(ActionForm):
+class OpenRequestForm(ActionForm, DiscountFields):
     """Ask for a decision (an action of the order page): the kinds the order's state
-    allows now, a reason, the new date for a contract-date change, a file."""
+    allows now, a reason, the new date for a contract-date change, the amount or
+    percentage of a discount, a file."""
 
     name, policy_action = "open_request", "request.create"
     label, success = _("提交申请"), _("申请已提交，等待审批。")

@@ -19,7 +19,7 @@ from gendan.fields import ref, user_ref
 from gendan.uploads import StoredFile, UploadPath
 from orders.models import Order
 from production.models import QualityInspection
-from shipping.models import AfterSalesCase, Shipment
+from shipping.models import AfterSalesCase, Shipment, ShipmentDocument
 
 
 class AboutMixin(models.Model):
@@ -94,6 +94,7 @@ RequestKind = models.TextChoices(
         ("PRODUCTION_SHORTFALL", ("production_shortfall", _("接受短交"))),
         ("LATE_CANCELLATION", ("late_cancellation", _("生产后取消订单"))),
         ("CONTRACT_DATE_CHANGE", ("contract_date_change", _("修改合同交期"))),
+        ("DISCOUNT", ("discount", _("折扣"))),
         ("WRITE_OFF", ("write_off", _("核销尾差（银行手续费）"))),
         ("RUSH", ("rush", _("生产加急"))),
     ],
@@ -176,9 +177,9 @@ CONFIRMATION_CATEGORIES = (
 
 
 class Attachment(AboutMixin, StoredFile):
-    """A file attached to an order, or to its inspection, after-sales case or shipment,
-    or to a note or a request of its thread; checked, stored and served by
-    ``gendan.uploads``. Images get a thumbnail."""
+    """A file attached to an order, or to its inspection, after-sales case or shipment
+    (a document of its checklist), or to a note or a request of its thread; checked,
+    stored and served by ``gendan.uploads``. Images get a thumbnail."""
 
     Category = AttachmentCategory
 
@@ -190,6 +191,10 @@ class Attachment(AboutMixin, StoredFile):
         ref(model, label, on_delete=models.CASCADE, optional=True, related_name="files")
         for model, label in ((Note, _("跟进记录")), (ApprovalRequest, _("申请")))
     )
+    # The item of a shipment's documents checklist this file is (its one file).
+    shipment_document = ref(
+        ShipmentDocument, _("出货单证"), on_delete=models.CASCADE, optional=True, related_name="+"
+    )
     thumbnail = models.FileField(_("缩略图"), upload_to=UploadPath(), blank=True)
     uploaded_by = user_ref(_("上传人"), related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
@@ -197,6 +202,13 @@ class Attachment(AboutMixin, StoredFile):
     class Meta(AboutMixin.Meta):
         verbose_name = verbose_name_plural = _("附件")
         indexes = [models.Index(fields=["order", "created_at"], name="attachment_order_time_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment_document"],
+                condition=Q(shipment_document__isnull=False),
+                name="attachment_one_file_per_shipment_document",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.file_name or f"#{self.pk}"

@@ -7,6 +7,8 @@ from django.dispatch import receiver
 
 from orders import signals
 from orders.models import Order
+from shipping import signals as shipping_signals
+from shipping.models import ShipmentDocument
 
 from . import selectors, services, views
 from .models import CONFIRMATION_CATEGORIES, Attachment
@@ -36,3 +38,22 @@ def order_confirming(sender, *, order, attachment_id, **kwargs):
 @receiver(signals.work_groups, sender=Order, dispatch_uid="conversation.work_groups")
 def work_groups(sender, *, user, roles, today, limit, **kwargs):
     return selectors.work_groups(user, limit=limit)
+
+
+@receiver(
+    shipping_signals.document_file_attaching,
+    sender=ShipmentDocument,
+    dispatch_uid="conversation.shipment_document_file",
+)
+def shipment_document_file(sender, *, document, actor, file, **kwargs):
+    """A checklist item's file is one of the order's attachments."""
+    return services.shipment_document_file_store(document=document, actor=actor, file=file)
+
+
+@receiver(
+    shipping_signals.document_files,
+    sender=ShipmentDocument,
+    dispatch_uid="conversation.shipment_document_files",
+)
+def shipment_document_files(sender, *, documents, **kwargs):
+    return services.shipment_document_files(documents)

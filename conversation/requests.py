@@ -36,7 +36,11 @@ class Kind:
     available: Callable[[Order], bool]
 
     def approve(self, actor, request) -> Any:
-        params = {name: _date(value) for name, value in (request.params or {}).items()}
+        params = {
+            name: PARAMS[name](value)
+            for name, value in (request.params or {}).items()
+            if name in PARAMS
+        }
         return self.service(
             actor=actor, order_id=request.order_id, reason=_reason(request), **params
         )
@@ -47,11 +51,20 @@ def _reason(request) -> str:
 
 
 def _date(value) -> dt.date | None:
-    """A request's parameter: a date (the only kind there is), None if it is not one."""
+    """A request's date parameter, None if it is not one."""
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+# A request's parameters as its service takes them (stored as text in ``params``; a
+# discount's amount or percent is checked again by the service when approved).
+PARAMS: dict[str, Callable[[Any], Any]] = {
+    "contract_delivery_date": _date,
+    "amount": str,
+    "percent": str,
+}
 
 
 def _transition(action: str, *, unless: str = "") -> Callable[[Order], bool]:
@@ -68,6 +81,10 @@ def _rush_available(order: Order) -> bool:
 
 def _cancel_available(order: Order) -> bool:
     return order.status in PRODUCTION_STARTED and can_transition(order.status, "cancel")
+
+
+def _discount_available(order: Order) -> bool:
+    return can_transition(order.status, "discount") and order.balance_due > 0
 
 
 def _write_off_available(order: Order) -> bool:
@@ -100,6 +117,7 @@ KINDS: dict[str, Kind] = {
             order_services.order_change_contract_date,
             _transition("amend"),
         ),
+        Kind(K.DISCOUNT, SUP, order_services.order_apply_discount, _discount_available),
         Kind(K.WRITE_OFF, Role.FINANCE, order_services.payment_write_off, _write_off_available),
         Kind(K.RUSH, Role.PRODUCTION, production_services.production_order_rush, _rush_available),
     )

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,10 +24,11 @@ from gendan import bounds, policy
 from gendan.bounds import storable
 from gendan.exceptions import AlreadyDone, InvalidTransition, NotFound, ValidationFailed
 from gendan.models import User
+from orders import services as order_services
 from orders.kernel import lock_order, require_reason
 from orders.models import Order
 from production.models import QualityInspection
-from shipping.models import AfterSalesCase, Shipment
+from shipping.models import AfterSalesCase, Shipment, ShipmentDocument
 
 from . import signals
 from .models import (
@@ -232,12 +234,14 @@ def attachment_add(
         )
 
 
-def _attachment_add(order, *, actor, file, category, about, note_id, request_id, stored):
+def _attachment_add(
+    order, *, actor, file, category, about, note_id, request_id, stored, **extra
+) -> Attachment:
     if category not in AttachmentCategory.values:
         raise ValidationFailed(fields={"category": [_("类别无效。")]})
     if file is None:
         raise ValidationFailed(fields={"file": [_("请选择文件。")]})
-    attachment = Attachment(order=order, category=category, uploaded_by=actor, **about)
+    attachment = Attachment(order=order, category=category, uploaded_by=actor, **about, **extra)
     if note_id is not None:
         attachment.note = Note.objects.filter(pk=note_id, order=order).first()
         if attachment.note is None:
@@ -253,6 +257,48 @@ def _attachment_add(order, *, actor, file, category, about, note_id, request_id,
         stored.append(attachment.thumbnail.name)
     attachment.save(force_insert=True)
     return attachment
+
+
+def _delete_after_commit(attachments: Iterable[Attachment]) -> None:
+    """Delete ``attachments``; their stored files go once the deletion is committed."""
+    for attachment in attachments:
+        names = [field.name for field in (attachment.file, attachment.thumbnail) if field]
+        storage = attachment.file.storage
+        attachment.delete()
+        transaction.on_commit(
+            lambda names=names, storage=storage: [storage.delete(name) for name in names]
+        )
+
+
+def shipment_document_file_store(*, document: ShipmentDocument, actor: User, file) -> Attachment:
+    """The file of an item of a shipment's documents checklist, as one of the order's
+    attachments about the shipment (the ``document_file_attaching`` hook: the order is
+    locked and the policy checked by ``shipment_document_update``). The file the
+    item had is replaced (its row now, its stored file after commit).
+    Raises ValidationFailed (``file``); nothing new is kept when refused."""
+    previous = Attachment.objects.select_for_update().filter(shipment_document=document)
+    _delete_after_commit(previous.order_by("pk"))
+    with _files_kept_only_on_success() as stored:
+        return _attachment_add(
+            document.shipment.order,
+            actor=actor,
+            file=file,
+            category=AttachmentCategory.DOCUMENT,
+            about={"shipment": document.shipment},
+            note_id=None,
+            request_id=None,
+            stored=stored,
+            shipment_document=document,
+        )
+
+
+def shipment_document_files(documents: Iterable[ShipmentDocument]) -> dict[int, Attachment]:
+    """The files of checklist items ({document id: attachment}; the ``document_files``
+    hook)."""
+    return {
+        attachment.shipment_document_id: attachment
+        for attachment in Attachment.objects.filter(shipment_document__in=list(documents))
+    }
 
 
 def attachment_confirms(order: Order, attachment_id: int) -> dict:
@@ -279,7 +325,29 @@ def _lock_request(request_id: int) -> tuple[Order, ApprovalRequest]:
     return order, ApprovalRequest.objects.select_for_update().get(pk=request_id)
 
 
-def _request_params(kind: str, params: dict, errors: dict) -> dict:
+def _discount_params(order: Order, params: dict, errors: dict) -> dict:
+    """A discount asks for an amount or a percentage (one of them), more than 0, at most
+    what is still unpaid; kept as text, checked again when it is approved."""
+    given = {"amount": params.get("discount_amount"), "percent": params.get("discount_percent")}
+    try:
+        value = order_services.discount_amount_for(order, **given)
+    except ValidationFailed as refused:
+        for name, messages in (refused.fields or {}).items():
+            errors[f"discount_{name}"] = messages
+        return {}
+    if value > order.balance_due:
+        field = "discount_amount" if given["amount"] is not None else "discount_percent"
+        errors[field] = [
+            _("折扣 %(amount)s 超过尚未收到的 %(unpaid)s。")
+            % {"amount": value, "unpaid": order.balance_due}
+        ]
+        return {}
+    return {name: str(value) for name, value in given.items() if value is not None}
+
+
+def _request_params(order: Order, kind: str, params: dict, errors: dict) -> dict:
+    if kind == RequestKind.DISCOUNT:
+        return _discount_params(order, params, errors)
     if kind != RequestKind.CONTRACT_DATE_CHANGE:
         return {}
     date = bounds.check_date(
@@ -301,15 +369,22 @@ def request_open(
     kind: str,
     reason: str,
     contract_delivery_date: dt.date | None = None,
+    discount_amount: Decimal | None = None,
+    discount_percent: Decimal | None = None,
     files: Iterable = (),
 ) -> ApprovalRequest:
     """A merchandiser asks for a decision on an order (a deposit waiver, a release on
     credit, …) with a reason: it waits in the approver's inbox. One request of a
-    kind may wait per order. Raises NotFound, PermissionDenied, InvalidTransition
+    kind may wait per order. A contract-date change names the new date, a discount
+    its amount or percentage. Raises NotFound, PermissionDenied, InvalidTransition
     (the order's state does not allow it now), AlreadyDone, ValidationFailed.
     ``files`` are attached to the request (refused files refuse the request)."""
     with _files_kept_only_on_success() as stored:
-        params = {"contract_delivery_date": contract_delivery_date}
+        params = {
+            "contract_delivery_date": contract_delivery_date,
+            "discount_amount": discount_amount,
+            "discount_percent": discount_percent,
+        }
         request = _request_open(actor, order_id, kind, reason, params)
         for upload in files:
             _attachment_add(
@@ -339,7 +414,7 @@ def _request_open(actor, order_id, kind, reason, given: dict) -> ApprovalRequest
         )
     errors: dict[str, list] = {}
     reason = _text(errors, "reason", reason, limit=REASON_MAX)
-    params = _request_params(kind, given, errors)
+    params = _request_params(order, kind, given, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     if ApprovalRequest.objects.filter(
@@ -357,7 +432,11 @@ def _request_open(actor, order_id, kind, reason, given: dict) -> ApprovalRequest
 
 
 def bounds_json(params: dict) -> dict:
-    return {name: value.isoformat() for name, value in params.items()}
+    """The parameters as JSON text: a date in ISO form, anything else as a string."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else str(value)
+        for name, value in params.items()
+    }
 
 
 def _decide(request: ApprovalRequest, *, actor: User, status: str, note: str) -> ApprovalRequest:

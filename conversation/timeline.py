@@ -54,6 +54,7 @@ EVENT_CATEGORIES = {
             E.PAYMENT_RECEIVED,
             E.PAYMENT_VOIDED,
             E.REFUND_FLAGGED,
+            E.DISCOUNTED,
         ),
         MONEY,
     ),

@@ -79,6 +79,7 @@ RULES: dict[str, dict[str, str]] = {
     "order.cancel": {M: OWN, SUP: ANY},
     "order.cancel_after_production": {SUP: ANY},
     "order.amend": {M: OWN, SUP: ANY},
+    "order.apply_discount": {SUP: ANY},
     "order.reassign": {SUP: ANY},
     # Money
     "payment.view": {M: SHARED, SUP: ANY, FIN: ANY, INT: ANY},

@@ -242,6 +242,7 @@ class OrderAdmin(ReadOnlyHistoryAdmin):
                     "currency",
                     "total_quantity",
                     "total_amount",
+                    "discount_amount",
                     "deposit_ratio",
                     "deposit_due",
                     "amount_received",

@@ -121,6 +121,20 @@ def amended(order: Order, *, actor, revision) -> OrderEvent:
     )
 
 
+def discounted(order: Order, *, actor, amount, previous_total, note: str = "", **data: Any):
+    """A discount off the order's price: its amount, the total before and after."""
+    return record(
+        order,
+        EventType.DISCOUNTED,
+        actor=actor,
+        note=note,
+        amount=amount,
+        previous_total=previous_total,
+        total_amount=order.total_amount,
+        **data,
+    )
+
+
 def reassigned(order: Order, *, actor, previous_owner, note: str = "") -> OrderEvent:
     return record(
         order,

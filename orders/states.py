@@ -58,6 +58,9 @@ NOT_FULLY_SHIPPED = BEFORE_SHIPMENT | {S.PARTIALLY_SHIPPED}
 GOODS_OUT = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED})
 # Production may be completed only once the production order is out.
 AMENDABLE = frozenset({S.CONFIRMED, S.AWAITING_DEPOSIT, S.DEPOSIT_PAID, S.IN_PRODUCTION})
+# Statuses in which the price may still change by a discount: confirmed, and money is
+# still to come (after full payment a lower price would be a refund, not a discount).
+DISCOUNTABLE = AMENDABLE | {S.PRODUCED, S.AWAITING_BALANCE} | GOODS_OUT
 # Statuses from which a shipment may leave (produced/awaiting_balance only with credit release).
 SHIPPABLE = frozenset({S.PRODUCED, S.AWAITING_BALANCE, S.PAID, S.PARTIALLY_SHIPPED})
 
@@ -83,6 +86,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({S.DELIVERED}), S.CLOSED),
     "cancel": (BEFORE_SHIPMENT, S.CANCELLED),
     "amend": (AMENDABLE, None),
+    "discount": (DISCOUNTABLE, None),
     "reassign": (OPEN, None),
     "open_after_sales": (GOODS_OUT, None),
 }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyTabularInline
 
 from .models import AfterSalesCase, Shipment, ShipmentDocument, ShipmentLine
+from .selectors import document_files
 
 
 class ShipmentLineInline(ReadOnlyTabularInline):
@@ -24,10 +25,11 @@ class DocumentFileMixin:
 
     @admin.display(description=_("文件"))
     def file_download(self, document: ShipmentDocument) -> str:
-        if not document.file:
+        stored = document_files([document]).get(document.pk)
+        if stored is None:
             return "–"
         url = reverse("shipping:document_download", args=[document.pk])
-        return format_html('<a href="{}">{}</a>', url, document.download_name)
+        return format_html('<a href="{}">{}</a>', url, stored.download_name)
 
 
 class ShipmentDocumentInline(DocumentFileMixin, ReadOnlyTabularInline):
@@ -87,8 +89,6 @@ class ShipmentDocumentAdmin(DocumentFileMixin, ReadOnlyAdmin):
         "required",
         "is_ready",
         "file_download",
-        "file_content_type",
-        "file_size",
         "updated_by",
         "updated_at",
     )

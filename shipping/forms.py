@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.forms import DateInput
 from gendan.transitions import Transitions
+from gendan.uploads import DOCUMENTS
 from orders.forms.base import ActionForm
 
 from . import services
-from .models import AfterSalesKind, DocumentKind, ShipmentDocument, ShipmentMode
+from .models import AfterSalesKind, DocumentKind, ShipmentMode
 from .states import AFTER_SALES_TRANSITIONS, SHIPMENT_TRANSITIONS
 
 
@@ -160,7 +161,7 @@ class DocumentForm(forms.Form):
     # Checked by the service (gendan.uploads: size, type by content); ``accept`` only
     # narrows the browser's file picker.
     file = forms.FileField(label=_("文件"), required=False)
-    accept = ShipmentDocument.upload_rules.accept()
+    accept = DOCUMENTS.accept()
 
     def __init__(self, *args, document=None, **kwargs):
         if document is not None:

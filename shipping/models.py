@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from gendan.fields import ref, user_ref
 from gendan.money import MONEY, ZERO
-from gendan.uploads import StoredFile
 from orders.models import Order, OrderLine
 
 # The statuses live in states.py; imported here too, where the other apps look for them.
@@ -98,10 +97,11 @@ class DocumentKind(models.TextChoices):
     INSPECTION_CERTIFICATE = "inspection_certificate", _("商检证书")
 
 
-class ShipmentDocument(StoredFile):
-    """One item of a shipment's documents checklist, with its file once ready (the
-    fields ``file``, ``file_name``, … and what may be uploaded: ``gendan.uploads``;
-    downloaded only through ``shipping:document_download``)."""
+class ShipmentDocument(models.Model):
+    """One item of a shipment's documents checklist: needed or not, ready or not. Its
+    file, once uploaded, is one of the order's attachments (the one model of files,
+    above shipping: ``shipping.signals``), downloaded only through
+    ``shipping:document_download``."""
 
     Kind = DocumentKind
 

@@ -9,8 +9,10 @@ from django.db.models.functions import Coalesce
 
 from gendan import policy
 from gendan.models import User
+from gendan.uploads import StoredFile
 from orders.models import Order
 
+from . import signals
 from .models import (
     GONE_SHIPMENT_STATUSES,
     LIVE_SHIPMENT_STATUSES,
@@ -118,6 +120,28 @@ def document_get_visible(user: User, document_id: int) -> ShipmentDocument | Non
         .select_related("shipment", "shipment__order")
         .first()
     )
+
+
+def document_files(documents) -> dict[int, StoredFile]:
+    """The files of the checklist items ``documents`` ({document id: stored file}, for
+    those that have one), from the app that keeps them (``signals.document_files``)."""
+    documents = list(documents)
+    files: dict[int, StoredFile] = {}
+    if documents:
+        for _receiver, answer in signals.document_files.send(
+            sender=ShipmentDocument, documents=documents
+        ):
+            files.update(answer or {})
+    return files
+
+
+def with_files(documents) -> list[ShipmentDocument]:
+    """``documents``, each with ``stored``: its file (None without one)."""
+    documents = list(documents)
+    files = document_files(documents)
+    for document in documents:
+        document.stored = files.get(document.pk)
+    return documents
 
 
 def order_lines_with_open_quantities(order: Order) -> list:

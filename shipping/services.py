@@ -40,7 +40,7 @@ from orders.kernel import (
 from orders.models import EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
-from . import selectors
+from . import selectors, signals
 from .models import AfterSalesCase, Shipment, ShipmentDocument, ShipmentLine
 from .states import (
     AFTER_SALES_TRANSITIONS,
@@ -343,8 +343,9 @@ def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None)
 def shipment_document_update(
     *, actor: User, document_id: int, is_ready: bool, file=None
 ) -> ShipmentDocument:
-    """Tick a document of the shipment's checklist (and attach its file: checked and
-    stored by ``gendan.uploads``, after the policy check, under the lock).
+    """Tick a document of the shipment's checklist (and attach its file: one of the
+    order's attachments, checked and stored by ``gendan.uploads`` through the
+    ``document_file_attaching`` hook, after the policy check, under the lock).
     Raises NotFound, PermissionDenied, ValidationFailed (``file``: too large, a type
     not allowed, content that is not what its extension says)."""
     document = ShipmentDocument.objects.select_related("shipment").filter(pk=document_id).first()
@@ -355,10 +356,13 @@ def shipment_document_update(
     policy.require(actor, "shipment.update", document)
     document.is_ready = bool(is_ready)
     document.updated_by = actor
-    fields = ["is_ready", "updated_by"]
     if file is not None:
-        fields += document.attach(file, field="file")
-    save(document, actor, fields)
+        answers = signals.document_file_attaching.send(
+            sender=ShipmentDocument, document=document, actor=actor, file=file
+        )
+        if not any(stored for _receiver, stored in answers):
+            raise ValidationFailed(fields={"file": [_("无法保存文件。")]})
+    save(document, actor, ["is_ready", "updated_by"])
     return document
 
 

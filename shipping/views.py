@@ -74,7 +74,9 @@ def _shipment_context(request: HttpRequest, shipment) -> dict:
     )
     documents = [
         (document, DocumentForm(document=document) if can_update else None)
-        for document in sorted(shipment.documents.all(), key=lambda d: (not d.required, d.kind))
+        for document in selectors.with_files(
+            sorted(shipment.documents.all(), key=lambda d: (not d.required, d.kind))
+        )
     ]
     missing = [d for d in shipment.documents.all() if d.required and not d.is_ready]
     return {
@@ -112,7 +114,9 @@ def document_update(request: HttpRequest, pk: int) -> HttpResponse:
     def row(ok: bool) -> HttpResponse:
         # Refused (a file too large, of a type not allowed): the row keeps the form
         # with its errors.
-        document = ShipmentDocument.objects.select_related("updated_by").get(pk=pk)
+        [document] = selectors.with_files(
+            ShipmentDocument.objects.select_related("updated_by").filter(pk=pk)
+        )
         return render(
             request,
             "shipping/_document_row.html",
@@ -137,7 +141,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get_visible(request.user, pk)
     if document is None:
         raise Http404
-    return download_response(document)
+    stored = selectors.document_files([document]).get(document.pk)
+    if stored is None:
+        raise Http404
+    return download_response(stored)
 
 
 # --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from gendan.api.fields import ReadSerializer, VisibleRelatedField, object_id
 from orders import selectors as order_selectors
+from orders.api.serializers import discount_amount_field, discount_percent_field
 from orders.models import Order
 
 from ..models import ApprovalRequest, Attachment, AttachmentCategory, Note, NoteKind, RequestKind
@@ -59,7 +60,8 @@ class AttachmentSerializer(ReadSerializer):
         model = Attachment
         fields = [
             *("id", "order", "category", "file_name", "file_content_type", "file_size"),
-            *("has_thumbnail", *ABOUT, "note", "request", "uploaded_by", "created_at"),
+            *("has_thumbnail", *ABOUT, "shipment_document", "note", "request"),
+            *("uploaded_by", "created_at"),
         ]
 
 
@@ -90,6 +92,8 @@ class RequestInputSerializer(serializers.Serializer):
     contract_delivery_date = serializers.DateField(
         required=False, allow_null=True, help_text=_("修改合同交期的申请：新的合同交期。")
     )
+    discount_amount = discount_amount_field()
+    discount_percent = discount_percent_field()
 
 
 class ApproveInputSerializer(serializers.Serializer):

@@ -81,7 +81,9 @@ class RequestViewSet(ThreadViewSet):
     create = create_on_order(
         RequestInputSerializer,
         services.request_open,
-        _("提交申请（豁免订金、赊销放行、接受短交、生产后取消、修改交期、核销尾差、生产加急）"),
+        _(
+            "提交申请（豁免订金、赊销放行、接受短交、生产后取消、修改交期、折扣、核销尾差、生产加急）"
+        ),
     )
     approve = service_action(
         ApproveInputSerializer, services.request_approve, summary=_("批准申请（执行相应操作）")

@@ -217,9 +217,6 @@ class FinalRows:
                         kind,
                         needed,
                         ready,
-                        "",  # no file: file, file_name, file_content_type
-                        "",
-                        "",
                         ready_at,
                         sid,
                         self.owner if ready else None,

@@ -132,8 +132,7 @@ TABLES: dict[str, Table] = {
         _table(
             "shipment_document",
             "shipping.ShipmentDocument",
-            "id kind required is_ready file file_name file_content_type updated_at shipment_id "
-            "updated_by_id",
+            "id kind required is_ready updated_at shipment_id updated_by_id",
         ),
         _table(
             "after_sales_case",

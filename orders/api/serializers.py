@@ -3,6 +3,8 @@ input serializers check types and sizes only — every rule lives in the service
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -32,7 +34,7 @@ from orders.models import (
     PaymentReceipt,
     Product,
 )
-from orders.services import CUSTOMER_FIELDS, PRODUCT_FIELDS
+from orders.services import CUSTOMER_FIELDS, MAX_AMOUNT, PRODUCT_FIELDS
 
 
 def visible_order(**kwargs) -> VisibleRelatedField:
@@ -121,6 +123,7 @@ class OrderSerializer(ReadSerializer):
             "lines",
             "total_quantity",
             "total_amount",
+            "discount_amount",
             "deposit_due",
             "amount_received",
             "balance_due",
@@ -222,6 +225,34 @@ class ConfirmInputSerializer(serializers.Serializer):
 
 class ContractDateInputSerializer(serializers.Serializer):
     contract_delivery_date = serializers.DateField(help_text=_("新的合同交期，不早于今天。"))
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+def discount_amount_field() -> serializers.DecimalField:
+    return money(
+        positive=True,
+        max_value=MAX_AMOUNT,
+        required=False,
+        allow_null=True,
+        help_text=_("折扣金额（与折扣比例二选一）。"),
+    )
+
+
+def discount_percent_field() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+        help_text=_("折扣比例，订单金额的百分之几（与折扣金额二选一）。"),
+    )
+
+
+class DiscountInputSerializer(serializers.Serializer):
+    amount = discount_amount_field()
+    percent = discount_percent_field()
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 

@@ -46,6 +46,7 @@ from .serializers import (
     ContractDateInputSerializer,
     CustomerInputSerializer,
     CustomerSerializer,
+    DiscountInputSerializer,
     DueInDaysInputSerializer,
     ImportBatchSerializer,
     ImportTemplateQuerySerializer,
@@ -200,6 +201,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
     )
     amend = service_action(
         AmendInputSerializer, services.order_amend, summary=_("改单：新版本（需客户书面确认）")
+    )
+    apply_discount = service_action(
+        DiscountInputSerializer,
+        services.order_apply_discount,
+        summary=_("主管给予折扣：订单金额降低，应收订金和尾款随之调整"),
     )
     change_contract_date = service_action(
         ContractDateInputSerializer,

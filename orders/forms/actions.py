@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django import forms
@@ -112,6 +113,48 @@ class ChangeContractDateForm(OrderActionForm):
     reason = REASON
 
 
+class DiscountFields(forms.Form):
+    """The discount's size: an amount or a percentage of the order's total (one of them)."""
+
+    discount_amount = forms.DecimalField(
+        label=_("折扣金额"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+    )
+    discount_percent = forms.DecimalField(
+        label=_("折扣比例（%）"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("填写金额或比例之一；已收的款不退，应收的订金和尾款随之减少。"),
+    )
+
+
+class ApplyDiscountForm(ActionForm, DiscountFields):
+    name, transition, policy_action = "apply_discount", "discount", "order.apply_discount"
+    label, success = _("给予折扣"), _("折扣已生效，应收金额已调整。")
+
+    reason = REASON
+
+    @classmethod
+    def available(cls, obj) -> bool:
+        return obj.balance_due > 0
+
+    def submit(self, *, actor, obj):
+        data = self.cleaned_data
+        return services.order_apply_discount(
+            actor=actor,
+            order_id=obj.pk,
+            reason=data["reason"],
+            amount=data["discount_amount"],
+            percent=data["discount_percent"],
+        )
+
+
 class ConfirmDeliveryForm(OrderActionForm):
     name = "confirm_delivery"
     label, success = _("确认客户签收"), _("已确认客户签收。")
@@ -180,6 +223,7 @@ ACTION_ORDER = (
     "open_incident",
     "open_request",
     "change_contract_date",
+    "apply_discount",
     "reassign",
     "cancel",
 )
@@ -200,6 +244,7 @@ register_order_actions(
     RequestBalanceForm,
     ReleaseOnCreditForm,
     ChangeContractDateForm,
+    ApplyDiscountForm,
     ConfirmDeliveryForm,
     CloseOrderForm,
     ReassignForm,

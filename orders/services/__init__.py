@@ -22,6 +22,7 @@ from ._common import (
     require_reason,
     save,
 )
+from .discounts import discount_amount_for, order_apply_discount
 from .drafts import (
     ORDER_HEADER_FIELDS,
     order_create,
@@ -73,11 +74,13 @@ __all__ = [
     "customer_create",
     "customer_update",
     "deposit_for",
+    "discount_amount_for",
     "line_amount",
     "lock_order",
     "money",
     "move",
     "order_amend",
+    "order_apply_discount",
     "order_cancel",
     "order_change_contract_date",
     "order_close",

@@ -152,7 +152,16 @@ def _replace_lines(order: Order, lines: list[LineInput], actor: User) -> None:
 
 
 def _recompute_totals(order: Order, lines: list[LineInput]) -> None:
-    order.total_amount = sum((line.amount for line in lines), ZERO)
+    """The order's totals from its lines, less the discounts granted (ValidationFailed
+    when the lines come to less than the discount)."""
+    lines_total = sum((line.amount for line in lines), ZERO)
+    if lines_total < order.discount_amount:
+        message = _("订单行合计 %(total)s 少于已给的折扣 %(discount)s。") % {
+            "total": lines_total,
+            "discount": order.discount_amount,
+        }
+        raise ValidationFailed(message, fields={"lines": [message]})
+    order.total_amount = lines_total - order.discount_amount
     order.total_quantity = sum(line.quantity for line in lines)
     order.deposit_due = deposit_for(order.total_amount, order.deposit_ratio)
 

@@ -53,6 +53,12 @@ def event_text(event, currency: str = "") -> str:
             "r": data.get("revision", ""),
             "amount": money(data.get("total_amount"), currency),
         }
+    if kind == EventType.DISCOUNTED:
+        return _("折扣 %(amount)s，总金额 %(previous)s → %(total)s") % {
+            "amount": money(data.get("amount"), currency),
+            "previous": money(data.get("previous_total"), currency),
+            "total": money(data.get("total_amount"), currency),
+        }
     if kind == EventType.PROGRESS_REPORTED:
         return _("%(number)s %(date)s 良品 %(good)s") % {
             "number": data.get("number", ""),

@@ -325,6 +325,22 @@ ACTIONS: dict[str, Action] = {
         bad={"lines": [{"quantity": 0, "unit_price": "-1.00"}], "confirmation_method": "email"},
         bad_fields=("lines[0].description", "lines[0].quantity"),
     ),
+    "orders/apply-discount": Action(
+        _order_path("apply-discount"),
+        S.AWAITING_DEPOSIT,
+        {"percent": "10", "reason": "colour slightly off"},
+        _status(
+            S.AWAITING_DEPOSIT,
+            total_amount="9000.00",
+            discount_amount="1000.00",
+            deposit_due="2700.00",
+        ),
+        _order_in(S.PAID),
+        "invalid_transition",
+        actor="supervisor",
+        bad={"amount": "lots", "percent": "101", "reason": "x"},
+        bad_fields=("amount", "percent"),
+    ),
     "orders/reassign": Action(
         _order_path("reassign"),
         S.CONFIRMED,

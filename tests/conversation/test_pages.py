@@ -220,3 +220,45 @@ def test_an_after_sales_case_takes_photos_and_notes_on_its_own_page(client, cast
         {"kind": "note", "body": "x", "next": "https://evil.example/"},
     )
     assert response["Location"].startswith(reverse("orders:detail", args=[order.pk]))
+
+
+def test_a_discount_asked_on_the_order_page_is_approved_and_shown_on_the_order(client, cast):
+    order = order_in_status(cast, S.AWAITING_BALANCE)  # 10,000.00, 3,000.00 received
+    login(client, cast.merchandiser)
+    page = client.get(detail(order)).content.decode()
+    assert 'value="discount"' in page and 'name="discount_percent"' in page
+    response = client.post(
+        reverse("orders:action", args=[order.pk, "open_request"]),
+        {"kind": "discount", "reason": "色差让价", "discount_percent": "5"},
+    )
+    assert response.status_code == 302
+    request = ApprovalRequest.objects.get()
+    assert request.params == {"percent": "5"}
+    client.logout()
+    login(client, cast.supervisor)
+    listing = client.get(reverse("conversation:requests")).content.decode()
+    assert 'data-param="percent"' in listing
+    client.post(reverse("conversation:request_approve", args=[request.pk]), {"note": "同意"})
+    order.refresh_from_db()
+    assert str(order.total_amount) == "9500.00"
+    page = client.get(detail(order)).content.decode()
+    assert 'data-row="discount"' in page and order.events.filter(type="discounted").exists()
+
+
+def test_the_supervisor_grants_a_discount_directly_and_a_bad_one_changes_nothing(client, cast):
+    order = order_in_status(cast, S.AWAITING_DEPOSIT)
+    login(client, cast.supervisor)
+    assert 'data-action="apply_discount"' in client.get(detail(order)).content.decode()
+    url = reverse("orders:action", args=[order.pk, "apply_discount"])
+
+    refused = client.post(url, {"reason": "r", "discount_amount": "10", "discount_percent": "5"})
+    assert refused.status_code == 200  # the page again, with the error
+    order.refresh_from_db()
+    assert str(order.total_amount) == "10000.00"
+
+    response = client.post(url, {"reason": "老客户", "discount_amount": "250.00"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (str(order.total_amount), str(order.deposit_due)) == ("9750.00", "2925.00")
+    login(client, cast.merchandiser)
+    assert 'data-action="apply_discount"' not in client.get(detail(order)).content.decode()

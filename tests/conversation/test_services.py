@@ -5,6 +5,7 @@ approver's name or rejected with a reason."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from alerts.models import Alert, AlertRecipient, AlertRule
 from conversation import services
 from conversation.models import ApprovalRequest, Attachment, Note, RequestKind, RequestStatus
+from conversation.timeline import order_timeline
 from gendan.exceptions import AlreadyDone, InvalidTransition, PermissionDenied, ValidationFailed
 from orders import services as order_services
 from orders.models import Approval, EventType, Order
@@ -287,3 +289,61 @@ def test_a_rush_request_is_decided_by_production(cast):
     assert production_order.rush
     event = order.events.get(type=EventType.PRODUCTION_RUSHED)
     assert event.actor == cast.production and "客户提前船期" in event.note
+
+
+def test_a_discount_request_approved_lowers_the_price_under_the_supervisors_name(cast):
+    order = order_in_status(cast, S.AWAITING_BALANCE)  # 10,000.00, 3,000.00 received
+    request = services.request_open(
+        actor=cast.merchandiser,
+        order_id=order.pk,
+        kind=RequestKind.DISCOUNT,
+        reason="色差，客户同意相互让步",
+        discount_amount="800.00",
+    )
+    assert (request.approver_role, request.params) == ("supervisor", {"amount": "800.00"})
+    assert inbox(cast.supervisor) == [(AlertRule.APPROVAL_REQUESTED, order.pk)]
+
+    services.request_approve(actor=cast.supervisor, request_id=request.pk)
+
+    order.refresh_from_db()
+    assert (order.total_amount, order.balance_due) == (Decimal("9200.00"), Decimal("6200.00"))
+    event = order.events.get(type=EventType.DISCOUNTED)
+    assert event.actor == cast.supervisor and f"#{request.pk}" in event.note
+    # The request, its decision and the discount are in the order's timeline.
+    kinds = [(entry.kind, entry.category) for entry in order_timeline(order)]
+    assert ("request", "lifecycle") in kinds and ("decision", "lifecycle") in kinds
+    assert ("event", "money") in kinds
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({}, "discount_amount"),
+        ({"discount_amount": "7000.01"}, "discount_amount"),
+        ({"discount_percent": "150"}, "discount_percent"),
+        ({"discount_amount": "-1.00"}, "discount_amount"),
+    ],
+)
+def test_a_discount_request_without_a_bounded_amount_is_refused_and_nothing_is_written(
+    cast, given, field
+):
+    order = order_in_status(cast, S.AWAITING_BALANCE)
+    with pytest.raises(ValidationFailed) as refused:
+        services.request_open(
+            actor=cast.merchandiser, order_id=order.pk, kind="discount", reason="r", **given
+        )
+    assert field in refused.value.fields
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_a_discount_cannot_be_asked_once_the_order_is_paid(cast):
+    order = order_in_status(cast, S.PAID)
+    with pytest.raises(InvalidTransition):
+        services.request_open(
+            actor=cast.merchandiser,
+            order_id=order.pk,
+            kind="discount",
+            reason="r",
+            discount_percent="5",
+        )
+    assert not ApprovalRequest.objects.exists()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from conversation.models import Attachment
 from gendan.exceptions import ValidationFailed
 from gendan.uploads import (
     DOCUMENTS,
@@ -62,10 +63,15 @@ def upload(client, document, name: str, content: bytes, **extra):
     )
 
 
+def stored(document):
+    """The checklist item's file: one of the order's attachments (None: no file)."""
+    return Attachment.objects.filter(shipment_document=document).first()
+
+
 def assert_nothing_stored(document, media_root):
     document.refresh_from_db()
-    assert not document.file
-    assert (document.file_name, document.file_size, document.is_ready) == ("", None, False)
+    assert stored(document) is None
+    assert document.is_ready is False
     assert stored_files(media_root) == []
 
 
@@ -148,8 +154,7 @@ def test_someone_who_may_not_update_the_shipment_uploads_nothing(cast, as_user, 
     response = upload(as_user(cast.other_merchandiser), document, "packing.pdf", PDF, **HTMX)
 
     assert response.status_code == 404
-    document.refresh_from_db()
-    assert not document.file
+    assert stored(document) is None
 
 
 # --------------------------------------------------------------------------
@@ -169,12 +174,16 @@ def test_a_valid_pdf_is_stored_under_a_random_name_keeping_a_clean_display_name(
     assert response.status_code == 200
     document.refresh_from_db()
     assert document.is_ready
-    assert re.fullmatch(
-        r"shipping/shipmentdocument/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", document.file.name
+    file = stored(document)
+    assert re.fullmatch(r"conversation/attachment/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", file.file.name)
+    assert file.file_name == "装箱单 2026.pdf"
+    assert file.file_content_type == "application/pdf"
+    assert file.file_size == len(PDF)
+    assert (file.order_id, file.shipment_id, file.category) == (
+        document.shipment.order_id,
+        document.shipment_id,
+        "document",
     )
-    assert document.file_name == "装箱单 2026.pdf"
-    assert document.file_content_type == "application/pdf"
-    assert document.file_size == len(PDF)
     assert [path.read_bytes() for path in stored_files(media_root)] == [PDF]
     assert reverse("shipping:document_download", args=[document.pk]) in response.content.decode()
 
@@ -255,14 +264,16 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(as_user, uploaded):
 def test_no_url_serves_the_stored_files_directly(cast, as_user, uploaded):
     client = as_user(cast.merchandiser)
 
-    assert client.get(f"/media/{uploaded.file.name}").status_code == 404
-    assert client.get(uploaded.file.url).status_code == 404
+    file = stored(uploaded).file
+    assert client.get(f"/media/{file.name}").status_code == 404
+    assert client.get(file.url).status_code == 404
 
 
 def test_a_document_without_a_file_or_whose_file_is_lost_is_a_404(cast, as_user, uploaded):
     client = as_user(cast.merchandiser)
     other = uploaded.shipment.documents.exclude(pk=uploaded.pk).first()
-    uploaded.file.storage.delete(uploaded.file.name)
+    file = stored(uploaded).file
+    file.storage.delete(file.name)
 
     assert client.get(reverse("shipping:document_download", args=[other.pk])).status_code == 404
     assert client.get(reverse("shipping:document_download", args=[uploaded.pk])).status_code == 404
@@ -424,23 +435,44 @@ def test_past_the_limit_an_upload_is_counted_but_not_kept(settings):
         check_upload(result)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_file_uploaded_before_the_checks_downloads_as_an_opaque_attachment(
     cast, as_user, document, media_root
 ):
+    """For real: the file is put on the checklist item as it was before the checks
+    (shipping 0002 names it) and before the files moved onto attachments
+    (conversation 0003, shipping 0004), then the migrations run forward."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     old = media_root / "shipment-documents" / "2026" / "01"
     old.mkdir(parents=True)
     (old / "old invoice.html").write_bytes(HTML)
-    type(document).objects.filter(pk=document.pk).update(
-        file="shipment-documents/2026/01/old invoice.html"
+    executor = MigrationExecutor(connection)
+    before = [
+        ("shipping", "0003_document_file_columns_db_default"),
+        ("conversation", "0002_discount"),
+    ]
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        old_apps.get_model("shipping", "ShipmentDocument").objects.filter(pk=document.pk).update(
+            file="shipment-documents/2026/01/old invoice.html", updated_by_id=cast.merchandiser.pk
+        )
+        migration = importlib.import_module("shipping.migrations.0002_document_file_stored_safely")
+        migration.name_earlier_files(old_apps, None)
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    moved = stored(document)
+    assert (moved.file.name, moved.file_name, moved.uploaded_by) == (
+        "shipment-documents/2026/01/old invoice.html",
+        "old invoice.html",
+        cast.merchandiser,
     )
-    migration = importlib.import_module("shipping.migrations.0002_document_file_stored_safely")
-
-    migration.name_earlier_files(apps, None)
-
     response = as_user(cast.merchandiser).get(
         reverse("shipping:document_download", args=[document.pk])
     )

@@ -136,6 +136,9 @@ ACTIONS: dict[str, Callable[[Cast, Order, User], object]] = {
         actor=a, order_id=o.pk, reason="customer withdrew"
     ),
     "amend": _amend,
+    "discount": lambda c, o, a: order_services.order_apply_discount(
+        actor=a, order_id=o.pk, amount="1.00", reason="colour slightly off"
+    ),
     "reassign": lambda c, o, a: order_services.order_reassign(
         actor=a, order_id=o.pk, owner_id=c.other_merchandiser.pk
     ),

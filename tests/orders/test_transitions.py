@@ -39,6 +39,8 @@ SPEC_TABLE = {
     "close": {S.DELIVERED},
     "cancel": BEFORE_SHIPMENT,
     "amend": {S.CONFIRMED, S.AWAITING_DEPOSIT, S.DEPOSIT_PAID, S.IN_PRODUCTION},
+    # From confirmation while money is still to come (after full payment: a refund).
+    "discount": set(S) - {S.DRAFT, S.PAID, S.CLOSED, S.CANCELLED},
     "reassign": set(S) - {S.CLOSED, S.CANCELLED},
     "open_after_sales": {S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED},
 }
