@@ -344,13 +344,19 @@ def balance_overdue(today: dt.date, config: AlertSettings) -> QuerySet:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: its subject, its selector, who is told besides the order's owner."""
+    """A rule: its subject, its selector, who is told besides the order's owner.
+
+    ``owner_digest``: the owner too gets the rule's alerts in the daily digest rather
+    than one by one, for a rule others act on first whose cases come and go by the
+    thousand at scale (behind plan: production acts; the owner hears of it when
+    delivery is at risk, and reads the day's list in the digest)."""
 
     name: str
     subject: type[Model]
     cases: Callable[[dt.date, AlertSettings], QuerySet]
     roles: tuple[str, ...]
     escalation_roles: tuple[str, ...] = ()
+    owner_digest: bool = False
 
 
 R = AlertRule
@@ -359,7 +365,13 @@ RULES: dict[str, Rule] = {
     for rule in (
         Rule(R.DELIVERY_DUE_SOON, Order, delivery_due_soon, (), (Role.SUPERVISOR,)),
         Rule(R.DELIVERY_OVERDUE, Order, delivery_overdue, (Role.SUPERVISOR,)),
-        Rule(R.PRODUCTION_BEHIND_PLAN, ProductionOrder, production_behind_plan, (Role.PRODUCTION,)),
+        Rule(
+            R.PRODUCTION_BEHIND_PLAN,
+            ProductionOrder,
+            production_behind_plan,
+            (Role.PRODUCTION,),
+            owner_digest=True,
+        ),
         Rule(R.DELIVERY_AT_RISK, ProductionOrder, delivery_at_risk, (Role.SUPERVISOR,)),
         Rule(
             R.PROGRESS_REPORT_MISSING, ProductionOrder, progress_report_missing, (Role.PRODUCTION,)

@@ -284,7 +284,8 @@ def _insert_new(connection, spec: Rule, *, day: dt.date, now: dt.datetime) -> li
 def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
     """Put this sweep's new alerts in the inboxes of the order's owner and of the
     active users holding the rule's roles (and its escalation roles when escalated);
-    the latter's rows are marked ``digest``."""
+    the latter's rows are marked ``digest``, and the owner's too for a rule with
+    ``owner_digest``."""
     connection = connections[Alert.objects.db]
     qn = connection.ops.quote_name
     ops = connection.ops
@@ -306,7 +307,8 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
         ops.adapt_datetimefield_value(now),
     ]
     selects = [
-        f"SELECT a.{col(Alert, 'id')} r_alert, o.{col(Order, 'owner')} r_user, 0 r_digest "
+        f"SELECT a.{col(Alert, 'id')} r_alert, o.{col(Order, 'owner')} r_user, "
+        f"{int(spec.owner_digest)} r_digest "
         f"FROM {table(Alert)} a "
         f"JOIN {table(Order)} o ON o.{col(Order, 'id')} = a.{col(Alert, 'order')} "
         f"JOIN {table(User)} u ON u.{col(User, 'id')} = o.{col(Order, 'owner')} "

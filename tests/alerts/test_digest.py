@@ -12,7 +12,7 @@ from alerts import selectors, services
 from alerts.models import Alert, AlertRecipient, AlertRule
 from notify.models import EmailMode, NotificationPreference
 from orders.states import OrderStatus as S
-from tests.alerts.helpers import MONDAY, days, on, recipients, sweep_on
+from tests.alerts.helpers import MONDAY, days, on, recipients, report, sweep_on
 from tests.factories import order_in_status, ship_all
 
 R = AlertRule
@@ -94,6 +94,29 @@ def test_role_recipients_get_one_digest_a_day_grouped_by_rule(cast):
     assert sweep_on(day + days(1), R.DAILY_DIGEST, hour=12) == []
     digest.refresh_from_db()
     assert digest.resolved_on == day + days(1)
+
+
+def test_the_owner_reads_behind_plan_production_orders_in_the_digest_not_one_by_one(cast):
+    """At a million orders thousands of production orders fall behind plan and catch up
+    each day: production is told of each, the owner reads them in the digest."""
+    with on(MONDAY):
+        order = order_in_status(cast, S.IN_PRODUCTION)
+    report(cast, order.production_orders.get(), MONDAY, 200)
+    day = MONDAY + days(5)
+    mail.outbox.clear()
+
+    (alert,) = sweep_on(day, R.PRODUCTION_BEHIND_PLAN)
+    assert recipients(alert) == {"merch", "pmc"}
+    assert AlertRecipient.objects.get(alert=alert, user=cast.merchandiser).digest
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 0
+    assert services.alert_email_send(alert_id=alert.pk) == 0  # nobody one by one
+    assert mail.outbox == []
+
+    digests = {frozenset(recipients(d)): d for d in sweep_on(day, R.DAILY_DIGEST, hour=12)}
+    assert set(digests) == {frozenset({"merch"}), frozenset({"pmc"})}
+    rules = digests[frozenset({"merch"})].data["rules"]
+    assert rules == [{"rule": "production_behind_plan", "count": 1, "escalated": 0}]
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 1
 
 
 def test_the_digest_links_to_the_filtered_list_of_the_day(cast, client):
