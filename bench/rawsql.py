@@ -22,7 +22,8 @@ import psycopg
 ORDERS_SQL = """
 SELECT o.id, o.number, o.status, o.revision, o.customer_id, c.name, o.owner_id,
        o.external_ref, o.customer_po, o.currency, o.order_date, o.contract_delivery_date,
-       o.planned_ship_date, o.deposit_ratio, o.total_quantity, o.total_amount, o.deposit_due,
+       o.planned_ship_date, o.deposit_ratio, o.total_quantity, o.total_amount, o.discount_amount,
+       o.deposit_due,
        o.amount_received, o.quality_requirements, o.packing_requirements,
        o.confirmation_method, o.confirmation_reference, o.confirmed_at, o.deposit_waived,
        o.credit_released, o.shortfall_accepted, o.cancel_reason, o.cancelled_at,
@@ -101,7 +102,8 @@ def page(
         (
             pk, number, status, revision, customer, customer_name, owner, external_ref,
             customer_po, currency, order_date, contract_delivery_date, planned_ship_date,
-            deposit_ratio, total_quantity, total_amount, deposit_due, amount_received,
+            deposit_ratio, total_quantity, total_amount, discount_amount, deposit_due,
+            amount_received,
             quality_requirements, packing_requirements, confirmation_method,
             confirmation_reference, confirmed_at, deposit_waived, credit_released,
             shortfall_accepted, cancel_reason, cancelled_at, fully_shipped_at, delivered_at,
@@ -126,6 +128,7 @@ def page(
                 "lines": lines_of.get(pk, []),
                 "total_quantity": total_quantity,
                 "total_amount": str(total_amount),
+                "discount_amount": str(discount_amount),
                 "deposit_due": str(deposit_due),
                 "amount_received": str(amount_received),
                 "balance_due": str(max(total_amount - amount_received, Decimal("0.00"))),

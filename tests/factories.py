@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -108,8 +109,8 @@ class Cast:
 
 
 def ensure_reference_data() -> None:
-    """The groups and stages that data migrations install; a transactional test's
-    flush removes them, so they are put back here."""
+    """The groups, stages, KPI presets and default T&A template that data migrations
+    install; a transactional test's flush removes them, so they are put back here."""
     for role in Role.values:
         Group.objects.get_or_create(name=role)
     stages = importlib.import_module("production.migrations.0002_default_stages").STAGES
@@ -117,6 +118,12 @@ def ensure_reference_data() -> None:
         Stage.objects.get_or_create(
             code=code, defaults={"name": name, "position": position, "is_output": is_output}
         )
+    # Both install functions create only what is missing.
+    for migration in (
+        "kpi.migrations.0002_presets",
+        "planning.migrations.0002_default_garment_export_template",
+    ):
+        importlib.import_module(migration).install(django_apps, None)
 
 
 def stage(code: str) -> Stage:

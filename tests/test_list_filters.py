@@ -298,18 +298,18 @@ def test_the_progress_report_list_filters_alike_on_the_page_in_the_export_and_in
     for production_order in (mine, other):
         backdate(production_order.order, 30)
 
-    def report(production_order, on: int, code: str = "packing") -> ProgressReport:
+    def report(production_order, on: int, code: str = "packing", good: int = 10) -> ProgressReport:
         return production_services.progress_report_create(
             actor=cast.production,
             production_order_id=production_order.pk,
             date=days(on),
             stage_id=stage(code).pk,
-            good_quantity=10,
+            good_quantity=good,
         )
 
     earlier = report(mine, -1)
     today = report(mine, 0)
-    report(mine, 0, "cutting")
+    report(mine, 0, "cutting", good=100)  # more cut than packed (a later stage never passes it)
     report(other, 0)
     report(mine, -10)  # before the date range
     lists = Surfaces(

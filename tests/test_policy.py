@@ -69,6 +69,7 @@ EXPECTED = {
     "request.decide.finance": {"finance"},
     "request.decide.production": {"production"},
     "order.change_contract_date": {"supervisor"},
+    "order.apply_discount": {"supervisor"},
 }
 # Actions without an object: which roles may take them at all.
 EXPECTED_WITHOUT_OBJECT = {

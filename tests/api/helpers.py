@@ -351,6 +351,13 @@ API_CASES: dict[str, ApiCase] = {
             {"contract_delivery_date": days(90), "reason": "customer agreed"},
         ),
     ),
+    "order.apply_discount": ApiCase(
+        S.AWAITING_DEPOSIT,
+        lambda o, t: _post(
+            f"/api/v1/orders/{o.pk}/apply-discount/",
+            {"percent": "10", "reason": "colour slightly off"},
+        ),
+    ),
 }
 
 

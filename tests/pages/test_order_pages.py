@@ -257,7 +257,7 @@ def test_the_order_page_offers_exactly_the_actions_the_role_may_take_now(cast):
     supervisor = _actions(client_for(cast.supervisor).get(url).content.decode())
     assert supervisor == {
         *("request_deposit", "waive_deposit", "open_incident", "open_request"),
-        *("change_contract_date", "reassign", "cancel"),
+        *("change_contract_date", "apply_discount", "reassign", "cancel"),
     }
     assert _actions(client_for(cast.finance).get(url).content.decode()) == set()
 
