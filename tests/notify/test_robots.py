@@ -33,12 +33,16 @@ def robot(platform, url, members, secret="", types=("order.*",)) -> GroupRobot:
 def test_wecom_and_dingtalk_groups_get_chinese_markdown_linking_to_the_order(cast, start_receiver):
     wecom = start_receiver("wecom")
     dingtalk = start_receiver("dingtalk", secret=DINGTALK_SECRET)
-    robot(RobotPlatform.WECOM, wecom.url("/cgi-bin/webhook/send?key=team-a"), [cast.merchandiser])
+    # The two events this test reads (confirming may also add others, such as the plan's).
+    types = ("order.created", "order.status_changed")
+    url = wecom.url("/cgi-bin/webhook/send?key=team-a")
+    robot(RobotPlatform.WECOM, url, [cast.merchandiser], types=types)
     robot(
         RobotPlatform.DINGTALK,
         dingtalk.url("/robot/send?access_token=team-a"),
         [cast.merchandiser],
         secret=DINGTALK_SECRET,
+        types=types,
     )
     order = create_order(cast)
     order_services.order_confirm(actor=cast.merchandiser, order_id=order.pk, method="fax")
