@@ -37,6 +37,16 @@ from .models import (
 # The milestone whose planned date a new material is required by.
 MATERIAL_MILESTONE = "materials_in_house"
 MAX_QUANTITY = Decimal("1e10")
+# What a milestone takes from its template step, as the step says it.
+STEP_FIELDS = (
+    "code",
+    "name",
+    "position",
+    "owner_role",
+    "lifecycle_event",
+    "is_delivery",
+    "offset_working_days",
+)
 
 
 def default_template() -> MilestoneTemplate | None:
@@ -111,13 +121,7 @@ def plan_generate(
         day = max(schedule.planned_date(contract, step.offset_working_days), floor)
         by_step[step.pk] = Milestone(
             plan=plan,
-            code=step.code,
-            name=step.name,
-            position=step.position,
-            owner_role=step.owner_role,
-            lifecycle_event=step.lifecycle_event,
-            is_delivery=step.is_delivery,
-            offset_working_days=step.offset_working_days,
+            **{name: getattr(step, name) for name in STEP_FIELDS},
             planned_date=day,
             forecast_date=day,
         )

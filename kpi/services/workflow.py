@@ -27,6 +27,8 @@ from ._common import decimal_in, lock_assessment, move, past_period, require_tex
 from .statements import refresh_pay
 
 A = AssessmentStatus
+# The parts of an assessment's score and its total, as its history keeps them.
+SCORE_FIELDS = ("teamwork", "attitude", "performance", "total_score")
 
 
 @storable
@@ -77,11 +79,8 @@ def assessment_enter(
         assessment,
         AssessmentAction.ENTERED,
         actor=actor,
-        teamwork=assessment.teamwork,
-        attitude=assessment.attitude,
-        performance=assessment.performance,
         manual_performance=manual is not None,
-        total_score=assessment.total_score,
+        **{name: getattr(assessment, name) for name in SCORE_FIELDS},
     )
     refresh_pay([assessment], assessment.period)
     return assessment

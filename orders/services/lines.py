@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,6 +51,10 @@ class LineInput:
     @property
     def amount(self) -> Decimal:
         return line_amount(self.quantity, self.unit_price)
+
+    def row_values(self) -> dict[str, Any]:
+        """The line's fields and its amount, as an ``OrderLine`` takes them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"amount": self.amount}
 
 
 def parse_lines(raw_lines: Iterable[Mapping[str, Any]]) -> list[LineInput]:
@@ -131,20 +135,7 @@ def _replace_lines(order: Order, lines: list[LineInput], actor: User) -> None:
         old._history_user = actor
         old.delete()
     new_lines = [
-        OrderLine(
-            order=order,
-            position=i,
-            product=line.product,
-            description=line.description,
-            series=line.series,
-            colour=line.colour,
-            spec=line.spec,
-            size=line.size,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            amount=line.amount,
-        )
+        OrderLine(order=order, position=i, **line.row_values())
         for i, line in enumerate(lines, start=1)
     ]
     bulk_create_with_history(new_lines, OrderLine, default_user=actor)
