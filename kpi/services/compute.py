@@ -152,28 +152,23 @@ def _compute(
             before = (row.performance, row.total_score)
             _apply_metrics(row, counts[row.person_id], template)
             row.computed_at = now
-            data = {
+            # The history entry: the counts and the performance (its data), and when a
+            # confirmed assessment changes, its return to sent.
+            entry = {
                 "counts": {name: getattr(row, name) for name in METRIC_FIELDS[:7]},
                 "performance": row.performance,
             }
             changed = (row.performance, row.total_score) != before
             if row.status == A.CONFIRMED and changed and row.confirmed_at is not None:
                 # The person confirmed other figures: they confirm again.
-                history.append(
-                    events.build(
-                        row,
-                        AssessmentAction.COMPUTED,
-                        actor=actor,
-                        from_status=row.status,
-                        to_status=A.SENT,
-                        note=_("重新计算后得分变化，需重新确认。"),
-                        **data,
-                    )
-                )
+                entry |= {
+                    "from_status": row.status,
+                    "to_status": A.SENT,
+                    "note": _("重新计算后得分变化，需重新确认。"),
+                }
                 row.status = A.SENT
                 row.confirmed_at = None
-            else:
-                history.append(events.build(row, AssessmentAction.COMPUTED, actor=actor, **data))
+            history.append(events.build(row, AssessmentAction.COMPUTED, actor=actor, **entry))
     for row in open_rows:
         row.updated_at = now
     bulk_update(open_rows, [*METRIC_FIELDS, "computed_at", "status", "confirmed_at", "updated_at"])
