@@ -2,6 +2,7 @@
 apps above orders (production, shipping) take from it.
 
 - ``lock_order``: the order row lock every service takes first (then its own rows);
+  ``lock_child``: the same for one of the order's rows, then that row;
 - ``move``: check an action against the order's transition table and move the order,
   with its tally and its timeline event;
 - ``create``, ``save``: insert a row, save only the changed fields, with the history
@@ -24,13 +25,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gendan import policy
 from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
 from . import events, tallies
-from .models import CENT, Approval, Order
+from .models import CENT, Approval, ApprovalKind, Order
 from .states import ensure_transition
 
 M = TypeVar("M")
@@ -40,6 +42,7 @@ __all__ = [
     "check_counts",
     "create",
     "events",
+    "lock_child",
     "lock_order",
     "money",
     "money_not_negative",
@@ -59,6 +62,15 @@ def lock_order(order_id: int) -> Order:
         return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
     except Order.DoesNotExist:
         raise NotFound(model="order", id=order_id) from None
+
+
+def lock_child(model: type[M], pk: int, name: str) -> tuple[Order, M]:
+    """Lock the order of one of its rows (a ``model`` with an ``order`` key), then the
+    row: the lock order every writer keeps. Raises NotFound (``name``, ``pk``)."""
+    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(model=name, id=pk)
+    return lock_order(order_id), model.objects.select_for_update().get(pk=pk)
 
 
 def create(model: type[M], actor: User | None, /, **fields: Any) -> M:
@@ -141,26 +153,37 @@ def record_approval(order: Order, kind: str, *, actor: User, reason: str) -> App
     return approval
 
 
-def approve_flag(
-    order_id: int,
-    action: str,
-    kind: str,
-    *,
-    flag: str,
-    actor: User,
-    reason: str,
-    done: AlreadyDone,
-) -> Order:
-    """A supervisor's approval that sets one of the order's flags (release on credit,
-    an accepted shortfall), with its reason and event: locks the order, checks the
-    policy ``order.<action>`` and the transition ``action``. Raises NotFound,
-    PermissionDenied, InvalidTransition, ``done`` when the flag is set already,
-    ValidationFailed without a reason. Call inside ``transaction.atomic``."""
+# The order's flags a supervisor's approval sets, by the action that sets them: the
+# approval's kind, the flag, and the refusal's message and code when the flag is set
+# already.
+FLAG_APPROVALS = {
+    "release_on_credit": (
+        ApprovalKind.RELEASE_ON_CREDIT,
+        "credit_released",
+        gettext_lazy("已赊销放行。"),
+        "already_released",
+    ),
+    "accept_shortfall": (
+        ApprovalKind.PRODUCTION_SHORTFALL,
+        "shortfall_accepted",
+        gettext_lazy("已接受短交。"),
+        "already_accepted",
+    ),
+}
+
+
+def approve_flag(order_id: int, action: str, *, actor: User, reason: str) -> Order:
+    """A supervisor's approval that sets one of the order's flags (``FLAG_APPROVALS``:
+    release on credit, an accepted shortfall), with its reason and event: locks the
+    order, checks the policy ``order.<action>`` and the transition ``action``. Raises
+    NotFound, PermissionDenied, InvalidTransition, AlreadyDone when the flag is set
+    already, ValidationFailed without a reason. Call inside ``transaction.atomic``."""
+    kind, flag, message, code = FLAG_APPROVALS[action]
     order = lock_order(order_id)
     policy.require(actor, f"order.{action}", order)
     ensure_transition(order, action)
     if getattr(order, flag):
-        raise done
+        raise AlreadyDone(message, code=code)
     reason = require_reason(reason)
     record_approval(order, kind, actor=actor, reason=reason)
     setattr(order, flag, True)

@@ -20,7 +20,7 @@ from gendan import bounds, policy
 from gendan.bounds import storable
 from gendan.exceptions import GuardFailed, NotFound, ValidationFailed
 from gendan.models import User
-from orders.kernel import lock_order
+from orders.kernel import lock_child, lock_order
 from orders.models import Order
 
 from . import schedule
@@ -344,12 +344,8 @@ def material_receive(
 ) -> Material:
     """Update a material's ETA and the quantity received so far (in total); once all of
     it is in, it is complete on ``received_on`` (default today)."""
-    order_id = Material.objects.filter(pk=material_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(model="material", id=material_id)
-    order = lock_order(order_id)
+    order, material = lock_child(Material, material_id, "material")
     policy.require(actor, "material.update", order)
-    material = Material.objects.select_for_update().get(pk=material_id)
     errors: dict[str, list] = {}
     received = material.received_quantity
     if received_quantity is not None and received_quantity != "":

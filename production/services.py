@@ -33,6 +33,7 @@ from orders.kernel import (
     approve_flag,
     check_counts,
     events,
+    lock_child,
     lock_order,
     money,
     money_not_negative,
@@ -40,7 +41,7 @@ from orders.kernel import (
     require_reason,
     save,
 )
-from orders.models import ApprovalKind, EventType, Order
+from orders.models import EventType, Order
 from orders.states import OrderStatus, ensure_transition
 
 from . import selectors, signals
@@ -59,15 +60,7 @@ from .states import PRODUCTION_ORDER_TRANSITIONS as TABLE
 def lock_production_order(production_order_id: int) -> tuple[Order, ProductionOrder]:
     """Lock a production order's order, then the production order (the lock order every
     writer keeps). Raises NotFound."""
-    order_id = (
-        ProductionOrder.objects.filter(pk=production_order_id)
-        .values_list("order_id", flat=True)
-        .first()
-    )
-    if order_id is None:
-        raise NotFound(model="production_order", id=production_order_id)
-    order = lock_order(order_id)
-    return order, ProductionOrder.objects.select_for_update().get(pk=production_order_id)
+    return lock_child(ProductionOrder, production_order_id, "production_order")
 
 
 def _validate_plan(
@@ -302,15 +295,7 @@ def production_order_rush(*, actor: User, order_id: int, reason: str) -> Product
 def production_accept_shortfall(*, actor: User, order_id: int, reason: str) -> Order:
     """Supervisor accepts producing less than ordered, so production can complete.
     Raises InvalidTransition, AlreadyDone, PermissionDenied, ValidationFailed."""
-    return approve_flag(
-        order_id,
-        "accept_shortfall",
-        ApprovalKind.PRODUCTION_SHORTFALL,
-        flag="shortfall_accepted",
-        actor=actor,
-        reason=reason,
-        done=AlreadyDone(_("已接受短交。"), code="already_accepted"),
-    )
+    return approve_flag(order_id, "accept_shortfall", actor=actor, reason=reason)
 
 
 @storable
@@ -914,11 +899,7 @@ def incident_resolve(
     loss_amount: Decimal | str | None = None,
 ) -> Incident:
     """Resolve an open incident. Raises AlreadyDone, PermissionDenied, ValidationFailed."""
-    order_id = Incident.objects.filter(pk=incident_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(model="incident", id=incident_id)
-    order = lock_order(order_id)
-    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    order, incident = lock_child(Incident, incident_id, "incident")
     policy.require(actor, "incident.resolve", incident)
     if incident.status == Incident.Status.RESOLVED:
         raise AlreadyDone(_("异常已解决。"), code="already_resolved")

@@ -29,6 +29,7 @@ from orders.kernel import (
     check_counts,
     create,
     events,
+    lock_child,
     lock_order,
     money_not_negative,
     move,
@@ -56,14 +57,6 @@ DEFAULT_REQUIRED_DOCUMENTS = (
     ShipmentDocument.Kind.PACKING_LIST,
     ShipmentDocument.Kind.CUSTOMS_DECLARATION,
 )
-
-
-def _lock_child(model, pk: int, name: str) -> tuple[Order, Any]:
-    order_id = model.objects.filter(pk=pk).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(model=name, id=pk)
-    order = lock_order(order_id)
-    return order, model.objects.select_for_update().get(pk=pk)
 
 
 # --------------------------------------------------------------------------
@@ -182,7 +175,7 @@ def shipment_ship(
     Guard: full payment confirmed, or a supervisor's release on credit.
     Raises InvalidTransition, GuardFailed, AlreadyDone, PermissionDenied.
     """
-    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    order, shipment = lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.ship", shipment)
     if shipment.status in GONE_SHIPMENT_STATUSES:
         raise AlreadyDone(_("该批货物已出货。"), code="already_shipped")
@@ -235,7 +228,7 @@ def shipment_deliver(
     """The customer signed for a shipment. When the order is shipped and every
     shipment is delivered, the order becomes delivered.
     Raises InvalidTransition, AlreadyDone, PermissionDenied."""
-    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    order, shipment = lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.deliver", shipment)
     if shipment.status == SH.DELIVERED:
         raise AlreadyDone(_("已签收。"), code="already_delivered")
@@ -285,7 +278,7 @@ def mark_shipments_delivered(order: Order, *, actor: User, delivered_at: dt.date
 def shipment_cancel(*, actor: User, shipment_id: int, reason: str) -> Shipment:
     """Cancel a shipment that has not left; its quantity is open again.
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
-    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    order, shipment = lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.cancel", shipment)
     SHIPMENT_TRANSITIONS.ensure(shipment, "cancel_shipment")
     reason = require_reason(reason)
@@ -325,7 +318,7 @@ def refuse_closing_with_open_cases(order: Order) -> None:
 @transaction.atomic
 def shipment_pack(*, actor: User, shipment_id: int, packages: int | None = None) -> Shipment:
     """Goods packed and ready: planned -> packed. Raises InvalidTransition, PermissionDenied."""
-    order, shipment = _lock_child(Shipment, shipment_id, "shipment")
+    order, shipment = lock_child(Shipment, shipment_id, "shipment")
     policy.require(actor, "shipment.update", shipment)
     shipment.status = SHIPMENT_TRANSITIONS.ensure(shipment, "pack")
     if packages is not None:
@@ -414,7 +407,7 @@ def after_sales_case_open(
 
 
 def _lock_case(case_id: int, actor: User) -> tuple[Order, AfterSalesCase]:
-    order, case = _lock_child(AfterSalesCase, case_id, "after_sales_case")
+    order, case = lock_child(AfterSalesCase, case_id, "after_sales_case")
     policy.require(actor, "after_sales.update", case)
     return order, case
 

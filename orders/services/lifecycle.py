@@ -20,7 +20,6 @@ from gendan.exceptions import (
     AlreadyDone,
     GuardFailed,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
 )
 from gendan.models import User
@@ -30,6 +29,7 @@ from .. import events, signals, tallies
 from ..kernel import (
     approve_flag,
     create,
+    lock_child,
     lock_order,
     money,
     move,
@@ -206,12 +206,8 @@ def payment_confirm(
     bank reference twice, or a request already fully received, raises
     AlreadyDone; an amount above what is outstanding raises ValidationFailed.
     """
-    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise NotFound(model="payment", id=payment_id)
     # Lock order first, then the payment: the same order as every other service.
-    order = lock_order(order_id)
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    order, payment = lock_child(Payment, payment_id, "payment")
     policy.require(actor, "payment.confirm", payment)
     amount = money(amount_received, field="amount_received")
     errors: dict[str, list[str]] = {}
@@ -412,15 +408,7 @@ def order_release_on_credit(*, actor: User, order_id: int, reason: str) -> Order
     closed until the full amount is received. Raises InvalidTransition,
     AlreadyDone, PermissionDenied, ValidationFailed.
     """
-    return approve_flag(
-        order_id,
-        "release_on_credit",
-        ApprovalKind.RELEASE_ON_CREDIT,
-        flag="credit_released",
-        actor=actor,
-        reason=reason,
-        done=AlreadyDone(_("已赊销放行。"), code="already_released"),
-    )
+    return approve_flag(order_id, "release_on_credit", actor=actor, reason=reason)
 
 
 @storable
