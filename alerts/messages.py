@@ -164,47 +164,53 @@ def alert_message(alert: Alert) -> str:
     return text if text is not None else str(alert.get_rule_display())
 
 
-def _plan_message(rule: str, d: dict[str, Any], order: str) -> str | None:
-    """The sentences of the plan, material and sample rules (alerts/plan_rules.py)."""
-    if rule == R.MILESTONE_DUE_SOON:
-        return _("订单 %(order)s 的节点“%(m)s”预计 %(date)s 到期（计划 %(planned)s）。") % {
-            "order": order,
-            "m": d.get("milestone", ""),
-            "date": _date(d.get("forecast_date")),
-            "planned": _date(d.get("planned_date")),
-        }
-    if rule == R.MILESTONE_OVERDUE:
-        return _("订单 %(order)s 的节点“%(m)s”已逾期：预计 %(date)s，尚未完成。") % {
-            "order": order,
-            "m": d.get("milestone", ""),
-            "date": _date(d.get("forecast_date")),
-        }
-    if rule == R.CRITICAL_PATH_SLIPPED:
-        return _(
+# The sentences of the plan, material and sample rules (alerts/plan_rules.py): each
+# with the data field each placeholder besides the order shows, and whether it is a
+# date.
+PLAN_MESSAGES = {
+    R.MILESTONE_DUE_SOON: (
+        gettext_lazy("订单 %(order)s 的节点“%(m)s”预计 %(date)s 到期（计划 %(planned)s）。"),
+        {
+            "m": ("milestone", False),
+            "date": ("forecast_date", True),
+            "planned": ("planned_date", True),
+        },
+    ),
+    R.MILESTONE_OVERDUE: (
+        gettext_lazy("订单 %(order)s 的节点“%(m)s”已逾期：预计 %(date)s，尚未完成。"),
+        {"m": ("milestone", False), "date": ("forecast_date", True)},
+    ),
+    R.CRITICAL_PATH_SLIPPED: (
+        gettext_lazy(
             "订单 %(order)s 的关键路径已延误：预计交期 %(projected)s，晚于合同交期 %(date)s。"
-        ) % {
-            "order": order,
-            "projected": _date(d.get("projected_delivery_date")),
-            "date": _date(d.get("contract_delivery_date")),
-        }
-    if rule == R.MATERIAL_LATE:
-        return _(
+        ),
+        {"projected": ("projected_delivery_date", True), "date": ("contract_delivery_date", True)},
+    ),
+    R.MATERIAL_LATE: (
+        gettext_lazy(
             "订单 %(order)s 的物料“%(m)s”应于 %(date)s 到齐，尚未到齐（预计到货 %(eta)s）。"
-        ) % {
-            "order": order,
-            "m": d.get("material", ""),
-            "date": _date(d.get("required_by")),
-            "eta": _date(d.get("eta")),
-        }
-    if rule == R.SEALED_SAMPLE_MISSING:
-        return _(
+        ),
+        {"m": ("material", False), "date": ("required_by", True), "eta": ("eta", True)},
+    ),
+    R.SEALED_SAMPLE_MISSING: (
+        gettext_lazy(
             "订单 %(order)s 的生产单 %(po)s 已报裁剪后的进度（%(date)s），但未登记首件封样。"
-        ) % {
-            "order": order,
-            "po": d.get("production_order_number", ""),
-            "date": _date(d.get("first_report_date")),
-        }
-    return None
+        ),
+        {"po": ("production_order_number", False), "date": ("first_report_date", True)},
+    ),
+}
+
+
+def _plan_message(rule: str, d: dict[str, Any], order: str) -> str | None:
+    """The sentence of a rule of ``PLAN_MESSAGES``, or None for another rule."""
+    if rule not in PLAN_MESSAGES:
+        return None
+    message, fields = PLAN_MESSAGES[rule]
+    values = {
+        name: _date(d.get(key)) if is_date else d.get(key, "")
+        for name, (key, is_date) in fields.items()
+    }
+    return str(message) % {"order": order, **values}
 
 
 # The conversation's alerts: their data is written by alerts/receivers.py and the sweep.
