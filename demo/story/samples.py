@@ -39,6 +39,22 @@ SAMPLES = [
     ("DEMO-S-09", "UK-THISTLE", "merch2", "revise", False),
     ("DEMO-S-10", "DE-MUELLER", "merch1", "converted", True),
 ]
+# What every demo sample's sheet says.
+SHEET = {
+    "raw_material": "全棉 220g",
+    "packing": "单件入袋",
+    "colour": "藏青",
+    "shipping_mark": "DEMO / C/NO.",
+    "process": "平车包边",
+    "unit_price": "18.50",
+}
+# The materials of the first order in production (MATERIAL_FIELDS, then what has been
+# received of each): the fabric is late.
+MATERIAL_FIELDS = ("kind", "name", "quantity", "unit", "supplier")
+MATERIALS = [
+    ("fabric", "DEMO 全棉汗布", "1200", "m", "绍兴纺织", "700"),
+    ("trim", "DEMO 四合扣", "5000", "pcs", "YKK", "5000"),
+]
 ORDER = ("requested", "in_making", "made", "reviewed", "sent", "verdict", "converted")
 
 
@@ -109,13 +125,8 @@ def seed_samples(
             actor=cast[owner],
             customer_id=customers[customer].pk,
             item_number=item,
-            raw_material="全棉 220g",
-            packing="单件入袋",
-            colour="藏青",
-            shipping_mark="DEMO / C/NO.",
-            process="平车包边",
-            unit_price="18.50",
             needs_new_mould=mould,
+            **SHEET,
         )
         _play(sample, end, cast, clock)
         made += 1
@@ -132,20 +143,13 @@ def _materials_and_plans(cast: dict[str, User], clock: Clock) -> None:
     first = in_production.order_by("customer_po").first()
     if first is not None:
         owner = first.owner
-        # (kind, name, quantity, unit, supplier, received): the fabric is late.
-        for kind, name, quantity, unit, supplier, received in (
-            ("fabric", "DEMO 全棉汗布", "1200", "m", "绍兴纺织", "700"),
-            ("trim", "DEMO 四合扣", "5000", "pcs", "YKK", "5000"),
-        ):
+        for *values, received in MATERIALS:
+            fields = dict(zip(MATERIAL_FIELDS, values, strict=True))
             material = planning_services.material_create(
                 actor=owner,
                 order_id=first.pk,
-                kind=kind,
-                name=name,
-                quantity=quantity,
-                unit=unit,
-                supplier=supplier,
-                purchase_reference=f"PO-{kind.upper()}-1001",
+                **fields,
+                purchase_reference=f"PO-{fields['kind'].upper()}-1001",
                 required_by=max(first.order_date, clock.day(3)),
             )
             planning_services.material_receive(
