@@ -25,7 +25,7 @@ from gendan.bounds import storable
 from gendan.exceptions import AlreadyDone, InvalidTransition, NotFound, ValidationFailed
 from gendan.models import User
 from orders import services as order_services
-from orders.kernel import lock_order, require_reason
+from orders.kernel import check_delivery_date, lock_order, require_reason
 from orders.models import Order
 from production.models import QualityInspection
 from shipping.models import AfterSalesCase, Shipment, ShipmentDocument
@@ -350,13 +350,7 @@ def _request_params(order: Order, kind: str, params: dict, errors: dict) -> dict
         return _discount_params(order, params, errors)
     if kind != RequestKind.CONTRACT_DATE_CHANGE:
         return {}
-    date = bounds.check_date(
-        errors,
-        "contract_delivery_date",
-        params.get("contract_delivery_date"),
-        earliest=timezone.localdate(),
-        too_early=_("合同交期不能早于今天。"),
-    )
+    date = check_delivery_date(errors, params.get("contract_delivery_date"))
     return {"contract_delivery_date": date} if date else {}
 
 

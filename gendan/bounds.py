@@ -197,6 +197,12 @@ def check_day_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.
     return check_date(errors, field, value or today, latest=today, too_late=IN_FUTURE, **kwargs)
 
 
+def check_day_ahead(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.date | None:
+    """``check_date`` of a day still to come (a due date, a delivery date): not before
+    today (``too_early`` words the refusal)."""
+    return check_date(errors, field, value, earliest=timezone.localdate(), **kwargs)
+
+
 def check_moment_done(errors: Errors, field: str, value: Any, **kwargs: Any) -> dt.datetime | None:
     """``check_moment`` of the moment something happened: now when not given, never in
     the future (``kwargs``: ``earliest`` and the messages)."""

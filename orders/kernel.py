@@ -7,8 +7,8 @@ apps above orders (production, shipping) take from it.
   with its tally and its timeline event;
 - ``create``, ``save``: insert a row, save only the changed fields, with the history
   user;
-- ``money``, ``require_reason``, ``check_counts``, ``money_not_negative``: the input
-  checks every service shares;
+- ``money``, ``require_reason``, ``check_counts``, ``money_not_negative``,
+  ``check_delivery_date``: the input checks every service shares;
 - ``record_approval``, ``approve_flag``: a supervisor's approval, with its event;
 - ``set_given``: copy the optional inputs that were given onto a row;
 - ``events`` and ``tallies``: the order's timeline writers and its tallies.
@@ -20,6 +20,7 @@ sends a hook of ``orders.signals``; it never imports them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gendan import policy
+from gendan import bounds, policy
 from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
@@ -40,6 +41,7 @@ M = TypeVar("M")
 __all__ = [
     "approve_flag",
     "check_counts",
+    "check_delivery_date",
     "create",
     "events",
     "lock_child",
@@ -129,6 +131,20 @@ def check_counts(errors: dict[str, list], **counts: Any) -> None:
     for name, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             errors[name] = [_("请输入不小于 0 的整数。")]
+
+
+def check_delivery_date(
+    errors: dict[str, list], value: Any, *, required: bool = True
+) -> dt.date | None:
+    """A new contract delivery date (an amendment, a change the customer agreed): not
+    before today; a bad one is named in ``errors`` (raised by the caller)."""
+    return bounds.check_day_ahead(
+        errors,
+        "contract_delivery_date",
+        value,
+        required=required,
+        too_early=_("合同交期不能早于今天。"),
+    )
 
 
 def set_given(obj, **values: Any) -> list[str]:

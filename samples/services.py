@@ -155,13 +155,8 @@ def sample_request_create(
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= 100000:
         errors["quantity"] = [_("数量必须是 1 到 100000 之间的整数。")]
     price = _price(errors, "unit_price", unit_price)
-    due = bounds.check_date(
-        errors,
-        "due_date",
-        due_date,
-        required=False,
-        earliest=timezone.localdate(),
-        too_early=_("要求完成日期不能早于今天。"),
+    due = bounds.check_day_ahead(
+        errors, "due_date", due_date, required=False, too_early=_("要求完成日期不能早于今天。")
     )
     currency = (currency or "CNY").strip().upper()
     if len(currency) != 3 or not currency.isalpha():

@@ -28,6 +28,7 @@ from gendan.roles import Role, has_role
 from .. import events, signals, tallies
 from ..kernel import (
     approve_flag,
+    check_delivery_date,
     create,
     lock_child,
     lock_order,
@@ -528,14 +529,7 @@ def order_amend(
     if not parsed:
         raise ValidationFailed(fields={"lines": [_("订单至少需要一行。")]})
     errors: dict[str, list] = {}
-    bounds.check_date(
-        errors,
-        "contract_delivery_date",
-        contract_delivery_date,
-        required=False,
-        earliest=timezone.localdate(),
-        too_early=_("合同交期不能早于今天。"),
-    )
+    check_delivery_date(errors, contract_delivery_date, required=False)
     bounds.check_date(
         errors,
         "planned_ship_date",
@@ -634,13 +628,7 @@ def order_change_contract_date(
     ensure_transition(order, "amend")
     reason = require_reason(reason)
     errors: dict[str, list] = {}
-    new_date = bounds.check_date(
-        errors,
-        "contract_delivery_date",
-        contract_delivery_date,
-        earliest=timezone.localdate(),
-        too_early=_("合同交期不能早于今天。"),
-    )
+    new_date = check_delivery_date(errors, contract_delivery_date)
     if errors:
         raise ValidationFailed(fields=errors)
     if new_date == order.contract_delivery_date:
