@@ -13,7 +13,7 @@ from gendan.exceptions import NotFound, ValidationFailed
 from gendan.models import User
 
 from .. import events, periods, signals
-from ..models import Assessment
+from ..models import Assessment, AssessmentAction
 from ..states import ensure_transition
 
 
@@ -43,20 +43,37 @@ def lock_month_of(person_id: int, period: dt.date) -> Assessment | None:
     return assessment
 
 
+# The steps of the month that move an assessment: the history entry each writes, and
+# the time field it sets to now.
+STEPS = {
+    "send": (AssessmentAction.SENT, "sent_at"),
+    "confirm": (AssessmentAction.CONFIRMED, "confirmed_at"),
+    "dispute": (AssessmentAction.DISPUTED, ""),
+    "reconfirm": (AssessmentAction.RECONFIRMED, "confirmed_at"),
+    "finalize": (AssessmentAction.FINALIZED, "finalized_at"),
+    "export": (AssessmentAction.EXPORTED, ""),
+    "reopen": (AssessmentAction.REOPENED, ""),
+}
+
+
 def move(
     assessment: Assessment,
     action: str,
-    event_action: str,
     *,
     actor: User | None,
     note: str = "",
+    noted: str = "",
     fields: tuple[str, ...] = (),
-    stamp: str = "",
     **data: Any,
 ) -> None:
-    """Check ``action`` against the table, move the assessment and write its history;
-    ``stamp`` names the time field the step sets to now (``sent_at``…)."""
+    """Check the step ``action`` (``STEPS``) against the table, move the assessment,
+    saving ``fields`` too, and write its history; ``noted`` names the field that holds
+    the step's note (a reason), saved with it."""
+    event_action, stamp = STEPS[action]
     target = ensure_transition(assessment, action)
+    if noted:
+        note = getattr(assessment, noted)
+        fields = (noted, *fields)
     if stamp:
         setattr(assessment, stamp, timezone.now())
         fields = (*fields, stamp)

@@ -105,14 +105,7 @@ def assessment_send(*, actor: User, assessment_id: int) -> Assessment:
             code="scores_missing",
             missing=missing,
         )
-    move(
-        assessment,
-        "send",
-        AssessmentAction.SENT,
-        actor=actor,
-        stamp="sent_at",
-        total_score=assessment.total_score,
-    )
+    move(assessment, "send", actor=actor, total_score=assessment.total_score)
     return assessment
 
 
@@ -124,14 +117,7 @@ def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
     assessment = lock_assessment(assessment_id)
     policy.require(actor, "assessment.confirm", assessment)
     ensure_transition(assessment, "confirm")
-    move(
-        assessment,
-        "confirm",
-        AssessmentAction.CONFIRMED,
-        actor=actor,
-        stamp="confirmed_at",
-        total_score=assessment.total_score,
-    )
+    move(assessment, "confirm", actor=actor, total_score=assessment.total_score)
     return assessment
 
 
@@ -144,14 +130,7 @@ def assessment_dispute(*, actor: User, assessment_id: int, reason: str) -> Asses
     policy.require(actor, "assessment.dispute", assessment)
     ensure_transition(assessment, "dispute")
     assessment.dispute_reason = require_text(reason, "reason", _("请填写异议理由。"))
-    move(
-        assessment,
-        "dispute",
-        AssessmentAction.DISPUTED,
-        actor=actor,
-        note=assessment.dispute_reason,
-        fields=("dispute_reason",),
-    )
+    move(assessment, "dispute", actor=actor, noted="dispute_reason")
     return assessment
 
 
@@ -170,11 +149,8 @@ def assessment_reconfirm(*, actor: User, assessment_id: int, note: str) -> Asses
     move(
         assessment,
         "reconfirm",
-        AssessmentAction.RECONFIRMED,
         actor=actor,
-        note=assessment.reconfirm_note,
-        fields=("reconfirm_note",),
-        stamp="confirmed_at",
+        noted="reconfirm_note",
         total_score=assessment.total_score,
     )
     return assessment
@@ -196,15 +172,7 @@ def _finalize(assessment: Assessment, *, actor: User, today: dt.date) -> None:
         note = _("本人未在期限 %(d)s 前确认或提出异议，视为确认。") % {"d": deadline}
     # The month's inputs may have changed since the person confirmed: last pay update.
     refresh_pay([assessment], assessment.period)
-    move(
-        assessment,
-        "finalize",
-        AssessmentAction.FINALIZED,
-        actor=actor,
-        note=note,
-        stamp="finalized_at",
-        total_score=assessment.total_score,
-    )
+    move(assessment, "finalize", actor=actor, note=note, total_score=assessment.total_score)
 
 
 @storable
@@ -276,13 +244,7 @@ def assessment_export(*, actor: User, period: dt.date) -> tuple[bytes, list[PayS
     for assessment in rows:
         if assessment.status == A.FINALIZED:
             assessment.exported_at = now
-            move(
-                assessment,
-                "export",
-                AssessmentAction.EXPORTED,
-                actor=actor,
-                fields=("exported_at",),
-            )
+            move(assessment, "export", actor=actor, fields=("exported_at",))
     statements = list(selectors.pay_statements_of_month(period, statuses=(A.EXPORTED,)))
     return exports.pay_sheet(period, statements), statements
 
@@ -303,9 +265,8 @@ def assessment_reopen(*, actor: User, assessment_id: int, reason: str) -> Assess
     move(
         assessment,
         "reopen",
-        AssessmentAction.REOPENED,
         actor=actor,
-        note=assessment.reopen_reason,
-        fields=("reopen_reason", "finalized_at", "exported_at", "confirmed_at", "sent_at"),
+        noted="reopen_reason",
+        fields=("finalized_at", "exported_at", "confirmed_at", "sent_at"),
     )
     return assessment
