@@ -57,19 +57,19 @@ def _after_change(assessment, *, actor: User, note: str, **data: Any) -> None:
 
 # The month's inputs that may be deleted: (policy action, name in a NotFound, the
 # relation the history entry reads, what the history entry keeps of the row).
+def _penalty_details(record: PenaltyRecord) -> dict[str, Any]:
+    """What the history says of a penalty, entered or removed."""
+    return {"penalty": record.pk, "rule": record.rule.code, "amount": record.amount}
+
+
+def _fault_details(fault: ShipmentFault) -> dict[str, Any]:
+    """What the history says of a shipment fault, entered or removed."""
+    return {"fault": fault.pk, "shipment": fault.shipment.number, "kind": fault.kind}
+
+
 DELETABLE_INPUTS = {
-    PenaltyRecord: (
-        "penalty.delete",
-        "penalty_record",
-        "rule",
-        lambda r: {"penalty": r.pk, "rule": r.rule.code, "amount": r.amount},
-    ),
-    ShipmentFault: (
-        "fault.delete",
-        "shipment_fault",
-        "shipment",
-        lambda f: {"fault": f.pk, "shipment": f.shipment.number, "kind": f.kind},
-    ),
+    PenaltyRecord: ("penalty.delete", "penalty_record", "rule", _penalty_details),
+    ShipmentFault: ("fault.delete", "shipment_fault", "shipment", _fault_details),
 }
 
 
@@ -201,15 +201,7 @@ def penalty_record_create(
         note=note,
         created_by=actor,
     )
-    _after_change(
-        assessment,
-        actor=actor,
-        note=note,
-        penalty=record.pk,
-        rule=rule.code,
-        amount=record.amount,
-        flag=record.flag,
-    )
+    _after_change(assessment, actor=actor, note=note, **_penalty_details(record), flag=record.flag)
     return record
 
 
@@ -316,9 +308,7 @@ def shipment_fault_create(
     fault = ShipmentFault.objects.create(
         shipment=shipment, person=person, period=period, kind=kind, note=note, created_by=actor
     )
-    _after_change(
-        assessment, actor=actor, note=note, fault=fault.pk, shipment=shipment.number, kind=kind
-    )
+    _after_change(assessment, actor=actor, note=note, **_fault_details(fault))
     return fault
 
 
