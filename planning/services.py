@@ -265,6 +265,13 @@ def _quantity(errors: dict, field: str, value: Any, *, zero: bool = False) -> De
     return number.quantize(Decimal("0.001"))
 
 
+def _material_event(order: Order, material: Material, *, actor: User, **data: Any) -> None:
+    """A material's event on the order's plan: the material's id and name, then ``data``."""
+    PlanEvent.record(
+        order, PlanEventKind.MATERIAL, actor=actor, material=material.pk, name=material.name, **data
+    )
+
+
 def material_required_by(order: Order) -> dt.date | None:
     """The date materials are due by default: the plan's "materials in house"."""
     return (
@@ -325,9 +332,7 @@ def material_create(
         note=(note or "").strip(),
         created_by=actor,
     )
-    PlanEvent.record(
-        order, PlanEventKind.MATERIAL, actor=actor, material=material.pk, name=name, added=True
-    )
+    _material_event(order, material, actor=actor, added=True)
     return material
 
 
@@ -361,14 +366,8 @@ def material_receive(
     if note:
         material.note = note.strip()
     material.save(update_fields=["received_quantity", "eta", "received_on", "note", "updated_at"])
-    PlanEvent.record(
-        order,
-        PlanEventKind.MATERIAL,
-        actor=actor,
-        material=material.pk,
-        name=material.name,
-        received_quantity=received,
-        complete=material.is_complete,
+    _material_event(
+        order, material, actor=actor, received_quantity=received, complete=material.is_complete
     )
     return material
 
