@@ -32,20 +32,15 @@ from .models import (
     Plan,
     PlanEvent,
     PlanEventKind,
+    TemplateStep,
 )
 
 # The milestone whose planned date a new material is required by.
 MATERIAL_MILESTONE = "materials_in_house"
 MAX_QUANTITY = Decimal("1e10")
-# What a milestone takes from its template step, as the step says it.
-STEP_FIELDS = (
-    "code",
-    "name",
-    "position",
-    "owner_role",
-    "lifecycle_event",
-    "is_delivery",
-    "offset_working_days",
+# What a milestone takes from its template step: all the step says but its template.
+STEP_FIELDS = tuple(
+    f.attname for f in TemplateStep._meta.concrete_fields if f.name not in ("id", "template")
 )
 
 
