@@ -3,6 +3,8 @@ apps above orders (production, shipping) take from it.
 
 - ``lock_order``: the order row lock every service takes first (then its own rows);
   ``lock_child``: the same for one of the order's rows, then that row;
+  ``lock_for_action``: the lock, the policy and the transition check a service on the
+  order begins with;
 - ``move``: check an action against the order's transition table and move the order,
   with its tally and its timeline event;
 - ``create``, ``save``: insert a row, save only the changed fields, with the history
@@ -45,6 +47,7 @@ __all__ = [
     "create",
     "events",
     "lock_child",
+    "lock_for_action",
     "lock_order",
     "money",
     "money_not_negative",
@@ -64,6 +67,19 @@ def lock_order(order_id: int) -> Order:
         return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
     except Order.DoesNotExist:
         raise NotFound(model="order", id=order_id) from None
+
+
+def lock_for_action(
+    order_id: int, action: str, *, actor: User, permission: str | None = None
+) -> Order:
+    """How a service that acts on an order begins: lock the order, check that the actor
+    may (the policy ``permission``, by default ``order.<action>``) and that the order's
+    transition table allows ``action``. Raises NotFound, PermissionDenied,
+    InvalidTransition. Call inside ``transaction.atomic``."""
+    order = lock_order(order_id)
+    policy.require(actor, permission or f"order.{action}", order)
+    ensure_transition(order, action)
+    return order
 
 
 def lock_child(model: type[M], pk: int, name: str) -> tuple[Order, M]:
@@ -195,9 +211,7 @@ def approve_flag(order_id: int, action: str, *, actor: User, reason: str) -> Ord
     NotFound, PermissionDenied, InvalidTransition, AlreadyDone when the flag is set
     already, ValidationFailed without a reason. Call inside ``transaction.atomic``."""
     kind, flag, message, code = FLAG_APPROVALS[action]
-    order = lock_order(order_id)
-    policy.require(actor, f"order.{action}", order)
-    ensure_transition(order, action)
+    order = lock_for_action(order_id, action, actor=actor)
     if getattr(order, flag):
         raise AlreadyDone(message, code=code)
     reason = require_reason(reason)

@@ -34,6 +34,7 @@ from orders.kernel import (
     check_counts,
     events,
     lock_child,
+    lock_for_action,
     lock_order,
     money,
     money_not_negative,
@@ -206,9 +207,7 @@ def production_order_issue(
     records it, or refuses with GuardFailed ``materials_missing``). Raises
     InvalidTransition, PermissionDenied, ValidationFailed, GuardFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.issue_production", order)
-    ensure_transition(order, "issue_production")
+    order = lock_for_action(order_id, "issue_production", actor=actor)
     if not (factory or "").strip():
         raise ValidationFailed(fields={"factory": [_("请填写工厂或车间。")]})
     points = _validate_plan(order, planned_start, planned_finish, milestones)
@@ -341,9 +340,7 @@ def production_order_complete(*, actor: User, production_order_id: int) -> Produ
 @transaction.atomic
 def order_complete_production(*, actor: User, order_id: int) -> ProductionOrder:
     """Complete the order's live production order (see ``production_order_complete``)."""
-    order = lock_order(order_id)
-    policy.require(actor, "order.complete_production", order)
-    ensure_transition(order, "complete_production")
+    order = lock_for_action(order_id, "complete_production", actor=actor)
     production_order = order.production_orders.filter(
         status__in=TABLE.allowed_from("complete")
     ).first()

@@ -30,6 +30,7 @@ from orders.kernel import (
     create,
     events,
     lock_child,
+    lock_for_action,
     lock_order,
     money_not_negative,
     move,
@@ -85,9 +86,7 @@ def shipment_create(
     shipment takes every line's open quantity. A quantity above what is still
     open raises ValidationFailed. Raises InvalidTransition, PermissionDenied.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "shipment.create", order)
-    ensure_transition(order, "create_shipment")
+    order = lock_for_action(order_id, "create_shipment", actor=actor, permission="shipment.create")
     errors: dict[str, list[str]] = {}
     if mode not in Shipment.Mode.values:
         errors["mode"] = [_("运输方式无效。")]
@@ -376,9 +375,9 @@ def after_sales_case_open(
 ) -> AfterSalesCase:
     """Register an after-sales case (售后) for an order whose goods have left.
     Raises InvalidTransition, PermissionDenied, ValidationFailed."""
-    order = lock_order(order_id)
-    policy.require(actor, "after_sales.open", order)
-    ensure_transition(order, "open_after_sales")
+    order = lock_for_action(
+        order_id, "open_after_sales", actor=actor, permission="after_sales.open"
+    )
     errors: dict[str, list[str]] = {}
     if kind not in AfterSalesCase.Kind.values:
         errors["kind"] = [_("售后类型无效。")]
@@ -412,17 +411,24 @@ def _lock_case(case_id: int, actor: User) -> tuple[Order, AfterSalesCase]:
     return order, case
 
 
+def _update_case(
+    order: Order, case: AfterSalesCase, fields: list[str], *, actor: User, note: str = ""
+) -> AfterSalesCase:
+    """Save a step of a case (its status and ``fields``), with its event."""
+    save(case, actor, ["status", *fields])
+    events.after_sales_event(
+        order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case, note=note
+    )
+    return case
+
+
 @storable
 @transaction.atomic
 def after_sales_case_investigate(*, actor: User, case_id: int, note: str = "") -> AfterSalesCase:
     """Start investigating: open -> investigating. Raises InvalidTransition, PermissionDenied."""
     order, case = _lock_case(case_id, actor)
     case.status = AFTER_SALES_TRANSITIONS.ensure(case, "investigate")
-    save(case, actor, ["status"])
-    events.after_sales_event(
-        order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case, note=note
-    )
-    return case
+    return _update_case(order, case, [], actor=actor, note=note)
 
 
 @storable
@@ -463,9 +469,9 @@ def after_sales_case_resolve(
     case.corrective_action = corrective_action.strip()
     case.cost = amount
     case.resolved_at = resolved_at
-    save(case, actor, ["status", "root_cause", "corrective_action", "cost", "resolved_at"])
-    events.after_sales_event(order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case)
-    return case
+    return _update_case(
+        order, case, ["root_cause", "corrective_action", "cost", "resolved_at"], actor=actor
+    )
 
 
 @storable
@@ -488,6 +494,4 @@ def after_sales_case_close(
     case.status = closed
     case.customer_satisfaction = customer_satisfaction
     case.closed_at = timezone.now()
-    save(case, actor, ["status", "customer_satisfaction", "closed_at"])
-    events.after_sales_event(order, EventType.AFTER_SALES_UPDATED, actor=actor, case=case)
-    return case
+    return _update_case(order, case, ["customer_satisfaction", "closed_at"], actor=actor)

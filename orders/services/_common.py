@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gendan import bounds
 
-from ..kernel import lock_order, money, move, require_reason, save
+from ..kernel import lock_for_action, lock_order, money, move, require_reason, save
 from ..models import (
     CENT,
     INCOMING_KINDS,
@@ -31,6 +31,7 @@ __all__ = [
     "check_order_dates",
     "deposit_for",
     "line_amount",
+    "lock_for_action",
     "lock_order",
     "money",
     "move",

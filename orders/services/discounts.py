@@ -10,20 +10,18 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gendan import policy
 from gendan.bounds import storable
 from gendan.exceptions import GuardFailed, ValidationFailed
 from gendan.models import User
 
 from .. import events
 from ..models import CENT, ZERO, Order
-from ..states import ensure_transition
 from ._common import (
     INCOMING_KINDS,
     OPEN_PAYMENT,
     S,
     deposit_for,
-    lock_order,
+    lock_for_action,
     money,
     move,
     require_reason,
@@ -92,9 +90,7 @@ def order_apply_discount(
     refund, not a discount. Raises InvalidTransition, PermissionDenied,
     ValidationFailed (no reason, no or a wrong amount), GuardFailed (more than unpaid).
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.apply_discount", order)
-    ensure_transition(order, "discount")
+    order = lock_for_action(order_id, "discount", actor=actor, permission="order.apply_discount")
     reason = require_reason(reason)
     if len(reason) > REASON_MAX:
         raise ValidationFailed(fields={"reason": [_("最多 %(n)s 个字。") % {"n": REASON_MAX}]})

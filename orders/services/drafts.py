@@ -26,13 +26,12 @@ from ..models import (
     Customer,
     Order,
 )
-from ..states import ensure_transition
 from ._common import (
     ORDER_DATE_FIELDS,
     S,
     check_order_dates,
     deposit_for,
-    lock_order,
+    lock_for_action,
     save,
 )
 from .lines import (
@@ -169,9 +168,7 @@ def order_update_draft(
     Only drafts change this way; a confirmed order changes through ``order_amend``.
     Raises NotFound, PermissionDenied, InvalidTransition, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.update", order)
-    ensure_transition(order, "update_draft")
+    order = lock_for_action(order_id, "update_draft", actor=actor, permission="order.update")
     changed: list[str] = []
     if "customer_id" in fields or "customer" in fields:
         customer_id = fields.pop("customer_id", fields.pop("customer", None))

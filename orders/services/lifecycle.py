@@ -31,6 +31,7 @@ from ..kernel import (
     check_delivery_date,
     create,
     lock_child,
+    lock_for_action,
     lock_order,
     money,
     move,
@@ -51,7 +52,7 @@ from ..models import (
     PaymentReceipt,
     PaymentStatus,
 )
-from ..states import PRODUCTION_STARTED, ensure_transition
+from ..states import PRODUCTION_STARTED
 from ._common import INCOMING_KINDS, OPEN_PAYMENT, S
 from .lines import (
     _line_snapshot,
@@ -84,9 +85,7 @@ def order_confirm(
     deposit_paid at once. Raises InvalidTransition, GuardFailed, ValidationFailed,
     PermissionDenied.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.confirm", order)
-    ensure_transition(order, "confirm")
+    order = lock_for_action(order_id, "confirm", actor=actor)
     if method not in ConfirmationMethod.values:
         raise ValidationFailed(
             fields={"method": [_("请选择书面确认方式（传真、邮件或签字订单）。")]}
@@ -138,9 +137,7 @@ def order_request_deposit(*, actor: User, order_id: int, due_in_days: int = 7) -
 
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.request_deposit", order)
-    ensure_transition(order, "request_deposit")
+    order = lock_for_action(order_id, "request_deposit", actor=actor)
     bounds.require_days("due_in_days", due_in_days)
     payment = _request_payment(
         order, PaymentKind.DEPOSIT, order.deposit_outstanding, actor=actor, due_in_days=due_in_days
@@ -360,9 +357,7 @@ def order_waive_deposit(*, actor: User, order_id: int, reason: str) -> Order:
     An open deposit request is voided; what is unpaid becomes balance.
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.waive_deposit", order)
-    ensure_transition(order, "waive_deposit")
+    order = lock_for_action(order_id, "waive_deposit", actor=actor)
     reason = require_reason(reason)
     approval = record_approval(order, ApprovalKind.DEPOSIT_WAIVER, actor=actor, reason=reason)
     _void_open_payments(order, actor=actor, kinds=[PaymentKind.DEPOSIT], note=reason)
@@ -381,9 +376,7 @@ def order_request_balance(*, actor: User, order_id: int, due_in_days: int | None
     terms. If nothing is unpaid the order moves straight on to paid.
     Raises InvalidTransition, PermissionDenied.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.request_balance", order)
-    ensure_transition(order, "request_balance")
+    order = lock_for_action(order_id, "request_balance", actor=actor)
     if order.balance_due == ZERO:
         move(order, "request_balance", actor=actor)
         move(order, "balance_received", actor=actor, note=_("货款已全部收到。"))
@@ -421,9 +414,7 @@ def order_confirm_delivery(
 
     Raises InvalidTransition, PermissionDenied.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.confirm_delivery", order)
-    ensure_transition(order, "confirm_delivery")
+    order = lock_for_action(order_id, "confirm_delivery", actor=actor)
     now = timezone.now()
     delivered_at = bounds.require_moment(
         "delivered_at",
@@ -451,9 +442,7 @@ def order_close(*, actor: User, order_id: int, note: str = "") -> Order:
     Guards: no open after-sales case and the full amount received.
     Raises InvalidTransition, GuardFailed, PermissionDenied.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.close", order)
-    ensure_transition(order, "close")
+    order = lock_for_action(order_id, "close", actor=actor)
     # Shipping refuses (GuardFailed) while an after-sales case is open.
     signals.order_closing.send(sender=Order, order=order, actor=actor)
     if not order.fully_paid:
@@ -474,9 +463,7 @@ def order_cancel(*, actor: User, order_id: int, reason: str) -> Order:
     shipments cancelled. After production started only a supervisor may cancel.
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.cancel", order)
-    ensure_transition(order, "cancel")
+    order = lock_for_action(order_id, "cancel", actor=actor)
     reason = require_reason(reason)
     if order.status in PRODUCTION_STARTED:
         policy.require(actor, "order.cancel_after_production", order)
@@ -520,9 +507,7 @@ def order_amend(
     for the new revision; the old sheets are recalled.
     Raises InvalidTransition, PermissionDenied, ValidationFailed.
     """
-    order = lock_order(order_id)
-    policy.require(actor, "order.amend", order)
-    ensure_transition(order, "amend")
+    order = lock_for_action(order_id, "amend", actor=actor)
     if confirmation_method not in ConfirmationMethod.values:
         raise ValidationFailed(fields={"confirmation_method": [_("改单须有客户的书面确认。")]})
     parsed = parse_lines(lines)
@@ -623,9 +608,7 @@ def order_change_contract_date(
     stays; an event records the old and the new date and the reason. Allowed where
     an amendment is (confirmed, before the goods left). Raises InvalidTransition,
     PermissionDenied, ValidationFailed, AlreadyDone."""
-    order = lock_order(order_id)
-    policy.require(actor, "order.change_contract_date", order)
-    ensure_transition(order, "amend")
+    order = lock_for_action(order_id, "amend", actor=actor, permission="order.change_contract_date")
     reason = require_reason(reason)
     errors: dict[str, list] = {}
     new_date = check_delivery_date(errors, contract_delivery_date)
@@ -652,9 +635,7 @@ def order_change_contract_date(
 def order_reassign(*, actor: User, order_id: int, owner_id: int, note: str = "") -> Order:
     """Supervisor hands an order to another merchandiser.
     Raises InvalidTransition, PermissionDenied, ValidationFailed, AlreadyDone."""
-    order = lock_order(order_id)
-    policy.require(actor, "order.reassign", order)
-    ensure_transition(order, "reassign")
+    order = lock_for_action(order_id, "reassign", actor=actor)
     new_owner = User.objects.filter(pk=owner_id, is_active=True).first()
     if new_owner is None or not has_role(new_owner, Role.MERCHANDISER):
         raise ValidationFailed(fields={"owner": [_("跟单员不存在。")]})
