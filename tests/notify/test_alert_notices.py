@@ -39,9 +39,7 @@ def test_no_alert_notice_is_written_when_no_channel_takes_alerts(cast, due_order
 
 
 @pytest.mark.parametrize("listened", ["alert.*", "alert.delivery_due_soon", "*"])
-def test_a_listened_alert_is_announced_once_with_its_order_and_message(
-    cast, due_order, listened
-):
+def test_a_listened_alert_is_announced_once_with_its_order_and_message(cast, due_order, listened):
     subscribe(cast, listened)
 
     (alert,) = sweep_on(due_order.contract_delivery_date - days(7), R.DELIVERY_DUE_SOON)
