@@ -26,6 +26,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import QueryDict
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
@@ -106,13 +107,19 @@ class Figure:
     def _tallied(self, user: User) -> bool:
         return self.tally is not None and policy.sees_all(user)
 
+    @functools.cached_property
     def query(self) -> str:
-        """``?a=1&b=2`` (empty without parameters)."""
-        encoded = _query_dict(self.params).urlencode()
-        return f"?{encoded}" if encoded else ""
+        """``?a=1&b=2`` (empty without parameters); made once per figure (a dashboard
+        shows hundreds)."""
+        pairs = [
+            (name, str(v))
+            for name, value in self.params.items()
+            for v in (value if isinstance(value, list | tuple) else [value])
+        ]
+        return f"?{urlencode(pairs)}" if pairs else ""
 
     def url(self) -> str:
-        return _list_path(LISTS[self.list].url_name, get_script_prefix()) + self.query()
+        return _list_path(LISTS[self.list].url_name, get_script_prefix()) + self.query
 
     def queryset(self, user: User) -> QuerySet:
         """The rows of the list this figure links to, as ``user`` sees them."""
