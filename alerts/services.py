@@ -627,6 +627,9 @@ def _daily_digest(*, day: dt.date, now: dt.datetime) -> list[int]:
     return _personal_alerts(AlertRule.DAILY_DIGEST, wanted, today=day, now=now)
 
 
+PUBLISH_BATCH = 2000
+
+
 def _publish(alert_ids: list[int], *, rule: str) -> None:
     """The new alerts, in the notifications outbox (same transaction): topic
     ``alert.<rule>``, linking to the order, for the rules a channel listens to.
@@ -662,7 +665,9 @@ def _publish(alert_ids: list[int], *, rule: str) -> None:
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
         title = _("【提醒】%(rule)s") % {"rule": AlertRule(rule).label}
-        for pk, day, escalated, data, created_at, object_id, model, *order in rows:
+        for pk, day, escalated, data, created_at, object_id, model, *order in rows.iterator(
+            chunk_size=PUBLISH_BATCH
+        ):
             order_id, order_number, owner_id = order
             # An unsaved instance only to phrase the message (no query: no relation read).
             alert = Alert(pk=pk, rule=rule, day=day, escalated=escalated, data=data)
@@ -686,6 +691,9 @@ def _publish(alert_ids: list[int], *, rule: str) -> None:
                     },
                 )
             )
+            if len(notices) == PUBLISH_BATCH:  # a batch at a time: flat memory
+                publish(notices)
+                notices = []
     publish(notices)
 
 
