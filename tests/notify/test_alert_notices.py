@@ -58,3 +58,17 @@ def test_a_listened_alert_is_announced_once_with_its_order_and_message(cast, due
     assert event.payload["data"]["days_left"] == 7
     assert sweep_on(due_order.contract_delivery_date - days(7), R.DELIVERY_DUE_SOON) == []
     assert OutboxEvent.objects.filter(topic="alert.delivery_due_soon").count() == 1
+
+
+def test_notices_are_written_a_batch_at_a_time_each_once(cast, monkeypatch):
+    monkeypatch.setattr("alerts.services.PUBLISH_BATCH", 2)
+    with on(MONDAY):
+        orders = [order_in_status(cast, S.CONFIRMED, days_to_delivery=10) for _ in range(5)]
+    subscribe(cast, "alert.*")
+
+    alerts = sweep_on(orders[0].contract_delivery_date - days(7), R.DELIVERY_DUE_SOON)
+
+    assert len(alerts) == 5
+    events = OutboxEvent.objects.filter(topic="alert.delivery_due_soon")
+    assert sorted(e.payload["alert_id"] for e in events) == sorted(a.pk for a in alerts)
+    assert sorted(e.subject_id for e in events) == sorted(o.pk for o in orders)
