@@ -136,7 +136,6 @@ class ProductAdmin(ReferenceDataAdmin):
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
     fields = LINE_FIELDS
-    select_related = ("product",)
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -153,14 +152,12 @@ class PaymentInline(ReadOnlyTabularInline):
         "reference",
         "confirmed_by",
     )
-    select_related = ("confirmed_by", "order")
 
 
 class ApprovalInline(ReadOnlyTabularInline):
     model = Approval
     fields = ("kind", "reason", "approved_by", "created_at")
     show_change_link = False
-    select_related = ("approved_by",)
 
 
 class OrderRevisionInline(ReadOnlyTabularInline):
@@ -174,14 +171,12 @@ class OrderRevisionInline(ReadOnlyTabularInline):
         "created_by",
         "created_at",
     )
-    select_related = ("created_by", "order")
 
 
 class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
     fields = ("created_at", "type", "actor", "from_status", "to_status", "note")
     show_change_link = False
-    select_related = ("actor",)
 
 
 @admin.register(Order)
@@ -212,7 +207,6 @@ class OrderAdmin(ReadOnlyHistoryAdmin):
         "customer_po",
         "external_ref",
     )
-    list_select_related = ("customer", "owner")
     ordering = ("-id",)
     fieldsets = (
         (
@@ -295,13 +289,12 @@ class OrderLineAdmin(ReadOnlyHistoryAdmin):
         "amount",
     )
     search_fields = ("order__number", "description", "product__item_number", "product__name")
-    list_select_related = ("order", "product")
 
 
 class PaymentReceiptInline(ReadOnlyTabularInline):
     model = PaymentReceipt
     fields = ("amount", "received_on", "method", "reference", "confirmed_by", "confirmed_at")
-    select_related = ("confirmed_by", "payment__order")
+    select_related = ("payment__order",)
 
 
 @admin.register(Payment)
@@ -315,7 +308,6 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("kind", "status", "method")
     date_hierarchy = "due_date"
     search_fields = ("order__number", "order__customer__name", "reference")
-    list_select_related = ("order", "confirmed_by")
     readonly_fields = ("outstanding",)
     inlines = (PaymentReceiptInline,)
 
@@ -326,19 +318,11 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(PaymentReceipt)
 class PaymentReceiptAdmin(ReadOnlyHistoryAdmin):
-    list_display = (
-        "payment",
-        "amount",
-        "received_on",
-        "method",
-        "reference",
-        "confirmed_by",
-        "confirmed_at",
-    )
+    list_display = ("payment", *PaymentReceiptInline.fields)
     list_filter = ("method",)
     date_hierarchy = "received_on"
     search_fields = ("reference", "payment__order__number")
-    list_select_related = ("payment__order", "confirmed_by")
+    list_select_related = ("payment__order",)
 
 
 @admin.register(Approval)
@@ -346,7 +330,6 @@ class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ("order", "kind", "approved_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("order__number", "reason")
-    list_select_related = ("order", "approved_by")
 
 
 @admin.register(OrderRevision)
@@ -361,7 +344,6 @@ class OrderRevisionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("confirmation_method",)
     search_fields = ("order__number", "reason", "confirmation_reference")
-    list_select_related = ("order", "created_by")
 
 
 @admin.register(OrderEvent)
@@ -370,4 +352,3 @@ class OrderEventAdmin(ReadOnlyAdmin):
     list_filter = ("type", "to_status")
     date_hierarchy = "created_at"
     search_fields = ("order__number", "note")
-    list_select_related = ("order", "actor")
