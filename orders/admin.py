@@ -62,10 +62,12 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         obj.created_at, obj.updated_at = saved.created_at, saved.updated_at
 
     def create(self, *, actor, **fields):
-        raise NotImplementedError
+        # Looked up when called (``orders.services.customer_create``…), not bound once.
+        return getattr(services, f"{self.entity}_create")(actor=actor, **fields)
 
     def update(self, *, actor, pk, **fields):
-        raise NotImplementedError
+        update = getattr(services, f"{self.entity}_update")
+        return update(actor=actor, **{f"{self.entity}_id": pk}, **fields)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -102,12 +104,6 @@ class CustomerAdmin(ReferenceDataAdmin):
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
 
-    def create(self, *, actor, **fields):
-        return services.customer_create(actor=actor, **fields)
-
-    def update(self, *, actor, pk, **fields):
-        return services.customer_update(actor=actor, customer_id=pk, **fields)
-
 
 @admin.register(Product)
 class ProductAdmin(ReferenceDataAdmin):
@@ -120,12 +116,6 @@ class ProductAdmin(ReferenceDataAdmin):
         (_("价格"), {"fields": ("default_price", "is_active")}),
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
-
-    def create(self, *, actor, **fields):
-        return services.product_create(actor=actor, **fields)
-
-    def update(self, *, actor, pk, **fields):
-        return services.product_update(actor=actor, product_id=pk, **fields)
 
 
 # --------------------------------------------------------------------------
