@@ -182,8 +182,15 @@ class Alert(models.Model):
 class AlertRecipient(models.Model):
     """An alert in one user's inbox: when it was read, acknowledged and e-mailed."""
 
-    alert = ref(Alert, _("提醒"), on_delete=models.CASCADE, related_name="recipients")
-    user = user_ref(_("接收人"), on_delete=models.CASCADE, related_name="alert_inbox")
+    # No index of their own: the unique (alert, user) and the inbox's (user, read_at)
+    # lead with them. A sweep writes a row per recipient (hundreds of thousands at a
+    # million orders), and each index is written for each row.
+    alert = ref(
+        Alert, _("提醒"), on_delete=models.CASCADE, related_name="recipients", db_index=False
+    )
+    user = user_ref(
+        _("接收人"), on_delete=models.CASCADE, related_name="alert_inbox", db_index=False
+    )
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
