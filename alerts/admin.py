@@ -16,7 +16,6 @@ from .models import Alert, AlertRecipient, AlertSettings
 class AlertRecipientInline(ReadOnlyTabularInline):
     model = AlertRecipient
     fields = ("user", "read_at", "acknowledged_at", "emailed_at")
-    show_change_link = False
 
 
 @admin.register(Alert)
@@ -25,7 +24,6 @@ class AlertAdmin(ReadOnlyAdmin):
 
     list_display = ("day", "rule", "order", "message", "escalated", "created_at")
     list_filter = ("rule", "escalated", "day")
-    list_select_related = ("order",)
     search_fields = ("order__number",)
     date_hierarchy = "day"
     fields = (

@@ -14,7 +14,6 @@ from .models import ApprovalRequest, ApprovalSettings, Attachment, Note
 class NoteAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "order", "kind", "author", "contact_person")
     list_filter = ("kind",)
-    list_select_related = ("order", "author")
     search_fields = ("order__number", "body", "contact_person")
     date_hierarchy = "created_at"
 
@@ -23,7 +22,6 @@ class NoteAdmin(ReadOnlyAdmin):
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "order", "category", "file_name", "file_size", "uploaded_by")
     list_filter = ("category",)
-    list_select_related = ("order", "uploaded_by")
     search_fields = ("order__number", "file_name")
     exclude = ("file", "thumbnail")  # downloaded through the order page only
 
@@ -32,7 +30,6 @@ class AttachmentAdmin(ReadOnlyAdmin):
 class ApprovalRequestAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "order", "kind", "status", "requested_by", "decided_by")
     list_filter = ("kind", "status", "approver_role")
-    list_select_related = ("order", "requested_by", "decided_by")
     search_fields = ("order__number", "reason")
 
 

@@ -25,7 +25,7 @@ def attachment_list_visible(user: User) -> QuerySet[Attachment]:
 
 def note_list_visible(user: User) -> QuerySet[Note]:
     notes = Note.objects.prefetch_related("mentions")
-    return policy.related_scope(user, notes, "order", "order.view")
+    return policy.related_scope(user, notes)
 
 
 def request_list_visible(user: User) -> QuerySet[ApprovalRequest]:

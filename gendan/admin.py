@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,13 +23,41 @@ admin.site.site_title = _("Gendan 管理后台")
 admin.site.index_title = _("基础数据与设置")
 
 
+def shown_foreign_keys(model, names) -> list[str]:
+    """The forward foreign keys (and one-to-ones) of ``model`` among the column or
+    field ``names`` of an admin (methods and other names are passed over)."""
+    keys = []
+    for name in names or ():
+        if not isinstance(name, str):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and (field.many_to_one or field.one_to_one):
+            keys.append(name)
+    return keys
+
+
 class ReadOnlyAdminMixin:
     """View-only: no add, change or delete, for a model admin or an inline.
 
     Viewing stays as Django decides it (staff with the view or change
     permission, superusers). A state change made here would skip the row lock,
     the policy and the order's event, so it must go through the services.
+
+    A list reads the foreign keys among its columns in the same query (one query
+    a page, whatever the rows' labels); ``list_select_related`` names only the
+    deeper relations a label needs (``payment__order``: a payment's label is its
+    order's number).
     """
+
+    def get_list_select_related(self, request):
+        extra = self.list_select_related
+        if isinstance(extra, bool):
+            extra = ()
+        related = [*shown_foreign_keys(self.model, self.list_display), *extra]
+        return tuple(dict.fromkeys(related)) or False
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -74,13 +102,28 @@ class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
 
     extra = 0
     can_delete = False
+    # A link to the row's own admin page (Django shows it only when the row's model
+    # has one).
     show_change_link = True
-    # The relations the rows show, read in the same query.
+    # The deeper relations the rows' labels need; their parent and the foreign keys
+    # among their ``fields`` are read in the same query anyway.
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
+        parent = [
+            field.name
+            for field in self.model._meta.fields
+            if field.many_to_one
+            and field.related_model is self.parent_model
+            and self.fk_name in (None, field.name)
+        ]
+        related = [
+            *parent,
+            *shown_foreign_keys(self.model, self.fields),
+            *self.select_related,
+        ]
         queryset = super().get_queryset(request)
-        return queryset.select_related(*self.select_related) if self.select_related else queryset
+        return queryset.select_related(*dict.fromkeys(related)) if related else queryset
 
 
 class ReadOnlyTabularInline(ReadOnlyInlineMixin, admin.TabularInline):

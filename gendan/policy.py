@@ -244,8 +244,11 @@ def order_scope(user: User | None, queryset: QuerySet, action: str = "order.view
     return _scope(user, queryset, action, prefix="")
 
 
-def related_scope(user: User | None, queryset: QuerySet, order_path: str, action: str) -> QuerySet:
-    """Restrict a queryset of an order's children (``order_path`` leads to the order)."""
+def related_scope(
+    user: User | None, queryset: QuerySet, order_path: str = "order", action: str = "order.view"
+) -> QuerySet:
+    """Restrict a queryset of an order's children (``order_path`` leads to the order) to
+    those whose order ``user`` may take ``action`` on (by default: see)."""
     return _scope(user, queryset, action, prefix=f"{order_path}__")
 
 

@@ -162,7 +162,6 @@ class AssessmentAdmin(ReadOnlyAdmin):
 class PayStatementLineInline(ReadOnlyTabularInline):
     model = PayStatementLine
     fields = ("position", "label", "effect", "amount", "explanation")
-    show_change_link = False
 
 
 @admin.register(PayStatement)
@@ -176,6 +175,7 @@ class PayStatementAdmin(ReadOnlyAdmin):
         "resignation_review",
     )
     list_filter = ("assessment__period", "resignation_review", "year_end_bonus_cancelled")
+    list_select_related = ("assessment__person",)  # an assessment's label names its person
     inlines = [PayStatementLineInline]
 
 
@@ -201,3 +201,4 @@ class PayAdjustmentAdmin(ReadOnlyAdmin):
 class AssessmentEventAdmin(ReadOnlyAdmin):
     list_display = ("assessment", "action", "actor", "from_status", "to_status", "created_at")
     list_filter = ("action",)
+    list_select_related = ("assessment__person",)

@@ -26,7 +26,6 @@ from .webhooks import check_url
 class DeliveryInline(ReadOnlyTabularInline):
     model = Delivery
     fields = ("channel", "target", "status", "attempts", "next_attempt_at", "delivered_at")
-    show_change_link = True
 
 
 class AttemptInline(ReadOnlyTabularInline):
@@ -53,7 +52,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     list_display = ("id", "delivery_id", "channel", "target", "event", "status", "attempts")
     list_filter = ("status", "channel")
-    list_select_related = ("event",)
     search_fields = ("=delivery_id", "event__topic")
     inlines = [AttemptInline]
     actions = ["redeliver"]

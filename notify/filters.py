@@ -15,4 +15,3 @@ class WebhookFilterSet(ListFilterSet):
 
     class Meta:
         model = WebhookSubscription
-        fields = []

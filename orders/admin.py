@@ -62,10 +62,12 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         obj.created_at, obj.updated_at = saved.created_at, saved.updated_at
 
     def create(self, *, actor, **fields):
-        raise NotImplementedError
+        # Looked up when called (``orders.services.customer_create``…), not bound once.
+        return getattr(services, f"{self.entity}_create")(actor=actor, **fields)
 
     def update(self, *, actor, pk, **fields):
-        raise NotImplementedError
+        update = getattr(services, f"{self.entity}_update")
+        return update(actor=actor, **{f"{self.entity}_id": pk}, **fields)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -102,12 +104,6 @@ class CustomerAdmin(ReferenceDataAdmin):
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
 
-    def create(self, *, actor, **fields):
-        return services.customer_create(actor=actor, **fields)
-
-    def update(self, *, actor, pk, **fields):
-        return services.customer_update(actor=actor, customer_id=pk, **fields)
-
 
 @admin.register(Product)
 class ProductAdmin(ReferenceDataAdmin):
@@ -121,12 +117,6 @@ class ProductAdmin(ReferenceDataAdmin):
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
 
-    def create(self, *, actor, **fields):
-        return services.product_create(actor=actor, **fields)
-
-    def update(self, *, actor, pk, **fields):
-        return services.product_update(actor=actor, product_id=pk, **fields)
-
 
 # --------------------------------------------------------------------------
 # Orders and their children: view-only
@@ -136,7 +126,6 @@ class ProductAdmin(ReferenceDataAdmin):
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
     fields = LINE_FIELDS
-    select_related = ("product",)
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -153,14 +142,12 @@ class PaymentInline(ReadOnlyTabularInline):
         "reference",
         "confirmed_by",
     )
-    select_related = ("confirmed_by", "order")
 
 
 class ApprovalInline(ReadOnlyTabularInline):
     model = Approval
     fields = ("kind", "reason", "approved_by", "created_at")
     show_change_link = False
-    select_related = ("approved_by",)
 
 
 class OrderRevisionInline(ReadOnlyTabularInline):
@@ -174,14 +161,12 @@ class OrderRevisionInline(ReadOnlyTabularInline):
         "created_by",
         "created_at",
     )
-    select_related = ("created_by", "order")
 
 
 class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
     fields = ("created_at", "type", "actor", "from_status", "to_status", "note")
     show_change_link = False
-    select_related = ("actor",)
 
 
 @admin.register(Order)
@@ -212,7 +197,6 @@ class OrderAdmin(ReadOnlyHistoryAdmin):
         "customer_po",
         "external_ref",
     )
-    list_select_related = ("customer", "owner")
     ordering = ("-id",)
     fieldsets = (
         (
@@ -295,13 +279,12 @@ class OrderLineAdmin(ReadOnlyHistoryAdmin):
         "amount",
     )
     search_fields = ("order__number", "description", "product__item_number", "product__name")
-    list_select_related = ("order", "product")
 
 
 class PaymentReceiptInline(ReadOnlyTabularInline):
     model = PaymentReceipt
     fields = ("amount", "received_on", "method", "reference", "confirmed_by", "confirmed_at")
-    select_related = ("confirmed_by", "payment__order")
+    select_related = ("payment__order",)
 
 
 @admin.register(Payment)
@@ -315,7 +298,6 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("kind", "status", "method")
     date_hierarchy = "due_date"
     search_fields = ("order__number", "order__customer__name", "reference")
-    list_select_related = ("order", "confirmed_by")
     readonly_fields = ("outstanding",)
     inlines = (PaymentReceiptInline,)
 
@@ -326,19 +308,11 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(PaymentReceipt)
 class PaymentReceiptAdmin(ReadOnlyHistoryAdmin):
-    list_display = (
-        "payment",
-        "amount",
-        "received_on",
-        "method",
-        "reference",
-        "confirmed_by",
-        "confirmed_at",
-    )
+    list_display = ("payment", *PaymentReceiptInline.fields)
     list_filter = ("method",)
     date_hierarchy = "received_on"
     search_fields = ("reference", "payment__order__number")
-    list_select_related = ("payment__order", "confirmed_by")
+    list_select_related = ("payment__order",)
 
 
 @admin.register(Approval)
@@ -346,7 +320,6 @@ class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ("order", "kind", "approved_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("order__number", "reason")
-    list_select_related = ("order", "approved_by")
 
 
 @admin.register(OrderRevision)
@@ -361,7 +334,6 @@ class OrderRevisionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("confirmation_method",)
     search_fields = ("order__number", "reason", "confirmation_reference")
-    list_select_related = ("order", "created_by")
 
 
 @admin.register(OrderEvent)
@@ -370,4 +342,3 @@ class OrderEventAdmin(ReadOnlyAdmin):
     list_filter = ("type", "to_status")
     date_hierarchy = "created_at"
     search_fields = ("order__number", "note")
-    list_select_related = ("order", "actor")

@@ -43,14 +43,12 @@ class MilestoneTemplateAdmin(admin.ModelAdmin):
 class MilestoneInline(ReadOnlyTabularInline):
     model = Milestone
     fields = ("position", "name", "owner_role", "planned_date", "forecast_date", "actual_date")
-    show_change_link = False
 
 
 @admin.register(Plan)
 class PlanAdmin(ReadOnlyAdmin):
     list_display = ("order", "template", "contract_delivery_date", "projected_delivery_date")
     search_fields = ("order__number",)
-    list_select_related = ("order", "template")
     inlines = [MilestoneInline]
 
 
@@ -69,4 +67,3 @@ class MaterialAdmin(ReadOnlyAdmin):
     )
     list_filter = ("kind",)
     search_fields = ("order__number", "name", "supplier", "purchase_reference")
-    list_select_related = ("order",)

@@ -33,7 +33,6 @@ class MilestoneFilterSet(ListFilterSet):
 
     class Meta:
         model = Milestone
-        fields: list[str] = []
 
 
 class MaterialFilterSet(UpdatedAfterFilterSet):
@@ -48,4 +47,3 @@ class MaterialFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = Material
-        fields: list[str] = []

@@ -36,7 +36,6 @@ def milestone_list_visible_to(user: User) -> QuerySet[Milestone]:
         user,
         Milestone.objects.select_related("plan__order__customer", "plan__order__owner"),
         "plan__order",
-        "order.view",
     )
 
 
@@ -46,9 +45,7 @@ def milestone_list_slipping(user: User) -> QuerySet[Milestone]:
 
 
 def material_list_visible_to(user: User) -> QuerySet[Material]:
-    return policy.related_scope(
-        user, Material.objects.select_related("order"), "order", "order.view"
-    )
+    return policy.related_scope(user, Material.objects.select_related("order"))
 
 
 def late_materials(order) -> list[Material]:
@@ -59,9 +56,9 @@ def late_materials(order) -> list[Material]:
 
 
 def plan_list_visible_to(user: User) -> QuerySet[Plan]:
-    return policy.related_scope(
-        user, Plan.objects.select_related("template"), "order", "order.view"
-    ).prefetch_related("milestones__depends_on")
+    return policy.related_scope(user, Plan.objects.select_related("template")).prefetch_related(
+        "milestones__depends_on"
+    )
 
 
 def late_material_hints(production_orders, day: dt.date) -> dict[int, str]:

@@ -35,7 +35,6 @@ class ProgressReportInline(ReadOnlyTabularInline):
     model = ProgressReport
     fields = REPORT_FIELDS
 
-    select_related = ("stage", "reported_by", "production_order")
     ordering = ("date", "stage__position")
 
 
@@ -57,7 +56,6 @@ class QualityInspectionInline(ReadOnlyTabularInline):
         "estimated_loss",
         "inspector",
     )
-    select_related = ("inspector", "production_order")
 
 
 @admin.register(ProductionOrder)
@@ -77,7 +75,6 @@ class ProductionOrderAdmin(ReadOnlyAdmin):
     list_filter = ("status", "is_outside_processor")
     date_hierarchy = "planned_finish"
     search_fields = ("number", "order__number", "order__customer__name", "factory")
-    list_select_related = ("order",)
     fieldsets = (
         (None, {"fields": ("number", "order", "revision", "status", "superseded_by")}),
         (
@@ -132,14 +129,12 @@ class ProgressReportAdmin(ReadOnlyAdmin):
     list_filter = ("stage", "variance_reason")
     date_hierarchy = "date"
     search_fields = ("production_order__number", "production_order__order__number", "note")
-    list_select_related = ("production_order", "stage", "reported_by")
 
 
 @admin.register(PlanMilestone)
 class PlanMilestoneAdmin(ReadOnlyAdmin):
     list_display = ("production_order", "date", "planned_cumulative_quantity")
     search_fields = ("production_order__number",)
-    list_select_related = ("production_order",)
 
 
 @admin.register(QualityInspection)
@@ -157,7 +152,6 @@ class QualityInspectionAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "result")
     date_hierarchy = "inspected_on"
     search_fields = ("production_order__number", "production_order__order__number", "defects")
-    list_select_related = ("production_order", "inspector")
 
 
 @admin.register(Incident)
@@ -175,4 +169,3 @@ class IncidentAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "status")
     date_hierarchy = "opened_at"
     search_fields = ("order__number", "production_order__number", "description", "resolution")
-    list_select_related = ("order", "production_order", "responsible")

@@ -254,11 +254,7 @@ def progress_series(
 
 
 def incident_get_visible(user: User, incident_id: int) -> Incident | None:
-    return (
-        policy.related_scope(user, Incident.objects.all(), "order", "order.view")
-        .filter(pk=incident_id)
-        .first()
-    )
+    return policy.related_scope(user, Incident.objects.all()).filter(pk=incident_id).first()
 
 
 # ==========================================================================
@@ -294,16 +290,16 @@ def progress_report_get_detail(user: User, report_id: int) -> ProgressReport | N
 
 def progress_report_list_visible_to(user: User) -> QuerySet[ProgressReport]:
     reports = ProgressReport.objects.select_related("stage", "production_order")
-    return policy.related_scope(user, reports, "production_order__order", "order.view")
+    return policy.related_scope(user, reports, "production_order__order")
 
 
 def inspection_list_visible_to(user: User) -> QuerySet[QualityInspection]:
     inspections = QualityInspection.objects.select_related("production_order")
-    return policy.related_scope(user, inspections, "production_order__order", "order.view")
+    return policy.related_scope(user, inspections, "production_order__order")
 
 
 def incident_list_visible_to(user: User) -> QuerySet[Incident]:
-    return policy.related_scope(user, Incident.objects.all(), "order", "order.view")
+    return policy.related_scope(user, Incident.objects.all())
 
 
 # --------------------------------------------------------------------------

@@ -11,13 +11,11 @@ from .models import ProductionSample, PurchaseRequest, RetainedSample, SampleReq
 class PurchaseRequestInline(ReadOnlyTabularInline):
     model = PurchaseRequest
     fields = ("material", "quantity", "unit", "needed_by", "status", "requested_by")
-    show_change_link = False
 
 
 class RetainedSampleInline(ReadOnlyTabularInline):
     model = RetainedSample
     fields = ("location", "quantity", "retained_on", "recorded_by")
-    show_change_link = False
 
 
 @admin.register(SampleRequest)
@@ -34,7 +32,6 @@ class SampleRequestAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", "mould_status")
     search_fields = ("number", "item_number", "customer__name", "tracking_number")
-    list_select_related = ("customer", "owner", "order")
     inlines = [PurchaseRequestInline, RetainedSampleInline]
 
 
@@ -43,4 +40,3 @@ class ProductionSampleAdmin(ReadOnlyAdmin):
     list_display = ("production_order", "kind", "recorded_on", "is_correct", "recorded_by")
     list_filter = ("kind", "is_correct")
     search_fields = ("production_order__number", "production_order__order__number")
-    list_select_related = ("production_order", "recorded_by")

@@ -36,7 +36,6 @@ class SampleRequestFilterSet(UpdatedAfterFilterSet):
 
     class Meta:
         model = SampleRequest
-        fields: list[str] = []
 
 
 class ProductionSampleFilterSet(ListFilterSet):
@@ -46,4 +45,3 @@ class ProductionSampleFilterSet(ListFilterSet):
 
     class Meta:
         model = ProductionSample
-        fields: list[str] = []

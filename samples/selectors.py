@@ -38,7 +38,6 @@ def production_sample_list_visible_to(user: User) -> QuerySet[ProductionSample]:
         user,
         ProductionSample.objects.select_related("production_order__order", "recorded_by"),
         "production_order__order",
-        "order.view",
     )
 
 

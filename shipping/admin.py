@@ -16,7 +16,7 @@ class ShipmentLineInline(ReadOnlyTabularInline):
     model = ShipmentLine
     fields = ("order_line", "quantity")
 
-    select_related = ("shipment", "order_line__product")
+    select_related = ("order_line__product",)
     ordering = ("order_line__position",)
 
 
@@ -35,7 +35,6 @@ class DocumentFileMixin:
 class ShipmentDocumentInline(DocumentFileMixin, ReadOnlyTabularInline):
     model = ShipmentDocument
     fields = ("kind", "required", "is_ready", "file_download", "updated_by", "updated_at")
-    select_related = ("shipment", "updated_by")
 
 
 @admin.register(Shipment)
@@ -61,7 +60,6 @@ class ShipmentAdmin(ReadOnlyHistoryAdmin):
         "container",
         "customs_declaration_number",
     )
-    list_select_related = ("order",)
     inlines = (ShipmentLineInline, ShipmentDocumentInline)
 
 
@@ -69,7 +67,7 @@ class ShipmentAdmin(ReadOnlyHistoryAdmin):
 class ShipmentLineAdmin(ReadOnlyAdmin):
     list_display = ("shipment", "order_line", "quantity")
     search_fields = ("shipment__number", "shipment__order__number")
-    list_select_related = ("shipment", "order_line__product")
+    list_select_related = ("order_line__product",)
 
 
 @admin.register(ShipmentDocument)
@@ -83,18 +81,9 @@ class ShipmentDocumentAdmin(DocumentFileMixin, ReadOnlyAdmin):
         "updated_by",
         "updated_at",
     )
-    fields = (
-        "shipment",
-        "kind",
-        "required",
-        "is_ready",
-        "file_download",
-        "updated_by",
-        "updated_at",
-    )
+    fields = list_display
     list_filter = ("kind", "required", "is_ready")
     search_fields = ("shipment__number", "shipment__order__number")
-    list_select_related = ("shipment", "updated_by")
 
 
 @admin.register(AfterSalesCase)
@@ -113,4 +102,3 @@ class AfterSalesCaseAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "status", "customer_satisfaction")
     date_hierarchy = "received_at"
     search_fields = ("order__number", "order__customer__name", "description", "root_cause")
-    list_select_related = ("order", "opened_by")

@@ -70,7 +70,7 @@ def first_ship_date(order: Order) -> dt.date | None:
 
 def _visible(user: User, queryset: QuerySet) -> QuerySet:
     """The rows of ``queryset`` whose order ``user`` may see."""
-    return policy.related_scope(user, queryset, "order", "order.view")
+    return policy.related_scope(user, queryset)
 
 
 def shipment_list_visible_to(user: User) -> QuerySet[Shipment]:

@@ -34,6 +34,14 @@ def _lockout_seconds(request) -> int | None:
     return int(cool_off.total_seconds()) if cool_off else None
 
 
+@extend_schema(tags=["auth"])
+class AuthView(APIView):
+    """An endpoint under auth/ (tagged "auth" in the schema): by default for an
+    authenticated caller whose scopes allow it."""
+
+    permission_classes = [IsAuthenticated, HasApiScope]
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -46,7 +54,7 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-class TokenView(APIView):
+class TokenView(AuthView):
     """A person's username and password for a Bearer token (expires after TOKEN_TTL)."""
 
     authentication_classes: list = []
@@ -55,7 +63,6 @@ class TokenView(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        tags=["auth"],
         auth=[],
         request=TokenRequestSerializer,
         responses={
@@ -105,14 +112,11 @@ class MeSerializer(serializers.Serializer):
     )
 
 
-class MeView(APIView):
+class MeView(AuthView):
     """Who the caller is: id, roles and (for a machine client) its scopes."""
-
-    permission_classes = [IsAuthenticated, HasApiScope]
 
     @extend_schema(
         operation_id="auth_me_retrieve",
-        tags=["auth"],
         responses={200: MeSerializer, 401: ErrorSerializer},
     )
     def get(self, request):
@@ -132,16 +136,14 @@ class MeView(APIView):
         )
 
 
-class LogoutView(IdempotentPostMixin, APIView):
+class LogoutView(IdempotentPostMixin, AuthView):
     """Revoke the Bearer token of this request (it authenticates nothing afterwards)."""
 
     authentication_classes = [BearerTokenAuthentication]
-    permission_classes = [IsAuthenticated, HasApiScope]
 
     @extend_schema(
         operation_id="auth_logout_create",
         summary=_("注销本次请求所用的令牌"),
-        tags=["auth"],
         request=None,
         responses={204: OpenApiResponse(description=_("令牌已注销。"))},
     )
@@ -157,15 +159,12 @@ class TokenInfoSerializer(serializers.Serializer):
     current = serializers.BooleanField(help_text=_("是否为本次请求所用的令牌。"))
 
 
-class TokenListView(APIView):
+class TokenListView(AuthView):
     """The caller's tokens that still work (never the tokens themselves)."""
-
-    permission_classes = [IsAuthenticated, HasApiScope]
 
     @extend_schema(
         operation_id="auth_tokens_list",
         summary=_("我的有效令牌（不含令牌本身）"),
-        tags=["auth"],
         responses={200: TokenInfoSerializer(many=True)},
     )
     def get(self, request):
@@ -182,15 +181,12 @@ class TokenListView(APIView):
         return Response(TokenInfoSerializer(rows, many=True).data)
 
 
-class TokenDetailView(APIView):
+class TokenDetailView(AuthView):
     """Revoke one of the caller's tokens; another user's token is a 404."""
-
-    permission_classes = [IsAuthenticated, HasApiScope]
 
     @extend_schema(
         operation_id="auth_tokens_destroy",
         summary=_("注销我的一个令牌（他人的令牌：404）"),
-        tags=["auth"],
         request=None,
         responses={204: OpenApiResponse(description=_("令牌已注销。"))},
     )
