@@ -130,27 +130,22 @@ def dashboard_figures(today: dt.date | None = None) -> dict[str, Figure]:
     month = _month_start(today).isoformat()
     year = _month_start(today, WORKLOAD_MONTHS - 1).isoformat()
     by_date = {"ordering": "contract_delivery_date"}
-    return {
+    figures = {
         "open": Figure("open", _("跟进中订单"), {"status_group": "open"}),
         "overdue": Figure("overdue", _("逾期未出货"), {"overdue": "true", **by_date}),
         "due_soon": Figure("due_soon", _("7 天内到期"), {"due_within": DUE_SOON_DAYS, **by_date}),
-        "shipped_this_month": Figure(
-            "shipped_this_month", _("本月全部出货"), {"fully_shipped_after": month}
-        ),
-        "on_time_this_month": Figure(
-            "on_time_this_month",
-            _("本月按期出货"),
-            {"fully_shipped_after": month, "on_time": "true"},
-        ),
-        "shipped_in_a_year": Figure(
-            "shipped_in_a_year", _("近 12 个月出货订单"), {"fully_shipped_after": year}
-        ),
-        "on_time_in_a_year": Figure(
-            "on_time_in_a_year",
-            _("近 12 个月按期出货"),
-            {"fully_shipped_after": year, "on_time": "true"},
-        ),
     }
+    # The orders fully shipped since a day, and those of them shipped on time.
+    for period, since, shipped, on_time in (
+        ("this_month", month, _("本月全部出货"), _("本月按期出货")),
+        ("in_a_year", year, _("近 12 个月出货订单"), _("近 12 个月按期出货")),
+    ):
+        after = {"fully_shipped_after": since}
+        figures[f"shipped_{period}"] = Figure(f"shipped_{period}", shipped, after)
+        figures[f"on_time_{period}"] = Figure(
+            f"on_time_{period}", on_time, {**after, "on_time": "true"}
+        )
+    return figures
 
 
 def receivable_figures(user: User) -> list[tuple[str, Figure]]:
