@@ -77,9 +77,10 @@ class CardNode(template.Node):
 
 @register.tag
 def card(parser, token) -> CardNode:
-    """``{% card id="x" title=_("Title") class="gap-bottom" body="table-wrap" %}…{% endcard %}``:
-    a card of the page (all optional): its section (``id``, more ``class``), its
-    heading, and its content in the ``card-body`` (or the ``body`` class given)."""
+    """``{% card id="x" title=… class="gap-bottom" body="table-wrap" %}…{% endcard %}``:
+    a card of the page (each option may be left out): its section (``id``, more
+    ``class``), its heading (``title``, a string the template translates), and its
+    content in the ``card-body`` (or the ``body`` class given)."""
     bits = token.split_contents()[1:]
     options = token_kwargs(bits, parser)
     if bits:
