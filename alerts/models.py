@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.fields import ref, user_ref
+from gendan.models import Singleton, singleton_constraint
 
 # Days before the contract delivery date an alert may look ahead: at most a year.
 MAX_DUE_SOON_DAYS = 366
@@ -182,8 +183,15 @@ class Alert(models.Model):
 class AlertRecipient(models.Model):
     """An alert in one user's inbox: when it was read, acknowledged and e-mailed."""
 
-    alert = ref(Alert, _("提醒"), on_delete=models.CASCADE, related_name="recipients")
-    user = user_ref(_("接收人"), on_delete=models.CASCADE, related_name="alert_inbox")
+    # No index of their own: the unique (alert, user) and the inbox's (user, read_at)
+    # lead with them. A sweep writes a row per recipient (hundreds of thousands at a
+    # million orders), and each index is written for each row.
+    alert = ref(
+        Alert, _("提醒"), on_delete=models.CASCADE, related_name="recipients", db_index=False
+    )
+    user = user_ref(
+        _("接收人"), on_delete=models.CASCADE, related_name="alert_inbox", db_index=False
+    )
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
@@ -208,10 +216,8 @@ class AlertRecipient(models.Model):
         return f"{self.alert_id} → {self.user_id}"
 
 
-class AlertSettings(models.Model):
+class AlertSettings(Singleton):
     """The alert thresholds (product.md §4), one row, editable in the admin."""
-
-    SINGLETON_ID = 1
 
     due_soon_days = models.CharField(
         _("交期临近提醒（天）"),
@@ -257,16 +263,7 @@ class AlertSettings(models.Model):
         db_table = "gendan_alertsettings"
         verbose_name = _("提醒设置")
         verbose_name_plural = _("提醒设置")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="alert_settings_singleton")]
-
-    def __str__(self) -> str:
-        return str(_("提醒设置"))
-
-    @classmethod
-    def load(cls) -> AlertSettings:
-        """The settings row (created with the defaults if it is missing)."""
-        obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return obj
+        constraints = [singleton_constraint("alert_settings_singleton")]
 
     @property
     def due_soon_day_list(self) -> list[int]:

@@ -89,7 +89,7 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         if alert_ids:
             _insert_recipients(spec, day=today, now=now)
     if alert_ids and rule != AlertRule.DAILY_DIGEST:
-        _publish(alert_ids)
+        _publish(alert_ids, rule=rule)
     # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
     # between the commit and the record only makes the catch-up run the sweep again,
     # which adds nothing; robust: the record failing must not fail the committed sweep.
@@ -627,35 +627,75 @@ def _daily_digest(*, day: dt.date, now: dt.datetime) -> list[int]:
     return _personal_alerts(AlertRule.DAILY_DIGEST, wanted, today=day, now=now)
 
 
-def _publish(alert_ids: list[int]) -> None:
+PUBLISH_BATCH = 2000
+
+
+def _publish(alert_ids: list[int], *, rule: str) -> None:
     """The new alerts, in the notifications outbox (same transaction): topic
-    ``alert.<rule>``, linking to the order."""
+    ``alert.<rule>``, linking to the order, for the rules a channel listens to.
+
+    A sweep may raise tens of thousands of alerts at once (a million orders): the rows
+    are read as values, not model instances with their order, and the title, the same
+    for every alert of the rule, is made once."""
+    from notify.channels import any_listens
     from notify.outbox import Notice, publish
 
-    if not settings.GENDAN_NOTIFY_ENABLED:
+    if not settings.GENDAN_NOTIFY_ENABLED or not alert_ids:
         return
+    # Announced only where a webhook or robot takes the rule's topic: a sweep of tens of
+    # thousands of new alerts writes no outbox rows that no one would receive.
+    if not any_listens(f"alert.{rule}"):
+        return
+    rows = (
+        Alert.objects.filter(pk__in=alert_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "day",
+            "escalated",
+            "data",
+            "created_at",
+            "object_id",
+            "content_type__model",
+            "order_id",
+            "order__number",
+            "order__owner_id",
+        )
+    )
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
-        for alert in Alert.objects.filter(pk__in=alert_ids).select_related("order"):
-            order = alert.order
+        title = _("【提醒】%(rule)s") % {"rule": AlertRule(rule).label}
+        for pk, day, escalated, data, created_at, object_id, model, *order in rows.iterator(
+            chunk_size=PUBLISH_BATCH
+        ):
+            order_id, order_number, owner_id = order
+            # An unsaved instance only to phrase the message (no query: no relation read).
+            alert = Alert(pk=pk, rule=rule, day=day, escalated=escalated, data=data)
             notices.append(
                 Notice(
-                    topic=f"alert.{alert.rule}",
-                    subject_type="order" if order else alert.content_type.model,
-                    subject_id=order.pk if order else alert.object_id,
-                    subject_label=order.number if order else "",
-                    owner_id=order.owner_id if order else alert.object_id,
-                    title=_("【提醒】%(rule)s") % {"rule": alert.get_rule_display()},
+                    topic=f"alert.{rule}",
+                    subject_type="order" if order_id else model,
+                    subject_id=order_id or object_id,
+                    subject_label=order_number or "",
+                    owner_id=owner_id if order_id else object_id,
+                    title=title,
                     text=alert.message,
-                    path=order.get_absolute_url() if order else reverse("alerts"),
-                    created_at=alert.created_at,
+                    path=_order_path(order_id) if order_id else reverse("alerts"),
+                    created_at=created_at,
                     payload={
-                        "alert_id": alert.pk,
-                        "rule": alert.rule,
-                        "day": alert.day,
-                        "escalated": alert.escalated,
-                        "data": alert.data,
+                        "alert_id": pk,
+                        "rule": rule,
+                        "day": day,
+                        "escalated": escalated,
+                        "data": data,
                     },
                 )
             )
+            if len(notices) == PUBLISH_BATCH:  # a batch at a time: flat memory
+                publish(notices)
+                notices = []
     publish(notices)
+
+
+def _order_path(order_id: int) -> str:
+    return Order(pk=order_id).get_absolute_url()

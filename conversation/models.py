@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gendan.fields import ref, user_ref
+from gendan.models import Singleton, singleton_constraint
 from gendan.uploads import StoredFile, UploadPath
 from orders.models import Order
 from production.models import QualityInspection
@@ -218,11 +219,9 @@ class Attachment(AboutMixin, StoredFile):
         return self.file_content_type.startswith("image/")
 
 
-class ApprovalSettings(models.Model):
+class ApprovalSettings(Singleton):
     """How long a request may wait before the approver's supervisor is told (one row,
     editable in the admin)."""
-
-    SINGLETON_ID = 1
 
     overdue_hours = models.PositiveSmallIntegerField(
         _("审批超时（小时）"),
@@ -240,14 +239,4 @@ class ApprovalSettings(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = _("审批设置")
-        constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="approval_settings_singleton")
-        ]
-
-    def __str__(self) -> str:
-        return str(_("审批设置"))
-
-    @classmethod
-    def load(cls) -> ApprovalSettings:
-        obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return obj
+        constraints = [singleton_constraint("approval_settings_singleton")]

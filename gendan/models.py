@@ -1,12 +1,40 @@
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import user_ref
+
+
+class Singleton(models.Model):
+    """A settings table of one row (id 1), edited in the admin: ``load()`` reads it,
+    creating it with the fields' defaults if it is missing. A concrete subclass adds
+    ``singleton_constraint(name)`` to its Meta's constraints."""
+
+    SINGLETON_ID = 1
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> Self:
+        """The settings row (created with the defaults if it is missing)."""
+        obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return obj
+
+
+def singleton_constraint(name: str) -> models.CheckConstraint:
+    """The check that keeps a ``Singleton`` table to its one row."""
+    return models.CheckConstraint(condition=Q(id=Singleton.SINGLETON_ID), name=name)
 
 
 class User(AbstractUser):

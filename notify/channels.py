@@ -41,6 +41,11 @@ class Channel:
         """Whether any target is configured at all (no kick after commit otherwise)."""
         return True
 
+    def listens(self, topic: str) -> bool:
+        """Whether an active target takes events of ``topic`` at all (one query; the
+        sweeps ask before writing thousands of alert notices no one would receive)."""
+        return True
+
     def send(self, delivery: Delivery, session: requests.Session) -> int | None:
         """Send ``delivery``; returns the HTTP status (if any), raises SendFailed."""
         raise NotImplementedError
@@ -62,6 +67,11 @@ def any_active() -> bool:
         _ACTIVE["value"] = any(channel.active() for channel in CHANNELS.values())
         _ACTIVE["until"] = now + ACTIVE_TTL_SECONDS
     return bool(_ACTIVE["value"])
+
+
+def any_listens(topic: str) -> bool:
+    """Whether any channel has an active target for events of ``topic``."""
+    return any(channel.listens(topic) for channel in CHANNELS.values())
 
 
 def forget_active(**kwargs) -> None:

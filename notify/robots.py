@@ -80,6 +80,10 @@ class RobotChannel(Channel):
     def active(self):
         return GroupRobot.objects.filter(is_active=True).exists()
 
+    def listens(self, topic):
+        robots = GroupRobot.objects.filter(is_active=True).values_list("event_types", flat=True)
+        return any(matches(types, topic) for types in robots)
+
     def send(self, delivery, session):
         robot = GroupRobot.objects.filter(pk=int(delivery.target)).first()
         if robot is None or not robot.is_active:

@@ -92,6 +92,12 @@ class WebhookChannel(Channel):
     def active(self):
         return WebhookSubscription.objects.filter(is_active=True).exists()
 
+    def listens(self, topic):
+        subscriptions = WebhookSubscription.objects.filter(
+            is_active=True, client__user__is_active=True
+        ).values_list("event_types", flat=True)
+        return any(matches(types, topic) for types in subscriptions)
+
     def send(self, delivery, session):
         subscription = WebhookSubscription.objects.filter(pk=int(delivery.target)).first()
         if subscription is None or not subscription.is_active:

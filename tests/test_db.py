@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import psycopg
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from gendan.db import bulk_update
@@ -37,3 +40,14 @@ def test_many_rows_of_every_kind_of_column_are_updated_in_one_query(
     stored = Order.objects.get(pk=untouched.pk)
     assert (stored.status, stored.total_amount) == (untouched.status, untouched.total_amount)
     assert bulk_update([], FIELDS) == 0
+
+
+@pytest.mark.postgresql
+def test_a_new_postgresql_session_of_the_database_has_jit_off(db):
+    """The migration sets the database's jit off: every connection, pooled or not,
+    gets it (compiling Gendan's million-row statements cost more than it saved)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other:
+        assert other.execute("SHOW jit").fetchone()[0] == "off"

@@ -138,7 +138,7 @@ def add_plans(*, today: dt.date) -> dict[str, int]:
             [list(SAMPLE_STATES)],
         )
         c.execute(
-            "ANALYZE planning_plan, planning_milestone, planning_material,"
-            " samples_productionsample, samples_samplerequest"
+            "ANALYZE planning_plan, planning_milestone, planning_milestone_depends_on,"
+            " planning_material, samples_productionsample, samples_samplerequest"
         )
     return counts

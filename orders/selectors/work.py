@@ -99,7 +99,7 @@ def my_work(user: User, *, limit: int = 8, today: dt.date | None = None) -> list
             if count:
                 items = list(queryset.order_by("contract_delivery_date", "pk")[:limit])
                 groups.append(
-                    WorkGroup(figure.key, figure.label, items, count, "order", figure.query())
+                    WorkGroup(figure.key, figure.label, items, count, "order", figure.query)
                 )
     if user.is_superuser or Role.FINANCE in roles:
         payments = payment_list_to_confirm(user)

@@ -38,11 +38,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = orders_figures.dashboard_figures(today)
     shown = {key: orders_figures.show(figures[key], user) for key in DASHBOARD_FIGURES}
     workload = orders_figures.workload(user, figures)
-    receivable_urls = {
-        currency: figure.url() for currency, figure in orders_figures.receivable_figures(user)
-    }
+    # Each currency owed (the ageing's rows: the same open receivables) links to its list.
     for row in ageing["per_currency"]:
-        row["url"] = receivable_urls.get(row["order__currency"], "")
+        row["url"] = orders_figures.receivable_figure(row["order__currency"]).url()
     buckets = ageing["buckets"]
     context = {
         "today": today,

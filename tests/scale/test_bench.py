@@ -75,6 +75,7 @@ def test_the_bench_prints_every_figure_and_leaves_the_data_as_it_was(
     ):
         assert expected in names
     assert {f"sweep.{rule}" for rule in SWEPT_RULES} - {"sweep.daily_digest"} <= names
+    assert "sweep.announced.max" in names
     assert {"alerts.per_person_day.max", "alerts.per_person_day.median"} <= names
     timings = [f for f in report.figures if f.unit in ("ms", "s")]
     assert all(f.value > 0 for f in timings)
