@@ -3,6 +3,9 @@ a request (an action of the order page), and the approver's decision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,9 +46,13 @@ def about_ids(value: str) -> dict[str, int]:
 
 
 class AboutForm(forms.Form):
+    """A form of the order's thread about the order or one of its parts: its ``submit``
+    calls ``service`` with its other fields as they are named."""
+
     about = forms.ChoiceField(label=_("关于"), required=False, choices=[])
 
     prefix_id = "about"
+    service: ClassVar[Callable[..., Any]]
 
     def __init__(self, *args, order, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.prefix_id}_%s")
@@ -53,9 +60,15 @@ class AboutForm(forms.Form):
         self.order = order
         self.fields["about"].choices = about_choices(order)
 
+    def submit(self, *, actor):
+        data = dict(self.cleaned_data)
+        about = about_ids(data.pop("about"))
+        return type(self).service(actor=actor, order_id=self.order.pk, **data, **about)
+
 
 class NoteForm(AboutForm):
     prefix_id = "note"
+    service = services.note_add
     kind = forms.ChoiceField(label=_("类型"), choices=NoteKind.choices, initial=NoteKind.NOTE)
     body = forms.CharField(
         label=_("内容"),
@@ -73,37 +86,16 @@ class NoteForm(AboutForm):
         help_text=_("联系记录填写；留空为现在。"),
     )
 
-    def submit(self, *, actor):
-        data = self.cleaned_data
-        return services.note_add(
-            actor=actor,
-            order_id=self.order.pk,
-            kind=data["kind"],
-            body=data["body"],
-            contact_person=data["contact_person"],
-            contacted_at=data["contacted_at"],
-            **about_ids(data["about"]),
-        )
-
 
 class AttachmentForm(AboutForm):
     prefix_id = "attach"
+    service = services.attachment_add
     category = forms.ChoiceField(label=_("类别"), choices=AttachmentCategory.choices)
     file = forms.FileField(
         label=_("文件"),
         widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS.accept()}),
         help_text=_("PDF、图片、Excel、Word、CSV 或文本。"),
     )
-
-    def submit(self, *, actor):
-        data = self.cleaned_data
-        return services.attachment_add(
-            actor=actor,
-            order_id=self.order.pk,
-            file=data["file"],
-            category=data["category"],
-            **about_ids(data["about"]),
-        )
 
 
 class OpenRequestForm(ActionForm, DiscountFields):

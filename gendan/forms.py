@@ -41,3 +41,24 @@ class PercentField(forms.DecimalField):
     def clean(self, value):
         percent = super().clean(value)
         return None if percent is None else (percent / Decimal(100)).quantize(Decimal("0.0001"))
+
+
+class RowForm(forms.Form):
+    """A form of one row of a list, many on a page: its ids carry the row's (``id_p12_``
+    with ``row_prefix`` "p") and it starts from ``initial_of(row)``. The subclass names
+    the row's keyword (``PaymentConfirmForm(payment=…)``) and keeps it as that
+    attribute."""
+
+    row_prefix = ""
+    row_name = "row"
+
+    def __init__(self, *args, **kwargs):
+        row = kwargs.pop(self.row_name, None)
+        if row is not None:
+            kwargs.setdefault("auto_id", f"id_{self.row_prefix}{row.pk}_%s")
+            kwargs.setdefault("initial", self.initial_of(row))
+        super().__init__(*args, **kwargs)
+        setattr(self, self.row_name, row)
+
+    def initial_of(self, row) -> dict:
+        return {}

@@ -187,10 +187,7 @@ def dashboard_figures(today: dt.date | None = None) -> dict[str, Figure]:
     month, year = _month_start(today), _month_start(today, WORKLOAD_MONTHS - 1)
     by_date = {"ordering": "contract_delivery_date"}
 
-    def shipped(since: dt.date, column: str = "shipped") -> Tally:
-        return Tally(column=column, since=since)
-
-    return {
+    figures = {
         "open": Figure(
             "open",
             _("跟进中订单"),
@@ -199,31 +196,22 @@ def dashboard_figures(today: dt.date | None = None) -> dict[str, Figure]:
         ),
         "overdue": Figure("overdue", _("逾期未出货"), {"overdue": "true", **by_date}),
         "due_soon": Figure("due_soon", _("7 天内到期"), {"due_within": DUE_SOON_DAYS, **by_date}),
-        "shipped_this_month": Figure(
-            "shipped_this_month",
-            _("本月全部出货"),
-            {"fully_shipped_after": month.isoformat()},
-            tally=shipped(month),
-        ),
-        "on_time_this_month": Figure(
-            "on_time_this_month",
-            _("本月按期出货"),
-            {"fully_shipped_after": month.isoformat(), "on_time": "true"},
-            tally=shipped(month, "on_time"),
-        ),
-        "shipped_in_a_year": Figure(
-            "shipped_in_a_year",
-            _("近 12 个月出货订单"),
-            {"fully_shipped_after": year.isoformat()},
-            tally=shipped(year),
-        ),
-        "on_time_in_a_year": Figure(
-            "on_time_in_a_year",
-            _("近 12 个月按期出货"),
-            {"fully_shipped_after": year.isoformat(), "on_time": "true"},
-            tally=shipped(year, "on_time"),
-        ),
     }
+    # The orders fully shipped since the month's (the year's) start, and those of them
+    # shipped on time: "shipped_this_month" … "on_time_in_a_year", each counted in its
+    # column of the delivery tallies.
+    for period, since, shipped, on_time in (
+        ("this_month", month, _("本月全部出货"), _("本月按期出货")),
+        ("in_a_year", year, _("近 12 个月出货订单"), _("近 12 个月按期出货")),
+    ):
+        after = {"fully_shipped_after": since.isoformat()}
+        for column, label, params in (
+            ("shipped", shipped, after),
+            ("on_time", on_time, {**after, "on_time": "true"}),
+        ):
+            key = f"{column}_{period}"
+            figures[key] = Figure(key, label, params, tally=Tally(column=column, since=since))
+    return figures
 
 
 def receivable_figure(currency: str) -> Figure:

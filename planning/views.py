@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from gendan.lists import ListPage
 from gendan.web import form_action, page
 from orders import selectors as order_selectors
 
-from . import selectors, services
+from . import selectors
 from .filters import MilestoneFilterSet
 from .forms import MaterialForm, MaterialReceiveForm, MilestoneCompleteForm
 from .models import Material, Milestone
@@ -70,58 +69,39 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     )
 
 
-def _order_form(request, visible, form_class, service, success, **ids) -> HttpResponse:
-    """The POST of a planning form of the order page: 404 unless the caller sees the
-    order ``visible``; the form, then one service call with ``ids`` and its data; back
-    to the plan."""
-    if visible is None or order_selectors.order_get_visible(request.user, visible) is None:
-        raise Http404
-    form = form_class(request.POST)
-    return form_action(
-        request,
-        form,
-        lambda: service(actor=request.user, **ids, **form.cleaned_data),
-        success=success,
-        done=reverse("orders:detail", args=[visible]) + "#order-plan",
-    )
+def _order_form(form_class, id_name: str, order_of=None, *, arg: str = "pk"):
+    """The POST view of a planning form of the order page. The URL's ``arg`` is the id
+    of the order or, with ``order_of`` (the order's id of an object's), of an object
+    of it; the form's service gets it as ``id_name``. 404 unless the caller sees the
+    order; the form, then its one service call with that id and its data; back to the
+    plan."""
+
+    @require_POST
+    @page("orders")
+    def view(request: HttpRequest, **url: int) -> HttpResponse:
+        pk = url[arg]
+        visible = pk if order_of is None else order_of(pk)
+        if visible is None or order_selectors.order_get_visible(request.user, visible) is None:
+            raise Http404
+        form = form_class(request.POST)
+        return form_action(
+            request,
+            form,
+            lambda: form_class.service(actor=request.user, **{id_name: pk}, **form.cleaned_data),
+            success=form_class.success,
+            done=reverse("orders:detail", args=[visible]) + "#order-plan",
+        )
+
+    return view
 
 
-@require_POST
-@page("orders")
-def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    order_id = Milestone.objects.filter(pk=pk).values_list("plan__order_id", flat=True).first()
-    return _order_form(
-        request,
-        order_id,
-        MilestoneCompleteForm,
-        services.milestone_complete,
-        _("节点已完成。"),
-        milestone_id=pk,
-    )
+def _order_id(model, path: str):
+    """The order's id (at ``path``) of the ``model`` object of a pk (None if none)."""
+    return lambda pk: model.objects.filter(pk=pk).values_list(path, flat=True).first()
 
 
-@require_POST
-@page("orders")
-def material_add(request: HttpRequest, order_pk: int) -> HttpResponse:
-    return _order_form(
-        request,
-        order_pk,
-        MaterialForm,
-        services.material_create,
-        _("物料已登记。"),
-        order_id=order_pk,
-    )
-
-
-@require_POST
-@page("orders")
-def material_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    order_id = Material.objects.filter(pk=pk).values_list("order_id", flat=True).first()
-    return _order_form(
-        request,
-        order_id,
-        MaterialReceiveForm,
-        services.material_receive,
-        _("物料已更新。"),
-        material_id=pk,
-    )
+milestone_complete = _order_form(
+    MilestoneCompleteForm, "milestone_id", _order_id(Milestone, "plan__order_id")
+)
+material_add = _order_form(MaterialForm, "order_id", arg="order_pk")
+material_receive = _order_form(MaterialReceiveForm, "material_id", _order_id(Material, "order_id"))

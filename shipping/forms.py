@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.forms import DateInput
+from gendan.forms import DateInput, RowForm
 from gendan.transitions import Transitions
 from gendan.uploads import DOCUMENTS
 from orders.forms.base import ActionForm
@@ -154,8 +154,10 @@ SHIPMENT_ACTIONS: dict[str, type[ActionForm]] = {
 }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(RowForm):
     """One item of the documents checklist: ready or not, with its file."""
+
+    row_prefix, row_name = "doc", "document"
 
     is_ready = forms.BooleanField(label=_("已备齐"), required=False)
     # Checked by the service (gendan.uploads: size, type by content); ``accept`` only
@@ -163,12 +165,8 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("文件"), required=False)
     accept = DOCUMENTS.accept()
 
-    def __init__(self, *args, document=None, **kwargs):
-        if document is not None:
-            kwargs.setdefault("auto_id", f"id_doc{document.pk}_%s")
-            kwargs.setdefault("initial", {"is_ready": document.is_ready})
-        super().__init__(*args, **kwargs)
-        self.document = document
+    def initial_of(self, document) -> dict:
+        return {"is_ready": document.is_ready}
 
     def submit(self, *, actor):
         return services.shipment_document_update(

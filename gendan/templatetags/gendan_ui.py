@@ -1,13 +1,15 @@
 """Formatting for Gendan's pages: money, quantities and percentages in the
-language's number format, status badges."""
+language's number format, status badges, the cards of a page."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import template
+from django.template.base import token_kwargs
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from gendan.money import format_money
 
@@ -50,3 +52,39 @@ def minutes(value) -> int:
     if value is None:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+class CardNode(template.Node):
+    def __init__(self, options: dict, nodelist):
+        self.options, self.nodelist = options, nodelist
+
+    def render(self, context) -> str:
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        content = mark_safe(self.nodelist.render(context))  # escaped by its template
+        classes = " ".join(filter(None, ["card", options.get("class")]))
+        anchor = format_html(' id="{}"', options["id"]) if options.get("id") else ""
+        title = options.get("title")
+        head = format_html('<div class="card-head"><h2>{}</h2></div>', title) if title else ""
+        return format_html(
+            '<section class="{}"{}>{}<div class="{}">{}</div></section>',
+            classes,
+            anchor,
+            head,
+            options.get("body") or "card-body",
+            content,
+        )
+
+
+@register.tag
+def card(parser, token) -> CardNode:
+    """``{% card id="x" title=… class="gap-bottom" body="table-wrap" %}…{% endcard %}``:
+    a card of the page (each option may be left out): its section (``id``, more
+    ``class``), its heading (``title``, a string the template translates), and its
+    content in the ``card-body`` (or the ``body`` class given)."""
+    bits = token.split_contents()[1:]
+    options = token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError(f"{{% card %}} takes name=value options, not {bits}")
+    nodelist = parser.parse(("endcard",))
+    parser.delete_first_token()
+    return CardNode(options, nodelist)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.forms import DateInput
+from gendan.forms import DateInput, RowForm
 
 from .. import services
 from ..models import (
@@ -14,8 +14,10 @@ from ..models import (
 )
 
 
-class PaymentConfirmForm(forms.Form):
+class PaymentConfirmForm(RowForm):
     """Finance confirms money received against a request (partial receipts add up)."""
+
+    row_prefix, row_name = "p", "payment"
 
     amount_received = forms.DecimalField(label=_("到账金额"), decimal_places=2, min_value=0)
     received_on = forms.DateField(
@@ -26,12 +28,8 @@ class PaymentConfirmForm(forms.Form):
     )
     reference = forms.CharField(label=_("银行流水号"), required=False, max_length=100)
 
-    def __init__(self, *args, payment=None, **kwargs):
-        if payment is not None:
-            kwargs.setdefault("auto_id", f"id_p{payment.pk}_%s")
-            kwargs.setdefault("initial", {"amount_received": payment.outstanding})
-        super().__init__(*args, **kwargs)
-        self.payment = payment
+    def initial_of(self, payment) -> dict:
+        return {"amount_received": payment.outstanding}
 
     def submit(self, *, actor):
         return services.payment_confirm(

@@ -151,6 +151,15 @@ class LineRows:
 # --------------------------------------------------------------------------
 
 
+# The fields of an order that a draft's form and an amendment's form both start from.
+AMENDABLE = "contract_delivery_date planned_ship_date quality_requirements packing_requirements"
+
+
+def _values(order: Order, *names: str) -> dict[str, Any]:
+    """The initial values of a form of ``order``: its fields of ``names`` (space-separated)."""
+    return {name: getattr(order, name) for group in names for name in group.split()}
+
+
 class OrderForm(forms.Form):
     """The header of a new order or of a draft; the lines come from ``LineRows``."""
 
@@ -184,14 +193,7 @@ class OrderForm(forms.Form):
         if order is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "customer": order.customer_id,
-                "customer_po": order.customer_po,
-                "currency": order.currency,
-                "order_date": order.order_date,
-                "contract_delivery_date": order.contract_delivery_date,
-                "planned_ship_date": order.planned_ship_date,
-                "deposit_ratio": order.deposit_ratio,
-                "quality_requirements": order.quality_requirements,
-                "packing_requirements": order.packing_requirements,
+                **_values(order, "customer_po currency order_date deposit_ratio", AMENDABLE),
             }
         super().__init__(*args, **kwargs)
         self.order = order
@@ -247,15 +249,7 @@ class AmendForm(forms.Form):
     )
 
     def __init__(self, *args, order: Order, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "contract_delivery_date": order.contract_delivery_date,
-                "planned_ship_date": order.planned_ship_date,
-                "quality_requirements": order.quality_requirements,
-                "packing_requirements": order.packing_requirements,
-            },
-        )
+        kwargs.setdefault("initial", _values(order, AMENDABLE))
         super().__init__(*args, **kwargs)
         self.order = order
 
