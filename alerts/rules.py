@@ -130,9 +130,12 @@ def production_order_list_behind_plan(*, on: dt.date, percent: int) -> QuerySet[
     return (
         production_order_list_live()
         .alias(planned=planned_cumulative_by(on), produced=produced_by(on))
-        .filter(planned__gt=0)
-        .alias(shortfall=big(F("planned") - F("produced")) * 100)
-        .filter(shortfall__gt=big(F("planned")) * percent)
+        # Short by more than ``percent`` % of the plan, (planned − produced) × 100 >
+        # planned × percent, written as planned × (100 − percent) > produced × 100:
+        # PostgreSQL computes the plan curve anew wherever it is named, and here it is
+        # named once. Output is never negative, so this also says something was planned.
+        .alias(margin=big(F("planned")) * (100 - percent) - big(F("produced")) * 100)
+        .filter(margin__gt=0)
     )
 
 
