@@ -126,6 +126,14 @@ def ensure_reference_data() -> None:
         importlib.import_module(migration).install(django_apps, None)
 
 
+def earlier_today(**ago: float) -> dt.datetime:
+    """A moment ``ago`` (``hours=3``) before now, but not before today's local midnight:
+    an order made today may have nothing that happened yesterday, and a test run just
+    after midnight must not cross into it."""
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    return max(timezone.now() - dt.timedelta(**ago), midnight)
+
+
 def stage(code: str) -> Stage:
     return Stage.objects.get(code=code)
 

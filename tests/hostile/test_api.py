@@ -20,7 +20,7 @@ from orders.models import Order, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import Incident
 from shipping.models import Shipment
-from tests.factories import CustomerFactory, backdate, open_payment, order_in_status
+from tests.factories import CustomerFactory, backdate, earlier_today, open_payment, order_in_status
 from tests.hostile.extremes import extreme_shipment, snapshot
 from tests.kpi.helpers import PRODUCTION, assign, make_order
 
@@ -193,7 +193,7 @@ def test_a_backdated_ship_date_is_a_400(cast):
 
 def test_a_timestamp_with_a_seconds_offset_comes_back_as_valid_rfc_3339(cast):
     order = order_in_status(cast, S.IN_PRODUCTION)
-    sent = (timezone.now() - dt.timedelta(hours=3)).replace(microsecond=0)
+    sent = earlier_today(hours=3).replace(microsecond=0)
     odd = dt.timezone(dt.timedelta(hours=5, minutes=30, seconds=15))
     response = api(cast.merchandiser).post(
         f"{V1}/incidents/",

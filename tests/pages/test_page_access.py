@@ -8,15 +8,12 @@ from gendan.policy.PAGES.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from orders.states import OrderStatus as S
 from shipping import services as shipping_services
-from tests.factories import order_in_status
+from tests.factories import earlier_today, order_in_status
 
 from .conftest import client_for
 
@@ -46,7 +43,7 @@ def world(cast, admin_user):
         order_id=delivered.pk,
         kind="complaint",
         description="stains on 12 pieces",
-        received_at=timezone.now() - dt.timedelta(hours=1),
+        received_at=earlier_today(hours=1),
     )
     return {
         "users": {

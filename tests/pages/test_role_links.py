@@ -5,16 +5,13 @@ them get the links. The text stays where the link would be."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
 from orders.states import OrderStatus as S
 from shipping import services as shipping_services
-from tests.factories import order_in_status
+from tests.factories import earlier_today, order_in_status
 
 from .conftest import client_for
 
@@ -48,7 +45,7 @@ def test_after_sales_cases_are_linked_only_for_the_roles_that_may_open_them(cast
         order_id=order.pk,
         kind="complaint",
         description="stains on 12 pieces",
-        received_at=timezone.now() - dt.timedelta(hours=1),
+        received_at=earlier_today(hours=1),
     )
     url = reverse("shipping:case_detail", args=[case.pk])
     order_url = reverse("orders:detail", args=[order.pk])
