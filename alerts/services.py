@@ -87,7 +87,7 @@ def alert_sweep(*, rule: str, today: dt.date | None = None) -> list[int]:
         spec = RULES[rule]
         alert_ids = _sweep_cases(spec, spec.cases(today, config), day=today, now=now)
         if alert_ids:
-            _insert_recipients(spec, day=today, now=now)
+            _insert_recipients(spec, alert_ids, day=today, now=now)
     if alert_ids and rule != AlertRule.DAILY_DIGEST:
         _publish(alert_ids, rule=rule)
     # Recorded once the sweep has committed (a sweep rolled back did not run). A crash
@@ -281,11 +281,17 @@ def _insert_new(connection, spec: Rule, *, day: dt.date, now: dt.datetime) -> li
     )
 
 
-def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
+def _insert_recipients(spec: Rule, alert_ids: list[int], *, day: dt.date, now: dt.datetime) -> None:
     """Put this sweep's new alerts in the inboxes of the order's owner and of the
     active users holding the rule's roles (and its escalation roles when escalated);
     the latter's rows are marked ``digest``, and the owner's too for a rule with
-    ``owner_digest``."""
+    ``owner_digest``.
+
+    On PostgreSQL the alerts are named by the ids this sweep inserted: no other
+    transaction can have given them recipients, so the rows go in without ON
+    CONFLICT, whose check per row was a third of the time of a sweep that fills
+    hundreds of thousands of inboxes. Elsewhere (SQLite) by the sweep's own
+    timestamp, ignoring conflicts."""
     connection = connections[Alert.objects.db]
     qn = connection.ops.quote_name
     ops = connection.ops
@@ -297,15 +303,20 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
         return qn(model._meta.get_field(name).column)
 
     memberships = User.groups.through
-    new_alerts = (
-        f"a.{col(Alert, 'rule')} = %s AND a.{col(Alert, 'day')} = %s "
-        f"AND a.{col(Alert, 'created_at')} = %s"
-    )
-    new_params = [
-        str(spec.name),
-        ops.adapt_datefield_value(day),
-        ops.adapt_datetimefield_value(now),
-    ]
+    by_id = connection.vendor == "postgresql"
+    if by_id:
+        new_alerts = f"a.{col(Alert, 'id')} = ANY(%s)"
+        new_params: list = [list(alert_ids)]
+    else:
+        new_alerts = (
+            f"a.{col(Alert, 'rule')} = %s AND a.{col(Alert, 'day')} = %s "
+            f"AND a.{col(Alert, 'created_at')} = %s"
+        )
+        new_params = [
+            str(spec.name),
+            ops.adapt_datefield_value(day),
+            ops.adapt_datetimefield_value(now),
+        ]
     selects = [
         f"SELECT a.{col(Alert, 'id')} r_alert, o.{col(Order, 'owner')} r_user, "
         f"{int(spec.owner_digest)} r_digest "
@@ -331,14 +342,15 @@ def _insert_recipients(spec: Rule, *, day: dt.date, now: dt.datetime) -> None:
         )
         params += [*new_params, *map(str, roles)]
     # One inbox row per person: an owner who is also a supervisor gets it as the owner.
+    on_conflict = None if by_id else OnConflict.IGNORE
     sql = (
-        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table(AlertRecipient)} "
+        f"{ops.insert_statement(on_conflict=on_conflict)} {table(AlertRecipient)} "
         f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}, "
         f"{col(AlertRecipient, 'digest')}) "
         f"SELECT r_alert, r_user, MIN(r_digest) = 1 FROM ("
         + " UNION ALL ".join(selects)
         + ") r GROUP BY r_alert, r_user "
-        + ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
+        + ops.on_conflict_suffix_sql([], on_conflict, [], [])
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
