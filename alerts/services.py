@@ -677,9 +677,8 @@ def _publish(alert_ids: list[int], *, rule: str) -> None:
     notices = []
     with translation.override(settings.LANGUAGE_CODE):
         title = _("【提醒】%(rule)s") % {"rule": AlertRule(rule).label}
-        for pk, day, escalated, data, created_at, object_id, model, *order in rows.iterator(
-            chunk_size=PUBLISH_BATCH
-        ):
+        for row in rows.iterator(chunk_size=PUBLISH_BATCH):
+            pk, day, escalated, data, created_at, object_id, model, *order = row
             order_id, order_number, owner_id = order
             # An unsaved instance only to phrase the message (no query: no relation read).
             alert = Alert(pk=pk, rule=rule, day=day, escalated=escalated, data=data)

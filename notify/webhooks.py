@@ -83,20 +83,22 @@ def body_of(event: OutboxEvent, delivery: Delivery) -> dict:
 class WebhookChannel(Channel):
     name = "webhook"
 
-    def targets(self, event):
+    @staticmethod
+    def _subscribed(topic: str) -> list[str]:
+        """The active subscriptions (of active clients) that take ``topic``."""
         subscriptions = WebhookSubscription.objects.filter(
             is_active=True, client__user__is_active=True
         ).values_list("pk", "event_types")
-        return [str(pk) for pk, types in subscriptions if matches(types, event.topic)]
+        return [str(pk) for pk, types in subscriptions if matches(types, topic)]
+
+    def targets(self, event):
+        return self._subscribed(event.topic)
 
     def active(self):
         return WebhookSubscription.objects.filter(is_active=True).exists()
 
     def listens(self, topic):
-        subscriptions = WebhookSubscription.objects.filter(
-            is_active=True, client__user__is_active=True
-        ).values_list("event_types", flat=True)
-        return any(matches(types, topic) for types in subscriptions)
+        return bool(self._subscribed(topic))
 
     def send(self, delivery, session):
         subscription = WebhookSubscription.objects.filter(pk=int(delivery.target)).first()

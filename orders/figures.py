@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.http import QueryDict
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -55,18 +55,20 @@ LISTS: dict[str, ListOf] = {
 }
 
 
+def _pairs(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(name, value) for each value of each parameter (a list gives several)."""
+    return [
+        (name, str(v))
+        for name, value in params.items()
+        for v in (value if isinstance(value, list | tuple) else [value])
+    ]
+
+
 def _query_dict(params: Mapping[str, Any]) -> QueryDict:
     data = QueryDict(mutable=True)
-    for name, value in params.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        data.setlist(name, [str(v) for v in values])
+    for name, value in _pairs(params):
+        data.appendlist(name, value)
     return data
-
-
-@functools.lru_cache(maxsize=64)
-def _list_path(url_name: str, script_prefix: str) -> str:
-    """A list page's path (a dashboard links to each list hundreds of times)."""
-    return reverse(url_name)
 
 
 @dataclass(frozen=True)
@@ -111,15 +113,11 @@ class Figure:
     def query(self) -> str:
         """``?a=1&b=2`` (empty without parameters); made once per figure (a dashboard
         shows hundreds)."""
-        pairs = [
-            (name, str(v))
-            for name, value in self.params.items()
-            for v in (value if isinstance(value, list | tuple) else [value])
-        ]
+        pairs = _pairs(self.params)
         return f"?{urlencode(pairs)}" if pairs else ""
 
     def url(self) -> str:
-        return _list_path(LISTS[self.list].url_name, get_script_prefix()) + self.query
+        return reverse(LISTS[self.list].url_name) + self.query
 
     def queryset(self, user: User) -> QuerySet:
         """The rows of the list this figure links to, as ``user`` sees them."""
