@@ -51,3 +51,21 @@ def test_a_new_postgresql_session_of_the_database_has_jit_off(db):
     params = connection.get_connection_params()
     with psycopg.connect(**params) as other:
         assert other.execute("SHOW jit").fetchone()[0] == "off"
+
+
+@pytest.mark.postgresql
+def test_a_statement_run_again_is_prepared_by_postgresql(db):
+    """Server-side binding (on unless behind PgBouncer): the parameters travel apart from
+    the SQL, so the list's statements keep one text and PostgreSQL plans them once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL feature")
+    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        pytest.skip(
+            "server-side binding is off (DATABASE_PGBOUNCER or DATABASE_SERVER_SIDE_BINDING)"
+        )
+    for number in range(8):
+        list(Order.objects.filter(number=f"SO-{number}").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "orders_order"' in text and "$1" in text for text in prepared), prepared
