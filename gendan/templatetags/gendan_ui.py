@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.template.base import token_kwargs
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from gendan.money import format_money
@@ -44,6 +44,19 @@ def pct(value, places: int = 0) -> str:
 def badge(value: str, label, kind: str = "status") -> str:
     """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
     return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.simple_tag
+def options(choices, selected) -> str:
+    """The ``<option>``s of a ``<select>`` written by hand (a list of many row forms:
+    one tag instead of a template per option), ``selected`` marked as a Select widget
+    marks it (values compared as text)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
+    )
 
 
 @register.filter
