@@ -4,6 +4,7 @@ through the test client: each write goes through its service, each refusal shows
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -13,7 +14,7 @@ from orders.models import Customer, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import Incident, ProgressReport
 from shipping.models import AfterSalesStatus, ShipmentStatus
-from tests.factories import backdate, create_order, order_in_status, stage
+from tests.factories import UserFactory, backdate, create_order, order_in_status, stage
 
 from .conftest import client_for
 
@@ -416,6 +417,26 @@ def test_the_dashboard_counts_orders_by_status_and_lists_the_overdue(cast):
     for chart in ("status-chart", "on-time-chart", "ageing-chart", "workload-chart"):
         assert f'id="{chart}" type="application/json"' in html
     assert shipped.number not in html[html.index('id="overdue"') :]
+
+
+def test_the_dashboard_shows_the_merchandisers_who_need_attention_and_links_to_all(cast):
+    for n in range(25):
+        UserFactory(username=f"m{n:02d}", roles=["merchandiser"])
+    late = order_in_status(cast, S.CONFIRMED, owner=cast.other_merchandiser)
+    late.__class__.objects.filter(pk=late.pk).update(contract_delivery_date="2022-01-01")
+    order_in_status(cast, S.CONFIRMED)
+    client = client_for(cast.supervisor)
+
+    html = client.get(reverse("orders:dashboard")).content.decode()
+    table = html[html.index('id="workload"') :]
+    rows = re.findall(r'<tr data-owner="(\d+)"', table)
+    # Twenty of 27: the one with an overdue order first, then the one with an open order.
+    assert rows[:2] == [str(cast.other_merchandiser.pk), str(cast.merchandiser.pk)]
+    assert len(rows) == 20
+    assert f'href="{reverse("orders:workload")}"' in table
+
+    html = client.get(reverse("orders:workload")).content.decode()
+    assert len(re.findall(r'<tr data-owner="', html)) == 27
 
 
 def test_the_daily_report_of_a_merchandiser_is_their_own(cast):
