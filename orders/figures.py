@@ -202,15 +202,20 @@ class Counts:
             tally = figure.tally
             columns = self._once(tally.rows_key, tally.columns_by_owner)
             return columns[tally.column or "orders"]
-        key = (figure.list, tuple(_pairs(figure.params)))
-        return self._once(key, lambda: figure.count_by(self.user, "owner_id"))
+        return self._once(self._key(figure), lambda: figure.count_by(self.user, "owner_id"))
 
     def show(self, figure: Figure) -> Shown:
         """The figure and its count: the sum of its counts by merchandiser (every order
-        has one)."""
+        has one) when they are read (a tally's always are), else counted."""
         if "owner" in figure.params:
             return show(figure, self.user)
-        return Shown(figure, sum(self.by_owner(figure).values()))
+        if figure._tallied(self.user) or self._key(figure) in self._read:
+            return Shown(figure, sum(self.by_owner(figure).values()))
+        return show(figure, self.user)
+
+    @staticmethod
+    def _key(figure: Figure) -> tuple:
+        return (figure.list, tuple(_pairs(figure.params)))
 
 
 def _month_start(day: dt.date, back: int = 0) -> dt.date:

@@ -184,11 +184,13 @@ class Order(TimeStamped):
             models.Index(fields=["order_date"], name="order_date_idx"),
             models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
             # The orders still to ship by date (a few percent of all): the dashboard's
-            # due-soon and overdue lists and counts, the delivery alerts.
+            # due-soon and overdue lists and counts, the delivery alerts; with the
+            # owner, the counts per merchandiser read the index alone.
             models.Index(
                 fields=["contract_delivery_date", "id"],
                 name="order_to_ship_due_idx",
                 condition=Q(status__in=sorted(NOT_FULLY_SHIPPED)),
+                include=["owner_id"],
             ),
         ]
         constraints = [
@@ -398,6 +400,20 @@ class Payment(TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.status in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
+
+    # ``get_kind_display()`` and ``get_status_display()`` as a list of many payments
+    # shows them: Django's rebuild the field's choices (hashing each lazy label) per call.
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_KIND_LABELS = dict(PaymentKind.choices)
+_STATUS_LABELS = dict(PaymentStatus.choices)
 
 
 class PaymentReceipt(models.Model):

@@ -39,11 +39,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on_time = selectors.on_time_delivery_by_month(user, today=today)
     ageing = selectors.receivables_by_currency(user, today=today)
     figures = orders_figures.dashboard_figures(today)
-    # Each figure and its split by merchandiser read once (the numbers and the table).
+    # Each figure's split by merchandiser read once: the table's, then the numbers'
+    # (their sums).
     counts = orders_figures.Counts(user)
-    shown = {key: counts.show(figures[key]) for key in DASHBOARD_FIGURES}
     workload = orders_figures.workload(user, figures, counts=counts, limit=WORKLOAD_ROWS + 1)
     workload, more_people = workload[:WORKLOAD_ROWS], len(workload) > WORKLOAD_ROWS
+    shown = {key: counts.show(figures[key]) for key in DASHBOARD_FIGURES}
     # Each currency owed (the ageing's rows: the same open receivables) links to its list.
     for row in ageing["per_currency"]:
         row["url"] = orders_figures.receivable_figure(row["order__currency"]).url()
