@@ -158,8 +158,12 @@ class Figure:
         ``path``'s filter added (``owner_id`` → the figure with ``owner=<id>``)."""
         if path == "owner_id" and "owner" not in self.params and self._tallied(user):
             return self.tally.by_owner()
-        rows = self.queryset(user).order_by().values(path).annotate(n=Count("pk"))
-        return {row[path]: row["n"] for row in rows}
+        return _count_by(self.queryset(user), path)
+
+
+def _count_by(queryset: QuerySet, path: str) -> dict[Any, int]:
+    rows = queryset.order_by().values(path).annotate(n=Count("pk"))
+    return {row[path]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -196,13 +200,18 @@ class Counts:
             self._read[key] = read()
         return self._read[key]
 
+    def queryset(self, figure: Figure) -> QuerySet:
+        """``figure.queryset(user)``, built once (its FilterSet copies every filter and
+        form field)."""
+        return self._once(("rows", self._key(figure)), lambda: figure.queryset(self.user))
+
     def by_owner(self, figure: Figure) -> dict[int, int]:
         """``figure.count_by(user, "owner_id")``."""
         if figure._tallied(self.user) and "owner" not in figure.params:
             tally = figure.tally
             columns = self._once(tally.rows_key, tally.columns_by_owner)
             return columns[tally.column or "orders"]
-        return self._once(self._key(figure), lambda: figure.count_by(self.user, "owner_id"))
+        return self._once(self._key(figure), lambda: _count_by(self.queryset(figure), "owner_id"))
 
     def show(self, figure: Figure) -> Shown:
         """The figure and its count: the sum of its counts by merchandiser (every order
@@ -211,7 +220,7 @@ class Counts:
             return show(figure, self.user)
         if figure._tallied(self.user) or self._key(figure) in self._read:
             return Shown(figure, sum(self.by_owner(figure).values()))
-        return show(figure, self.user)
+        return Shown(figure, self.queryset(figure).count())
 
     @staticmethod
     def _key(figure: Figure) -> tuple:

@@ -401,20 +401,6 @@ class Payment(TimeStamped):
     def is_open(self) -> bool:
         return self.status in (PaymentStatus.REQUESTED, PaymentStatus.PARTIALLY_RECEIVED)
 
-    # ``get_kind_display()`` and ``get_status_display()`` as a list of many payments
-    # shows them: Django's rebuild the field's choices (hashing each lazy label) per call.
-    @property
-    def kind_label(self) -> str:
-        return _KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return _STATUS_LABELS.get(self.status, self.status)
-
-
-_KIND_LABELS = dict(PaymentKind.choices)
-_STATUS_LABELS = dict(PaymentStatus.choices)
-
 
 class PaymentReceipt(models.Model):
     """One receipt (or refund paid out) confirmed by finance; partial receipts add up."""

@@ -3,6 +3,7 @@ language's number format, status badges, the cards of a page."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django import template
@@ -44,6 +45,19 @@ def pct(value, places: int = 0) -> str:
 def badge(value: str, label, kind: str = "status") -> str:
     """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
     return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.filter
+def display(obj, field_name: str):
+    """``obj.get_<field_name>_display()`` for a list of many rows: Django's rebuilds
+    the field's choices, hashing every lazy label, on each call."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.cache
+def _choice_labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 @register.simple_tag

@@ -57,8 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             shown["on_time_this_month"].count, shown["shipped_this_month"].count
         ),
         "on_time": on_time,
-        "due_soon": list(figures["due_soon"].queryset(user)[:20]),
-        "overdue": list(figures["overdue"].queryset(user)[:30]),
+        "due_soon": list(counts.queryset(figures["due_soon"])[:20]),
+        "overdue": list(counts.queryset(figures["overdue"])[:30]),
         "ageing": ageing,
         "workload": workload,
         "more_people": more_people,
