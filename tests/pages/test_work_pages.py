@@ -85,6 +85,30 @@ def test_finance_confirms_a_partial_receipt_in_place_with_htmx(cast):
     assert payment.amount_received == Decimal("100.00")
 
 
+def test_a_refused_receipt_comes_back_as_it_was_sent_and_a_new_row_as_the_form_starts(cast):
+    order = order_in_status(cast, S.AWAITING_DEPOSIT, quantities=(100,), unit_price="10.00")
+    payment = order.payments.get(kind=PaymentKind.DEPOSIT)
+    client = client_for(cast.finance)
+
+    html = client.get(reverse("orders:finance_queue")).content.decode()
+    row = html[html.index(f'id="payment-{payment.pk}"') :]
+    # The queue's row: what PaymentConfirmForm starts from (the outstanding amount,
+    # today, bank transfer) under the form's field names.
+    assert 'name="amount_received" value="300.00"' in row
+    assert f'name="received_on" value="{timezone.localdate().isoformat()}"' in row
+    assert f'<select name="method" id="id_p{payment.pk}_method"' in row
+    assert '<option value="bank_transfer" selected>' in row
+
+    sent = {"amount_received": "x", "received_on": "2020-13-01", "method": "tt", "reference": "R9"}
+    url = reverse("orders:payment_confirm", args=[payment.pk])
+    html = client.post(url, sent, **HTMX).content.decode()
+    assert 'name="amount_received" value="x"' in html and 'value="R9"' in html
+    assert '<option value="tt" selected>' in html and 'bank_transfer" selected' not in html
+    assert html.count('class="error"') >= 2  # the amount and the date, each by its field
+    payment.refresh_from_db()
+    assert payment.amount_received == Decimal("0.00")
+
+
 def test_the_same_bank_reference_is_not_confirmed_twice(cast):
     order = order_in_status(cast, S.AWAITING_DEPOSIT)
     payment = order.payments.get(kind=PaymentKind.DEPOSIT)
