@@ -3,12 +3,13 @@ language's number format, status badges, the cards of a page."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django import template
 from django.template.base import token_kwargs
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from gendan.money import format_money
@@ -44,6 +45,32 @@ def pct(value, places: int = 0) -> str:
 def badge(value: str, label, kind: str = "status") -> str:
     """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
     return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.filter
+def display(obj, field_name: str):
+    """``obj.get_<field_name>_display()`` for a list of many rows: Django's rebuilds
+    the field's choices, hashing every lazy label, on each call."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.cache
+def _choice_labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.simple_tag
+def options(choices, selected) -> str:
+    """The ``<option>``s of a ``<select>`` written by hand (a list of many row forms:
+    one tag instead of a template per option), ``selected`` marked as a Select widget
+    marks it (values compared as text)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
+    )
 
 
 @register.filter
