@@ -183,6 +183,13 @@ class Order(TimeStamped):
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["order_date"], name="order_date_idx"),
             models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
+            # Whose order it is and its number, without reading the order: the KPI
+            # month joins a month's production orders and a year's shipments to their
+            # orders' owners for every person at once (an index-only scan of a few
+            # percent of the table's size instead of a scan of the whole table).
+            models.Index(
+                fields=["owner", "id"], include=["number"], name="order_owner_covering_idx"
+            ),
             # The orders still to ship by date (a few percent of all): the dashboard's
             # due-soon and overdue lists and counts, the delivery alerts.
             models.Index(
