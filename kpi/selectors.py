@@ -21,7 +21,7 @@ from django.utils import timezone
 from gendan import policy, workdays
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import INCOMING_KINDS, Order
+from orders.models import INCOMING_KINDS, Order, PaymentReceipt
 from orders.states import OrderStatus
 from production.models import Incident, ProductionOrder, ProductionOrderStatus
 from samples.selectors import missing_samples_for
@@ -233,19 +233,19 @@ def pay_facts(
         facts[owner].shipped_orders.append((number, total))
 
     if paid_basis:
-        # Fully paid in M: the receipts now cover the total and the last one came in M.
+        # Fully paid in M: the receipts now cover the total and the last one came in M,
+        # that is one came in M and none after it. Found from M's receipts (a month's,
+        # by date), not by reading every paid order's receipts.
+        incoming = PaymentReceipt.objects.filter(
+            payment__order_id=OuterRef("pk"), payment__kind__in=INCOMING_KINDS
+        )
         for owner, number, total in (
             Order.objects.filter(
                 owner_id__in=ids, total_amount__gt=0, amount_received__gte=F("total_amount")
             )
             .exclude(status=OrderStatus.CANCELLED)
-            .annotate(
-                last_receipt=Max(
-                    "payments__receipts__received_on",
-                    filter=Q(payments__kind__in=INCOMING_KINDS),
-                )
-            )
-            .filter(last_receipt__range=(first, last))
+            .filter(Exists(incoming.filter(received_on__range=(first, last))))
+            .exclude(Exists(incoming.filter(received_on__gt=last)))
             .order_by("number")
             .values_list("owner_id", "number", "total_amount")
         ):

@@ -424,6 +424,13 @@ class PaymentReceipt(models.Model):
         verbose_name = _("到账记录")
         verbose_name_plural = _("到账记录")
         ordering = ["payment_id", "id"]
+        indexes = [
+            # A month's receipts: the orders fully paid in it (the KPI month's commission
+            # on the fully-paid basis).
+            models.Index(
+                fields=["received_on"], include=["payment"], name="receipt_received_on_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_gt_0"),
             # The same bank transfer cannot be confirmed twice against one request.
