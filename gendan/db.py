@@ -9,7 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+
+
+def _written_to(objs: Sequence[Model]) -> tuple[type[Model], str, BaseDatabaseWrapper]:
+    """The model of ``objs`` (all of one model), the database they are written to and
+    its connection."""
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    return model, alias, connections[alias]
 
 
 def bulk_update(objs: Sequence[Model], fields: Sequence[str]) -> int:
@@ -23,9 +32,7 @@ def bulk_update(objs: Sequence[Model], fields: Sequence[str]) -> int:
     """
     if not objs:
         return 0
-    model = type(objs[0])
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    model, alias, connection = _written_to(objs)
     if connection.vendor != "postgresql":
         return model._default_manager.using(alias).bulk_update(objs, fields)
     meta = model._meta
@@ -74,9 +81,7 @@ def bulk_insert(objs: Sequence[Model]) -> int:
     """
     if not objs:
         return 0
-    model = type(objs[0])
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    model, alias, connection = _written_to(objs)
     if connection.vendor != "postgresql":
         return len(model._default_manager.using(alias).bulk_create(objs))
     meta = model._meta
