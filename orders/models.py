@@ -183,6 +183,13 @@ class Order(TimeStamped):
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["order_date"], name="order_date_idx"),
             models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
+            # Whose order it is and its number, without reading the order: the KPI
+            # month joins a month's production orders and a year's shipments to their
+            # orders' owners for every person at once (an index-only scan of a few
+            # percent of the table's size instead of a scan of the whole table).
+            models.Index(
+                fields=["owner", "id"], include=["number"], name="order_owner_covering_idx"
+            ),
             # The orders still to ship by date (a few percent of all): the dashboard's
             # due-soon and overdue lists and counts, the delivery alerts; with the
             # owner, the counts per merchandiser read the index alone.
@@ -419,6 +426,13 @@ class PaymentReceipt(models.Model):
         verbose_name = _("到账记录")
         verbose_name_plural = _("到账记录")
         ordering = ["payment_id", "id"]
+        indexes = [
+            # A month's receipts: the orders fully paid in it (the KPI month's commission
+            # on the fully-paid basis).
+            models.Index(
+                fields=["received_on"], include=["payment"], name="receipt_received_on_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_gt_0"),
             # The same bank transfer cannot be confirmed twice against one request.
