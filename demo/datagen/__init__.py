@@ -31,7 +31,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -47,6 +47,7 @@ from production.models import Stage
 
 from .clock import Clock
 from .generator import Generator
+from .planning import PLAN_TABLES, add_plans
 from .reference import PASSWORD, USERNAME_PREFIX
 from .tables import DOMAIN_KEYS, TABLES
 from .writers import foreign_key_violations, writer_for_connection
@@ -65,6 +66,7 @@ class DataGenError(Exception):
 class Result:
     counts: dict[str, int]  # rows written per table (TABLES keys)
     seconds: float
+    plans: dict[str, int] = field(default_factory=dict)  # rows per table (``planning``)
 
 
 def generate(
@@ -76,11 +78,14 @@ def generate(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
     skip_fk_triggers: bool = True,
+    plans: bool = False,
 ) -> Result:
     """Generate ``orders`` orders (and everything around them) in one transaction.
 
     ``skip_fk_triggers``: on PostgreSQL, as a superuser, load without the
-    per-row foreign-key checks (the default; see ``writers``)."""
+    per-row foreign-key checks (the default; see ``writers``). ``plans``: also the
+    plans, materials and samples of ``planning.add_plans``, derived from the loaded
+    orders in the same transaction (PostgreSQL only), before the indexes are rebuilt."""
     if orders < 0:
         raise DataGenError("--orders must be >= 0")
     if merchandisers is not None and merchandisers < 1:
@@ -101,7 +106,7 @@ def generate(
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         _require_empty()
-        writer.prepare()
+        writer.prepare(extra_tables=PLAN_TABLES if plans else ())
         clock = Clock(
             today=today,
             years=YEARS,
@@ -133,20 +138,34 @@ def generate(
         finally:
             writer.stop()
             gc.enable()
+        progress(f"orders written ({_since(started)})")
+        added = {}
+        if plans:
+            writer.raise_error()
+            added = add_plans(today=today, analyze=False)
+            progress(
+                "plans: "
+                + ", ".join(f"{table} {n:,}" for table, n in added.items())
+                + f" ({_since(started)})"
+            )
         progress("rebuilding indexes")
         writer.finish()
         for key, last in generator.sequences.items():
             Sequence.objects.update_or_create(key=key, defaults={"last": last})
-        progress("analyzing")
+        progress(f"analyzing ({_since(started)})")
         writer.analyze()
         # The dashboard's counts, which the services keep and a bulk load bypasses.
-        progress("counting the order tallies")
+        progress(f"counting the order tallies ({_since(started)})")
         tallies.rebuild()
     # After the commit (VACUUM runs outside a transaction): visibility maps set and
     # the tallies' rows compacted, as autovacuum would leave a database in service.
-    progress("vacuuming")
+    progress(f"vacuuming ({_since(started)})")
     writer.vacuum()
-    return Result(counts=dict(writer.counts), seconds=time.monotonic() - started)
+    return Result(counts=dict(writer.counts), seconds=time.monotonic() - started, plans=added)
+
+
+def _since(started: float) -> str:
+    return f"{time.monotonic() - started:.0f} s"
 
 
 def _number_keys() -> Q:
