@@ -47,7 +47,7 @@ from production.models import Stage
 
 from .clock import Clock
 from .generator import Generator
-from .planning import PLAN_TABLES, add_plans
+from .planning import PLAN_TABLES, Plans
 from .reference import PASSWORD, USERNAME_PREFIX
 from .tables import DOMAIN_KEYS, TABLES
 from .writers import foreign_key_violations, writer_for_connection
@@ -56,6 +56,7 @@ __all__ = ["PASSWORD", "DataGenError", "Result", "foreign_key_violations", "gene
 
 YEARS = 3
 NUMBER_PREFIXES = ("GD-", "PO-", "SH-")
+TALLY_MODELS = ("orders.StatusTally", "orders.DeliveryTally")
 
 
 class DataGenError(Exception):
@@ -106,7 +107,11 @@ def generate(
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         _require_empty()
-        writer.prepare(extra_tables=PLAN_TABLES if plans else ())
+        plan_rows = None
+        if plans and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                plan_rows = Plans(cursor, today=today)
+        writer.prepare(extra_tables=PLAN_TABLES if plans else (), plans=plan_rows)
         clock = Clock(
             today=today,
             years=YEARS,
@@ -140,14 +145,12 @@ def generate(
             gc.enable()
         progress(f"orders written ({_since(started)})")
         added = {}
-        if plans:
+        if plan_rows is not None:
             writer.raise_error()
-            added = add_plans(today=today, analyze=False)
-            progress(
-                "plans: "
-                + ", ".join(f"{table} {n:,}" for table, n in added.items())
-                + f" ({_since(started)})"
-            )
+            with connection.cursor() as cursor:
+                plan_rows.finish(cursor, analyze=False)
+            added = plan_rows.counts
+            progress("plans: " + ", ".join(f"{table} {n:,}" for table, n in added.items()))
         progress("rebuilding indexes")
         writer.finish()
         for key, last in generator.sequences.items():
@@ -157,6 +160,7 @@ def generate(
         # The dashboard's counts, which the services keep and a bulk load bypasses.
         progress(f"counting the order tallies ({_since(started)})")
         tallies.rebuild()
+        writer.analyze(TALLY_MODELS)
     # After the commit (VACUUM runs outside a transaction): visibility maps set and
     # the tallies' rows compacted, as autovacuum would leave a database in service.
     progress(f"vacuuming ({_since(started)})")

@@ -66,39 +66,79 @@ def _next_id(cursor, table: str) -> int:
 
 
 def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
-    """Write the rows above; the number written per table. The planning tables are
-    expected to be empty (``generate`` truncates them with the order domain).
-    ``analyze=False``: the caller analyzes them (after rebuilding their indexes)."""
-    template = MilestoneTemplate.objects.filter(is_default=True).first()
-    if template is None or connection.vendor != "postgresql":
+    """Write the rows above for every order; the number written per table. The
+    planning tables are expected to be empty (``generate`` truncates them with the
+    order domain). ``analyze=False``: the caller analyzes them (after rebuilding their
+    indexes)."""
+    if connection.vendor != "postgresql":
         return {}
-    counts = {}
-    with connection.cursor() as c:
-        # Sorting ten million milestones in memory rather than in temporary files.
-        c.execute("SET LOCAL work_mem = '256MB'")
-        first_plan = _next_id(c, "planning_plan")
-        first_milestone = _next_id(c, "planning_milestone")
-        p = {
+    with connection.cursor() as cursor:
+        plans = Plans(cursor, today=today)
+        plans.add(cursor)
+        plans.finish(cursor, analyze=analyze)
+    return plans.counts
+
+
+class Plans:
+    """``add_plans`` in steps: ``add`` derives the rows of the orders (and production
+    orders) of some id range, as soon as they are loaded; ``finish`` once all are.
+    ``generate`` calls ``add`` after each chunk's COPY, in the writer's thread, so that
+    PostgreSQL derives one chunk's plans while Python makes the next chunk.
+
+    The plans take consecutive ids in order id order, so milestone and dependency ids
+    follow from a plan's id (see ``STEPS``)."""
+
+    def __init__(self, cursor, *, today: dt.date) -> None:
+        template = MilestoneTemplate.objects.filter(is_default=True).first()
+        self.counts: dict[str, int] = dict.fromkeys(PLAN_TABLES, 0) if template else {}
+        if template is None:
+            return
+        # Sorting a chunk's (or all) milestones in memory rather than in temporary files.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        self.first_plan = _next_id(cursor, "planning_plan")
+        self.params = {
             "template": template.pk,
-            "plan": first_plan,
-            "milestone": first_milestone,
-            "dependency": _next_id(c, "planning_milestone_depends_on"),
+            "first_plan": self.first_plan,
+            "milestone": _next_id(cursor, "planning_milestone"),
             "today": today,
             "statuses": [str(s) for s in BEFORE_PRODUCTION_DONE],
             "sample_states": list(SAMPLE_STATES),
         }
-        counts["planning_plan"] = _run(
+        self.next_dependency = _next_id(cursor, "planning_milestone_depends_on")
+
+    def add(
+        self,
+        c,
+        orders: tuple[int, int] = (0, 2**62),
+        production_orders: tuple[int, int] = (0, 2**62),
+    ) -> None:
+        """The rows of the orders and production orders with ids in these ranges
+        (inclusive), which must come after those of the previous calls."""
+        if not self.counts:
+            return
+        counts = self.counts
+        p = {
+            **self.params,
+            "plan": self.first_plan + counts["planning_plan"],
+            "dependency": self.next_dependency,
+            "lo": orders[0],
+            "hi": orders[1],
+            "po_lo": production_orders[0],
+            "po_hi": production_orders[1],
+        }
+        counts["planning_plan"] += _run(
             c,
             "INSERT INTO planning_plan (id, order_id, template_id, contract_delivery_date,"
             " projected_delivery_date, created_at, updated_at)"
             " SELECT %(plan)s - 1 + row_number() OVER (ORDER BY o.id), o.id, %(template)s,"
             " o.contract_delivery_date, o.contract_delivery_date"
             " + CASE WHEN o.id %% 10 = 0 THEN 7 ELSE 0 END, o.confirmed_at, o.confirmed_at"
-            " FROM orders_order o WHERE o.confirmed_at IS NOT NULL ORDER BY o.id",
+            " FROM orders_order o WHERE o.id BETWEEN %(lo)s AND %(hi)s"
+            " AND o.confirmed_at IS NOT NULL ORDER BY o.id",
             p,
         )
         # Steps from the fit sample on (position ≥ its own) move on a slipping order.
-        counts["planning_milestone"] = _run(
+        counts["planning_milestone"] += _run(
             c,
             f"WITH {STEPS}, m AS (SELECT p.id AS plan_id, p.order_id, s.*,"
             "  p.contract_delivery_date - (s.offset_working_days * 7 / 5) AS planned,"
@@ -110,7 +150,7 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             " INSERT INTO planning_milestone (id, plan_id, code, name, position, owner_role,"
             " lifecycle_event, is_delivery, offset_working_days, planned_date, forecast_date,"
             " actual_date, note)"
-            " SELECT %(milestone)s + (plan_id - %(plan)s) * n + k, plan_id, code, name,"
+            " SELECT %(milestone)s + (plan_id - %(first_plan)s) * n + k, plan_id, code, name,"
             " position, owner_role, lifecycle_event, is_delivery,"
             " offset_working_days, planned, planned + CASE WHEN slips THEN 7 ELSE 0 END,"
             " CASE WHEN code = 'fit_sample' AND slips AND planned + 7 < %(today)s"
@@ -120,7 +160,7 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             p,
         )
         # A step's dependencies, as pairs of step numbers, repeated for every plan.
-        counts["planning_milestone_depends_on"] = _run(
+        dependencies = _run(
             c,
             f"WITH {STEPS}, pairs AS (SELECT f.k AS k_from, t.k AS k_to, f.n"
             "  FROM planning_templatestep_depends_on sd"
@@ -128,8 +168,8 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             "  JOIN steps t ON t.id = sd.to_templatestep_id)"
             " INSERT INTO planning_milestone_depends_on (id, from_milestone_id, to_milestone_id)"
             " SELECT %(dependency)s - 1 + row_number() OVER (ORDER BY p.id, k_from, k_to),"
-            " %(milestone)s + (p.id - %(plan)s) * n + k_from,"
-            " %(milestone)s + (p.id - %(plan)s) * n + k_to"
+            " %(milestone)s + (p.id - %(first_plan)s) * n + k_from,"
+            " %(milestone)s + (p.id - %(first_plan)s) * n + k_to"
             " FROM planning_plan p CROSS JOIN pairs"
             " WHERE p.id >= %(plan)s AND EXISTS (SELECT FROM steps WHERE code = 'fit_sample')"
             " ORDER BY p.id, k_from, k_to",
@@ -137,7 +177,9 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
         )
         # Required by the plan's "materials in house" date (its milestone's planned
         # date, computed the same way).
-        counts["planning_material"] = _run(
+        counts["planning_milestone_depends_on"] += dependencies
+        self.next_dependency += dependencies
+        counts["planning_material"] += _run(
             c,
             f"WITH {STEPS}"
             " INSERT INTO planning_material (order_id, kind, name, supplier, purchase_reference,"
@@ -161,7 +203,7 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             " ORDER BY o.id, k.n",
             p,
         )
-        counts["samples_productionsample"] = _run(
+        counts["samples_productionsample"] += _run(
             c,
             "INSERT INTO samples_productionsample (file, file_name, file_content_type,"
             " production_order_id, kind, recorded_on, is_correct, note, recorded_by_id,"
@@ -169,10 +211,11 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             " SELECT '', '', '', po.id, k.kind, po.issued_at::date, true, '', po.issued_by_id,"
             " po.issued_at FROM production_productionorder po"
             " CROSS JOIN (VALUES ('trial'), ('sealed')) AS k(kind)"
-            " WHERE po.id %% 10 <> 3 ORDER BY po.id, k.kind",
+            " WHERE po.id BETWEEN %(po_lo)s AND %(po_hi)s AND po.id %% 10 <> 3"
+            " ORDER BY po.id, k.kind",
             p,
         )
-        counts["samples_samplerequest"] = _run(
+        counts["samples_samplerequest"] += _run(
             c,
             "INSERT INTO samples_samplerequest (number, customer_id, owner_id, item_number,"
             " raw_material, packing, colour_print, colour, shipping_mark, process, quantity,"
@@ -183,9 +226,16 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             " '', '', '', 2, 10, o.currency, (%(sample_states)s::text[])[o.id / 10 %% 8 + 1],"
             " o.id %% 30 = 0, CASE WHEN o.id %% 30 = 0 THEN 'approved' ELSE 'not_needed' END,"
             " false, 0, '', '', '', '', NULL, '', 1, NULL, '', o.created_at, o.created_at"
-            " FROM orders_order o WHERE o.id %% 10 = 0 ORDER BY o.id",
+            " FROM orders_order o WHERE o.id BETWEEN %(lo)s AND %(hi)s AND o.id %% 10 = 0"
+            " ORDER BY o.id",
             p,
         )
+
+    def finish(self, c, *, analyze: bool = True) -> None:
+        """The id sequences moved past the ids given here; statistics (unless the
+        caller gathers them after rebuilding the indexes)."""
+        if not self.counts:
+            return
         for table in ("planning_plan", "planning_milestone", "planning_milestone_depends_on"):
             c.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 0) + 1,"
@@ -194,4 +244,3 @@ def add_plans(*, today: dt.date, analyze: bool = True) -> dict[str, int]:
             )
         if analyze:
             c.execute(f"ANALYZE {', '.join(PLAN_TABLES)}")
-    return counts

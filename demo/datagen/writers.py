@@ -19,8 +19,9 @@ PostgreSQL bulk-load settings, all transaction-local (``SET LOCAL``):
   Even an index led by the parent id the rows arrive in order of (which grows
   only at its right edge) costs PostgreSQL more to keep than to build: at
   100,000 orders, 4.5 s more CPU during the load against 1.2 s more for the
-  rebuild. Primary keys and unique constraints stay, and are checked as rows
-  arrive.
+  rebuild. Unique constraints are dropped and added back after the load too
+  (which checks them then), except those a foreign key relies on; primary keys
+  stay.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ import queue
 import threading
 from collections import Counter
 
+import psycopg
 from django.apps import apps
 from django.db import connection
 
+from .planning import Plans
 from .tables import DOMAIN_KEYS, HISTORY_MODELS, TABLES
 
 
@@ -65,6 +68,10 @@ class Writer:
             if batch:
                 self.load(TABLES[key], batch)
                 self.counts[key] += len(batch)
+        self.loaded(rows)
+
+    def loaded(self, rows: dict[str, list[tuple]]) -> None:
+        """Called once a chunk's rows are loaded."""
 
     def load(self, table, batch: list[tuple]) -> None:
         raise NotImplementedError
@@ -75,8 +82,9 @@ class Writer:
     def stop(self) -> None:
         """Called when the run ends, whether it failed or not."""
 
-    def analyze(self) -> None:
-        """Called at the end of the transaction (the tallies are counted next)."""
+    def analyze(self, models: tuple[str, ...] = ()) -> None:
+        """Called at the end of the transaction for the generated tables, and then for
+        ``models`` (app_label.ModelName) once the tallies are counted."""
 
     def vacuum(self) -> None:
         """Called after commit."""
@@ -98,6 +106,8 @@ class PostgresWriter(Writer):
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
         self.extra_tables: tuple[str, ...] = ()
+        self.constraints: list[tuple[str, str, str]] = []
+        self.plans: Plans | None = None
 
     def _referencing_tables(self, cursor, tables: list[str]) -> list[str]:
         """Tables outside ``tables`` that refer to them by foreign key, directly or
@@ -126,8 +136,9 @@ class PostgresWriter(Writer):
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         self.freeze = set(_domain_tables())
 
-    def prepare(self, extra_tables: tuple[str, ...] = ()) -> None:
+    def prepare(self, extra_tables: tuple[str, ...] = (), plans: Plans | None = None) -> None:
         self.extra_tables = tuple(extra_tables)
+        self.plans = plans
         domain = _domain_tables()
         with connection.cursor() as cursor:
             if not self.freeze:
@@ -166,6 +177,24 @@ class PostgresWriter(Writer):
             for name, _definition in found:
                 cursor.execute(f"DROP INDEX {name}")
             self.indexes = [definition for _name, definition in found]
+            # Unique constraints too (none that a foreign key relies on): added back
+            # after the load, which checks the rows all at once.
+            cursor.execute(
+                """
+                SELECT c.conrelid::regclass::text, quote_ident(c.conname),
+                       pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype = 'u'
+                  AND NOT EXISTS (
+                    SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
+                  )
+                ORDER BY 1, 2
+                """,
+                [loaded],
+            )
+            self.constraints = cursor.fetchall()
+            for table, name, _definition in self.constraints:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
 
     @staticmethod
     def _is_superuser(cursor) -> bool:
@@ -199,6 +228,21 @@ class PostgresWriter(Writer):
         if self.error is not None:
             raise self.error
 
+    def loaded(self, rows: dict[str, list[tuple]]) -> None:
+        orders, production_orders = rows["order"], rows["production_order"]
+        if self.plans is not None and orders:
+            # Ids are the rows' first column, increasing within a chunk.
+            with psycopg.ClientCursor(self.raw) as cursor:
+                self.plans.add(
+                    cursor,
+                    orders=(orders[0][0], orders[-1][0]),
+                    production_orders=(
+                        (production_orders[0][0], production_orders[-1][0])
+                        if production_orders
+                        else (0, -1)
+                    ),
+                )
+
     def load(self, table, batch: list[tuple]) -> None:
         freeze = " (FREEZE)" if table.db_table in self.freeze else ""
         sql = f"COPY {table.db_table} ({', '.join(table.columns)}) FROM STDIN{freeze}"
@@ -220,6 +264,8 @@ class PostgresWriter(Writer):
         with connection.cursor() as cursor:
             for definition in self.indexes:
                 cursor.execute(definition)
+            for table, name, definition in self.constraints:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
             for table in TABLES.values():
                 name = table.db_table
                 cursor.execute(
@@ -232,16 +278,21 @@ class PostgresWriter(Writer):
             else:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
-    def analyze(self) -> None:
+    def analyze(self, models: tuple[str, ...] = ()) -> None:
+        tables = [_db_table(label) for label in models] or [
+            *(t.db_table for t in TABLES.values()),
+            *self.extra_tables,
+        ]
         with connection.cursor() as cursor:
-            for table in [t.db_table for t in TABLES.values()] + list(self.extra_tables):
+            for table in tables:
                 cursor.execute(f"ANALYZE {table}")
 
     def vacuum(self) -> None:
         if connection.in_atomic_block:  # (inside a test's transaction)
             return
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
+            # The generated tables were analyzed in the transaction: no second ANALYZE.
+            cursor.execute("VACUUM")
 
 
 class SqliteWriter(Writer):
@@ -258,7 +309,7 @@ class SqliteWriter(Writer):
         with connection.cursor() as cursor:
             cursor.executemany(sql, batch)
 
-    def analyze(self) -> None:
+    def analyze(self, models: tuple[str, ...] = ()) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
