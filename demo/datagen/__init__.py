@@ -19,6 +19,11 @@ timeline is ``OrderEvent``) and a timeline event per progress report or
 inspection (the services write one; at a million orders that would be another
 ~10 million rows).
 
+With ``plans=True`` (PostgreSQL), the plans, milestones, materials and samples
+of ``planning`` are derived from each chunk of orders by SQL right after its
+COPY, in the same transaction: PostgreSQL works on them while Python makes the
+next chunk, and the ten million milestones never pass through Python.
+
 The domain tables must be empty, or ``wipe=True`` empties them first (with the
 generated users and the document-number counters); other users are kept. The
 document-number counters (``Sequence``) are advanced past the generated
