@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
@@ -42,6 +43,7 @@ from .models import (
 from .states import AssessmentStatus
 
 A = AssessmentStatus
+Row = TypeVar("Row")
 
 # --------------------------------------------------------------------------
 # People, templates, schemes
@@ -105,6 +107,15 @@ def scheme_for(person_id: int, period: dt.date) -> PayScheme | None:
 # --------------------------------------------------------------------------
 
 
+def _rows_for(
+    person_ids: Iterable[int], row: Callable[[], Row]
+) -> tuple[list[int], dict[int, Row]]:
+    """The people's ids and an empty ``row()`` for each: every person given has a row,
+    whether or not the month's grouped queries then find anything of theirs."""
+    ids = list(person_ids)
+    return ids, {pk: row() for pk in ids}
+
+
 @dataclass
 class MetricCounts:
     shipped: int = 0  # orders fully shipped in M
@@ -120,12 +131,10 @@ def metric_counts(
     person_ids: Iterable[int], period: dt.date, template: AssessmentTemplate
 ) -> dict[int, MetricCounts]:
     """The raw counts of §1 for each person's own orders: three grouped queries."""
-    ids = list(person_ids)
-    counts: dict[int, MetricCounts] = {pk: MetricCounts() for pk in ids}
+    ids, counts = _rows_for(person_ids, MetricCounts)
     if not ids:
         return counts
-    start, end = periods.bounds(period)
-    first, last = period, periods.last_day(period)
+    start, end, first, last = periods.month(period)
 
     shipped_in_m = Q(fully_shipped_at__gte=start, fully_shipped_at__lt=end)
     due_in_m = Q(contract_delivery_date__range=(first, last))
@@ -216,12 +225,10 @@ def pay_facts(
     person_ids: Iterable[int], period: dt.date, *, paid_basis: bool = True
 ) -> dict[int, PayFacts]:
     """Everything a month's pay depends on, per person, in a fixed number of queries."""
-    ids = list(person_ids)
-    facts: dict[int, PayFacts] = {pk: PayFacts() for pk in ids}
+    ids, facts = _rows_for(person_ids, PayFacts)
     if not ids:
         return facts
-    start, end = periods.bounds(period)
-    first, last = period, periods.last_day(period)
+    start, end, first, last = periods.month(period)
 
     for owner, number, total in (
         Order.objects.filter(

@@ -65,14 +65,10 @@ class CardNode(template.Node):
         anchor = format_html(' id="{}"', options["id"]) if options.get("id") else ""
         title = options.get("title")
         head = format_html('<div class="card-head"><h2>{}</h2></div>', title) if title else ""
-        return format_html(
-            '<section class="{}"{}>{}<div class="{}">{}</div></section>',
-            classes,
-            anchor,
-            head,
-            options.get("body") or "card-body",
-            content,
-        )
+        body = options.get("body")
+        if body is not False:
+            content = format_html('<div class="{}">{}</div>', body or "card-body", content)
+        return format_html('<section class="{}"{}>{}{}</section>', classes, anchor, head, content)
 
 
 @register.tag
@@ -80,7 +76,8 @@ def card(parser, token) -> CardNode:
     """``{% card id="x" title=… class="gap-bottom" body="table-wrap" %}…{% endcard %}``:
     a card of the page (each option may be left out): its section (``id``, more
     ``class``), its heading (``title``, a string the template translates), and its
-    content in the ``card-body`` (or the ``body`` class given)."""
+    content in the ``card-body`` (or the ``body`` class given; ``body=False``: the
+    content brings its own parts, e.g. a ``table-wrap`` followed by a ``card-body``)."""
     bits = token.split_contents()[1:]
     options = token_kwargs(bits, parser)
     if bits:
