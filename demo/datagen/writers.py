@@ -55,10 +55,10 @@ class Writer:
     def wipe(self) -> None:
         raise NotImplementedError
 
-    def prepare(self, extra_tables: tuple[str, ...] = ()) -> None:
+    def prepare(self, extra_tables: tuple[str, ...] = (), plans: Plans | None = None) -> None:
         """Called once the domain tables are known to be empty. ``extra_tables``: tables
-        that the run fills by SQL after the load (their indexes are rebuilt with the
-        loaded tables' ones)."""
+        that ``plans`` fills by SQL after each chunk's load (their indexes are rebuilt
+        with the loaded tables' ones)."""
 
     def raise_error(self) -> None:
         """Raise what went wrong in the background load, if anything."""
