@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 
 def _written_to(objs: Sequence[Model]) -> tuple[type[Model], str, BaseDatabaseWrapper]:
@@ -106,3 +106,39 @@ def bulk_insert(objs: Sequence[Model]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [document])
         return cursor.rowcount
+
+
+class CompiledQuery:
+    """A ``values()`` query compiled once and run again with another value in one
+    place: Django's SQL and converters, without building and compiling the query for
+    each request (a third of a millisecond for a query of a few joins).
+
+    ``slot`` is the parameter that changes, given as it stands in the queryset's
+    parameters (found by identity, or by equality for a string); ``run(value)`` returns
+    the rows as ``values()`` dictionaries. The statement text never changes, so with
+    prepared statements PostgreSQL plans it once per connection too.
+    """
+
+    def __init__(self, queryset: QuerySet, slot: Any) -> None:
+        query = queryset.query
+        self.alias = queryset.db
+        self.compiler = query.get_compiler(self.alias)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        found = [i for i, value in enumerate(self.params) if value is slot or value == slot]
+        if len(found) != 1:
+            raise ValueError(f"the slot stands {len(found)} times in the parameters")
+        self.slot = found[0]
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        selected = [column for column, _sql, _alias in self.compiler.select]
+        self.converters = self.compiler.get_converters(selected)
+
+    def run(self, value: Any) -> list[dict[str, Any]]:
+        params = list(self.params)
+        params[self.slot] = value
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [dict(zip(self.names, row, strict=True)) for row in rows]

@@ -28,6 +28,8 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf
 from rest_framework.settings import api_settings
 
+from gendan.db import CompiledQuery
+
 from .fields import DateTimeField, moment_text
 
 # Fields whose to_representation returns a database value unchanged.
@@ -133,34 +135,6 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
 
 
-class _Statement:
-    """A ``values()`` query compiled once and run again with other ids: Django's SQL
-    and converters, without building and compiling the query for each page."""
-
-    def __init__(self, queryset: QuerySet) -> None:
-        compiler = queryset.query.get_compiler(queryset.db)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        self.slot = next(i for i, value in enumerate(self.params) if value is _IDS)
-        self.alias = queryset.db
-        self.names = list(queryset.query.values_select)
-        self.converters = compiler.get_converters(
-            [column for column, _sql, _alias in compiler.select]
-        )
-        self.compiler = compiler
-
-    def run(self, ids: list) -> list[dict[str, Any]]:
-        params = list(self.params)
-        params[self.slot] = list(ids)
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
-        names = self.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
-
-
 class Rows:
     """The rows ``serializer_class`` would output for a queryset, from ``values()``.
 
@@ -181,7 +155,7 @@ class Rows:
         self.expressions = dict(expressions or {})
         self._plan: tuple[list[tuple[str, str, Converter]], dict[str, tuple[str, Rows]]] | None
         self._plan = None
-        self._statements: dict[tuple[str, str], _Statement] = {}
+        self._statements: dict[tuple[str, str], CompiledQuery] = {}
 
     # -- the plan, made once from the serializer's fields -----------------------
 
@@ -239,8 +213,8 @@ class Rows:
         statement = self._statements.get((foreign_key, alias))
         if statement is None:
             queryset = manager.filter(_AnyOf(F(foreign_key), _IDS)).values(foreign_key, *self.keys)
-            statement = self._statements[(foreign_key, alias)] = _Statement(queryset)
-        return statement.run(ids)
+            statement = self._statements[(foreign_key, alias)] = CompiledQuery(queryset, _IDS)
+        return statement.run(list(ids))
 
     # -- use ---------------------------------------------------------------------
 
