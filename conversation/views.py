@@ -34,7 +34,9 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     (``?timeline=``) passed on."""
     category = _timeline_category(request)
     context.setdefault("page_parts", []).append(
-        lazy_part(order, anchor="order-thread", url_name="conversation:order_thread", title=_("跟进记录"))
+        lazy_part(
+            order, anchor="order-thread", url_name="conversation:order_thread", title=_("跟进记录")
+        )
     )
     context.setdefault("side_parts", []).append(
         lazy_part(

@@ -278,7 +278,9 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     """The order page shows, once loaded, each production order with its planned-vs-actual
     chart, and the order's incidents (``order_production_part``)."""
     context.setdefault("order_parts", []).append(
-        lazy_part(order, anchor="order-production", url_name="production:order_part", title=_("生产"))
+        lazy_part(
+            order, anchor="order-production", url_name="production:order_part", title=_("生产")
+        )
     )
 
 

@@ -185,7 +185,9 @@ def shipment_list_with_lines_visible_to(user: User) -> QuerySet[Shipment]:
 def order_page_prefetches() -> list[Prefetch]:
     """What the order page shows of shipping: the shipments with their lines (the
     after-sales cases are a part of their own: ``order_after_sales``)."""
-    return [Prefetch("shipments", queryset=Shipment.objects.prefetch_related("lines").order_by("pk"))]
+    return [
+        Prefetch("shipments", queryset=Shipment.objects.prefetch_related("lines").order_by("pk"))
+    ]
 
 
 def shipped_by_line(shipments) -> dict[int, int]:

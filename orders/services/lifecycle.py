@@ -316,9 +316,9 @@ def payment_to_write_off(order: Order) -> Payment | None:
     # All of the order's payments (a few), filtered here: the order page has them
     # prefetched already, so that offering the write-off costs it no query.
     for payment in order.payments.all():
-        if payment.kind in INCOMING_KINDS and payment.status in OPEN_PAYMENT:
-            if ZERO < payment.outstanding <= limit:
-                return payment
+        open_request = payment.kind in INCOMING_KINDS and payment.status in OPEN_PAYMENT
+        if open_request and ZERO < payment.outstanding <= limit:
+            return payment
     return None
 
 
