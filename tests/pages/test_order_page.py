@@ -106,12 +106,14 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("role", ["supervisor", "merchandiser"])
-def test_the_order_page_with_everything_issues_at_most_12_queries(cast, role):
+# The supervisor's page of an open order also offers to reassign it: its select of the
+# merchandisers is one query more.
+@pytest.mark.parametrize(("role", "most"), [("merchandiser", MAX_QUERIES), ("supervisor", 13)])
+def test_the_order_page_with_everything_issues_at_most_12_queries(cast, role, most):
     order = _everything(cast)
     client = client_for(getattr(cast, role))
     url = reverse("orders:detail", args=[order.pk])
-    assert _queries(client, url) <= MAX_QUERIES
+    assert _queries(client, url) <= most
     # Everything is there once the parts have loaded.
     page = shown(client, url)
     for text in (
@@ -128,7 +130,7 @@ def test_the_order_page_with_everything_issues_at_most_12_queries(cast, role):
 
 
 def test_a_bigger_order_costs_the_page_as_many_queries(cast):
-    small, big = _everything(cast, quantities=(100,)), _everything(cast, quantities=(10,) * 12)
+    small, big = _everything(cast), _everything(cast, quantities=(10,) * 12)
     for line in big.lines.order_by("position")[1:6]:
         shipment = shipping_services.shipment_create(
             actor=cast.merchandiser,
@@ -138,7 +140,7 @@ def test_a_bigger_order_costs_the_page_as_many_queries(cast):
             lines=[{"order_line": line.pk, "quantity": line.quantity}],
         )
         shipping_services.shipment_ship(actor=cast.merchandiser, shipment_id=shipment.pk)
-    client = client_for(cast.supervisor)
+    client = client_for(cast.merchandiser)
     with_small = _queries(client, reverse("orders:detail", args=[small.pk]))
     with_big = _queries(client, reverse("orders:detail", args=[big.pk]))
     assert with_big == with_small <= MAX_QUERIES
@@ -198,4 +200,5 @@ def test_the_timeline_part_keeps_the_pages_filter(cast):
     assert 'data-entry="note"' in notes_only and 'data-entry="event"' not in notes_only
     # An unknown filter is no filter.
     page = client.get(url + "?timeline=bogus").content.decode()
-    assert "timeline=bogus" not in page
+    timeline = reverse("conversation:order_timeline", args=[order.pk])
+    assert f'hx-get="{timeline}"' in page
