@@ -45,11 +45,14 @@ PERSON_ROLES = (Role.MERCHANDISER, Role.SUPERVISOR, Role.FINANCE, Role.PRODUCTIO
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def generator(report: Report, *, orders: int, seed: int) -> None:
+def generator(report: Report, *, orders: int, seed: int, merchandisers: int | None = None) -> None:
     """``manage.py generate_data --wipe``: the time it takes, its rate and its peak
-    memory (a process of its own, as an operator runs it)."""
+    memory (a process of its own, as an operator runs it). ``merchandisers``: how
+    many people share the orders (the generator's default when None)."""
     command = [sys.executable, "manage.py", "generate_data", "--orders", str(orders)]
     command += ["--seed", str(seed), "--wipe", "--plans", "--verbosity", "0"]
+    if merchandisers:
+        command += ["--merchandisers", str(merchandisers)]
     with stopwatch() as seconds:
         child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL)
         _pid, status, usage = os.wait4(child.pid, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,21 @@ def bounds(period: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(period, dt.time.min).replace(tzinfo=tz)
     end = dt.datetime.combine(next_period(period), dt.time.min).replace(tzinfo=tz)
     return start, end
+
+
+class Month(NamedTuple):
+    """A period's [start, end) as aware local moments, and its first and last day."""
+
+    start: dt.datetime
+    end: dt.datetime
+    first: dt.date
+    last: dt.date
+
+
+def month(period: dt.date) -> Month:
+    """``bounds`` and the first and last day of the period, for the month's queries."""
+    start, end = bounds(period)
+    return Month(start, end, period, last_day(period))
 
 
 def quarter_months(period: dt.date) -> list[dt.date]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
@@ -21,7 +22,7 @@ from django.utils import timezone
 from gendan import policy, workdays
 from gendan.models import User
 from gendan.roles import Role
-from orders.models import INCOMING_KINDS, Order
+from orders.models import INCOMING_KINDS, Order, PaymentReceipt
 from orders.states import OrderStatus
 from production.models import Incident, ProductionOrder, ProductionOrderStatus
 from samples.selectors import missing_samples_for
@@ -42,6 +43,7 @@ from .models import (
 from .states import AssessmentStatus
 
 A = AssessmentStatus
+Row = TypeVar("Row")
 
 # --------------------------------------------------------------------------
 # People, templates, schemes
@@ -105,6 +107,15 @@ def scheme_for(person_id: int, period: dt.date) -> PayScheme | None:
 # --------------------------------------------------------------------------
 
 
+def _rows_for(
+    person_ids: Iterable[int], row: Callable[[], Row]
+) -> tuple[list[int], dict[int, Row]]:
+    """The people's ids and an empty ``row()`` for each: every person given has a row,
+    whether or not the month's grouped queries then find anything of theirs."""
+    ids = list(person_ids)
+    return ids, {pk: row() for pk in ids}
+
+
 @dataclass
 class MetricCounts:
     shipped: int = 0  # orders fully shipped in M
@@ -120,12 +131,10 @@ def metric_counts(
     person_ids: Iterable[int], period: dt.date, template: AssessmentTemplate
 ) -> dict[int, MetricCounts]:
     """The raw counts of §1 for each person's own orders: three grouped queries."""
-    ids = list(person_ids)
-    counts: dict[int, MetricCounts] = {pk: MetricCounts() for pk in ids}
+    ids, counts = _rows_for(person_ids, MetricCounts)
     if not ids:
         return counts
-    start, end = periods.bounds(period)
-    first, last = period, periods.last_day(period)
+    start, end, first, last = periods.month(period)
 
     shipped_in_m = Q(fully_shipped_at__gte=start, fully_shipped_at__lt=end)
     due_in_m = Q(contract_delivery_date__range=(first, last))
@@ -216,12 +225,10 @@ def pay_facts(
     person_ids: Iterable[int], period: dt.date, *, paid_basis: bool = True
 ) -> dict[int, PayFacts]:
     """Everything a month's pay depends on, per person, in a fixed number of queries."""
-    ids = list(person_ids)
-    facts: dict[int, PayFacts] = {pk: PayFacts() for pk in ids}
+    ids, facts = _rows_for(person_ids, PayFacts)
     if not ids:
         return facts
-    start, end = periods.bounds(period)
-    first, last = period, periods.last_day(period)
+    start, end, first, last = periods.month(period)
 
     for owner, number, total in (
         Order.objects.filter(
@@ -233,19 +240,19 @@ def pay_facts(
         facts[owner].shipped_orders.append((number, total))
 
     if paid_basis:
-        # Fully paid in M: the receipts now cover the total and the last one came in M.
+        # Fully paid in M: the receipts now cover the total and the last one came in M,
+        # that is one came in M and none after it. Found from M's receipts (a month's,
+        # by date), not by reading every paid order's receipts.
+        incoming = PaymentReceipt.objects.filter(
+            payment__order_id=OuterRef("pk"), payment__kind__in=INCOMING_KINDS
+        )
         for owner, number, total in (
             Order.objects.filter(
                 owner_id__in=ids, total_amount__gt=0, amount_received__gte=F("total_amount")
             )
             .exclude(status=OrderStatus.CANCELLED)
-            .annotate(
-                last_receipt=Max(
-                    "payments__receipts__received_on",
-                    filter=Q(payments__kind__in=INCOMING_KINDS),
-                )
-            )
-            .filter(last_receipt__range=(first, last))
+            .filter(Exists(incoming.filter(received_on__range=(first, last))))
+            .exclude(Exists(incoming.filter(received_on__gt=last)))
             .order_by("number")
             .values_list("owner_id", "number", "total_amount")
         ):
@@ -264,24 +271,34 @@ def pay_facts(
         facts[owner].production_orders.append((number, order_number, fee))
 
     # Declarations of the year so far, by month: how many earn, and how many in all.
+    # A year of shipments (a quarter of a million at a million orders): what makes one
+    # ineligible is tested without a subquery per shipment where it can be. A fault:
+    # the faulted shipments are few, hashed once. Probation: only for the people who
+    # were on probation this year (none, most months), tested for their shipments only.
+    year_start = dt.date(period.year, 1, 1)
     faulted = ShipmentFault.objects.filter(shipment_id=OuterRef("pk"))
     on_probation = PaySchemeAssignment.objects.filter(
         person_id=OuterRef("order__owner_id"),
         effective_from__lte=OuterRef("actual_ship_date"),
         probation_until__gte=OuterRef("actual_ship_date"),
     )
+    probationers = set(
+        PaySchemeAssignment.objects.filter(
+            person_id__in=ids, effective_from__lte=last, probation_until__gte=year_start
+        ).values_list("person_id", flat=True)
+    )
+    eligible = ~Q(pk__in=ShipmentFault.objects.values("shipment_id"))
+    if probationers:
+        eligible &= ~Q(order__owner_id__in=sorted(probationers)) | ~Q(Exists(on_probation))
     declared = Shipment.objects.filter(
         order__owner_id__in=ids,
         status__in=GONE_SHIPMENT_STATUSES,
-        actual_ship_date__range=(dt.date(period.year, 1, 1), last),
+        actual_ship_date__range=(year_start, last),
     ).exclude(customs_declaration_number="")
     for row in (
         declared.annotate(month=ExtractMonth("actual_ship_date"))
         .values("order__owner_id", "month")
-        .annotate(
-            n=Count("pk"),
-            eligible=Count("pk", filter=~Q(Exists(faulted)) & ~Q(Exists(on_probation))),
-        )
+        .annotate(n=Count("pk"), eligible=Count("pk", filter=eligible))
         .order_by()
     ):
         facts[row["order__owner_id"]].declarations[row["month"]] = (row["eligible"], row["n"])
@@ -300,9 +317,7 @@ def pay_facts(
     ):
         facts[row.pop("order__owner_id")].month_declarations.append(row)
     for row in (
-        ShipmentFault.objects.filter(
-            person_id__in=ids, period__range=(dt.date(period.year, 1, 1), period)
-        )
+        ShipmentFault.objects.filter(person_id__in=ids, period__range=(year_start, period))
         .values("person_id", "period")
         .annotate(n=Count("pk"))
         .order_by()

@@ -83,14 +83,30 @@ class Tally:
 
     def by_owner(self) -> dict[int, int]:
         """{merchandiser id: count} (one query)."""
+        return self.columns_by_owner()[self.column or "orders"]
+
+    @property
+    def rows_key(self) -> tuple:
+        """The tally rows this tally sums: tallies of the same rows and different
+        columns are read by one query (``Counts``)."""
+        return (self.statuses,) if self.statuses else ("delivery", self.since)
+
+    def columns_by_owner(self) -> dict[str, dict[int, int]]:
+        """{column: {merchandiser id: count}} of every column of this tally's rows (one
+        query): "orders" of the status tally, "shipped" and "on_time" of the delivery
+        tally."""
         if self.statuses:
             rows = StatusTally.objects.filter(status__in=sorted(self.statuses))
-            total = Sum("orders")
+            sums = {"orders": Sum("orders")}
         else:
             rows = DeliveryTally.objects.filter(month__gte=self.since)
-            total = Sum(self.column)
-        rows = rows.order_by().values("owner_id").annotate(n=total)
-        return {row["owner_id"]: row["n"] for row in rows if row["n"]}
+            sums = {"shipped": Sum("shipped"), "on_time": Sum("on_time")}
+        found: dict[str, dict[int, int]] = {column: {} for column in sums}
+        for row in rows.order_by().values("owner_id").annotate(**sums):
+            for column in sums:
+                if row[column]:
+                    found[column][row["owner_id"]] = row[column]
+        return found
 
 
 @dataclass(frozen=True)
@@ -142,8 +158,12 @@ class Figure:
         ``path``'s filter added (``owner_id`` → the figure with ``owner=<id>``)."""
         if path == "owner_id" and "owner" not in self.params and self._tallied(user):
             return self.tally.by_owner()
-        rows = self.queryset(user).order_by().values(path).annotate(n=Count("pk"))
-        return {row[path]: row["n"] for row in rows}
+        return _count_by(self.queryset(user), path)
+
+
+def _count_by(queryset: QuerySet, path: str) -> dict[Any, int]:
+    rows = queryset.order_by().values(path).annotate(n=Count("pk"))
+    return {row[path]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,47 @@ class Shown:
 
 def show(figure: Figure, user: User) -> Shown:
     return Shown(figure, figure.count(user))
+
+
+class Counts:
+    """The counts of a page's figures for one user, each query read once: a figure and
+    its split by merchandiser (the dashboard's "open" and its workload column), or two
+    columns of the same tally rows, cost one query."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self._read: dict[Any, Any] = {}
+
+    def _once(self, key: Any, read: Callable[[], Any]) -> Any:
+        if key not in self._read:
+            self._read[key] = read()
+        return self._read[key]
+
+    def queryset(self, figure: Figure) -> QuerySet:
+        """``figure.queryset(user)``, built once (its FilterSet copies every filter and
+        form field)."""
+        return self._once(("rows", self._key(figure)), lambda: figure.queryset(self.user))
+
+    def by_owner(self, figure: Figure) -> dict[int, int]:
+        """``figure.count_by(user, "owner_id")``."""
+        if figure._tallied(self.user) and "owner" not in figure.params:
+            tally = figure.tally
+            columns = self._once(tally.rows_key, tally.columns_by_owner)
+            return columns[tally.column or "orders"]
+        return self._once(self._key(figure), lambda: _count_by(self.queryset(figure), "owner_id"))
+
+    def show(self, figure: Figure) -> Shown:
+        """The figure and its count: the sum of its counts by merchandiser (every order
+        has one) when they are read (a tally's always are), else counted."""
+        if "owner" in figure.params:
+            return show(figure, self.user)
+        if figure._tallied(self.user) or self._key(figure) in self._read:
+            return Shown(figure, sum(self.by_owner(figure).values()))
+        return Shown(figure, self.queryset(figure).count())
+
+    @staticmethod
+    def _key(figure: Figure) -> tuple:
+        return (figure.list, tuple(_pairs(figure.params)))
 
 
 def _month_start(day: dt.date, back: int = 0) -> dt.date:
@@ -232,25 +293,45 @@ def rate(on_time: int, shipped: int) -> Decimal | None:
     return (Decimal(on_time) / Decimal(shipped)) if shipped else None
 
 
-def workload(user: User, figures: Mapping[str, Figure]) -> list[dict[str, Any]]:
+WORKLOAD_COLUMNS = ("open", "overdue", "shipped_in_a_year", "on_time_in_a_year")
+
+
+def workload(
+    user: User,
+    figures: Mapping[str, Figure],
+    *,
+    counts: Counts | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
     """Per merchandiser (and every owner of a counted order): the dashboard's order
-    figures of their orders, each with ``owner=<id>`` added (one query per figure)."""
-    columns = ("open", "overdue", "shipped_in_a_year", "on_time_in_a_year")
-    counts = {key: figures[key].count_by(user, "owner_id") for key in columns}
-    owners = {pk for key in ("open", "overdue") for pk, n in counts[key].items() if n}
-    people = User.objects.filter(pk__in=sorted(owners)) | User.objects.filter(
-        groups__name=Role.MERCHANDISER, is_active=True
-    )
+    figures of their orders, each with ``owner=<id>`` added (one query per figure,
+    fewer with the page's ``counts``), those with the most overdue orders first, then
+    the most open ones; the first ``limit`` of them (all without)."""
+    counts = counts or Counts(user)
+    by_owner = {key: counts.by_owner(figures[key]) for key in WORKLOAD_COLUMNS}
+    owners = {pk for key in ("open", "overdue") for pk, n in by_owner[key].items() if n}
+    people = (
+        User.objects.filter(pk__in=sorted(owners))
+        | User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+    ).distinct()
+
+    def attention(person: User) -> tuple:
+        return (
+            -by_owner["overdue"].get(person.pk, 0),
+            -by_owner["open"].get(person.pk, 0),
+            str(person),
+        )
+
+    ranked = sorted(people, key=attention)
     rows = []
-    for person in people.distinct():
-        row: dict[str, Any] = {"owner": person, "owner_url": ""}
-        for key in columns:
+    for person in ranked[:limit]:
+        row: dict[str, Any] = {"owner": person}
+        for key in WORKLOAD_COLUMNS:
             figure = figures[key].with_params(owner=person.pk)
-            row[key] = Shown(figure, counts[key].get(person.pk, 0))
+            row[key] = Shown(figure, by_owner[key].get(person.pk, 0))
         row["rate"] = rate(row["on_time_in_a_year"].count, row["shipped_in_a_year"].count)
         row["owner_url"] = row["open"].url
         rows.append(row)
-    rows.sort(key=lambda row: (-row["open"].count, str(row["owner"])))
     return rows
 
 

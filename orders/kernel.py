@@ -35,7 +35,7 @@ from gendan.exceptions import AlreadyDone, NotFound, ValidationFailed
 from gendan.models import User
 
 from . import events, tallies
-from .models import CENT, Approval, ApprovalKind, Order
+from .models import CENT, Approval, ApprovalKind, Order, Payment
 from .states import ensure_transition
 
 M = TypeVar("M")
@@ -92,20 +92,29 @@ def lock_child(model: type[M], pk: int, name: str) -> tuple[Order, M]:
 
 
 def create(model: type[M], actor: User | None, /, **fields: Any) -> M:
-    """Insert a row of ``model`` with its history user (its first history entry)."""
+    """Insert a row of ``model`` with its history user (its first history entry); a
+    payment with its part of the receivable tally."""
     obj = model(**fields)
     obj._history_user = actor
     obj.save()
+    if isinstance(obj, Payment):
+        tallies.receivable_changed(None, tallies.receivable_of(obj))
     return obj
 
 
 def save(obj, actor: User | None, fields: Iterable[str]) -> None:
-    """Save only ``fields`` (plus ``updated_at`` where the model has it), with history user."""
+    """Save only ``fields`` (plus ``updated_at`` where the model has it), with history
+    user; a payment's part of the receivable tally follows (the row is locked)."""
     obj._history_user = actor
     names = list(fields)
     if hasattr(obj, "updated_at") and "updated_at" not in names:
         names.append("updated_at")
+    if not isinstance(obj, Payment):
+        obj.save(update_fields=names)
+        return
+    currency, before = tallies.receivable_stored(obj.pk)
     obj.save(update_fields=names)
+    tallies.receivable_changed(before, tallies.receivable_of(obj, currency))
 
 
 def move(order: Order, action: str, *, actor: User, to: str | None = None, note: str = "", **data):

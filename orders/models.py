@@ -183,12 +183,21 @@ class Order(TimeStamped):
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["order_date"], name="order_date_idx"),
             models.Index(fields=["fully_shipped_at"], name="order_fully_shipped_idx"),
+            # Whose order it is and its number, without reading the order: the KPI
+            # month joins a month's production orders and a year's shipments to their
+            # orders' owners for every person at once (an index-only scan of a few
+            # percent of the table's size instead of a scan of the whole table).
+            models.Index(
+                fields=["owner", "id"], include=["number"], name="order_owner_covering_idx"
+            ),
             # The orders still to ship by date (a few percent of all): the dashboard's
-            # due-soon and overdue lists and counts, the delivery alerts.
+            # due-soon and overdue lists and counts, the delivery alerts; with the
+            # owner, the counts per merchandiser read the index alone.
             models.Index(
                 fields=["contract_delivery_date", "id"],
                 name="order_to_ship_due_idx",
                 condition=Q(status__in=sorted(NOT_FULLY_SHIPPED)),
+                include=["owner_id"],
             ),
         ]
         constraints = [
@@ -417,6 +426,13 @@ class PaymentReceipt(models.Model):
         verbose_name = _("到账记录")
         verbose_name_plural = _("到账记录")
         ordering = ["payment_id", "id"]
+        indexes = [
+            # A month's receipts: the orders fully paid in it (the KPI month's commission
+            # on the fully-paid basis).
+            models.Index(
+                fields=["received_on"], include=["payment"], name="receipt_received_on_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_gt_0"),
             # The same bank transfer cannot be confirmed twice against one request.
@@ -589,6 +605,32 @@ class DeliveryTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.month:%Y-%m} {self.on_time}/{self.shipped}"
+
+
+class ReceivableTally(models.Model):
+    """What customers still owe on the open requests (``OPEN_PAYMENT``, of the
+    ``INCOMING_KINDS``) due on a day, in a currency: the dashboard's receivables and
+    their ageing, read from a few hundred rows instead of the open requests."""
+
+    currency = models.CharField(_("币种"), max_length=3)
+    due_date = models.DateField(_("到期日"))
+    outstanding = models.DecimalField(_("未收金额"), default=ZERO, **MONEY)
+    requests = models.IntegerField(_("请款数"), default=0)
+
+    class Meta:
+        verbose_name = _("应收计数")
+        verbose_name_plural = _("应收计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "due_date"], name="receivable_tally_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(requests__gte=0), name="receivable_tally_requests_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.due_date} {self.outstanding} ({self.requests})"
 
 
 class ImportKind(models.TextChoices):

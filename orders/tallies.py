@@ -1,5 +1,6 @@
-"""The order tallies (``StatusTally``, ``DeliveryTally``): kept by the services in the
-transaction of the change they count, rebuilt from the orders by ``rebuild``.
+"""The order tallies (``StatusTally``, ``DeliveryTally``, ``ReceivableTally``): kept by
+the services in the transaction of the change they count, rebuilt from the orders by
+``rebuild``.
 
 The supervisor dashboard shows every order by status and twelve months of on-time
 delivery, per merchandiser and in all. Counted from a million orders that is
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
@@ -101,6 +103,58 @@ def owner_changed(order, previous_owner_id: int) -> None:
 
 
 # --------------------------------------------------------------------------
+# Receivables: what is still owed on open requests, by currency and due date
+# --------------------------------------------------------------------------
+
+# A payment's part of the receivable tally: (currency, due date, outstanding), or None
+# when it is not an open request of money the customer owes.
+Receivable = tuple[str, dt.date, Decimal] | None
+RECEIVABLE_FIELDS = ("status", "kind", "amount_due", "amount_received", "due_date")
+
+
+def receivable(currency: str, status: str, kind: str, due, received, due_date) -> Receivable:
+    from .models import INCOMING_KINDS, OPEN_PAYMENT
+
+    if status not in OPEN_PAYMENT or kind not in INCOMING_KINDS:
+        return None
+    return currency, due_date, due - received
+
+
+def receivable_stored(payment_id: int) -> tuple[str, Receivable]:
+    """The payment's currency and its part as its row stands (before a change)."""
+    from .models import Payment
+
+    rows = Payment.objects.filter(pk=payment_id)
+    currency, *values = rows.values_list("order__currency", *RECEIVABLE_FIELDS).get()
+    return currency, receivable(currency, *values)
+
+
+def receivable_of(payment, currency: str | None = None) -> Receivable:
+    """The part of ``payment`` as it is in memory, in the order's currency (fixed
+    before an order asks for money)."""
+    values = [getattr(payment, name) for name in RECEIVABLE_FIELDS]
+    return receivable(currency or payment.order.currency, *values)
+
+
+def receivable_changed(before: Receivable, after: Receivable) -> None:
+    """A payment's part went from ``before`` to ``after`` (either None)."""
+    from .models import ReceivableTally
+
+    if before == after:
+        return
+    changes: dict[tuple[str, dt.date], list] = {}
+    for part, sign in ((before, -1), (after, 1)):
+        if part is not None:
+            currency, due_date, outstanding = part
+            change = changes.setdefault((currency, due_date), [Decimal(0), 0])
+            change[0] += sign * outstanding
+            change[1] += sign
+    for (currency, due_date), (outstanding, requests) in sorted(changes.items()):
+        key = {"currency": currency, "due_date": due_date}
+        _bump(ReceivableTally, key, outstanding=outstanding, requests=requests)
+
+
+# --------------------------------------------------------------------------
 # Rebuilding from the orders
 # --------------------------------------------------------------------------
 
@@ -163,7 +217,34 @@ def rebuild(apps=global_apps) -> tuple[int, int]:
         [delivery_model(owner_id=o, month=_date(m), shipped=n, on_time=t) for o, m, n, t in months],
         batch_size=2000,
     )
+    rebuild_receivables(apps)
     return len(statuses), len(deliveries)
+
+
+def rebuild_receivables(apps=global_apps) -> int:
+    """Recount the receivable tally from the payments (inside ``rebuild``'s lock, or a
+    migration's transaction); the number of its rows. Skipped before the migration
+    that adds it (an earlier migration rebuilds the order tallies)."""
+    from .models import INCOMING_KINDS, OPEN_PAYMENT
+
+    try:
+        tally_model = apps.get_model("orders", "ReceivableTally")
+    except LookupError:
+        return 0
+    payment_model = apps.get_model("orders", "Payment")
+    tally_model.objects.all().delete()
+    sums = (
+        payment_model.objects.filter(status__in=OPEN_PAYMENT, kind__in=INCOMING_KINDS)
+        .order_by()
+        .values("order__currency", "due_date")
+        .annotate(outstanding=Sum(F("amount_due") - F("amount_received")), requests=Count("pk"))
+        .values_list("order__currency", "due_date", "outstanding", "requests")
+    )
+    rows = tally_model.objects.bulk_create(
+        [tally_model(currency=c, due_date=d, outstanding=o, requests=n) for c, d, o, n in sums],
+        batch_size=2000,
+    )
+    return len(rows)
 
 
 def _date(month) -> dt.date:

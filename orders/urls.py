@@ -45,6 +45,7 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("dashboard/", reports.dashboard, name="dashboard"),
+    path("dashboard/merchandisers/", reports.workload, name="workload"),
     path("reports/daily/", reports.daily_report, name="daily_report"),
     path("reports/ledger/", reports.sales_ledger, name="sales_ledger"),
 ]

@@ -165,7 +165,8 @@ class DocumentForm(RowForm):
     file = forms.FileField(label=_("文件"), required=False)
     accept = DOCUMENTS.accept()
 
-    def initial_of(self, document) -> dict:
+    @classmethod
+    def initial_of(cls, document) -> dict:
         return {"is_ready": document.is_ready}
 
     def submit(self, *, actor):

@@ -62,6 +62,15 @@ class Shipment(models.Model):
                 fields=["status", "planned_ship_date"], name="shipment_status_planned_idx"
             ),
             models.Index(fields=["actual_ship_date"], name="shipment_actual_date_idx"),
+            # The customs declarations by the day the goods left, with their order: the
+            # KPI month counts a year of them per person and month from this index
+            # alone (the per-declaration bonus, kpi-and-pay.md §2).
+            models.Index(
+                fields=["actual_ship_date"],
+                include=["order", "id"],
+                name="shipment_declared_idx",
+                condition=Q(status__in=GONE_SHIPMENT_STATUSES) & ~Q(customs_declaration_number=""),
+            ),
         ]
 
     def __str__(self) -> str:

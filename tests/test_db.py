@@ -1,4 +1,5 @@
-"""gendan.db.bulk_update: one UPDATE for many rows, the same result as Django's."""
+"""gendan.db.bulk_update: one UPDATE for many rows, the same result as Django's.
+gendan.db.bulk_insert: one INSERT for many rows, stored as they were given."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from gendan.db import bulk_update
+from gendan.db import bulk_insert, bulk_update
+from kpi.models import PayStatementLine, PenaltyRecord
 from orders.models import Order
 from tests.factories import create_order
+from tests.kpi.helpers import PRODUCTION, D, compute, rule
 
 FIELDS = ["status", "total_amount", "confirmed_at", "owner", "deposit_waived", "cancel_reason"]
 
@@ -51,3 +54,79 @@ def test_a_new_postgresql_session_of_the_database_has_jit_off(db):
     params = connection.get_connection_params()
     with psycopg.connect(**params) as other:
         assert other.execute("SHOW jit").fetchone()[0] == "off"
+
+
+@pytest.mark.postgresql
+def test_a_statement_run_again_is_prepared_by_postgresql(db):
+    """Prepared statements (on unless behind PgBouncer): the parameters travel apart from
+    the SQL, so a statement keeps one text, and from its fifth run PostgreSQL plans it no
+    more."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL feature")
+    if not connection.settings_dict["OPTIONS"].get("prepare_threshold"):
+        pytest.skip(
+            "prepared statements are off (DATABASE_PGBOUNCER or DATABASE_PREPARED_STATEMENTS)"
+        )
+    for number in range(8):
+        list(Order.objects.filter(number=f"SO-{number}").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "orders_order"' in text and "$1" in text for text in prepared), prepared
+
+
+LINE_FIELDS = ["statement_id", "position", "kind", "label", "effect", "amount", "explanation"]
+
+
+def test_many_rows_with_json_quotes_and_nulls_are_inserted_in_one_query(
+    cast, django_assert_num_queries
+):
+    statement = compute(cast.merchandiser, D(2026, 9, 1)).pay_statement
+    detail = {
+        "orders": [{"number": 'GD-"1"\\2', "total": "12.30"}, {"number": "单号\n", "total": None}],
+        "flags": [True, False, None, 3, 1.5],
+        "empty": {},
+    }
+    lines = [
+        PayStatementLine(
+            statement=statement,
+            position=100 + i,
+            kind="commission",
+            label=f'提成 "{i}" \\ {{}}',
+            effect="add",
+            amount=Decimal("1234.56") + i,
+            explanation='it\'s, "quoted"' if i else "",
+            detail=detail if i else {},
+        )
+        for i in range(3)
+    ]
+    person, occurred = cast.merchandiser, D(2026, 9, 3)
+    penalty = PenaltyRecord(
+        person=person,
+        period=D(2026, 9, 1),
+        rule=rule(PRODUCTION, "insubordination"),
+        occurred_on=occurred,
+        amount=Decimal("50.00"),
+        note="迟到",
+        created_by=cast.supervisor,
+    )
+    before = timezone.now()
+
+    with django_assert_num_queries(1):
+        assert bulk_insert(lines) == 3
+    with django_assert_num_queries(1):
+        assert bulk_insert([penalty]) == 1
+
+    stored = PayStatementLine.objects.filter(statement=statement, position__gte=100)
+    assert [
+        [getattr(line, f) for f in [*LINE_FIELDS, "detail"]] for line in stored.order_by("position")
+    ] == [[getattr(line, f) for f in [*LINE_FIELDS, "detail"]] for line in lines]
+    record = PenaltyRecord.objects.get(person=person, occurred_on=occurred)
+    assert (record.order_id, record.chosen_amount, record.loss_amount, record.flag) == (
+        None,
+        None,
+        Decimal("0.00"),
+        "",
+    )
+    assert record.created_at >= before  # auto_now_add, as save() would set it
+    assert bulk_insert([]) == 0

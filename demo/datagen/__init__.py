@@ -19,6 +19,11 @@ timeline is ``OrderEvent``) and a timeline event per progress report or
 inspection (the services write one; at a million orders that would be another
 ~10 million rows).
 
+With ``plans=True`` (PostgreSQL), the plans, milestones, materials and samples
+of ``planning`` are derived from each chunk of orders by SQL right after its
+COPY, in the same transaction: PostgreSQL works on them while Python makes the
+next chunk, and the ten million milestones never pass through Python.
+
 The domain tables must be empty, or ``wipe=True`` empties them first (with the
 generated users and the document-number counters); other users are kept. The
 document-number counters (``Sequence``) are advanced past the generated
@@ -31,7 +36,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -47,6 +52,7 @@ from production.models import Stage
 
 from .clock import Clock
 from .generator import Generator
+from .planning import PLAN_TABLES, Plans
 from .reference import PASSWORD, USERNAME_PREFIX
 from .tables import DOMAIN_KEYS, TABLES
 from .writers import foreign_key_violations, writer_for_connection
@@ -55,6 +61,7 @@ __all__ = ["PASSWORD", "DataGenError", "Result", "foreign_key_violations", "gene
 
 YEARS = 3
 NUMBER_PREFIXES = ("GD-", "PO-", "SH-")
+TALLY_MODELS = ("orders.StatusTally", "orders.DeliveryTally")
 
 
 class DataGenError(Exception):
@@ -65,6 +72,7 @@ class DataGenError(Exception):
 class Result:
     counts: dict[str, int]  # rows written per table (TABLES keys)
     seconds: float
+    plans: dict[str, int] = field(default_factory=dict)  # rows per table (``planning``)
 
 
 def generate(
@@ -76,11 +84,14 @@ def generate(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
     skip_fk_triggers: bool = True,
+    plans: bool = False,
 ) -> Result:
     """Generate ``orders`` orders (and everything around them) in one transaction.
 
     ``skip_fk_triggers``: on PostgreSQL, as a superuser, load without the
-    per-row foreign-key checks (the default; see ``writers``)."""
+    per-row foreign-key checks (the default; see ``writers``). ``plans``: also the
+    plans, materials and samples of ``planning.add_plans``, derived from the loaded
+    orders in the same transaction (PostgreSQL only), before the indexes are rebuilt."""
     if orders < 0:
         raise DataGenError("--orders must be >= 0")
     if merchandisers is not None and merchandisers < 1:
@@ -101,7 +112,11 @@ def generate(
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         _require_empty()
-        writer.prepare()
+        plan_rows = None
+        if plans and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                plan_rows = Plans(cursor, today=today)
+        writer.prepare(extra_tables=PLAN_TABLES if plans else (), plans=plan_rows)
         clock = Clock(
             today=today,
             years=YEARS,
@@ -133,20 +148,33 @@ def generate(
         finally:
             writer.stop()
             gc.enable()
+        progress(f"orders written ({_since(started)})")
+        added = {}
+        if plan_rows is not None:
+            writer.raise_error()
+            with connection.cursor() as cursor:
+                plan_rows.finish(cursor, analyze=False)
+            added = plan_rows.counts
+            progress("plans: " + ", ".join(f"{table} {n:,}" for table, n in added.items()))
         progress("rebuilding indexes")
         writer.finish()
         for key, last in generator.sequences.items():
             Sequence.objects.update_or_create(key=key, defaults={"last": last})
-        progress("analyzing")
+        progress(f"analyzing ({_since(started)})")
         writer.analyze()
         # The dashboard's counts, which the services keep and a bulk load bypasses.
-        progress("counting the order tallies")
+        progress(f"counting the order tallies ({_since(started)})")
         tallies.rebuild()
+        writer.analyze(TALLY_MODELS)
     # After the commit (VACUUM runs outside a transaction): visibility maps set and
     # the tallies' rows compacted, as autovacuum would leave a database in service.
-    progress("vacuuming")
+    progress(f"vacuuming ({_since(started)})")
     writer.vacuum()
-    return Result(counts=dict(writer.counts), seconds=time.monotonic() - started)
+    return Result(counts=dict(writer.counts), seconds=time.monotonic() - started, plans=added)
+
+
+def _since(started: float) -> str:
+    return f"{time.monotonic() - started:.0f} s"
 
 
 def _number_keys() -> Q:

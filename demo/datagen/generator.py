@@ -51,7 +51,7 @@ class Generator:
         password_hash: str,
         flush: Callable[[dict[str, list[tuple]]], None],
         progress: Callable[[str], None] = lambda message: None,
-        chunk_size: int = 5000,
+        chunk_size: int = 2000,
     ) -> None:
         self.orders = orders
         self.rng = random.Random(seed)

@@ -3,12 +3,13 @@ language's number format, status badges, the cards of a page."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django import template
 from django.template.base import token_kwargs
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from gendan.money import format_money
@@ -47,6 +48,32 @@ def badge(value: str, label, kind: str = "status") -> str:
 
 
 @register.filter
+def display(obj, field_name: str):
+    """``obj.get_<field_name>_display()`` for a list of many rows: Django's rebuilds
+    the field's choices, hashing every lazy label, on each call."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.cache
+def _choice_labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.simple_tag
+def options(choices, selected) -> str:
+    """The ``<option>``s of a ``<select>`` written by hand (a list of many row forms:
+    one tag instead of a template per option), ``selected`` marked as a Select widget
+    marks it (values compared as text)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
+    )
+
+
+@register.filter
 def minutes(value) -> int:
     """A timedelta in whole minutes (rounded up)."""
     if value is None:
@@ -65,14 +92,10 @@ class CardNode(template.Node):
         anchor = format_html(' id="{}"', options["id"]) if options.get("id") else ""
         title = options.get("title")
         head = format_html('<div class="card-head"><h2>{}</h2></div>', title) if title else ""
-        return format_html(
-            '<section class="{}"{}>{}<div class="{}">{}</div></section>',
-            classes,
-            anchor,
-            head,
-            options.get("body") or "card-body",
-            content,
-        )
+        body = options.get("body")
+        if body is not False:
+            content = format_html('<div class="{}">{}</div>', body or "card-body", content)
+        return format_html('<section class="{}"{}>{}{}</section>', classes, anchor, head, content)
 
 
 @register.tag
@@ -80,7 +103,8 @@ def card(parser, token) -> CardNode:
     """``{% card id="x" title=… class="gap-bottom" body="table-wrap" %}…{% endcard %}``:
     a card of the page (each option may be left out): its section (``id``, more
     ``class``), its heading (``title``, a string the template translates), and its
-    content in the ``card-body`` (or the ``body`` class given)."""
+    content in the ``card-body`` (or the ``body`` class given; ``body=False``: the
+    content brings its own parts, e.g. a ``table-wrap`` followed by a ``card-body``)."""
     bits = token.split_contents()[1:]
     options = token_kwargs(bits, parser)
     if bits:

@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gendan.db import bulk_update
+from gendan.db import bulk_insert, bulk_update
 from gendan.money import ZERO
 from gendan.timeline import jsonable
 
@@ -90,7 +90,7 @@ def refresh_pay(
         statement.computed_at = now
         statements.append(statement)
     PayStatementLine.objects.filter(statement__in=statements).delete()
-    PayStatementLine.objects.bulk_create(lines)
+    bulk_insert(lines)  # their details list the month's orders: one JSON document
     bulk_update(statements, STATEMENT_FIELDS)
     return statements
 

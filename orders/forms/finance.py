@@ -28,7 +28,8 @@ class PaymentConfirmForm(RowForm):
     )
     reference = forms.CharField(label=_("银行流水号"), required=False, max_length=100)
 
-    def initial_of(self, payment) -> dict:
+    @classmethod
+    def initial_of(cls, payment) -> dict:
         return {"amount_received": payment.outstanding}
 
     def submit(self, *, actor):

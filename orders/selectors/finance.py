@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan import policy
 from gendan.models import User
 
-from ..models import INCOMING_KINDS, OPEN_PAYMENT, ZERO, Order, Payment
+from ..models import INCOMING_KINDS, OPEN_PAYMENT, ZERO, Order, Payment, ReceivableTally
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 OPEN_PAYMENT_STATUSES = OPEN_PAYMENT
@@ -89,9 +89,13 @@ def _open_receivables(user: User) -> QuerySet[Payment]:
     )
 
 
-def _ageing_sums(today: dt.date) -> dict[str, Any]:
-    outstanding = ExpressionWrapper(
-        F("amount_due") - F("amount_received"), output_field=MONEY_FIELD
+def _ageing_sums(today: dt.date, amount: str = "") -> dict[str, Any]:
+    """The sums of each ageing bucket and the total, of the payments' outstanding
+    amounts, or of the column ``amount`` (the receivable tally's)."""
+    outstanding = (
+        F(amount)
+        if amount
+        else ExpressionWrapper(F("amount_due") - F("amount_received"), output_field=MONEY_FIELD)
     )
     sums = {
         key: Coalesce(Sum(outstanding, filter=condition), Value(ZERO), output_field=MONEY_FIELD)
@@ -141,6 +145,16 @@ def receivables_by_currency(user: User, *, today: dt.date | None = None) -> dict
     """The totals per currency of ``receivables_ageing`` alone (the dashboard's), in one
     query that needs no customer."""
     today = today or timezone.localdate()
+    if policy.sees_all(user, "payment.view"):
+        # From the receivable tally (kept by the services): a row per currency and
+        # due date instead of every open request and its order's currency.
+        per_currency = list(
+            ReceivableTally.objects.filter(requests__gt=0)
+            .values(order__currency=F("currency"))
+            .annotate(**_ageing_sums(today, "outstanding"))
+            .order_by("order__currency")
+        )
+        return {"buckets": AGEING_BUCKETS, "per_currency": per_currency, "today": today}
     # The currency by a lookup per open request (a few per cent of all payments):
     # joined instead, PostgreSQL reads every order to hash them.
     currency = Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("currency")[:1])

@@ -21,6 +21,9 @@ from ..forms import DailyReportForm, LedgerForm
 
 # The dashboard's figures shown as numbers (orders.figures.dashboard_figures).
 DASHBOARD_FIGURES = ("open", "overdue", "due_soon", "shipped_this_month", "on_time_this_month")
+# The merchandisers the dashboard shows, those who need attention first (overdue
+# orders, then open ones); the workload page shows them all.
+WORKLOAD_ROWS = 20
 
 
 def _percent(rate) -> float | None:
@@ -36,8 +39,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on_time = selectors.on_time_delivery_by_month(user, today=today)
     ageing = selectors.receivables_by_currency(user, today=today)
     figures = orders_figures.dashboard_figures(today)
-    shown = {key: orders_figures.show(figures[key], user) for key in DASHBOARD_FIGURES}
-    workload = orders_figures.workload(user, figures)
+    # Each figure's split by merchandiser read once: the table's, then the numbers'
+    # (their sums).
+    counts = orders_figures.Counts(user)
+    workload = orders_figures.workload(user, figures, counts=counts, limit=WORKLOAD_ROWS + 1)
+    workload, more_people = workload[:WORKLOAD_ROWS], len(workload) > WORKLOAD_ROWS
+    shown = {key: counts.show(figures[key]) for key in DASHBOARD_FIGURES}
     # Each currency owed (the ageing's rows: the same open receivables) links to its list.
     for row in ageing["per_currency"]:
         row["url"] = orders_figures.receivable_figure(row["order__currency"]).url()
@@ -50,10 +57,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             shown["on_time_this_month"].count, shown["shipped_this_month"].count
         ),
         "on_time": on_time,
-        "due_soon": list(figures["due_soon"].queryset(user)[:20]),
-        "overdue": list(figures["overdue"].queryset(user)[:30]),
+        "due_soon": list(counts.queryset(figures["due_soon"])[:20]),
+        "overdue": list(counts.queryset(figures["overdue"])[:30]),
         "ageing": ageing,
         "workload": workload,
+        "more_people": more_people,
         "status_chart": charts.chart(
             "bar",
             [label for _status, label, _count in by_status],
@@ -105,6 +113,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "orders/dashboard.html", context)
+
+
+@require_GET
+@page("dashboard")
+def workload(request: HttpRequest) -> HttpResponse:
+    """Every merchandiser's row of the dashboard's table."""
+    figures = orders_figures.dashboard_figures(timezone.localdate())
+    rows = orders_figures.workload(request.user, figures)
+    return render(request, "orders/workload.html", {"workload": rows})
 
 
 def _valid_filters(form) -> dict:

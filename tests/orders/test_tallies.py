@@ -4,6 +4,7 @@ them equal to a recount of the orders; the dashboard reads them."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,9 +12,9 @@ from django.utils import timezone
 
 from orders import selectors, tallies
 from orders import services as order_services
-from orders.models import DeliveryTally, Order, StatusTally
+from orders.models import DeliveryTally, Order, PaymentKind, ReceivableTally, StatusTally
 from orders.states import OrderStatus as S
-from tests.factories import create_order, order_in_status, ship_all
+from tests.factories import create_order, order_in_status, pay, ship_all
 from tests.test_races import run_together
 
 
@@ -31,10 +32,18 @@ def delivery_tally() -> dict[tuple[int, dt.date], tuple[int, int]]:
     }
 
 
+def receivable_tally() -> dict[tuple[str, dt.date], tuple[Decimal, int]]:
+    return {
+        (row.currency, row.due_date): (row.outstanding, row.requests)
+        for row in ReceivableTally.objects.all()
+        if row.requests
+    }
+
+
 def assert_tallies_equal_a_recount() -> None:
-    kept = status_tally(), delivery_tally()
+    kept = status_tally(), delivery_tally(), receivable_tally()
     tallies.rebuild()
-    assert (status_tally(), delivery_tally()) == kept
+    assert (status_tally(), delivery_tally(), receivable_tally()) == kept
 
 
 def test_the_services_keep_the_tallies_equal_to_a_recount(cast):
@@ -61,6 +70,39 @@ def test_the_services_keep_the_tallies_equal_to_a_recount(cast):
         (cast.merchandiser.pk, month): (2, 2),
         (cast.other_merchandiser.pk, month): (1, 1),
     }
+
+
+def test_the_payment_services_keep_the_receivable_tally_equal_to_a_recount(cast):
+    # A deposit of 300.00 asked (30 % of 1,000.00), 100.00 of it received.
+    partly = order_in_status(cast, S.AWAITING_DEPOSIT, quantities=(100,), unit_price="10.00")
+    pay(cast, partly, PaymentKind.DEPOSIT, Decimal("100.00"))
+    # In US dollars (a draft's currency), its deposit asked, then the order cancelled:
+    # the request voided.
+    cancelled = create_order(cast)
+    order_services.order_update_draft(
+        actor=cast.merchandiser, order_id=cancelled.pk, currency="USD"
+    )
+    order_services.order_confirm(actor=cast.merchandiser, order_id=cancelled.pk, method="email")
+    order_services.order_request_deposit(actor=cast.merchandiser, order_id=cancelled.pk)
+    assert ("USD", cancelled.payments.get().due_date) in receivable_tally()
+    order_services.order_cancel(actor=cast.supervisor, order_id=cancelled.pk, reason="x")
+    balance = order_in_status(cast, S.AWAITING_BALANCE)  # the deposit received, the rest asked
+    order_in_status(cast, S.PAID)  # every request received
+
+    assert_tallies_equal_a_recount()
+    deposit = partly.payments.get(kind=PaymentKind.DEPOSIT)
+    owed = balance.payments.get(kind=PaymentKind.BALANCE)
+    expected: dict = {}
+    for payment, outstanding in ((deposit, Decimal("200.00")), (owed, owed.amount_due)):
+        row = expected.setdefault(("CNY", payment.due_date), [Decimal(0), 0])
+        row[0], row[1] = row[0] + outstanding, row[1] + 1
+    assert receivable_tally() == {key: tuple(row) for key, row in expected.items()}
+    # The dashboard's totals are the receivables page's, per currency.
+    totals = selectors.receivables_by_currency(cast.supervisor)["per_currency"]
+    page = selectors.receivables_ageing(cast.supervisor)["per_currency"]
+    assert [(row["order__currency"], row["total"]) for row in totals] == [
+        (row["order__currency"], row["total"]) for row in page
+    ]
 
 
 def test_an_order_whose_last_shipment_left_after_its_contract_date_is_shipped_late(cast):

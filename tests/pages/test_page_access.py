@@ -97,6 +97,7 @@ def pages(w):
         ),
         ("customer create", reverse("orders:customer_create"), {M, M2, SUP, ADMIN}, set()),
         ("dashboard", reverse("orders:dashboard"), {SUP, ADMIN}, set()),
+        ("merchandisers' workload", reverse("orders:workload"), {SUP, ADMIN}, set()),
         ("daily report", reverse("orders:daily_report"), {M, M2, SUP, ADMIN}, set()),
         ("sales ledger", reverse("orders:sales_ledger"), {M, M2, SUP, FIN, ADMIN}, set()),
         ("production board", reverse("production:board"), {PROD, M, M2, SUP, ADMIN}, set()),

@@ -4,6 +4,7 @@ through the test client: each write goes through its service, each refusal shows
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -14,7 +15,7 @@ from orders.states import OrderStatus as S
 from production.models import Incident, ProgressReport
 from shipping.models import AfterSalesStatus, ShipmentStatus
 from tests.browsing import shown
-from tests.factories import backdate, create_order, order_in_status, stage
+from tests.factories import UserFactory, backdate, create_order, order_in_status, stage
 
 from .conftest import client_for
 
@@ -83,6 +84,30 @@ def test_finance_confirms_a_partial_receipt_in_place_with_htmx(cast):
     assert "金额超过未收金额" in response.content.decode()
     payment.refresh_from_db()
     assert payment.amount_received == Decimal("100.00")
+
+
+def test_a_refused_receipt_comes_back_as_it_was_sent_and_a_new_row_as_the_form_starts(cast):
+    order = order_in_status(cast, S.AWAITING_DEPOSIT, quantities=(100,), unit_price="10.00")
+    payment = order.payments.get(kind=PaymentKind.DEPOSIT)
+    client = client_for(cast.finance)
+
+    html = client.get(reverse("orders:finance_queue")).content.decode()
+    row = html[html.index(f'id="payment-{payment.pk}"') :]
+    # The queue's row: what PaymentConfirmForm starts from (the outstanding amount,
+    # today, bank transfer) under the form's field names.
+    assert 'name="amount_received" value="300.00"' in row
+    assert f'name="received_on" value="{timezone.localdate().isoformat()}"' in row
+    assert f'<select name="method" id="id_p{payment.pk}_method"' in row
+    assert '<option value="bank_transfer" selected>' in row
+
+    sent = {"amount_received": "x", "received_on": "2020-13-01", "method": "tt", "reference": "R9"}
+    url = reverse("orders:payment_confirm", args=[payment.pk])
+    html = client.post(url, sent, **HTMX).content.decode()
+    assert 'name="amount_received" value="x"' in html and 'value="R9"' in html
+    assert '<option value="tt" selected>' in html and 'bank_transfer" selected' not in html
+    assert html.count('class="error"') >= 2  # the amount and the date, each by its field
+    payment.refresh_from_db()
+    assert payment.amount_received == Decimal("0.00")
 
 
 def test_the_same_bank_reference_is_not_confirmed_twice(cast):
@@ -417,6 +442,26 @@ def test_the_dashboard_counts_orders_by_status_and_lists_the_overdue(cast):
     for chart in ("status-chart", "on-time-chart", "ageing-chart", "workload-chart"):
         assert f'id="{chart}" type="application/json"' in html
     assert shipped.number not in html[html.index('id="overdue"') :]
+
+
+def test_the_dashboard_shows_the_merchandisers_who_need_attention_and_links_to_all(cast):
+    for n in range(25):
+        UserFactory(username=f"m{n:02d}", roles=["merchandiser"])
+    late = order_in_status(cast, S.CONFIRMED, owner=cast.other_merchandiser)
+    late.__class__.objects.filter(pk=late.pk).update(contract_delivery_date="2022-01-01")
+    order_in_status(cast, S.CONFIRMED)
+    client = client_for(cast.supervisor)
+
+    html = client.get(reverse("orders:dashboard")).content.decode()
+    table = html[html.index('id="workload"') :]
+    rows = re.findall(r'<tr data-owner="(\d+)"', table)
+    # Twenty of 27: the one with an overdue order first, then the one with an open order.
+    assert rows[:2] == [str(cast.other_merchandiser.pk), str(cast.merchandiser.pk)]
+    assert len(rows) == 20
+    assert f'href="{reverse("orders:workload")}"' in table
+
+    html = client.get(reverse("orders:workload")).content.decode()
+    assert len(re.findall(r'<tr data-owner="', html)) == 27
 
 
 def test_the_daily_report_of_a_merchandiser_is_their_own(cast):

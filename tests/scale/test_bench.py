@@ -5,13 +5,16 @@ are measured on a million orders, not here: see bench/README.md.)"""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
 from alerts.models import SWEPT_RULES, Alert
-from bench import growth, run, server
+from bench import growth, jobs, run, server
+from bench.__main__ import main as bench_main
 from bench.harness import Figure, Report, peak_memory, percentile
 from kpi.models import Assessment, PaySchemeAssignment
 
@@ -174,3 +177,24 @@ def test_the_growth_table_compares_a_million_orders_with_ten_thousand(tmp_path):
         "growth.dashboard.p50": (2.0, False),
         "growth.detail_api.p50": (1.2, True),
     }
+
+
+def test_the_people_of_the_kpi_month_are_made_by_the_generator(monkeypatch, capsys):
+    """``--merchandisers M`` (the KPI month for 3,000 people) goes to generate_data,
+    which makes the people with the orders; without ``--generate`` it is refused."""
+    assert bench_main(["--merchandisers", "3000"]) == 2
+    assert "--generate" in capsys.readouterr().out
+    commands = []
+
+    def popen(command, **kwargs):
+        commands.append(command)
+        return SimpleNamespace(pid=1, returncode=None)
+
+    monkeypatch.setattr(jobs.subprocess, "Popen", popen)
+    monkeypatch.setattr(
+        jobs.os, "wait4", lambda pid, options: (pid, 0, SimpleNamespace(ru_maxrss=1))
+    )
+    jobs.generator(Report(echo=lambda line: None), orders=1000, seed=1, merchandisers=3000)
+    jobs.generator(Report(echo=lambda line: None), orders=1000, seed=1)
+    assert commands[0][-2:] == ["--merchandisers", "3000"]
+    assert "--merchandisers" not in commands[1]

@@ -38,6 +38,7 @@ from orders.models import (
 from orders.services import deposit_for, line_amount, order_received_total
 from orders.states import TRANSITIONS
 from orders.states import OrderStatus as S
+from planning.models import Material, Milestone, MilestoneTemplate, Plan
 from production import selectors as production_selectors
 from production import services as production_services
 from production.models import (
@@ -48,6 +49,7 @@ from production.models import (
     QualityInspection,
     Stage,
 )
+from samples.models import ProductionSample
 from shipping import selectors as shipping_selectors
 from shipping import services as shipping_services
 from shipping.models import (
@@ -452,7 +454,8 @@ def index_definitions() -> set[str]:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND ("
             " tablename LIKE 'orders_%%' OR tablename LIKE 'production_%%'"
-            " OR tablename LIKE 'shipping_%%' OR tablename LIKE 'gendan_%%')"
+            " OR tablename LIKE 'shipping_%%' OR tablename LIKE 'gendan_%%'"
+            " OR tablename LIKE 'planning_%%' OR tablename LIKE 'samples_%%')"
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -461,7 +464,7 @@ def index_definitions() -> set[str]:
 def test_the_postgresql_load_puts_back_every_index_and_setting(generated, db):
     before = index_definitions()
     assert len(before) > 60
-    call_command("generate_data", orders=60, seed=3, wipe=True, verbosity=0)
+    call_command("generate_data", orders=60, seed=3, wipe=True, plans=True, verbosity=0)
     assert index_definitions() == before
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
@@ -518,3 +521,60 @@ def test_tables_that_refer_to_orders_are_emptied_along_only_when_they_are_empty(
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM scale_note")
         assert cursor.fetchone()[0] == 1
+
+
+def plan_foreign_key_violations() -> list[str]:
+    problems = []
+    with connection.cursor() as cursor:
+        for model in (Plan, Milestone, Milestone.depends_on.through, Material, ProductionSample):
+            for field in model._meta.concrete_fields:
+                if not field.is_relation:
+                    continue
+                target = field.related_model._meta
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {model._meta.db_table} c LEFT JOIN {target.db_table} p"
+                    f" ON p.{target.pk.column} = c.{field.column}"
+                    f" WHERE c.{field.column} IS NOT NULL AND p.{target.pk.column} IS NULL"
+                )
+                if missing := cursor.fetchone()[0]:
+                    problems.append(f"{model._meta.db_table}.{field.column}: {missing}")
+    return problems
+
+
+@pytest.mark.postgresql
+def test_plans_follow_the_default_template_step_by_step(generated, db):
+    result = generate(orders=200, seed=4, wipe=True, plans=True)
+    template = MilestoneTemplate.objects.get(is_default=True)
+    steps = list(template.steps.order_by("position", "id"))
+    step_depends = {s.code: {d.code for d in s.depends_on.all()} for s in steps}
+    confirmed = Order.objects.filter(confirmed_at__isnull=False)
+    assert result.plans["planning_plan"] == confirmed.count() == Plan.objects.count()
+    assert set(Plan.objects.values_list("order_id", flat=True)) == set(
+        confirmed.values_list("pk", flat=True)
+    )
+    assert Milestone.objects.count() == Plan.objects.count() * len(steps)
+    assert result.plans["planning_milestone_depends_on"] == Plan.objects.count() * sum(
+        len(d) for d in step_depends.values()
+    )
+    materials_day = {}
+    for plan in Plan.objects.prefetch_related("milestones__depends_on")[:40]:
+        milestones = list(plan.milestones.order_by("position"))
+        assert [m.code for m in milestones] == [s.code for s in steps]
+        for milestone, step in zip(milestones, steps, strict=True):
+            assert milestone.planned_date == plan.contract_delivery_date - dt.timedelta(
+                days=int(step.offset_working_days * 7 / 5)
+            )
+            assert {d.code for d in milestone.depends_on.all()} == step_depends[step.code]
+            assert {d.plan_id for d in milestone.depends_on.all()} <= {plan.pk}
+            if step.code == "materials_in_house":
+                materials_day[plan.order_id] = milestone.planned_date
+    for material in Material.objects.filter(order_id__in=materials_day):
+        assert material.required_by == materials_day[material.order_id]
+    assert Material.objects.exists()
+    assert plan_foreign_key_violations() == []
+    # The ids assigned by the load are behind the id sequences.
+    with connection.cursor() as cursor:
+        for model in (Plan, Milestone, Milestone.depends_on.through):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
+            assert cursor.fetchone()[0] == model.objects.order_by("-pk").first().pk + 1

@@ -18,8 +18,7 @@ about twice as slow).
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
 from demo.datagen import PASSWORD, DataGenError, foreign_key_violations, generate
 from demo.datagen.tables import TABLES
@@ -65,15 +64,10 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 wipe=options["wipe"],
                 progress=say,
+                plans=options["plans"],
             )
         except DataGenError as exc:
             raise CommandError(str(exc)) from None
-        if options["plans"]:
-            from demo.datagen.planning import add_plans
-
-            with transaction.atomic():
-                added = add_plans(today=timezone.localdate())
-            say("plans: " + ", ".join(f"{table} {n:,}" for table, n in added.items()))
         if options["verify"]:
             problems = foreign_key_violations()
             if problems:
