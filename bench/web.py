@@ -5,8 +5,10 @@ dashboard, the finance queue, and the SQL queries a list request issues."""
 
 from __future__ import annotations
 
+import html
 import json
 import random
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -177,8 +179,32 @@ def order_detail(report: Report, actors: Actors, *, requests: int) -> None:
     times = sample(lambda i: _get(browser, f"/orders/{ids[i]}/"), requests=requests, warmup=0)
     report_latency(report, "detail_page", times, p50=targets.DETAIL_PAGE_P50_MS)
     with CaptureQueriesContext(connection) as queries:
-        _get(browser, f"/orders/{ids[0]}/")
+        page = _get(browser, f"/orders/{ids[0]}/")
     report.add("detail_page.queries", len(queries), "queries", targets.DETAIL_PAGE_QUERIES)
+    # The parts the page loads on demand as soon as it has loaded (htmx): all of one
+    # page's, one after the other (a browser asks for them at once).
+    parts = _part_urls(page)
+    fragment = {"HTTP_HX_REQUEST": "true"}
+
+    def all_parts(i: int) -> None:
+        for url in _part_urls_of(parts, ids[0], ids[i]):
+            if browser.get(url, **fragment).status_code != 200:
+                raise RuntimeError(f"GET {url}: not 200")
+
+    times = sample(all_parts, requests=requests, warmup=0)
+    report_latency(report, "detail_page.parts", times)
+    report.add("detail_page.parts.count", len(parts), "", note="requests after the page")
+
+
+def _part_urls(response) -> list[str]:
+    """The URLs of the parts of the order page that load on demand (hx-get, on load)."""
+    found = re.findall(r'data-lazy-part hx-get="([^"]+)"', response.content.decode())
+    return [html.unescape(url) for url in found]
+
+
+def _part_urls_of(parts: list[str], seen: int, order_id: int) -> list[str]:
+    """The part URLs of order ``seen``'s page for order ``order_id`` (the same paths)."""
+    return [url.replace(f"/orders/{seen}/", f"/orders/{order_id}/", 1) for url in parts]
 
 
 def dashboard(report: Report, actors: Actors, *, requests: int) -> None:

@@ -54,11 +54,12 @@ class AboutForm(forms.Form):
     prefix_id = "about"
     service: ClassVar[Callable[..., Any]]
 
-    def __init__(self, *args, order, **kwargs):
+    def __init__(self, *args, order, about: list[tuple[str, str]] | None = None, **kwargs):
+        """``about``: the choices of ``about_choices(order)`` when the caller has them."""
         kwargs.setdefault("auto_id", f"id_{self.prefix_id}_%s")
         super().__init__(*args, **kwargs)
         self.order = order
-        self.fields["about"].choices = about_choices(order)
+        self.fields["about"].choices = about_choices(order) if about is None else about
 
     def submit(self, *, actor):
         data = dict(self.cleaned_data)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.roles import Role
 from orders import services as order_services
 from orders.models import Order
-from orders.states import PRODUCTION_STARTED, can_transition
+from orders.states import PRODUCTION_STARTED, OrderStatus, can_transition
 from production import services as production_services
 
 from .models import RequestKind
@@ -75,6 +75,11 @@ def _transition(action: str, *, unless: str = "") -> Callable[[Order], bool]:
 
 
 def _rush_available(order: Order) -> bool:
+    # A production order is live only while its order is in production (issuing one
+    # moves the order there; completing, superseding or recalling it takes it off the
+    # floor): no query for an order in any other status (the order page's budget).
+    if order.status != OrderStatus.IN_PRODUCTION:
+        return False
     live = production_services.live_production_order(order)
     return live is not None and not live.rush
 

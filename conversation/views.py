@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,9 +16,10 @@ from gendan import policy
 from gendan.uploads import download_response
 from gendan.web import form_action, page, visible_or_404
 from orders import selectors as order_selectors
+from orders.views.parts import lazy_part, order_part_view
 
 from . import selectors, services
-from .forms import ApproveForm, AttachmentForm, NoteForm, RejectForm
+from .forms import ApproveForm, AttachmentForm, NoteForm, RejectForm, about_choices
 from .models import Attachment, Note
 from .requests import decide_action
 from .timeline import CATEGORIES, order_timeline
@@ -27,36 +28,76 @@ THREAD = "#order-thread"
 
 
 def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
-    """The order page: the timeline with the conversation (filterable), the forms to add
-    a note or a file, the requests with the approver's forms."""
-    user = request.user
+    """The order page's thread (the requests with the approver's forms, the files, the
+    forms to add a note or a file) and its timeline with the conversation: each loaded
+    on demand (``order_thread_part``, ``order_timeline_part``); the timeline's filter
+    (``?timeline=``) passed on."""
+    category = _timeline_category(request)
+    context.setdefault("page_parts", []).append(
+        lazy_part(
+            order, anchor="order-thread", url_name="conversation:order_thread", title=_("跟进记录")
+        )
+    )
+    context.setdefault("side_parts", []).append(
+        lazy_part(
+            order,
+            anchor="order-timeline",
+            url_name="conversation:order_timeline",
+            title=_("时间线"),
+            query=urlencode({"timeline": category}) if category else "",
+        )
+    )
+
+
+def _timeline_category(request: HttpRequest) -> str:
     category = request.GET.get("timeline", "")
-    category = category if category in CATEGORIES else ""
+    return category if category in CATEGORIES else ""
+
+
+def _thread_part(request: HttpRequest, order) -> dict:
+    user = request.user
     requests = list(
         selectors.request_list_visible(user)
         .filter(order=order)
         .select_related("requested_by", "decided_by")
     )
     _mark_decidable(user, requests)
-    context |= {
-        "timeline_template": "conversation/_timeline.html",
-        "timeline": order_timeline(order, category=category),
-        "timeline_category": category,
-        "timeline_categories": CATEGORIES,
+    # One about-choices list for both forms (each would read the order's inspections,
+    # cases and shipments).
+    about = about_choices(order)
+    return {
         "thread_requests": requests,
-        "note_form": NoteForm(order=order) if policy.can(user, "note.create", order) else None,
+        "note_form": (
+            NoteForm(order=order, about=about) if policy.can(user, "note.create", order) else None
+        ),
         "attachment_form": (
-            AttachmentForm(order=order) if policy.can(user, "attachment.create", order) else None
+            AttachmentForm(order=order, about=about)
+            if policy.can(user, "attachment.create", order)
+            else None
         ),
         "order_attachments": list(
             Attachment.objects.filter(order=order, note=None, request=None).select_related(
                 "uploaded_by"
             )
         ),
-        "approve_form": ApproveForm(),
-        "reject_form": RejectForm(),
     }
-    context.setdefault("page_parts", []).append("conversation/_order_panel.html")
+
+
+def _timeline_part(request: HttpRequest, order) -> dict:
+    category = _timeline_category(request)
+    return {
+        "timeline": order_timeline(order, category=category),
+        "timeline_category": category,
+        "timeline_categories": CATEGORIES,
+    }
+
+
+order_thread_part = order_part_view(
+    "conversation/_order_panel.html", _thread_part, title=_("跟进记录")
+)
+order_timeline_part = order_part_view(
+    "conversation/_timeline.html", _timeline_part, title=_("时间线")
+)
 
 
 def _mark_decidable(user, requests) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -63,7 +64,9 @@ def navigation(request: HttpRequest) -> dict:
         active = path == url if url == "/" else path.startswith(url)
         item = {"url": url, "label": label, "active": active}
         if page_name in _menu_counts:
-            item["count"] = _menu_counts[page_name](user)
+            # Counted when a template shows it, once (the template calls it): a fragment
+            # (htmx) never shows the menu, so that it costs it no query.
+            item["count"] = cache(partial(_menu_counts[page_name], user))
         items.append(item)
     # Only the longest matching entry is active (/production/ vs /production/quick-entry/).
     active_items = [item for item in items if item["active"]]

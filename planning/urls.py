@@ -12,5 +12,6 @@ urlpatterns = [
         "plans/milestones/<int:pk>/complete/", views.milestone_complete, name="milestone_complete"
     ),
     path("orders/<int:order_pk>/materials/", views.material_add, name="material_add"),
+    path("orders/<int:pk>/plan/", views.order_plan_part, name="order_part"),
     path("plans/materials/<int:pk>/receive/", views.material_receive, name="material_receive"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from gendan import policy
 from gendan.lists import ListPage
 from gendan.web import form_action, page
 from orders import selectors as order_selectors
+from orders.views.parts import lazy_part, order_part_view
 
 from . import selectors
 from .filters import MilestoneFilterSet
@@ -46,17 +48,23 @@ slipping_list, slipping_export = SLIPPING.views()
 
 
 def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
-    """The order page's plan (planned vs forecast vs actual) and its materials."""
+    """The order page's plan and materials, loaded on demand (``order_plan_part``)."""
+    context.setdefault("order_parts", []).append(
+        lazy_part(order, anchor="order-plan", url_name="planning:order_part", title=_("节点计划"))
+    )
+
+
+def _order_part(request: HttpRequest, order) -> dict | None:
+    """The order's plan (planned vs forecast vs actual) and its materials."""
     plan = selectors.plan_of(order)
     materials = list(order.materials.all())
     if plan is None and not materials:
-        return
+        return None
     can_plan = policy.can(request.user, "plan.update", order)
     can_materials = policy.can(request.user, "material.update", order)
     today = timezone.localdate()
-    context.setdefault("order_parts", []).append(
-        {
-            "template": "planning/_order_part.html",
+    return {
+        "part": {
             "order_id": order.pk,
             "plan": plan,
             "milestones": list(plan.milestones.all()) if plan else [],
@@ -66,7 +74,12 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
             "material_form": MaterialForm() if can_materials else None,
             "receive_form": MaterialReceiveForm() if can_materials else None,
         }
-    )
+    }
+
+
+order_plan_part = order_part_view(
+    "planning/_order_part.html", _order_part, title=gettext_lazy("节点计划")
+)
 
 
 def _order_form(form_class, id_name: str, order_of=None, *, arg: str = "pk"):

@@ -31,4 +31,5 @@ urlpatterns = [
         notice=views.production_order_notice,
     ),
     path("production/incidents/<int:pk>/resolve/", views.incident_resolve, name="incident_resolve"),
+    path("orders/<int:pk>/production/", views.order_production_part, name="order_part"),
 ]

@@ -20,6 +20,7 @@ from gendan.exceptions import DomainError
 from gendan.lists import ListPage
 from gendan.templatetags.gendan_ui import qty
 from gendan.web import attach_error, detail_page, form_action, page, visible_or_404
+from orders.views.parts import lazy_part, order_part_view
 
 from . import selectors, signals
 from .documents import production_notice
@@ -274,10 +275,24 @@ def _production_panels(order) -> list[dict]:
 
 
 def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
-    """The order page shows each production order with its planned-vs-actual chart, and
-    the order's incidents."""
+    """The order page shows, once loaded, each production order with its planned-vs-actual
+    chart, and the order's incidents (``order_production_part``)."""
+    context.setdefault("order_parts", []).append(
+        lazy_part(
+            order, anchor="order-production", url_name="production:order_part", title=_("生产")
+        )
+    )
+
+
+def _order_part(request: HttpRequest, order) -> dict | None:
     prefetch_related_objects([order], *selectors.order_page_prefetches())
-    context["production_panels"] = _production_panels(order)
+    panels, incidents = _production_panels(order), list(order.incidents.all())
+    return {"panels": panels, "incidents": incidents} if panels or incidents else None
+
+
+order_production_part = order_part_view(
+    "production/_order_part.html", _order_part, title=gettext_lazy("生产")
+)
 
 
 def inspection_event_text(event, currency: str = "") -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
         views.production_sample_record,
         name="production_sample_record",
     ),
+    path("orders/<int:pk>/samples/", views.order_samples_part, name="order_part"),
     path(
         "production/samples/<int:pk>/file/",
         views.production_sample_download,

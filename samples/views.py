@@ -16,6 +16,7 @@ from gendan import policy
 from gendan.lists import ListPage
 from gendan.uploads import download_response
 from gendan.web import detail_page, form_action, form_page, page, visible_or_404
+from orders.views.parts import lazy_part, order_part_view
 from production.models import ProductionOrder
 
 from . import selectors, services
@@ -131,20 +132,31 @@ def production_sample_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
-    """The order page's samples part: the sample requests it came from, and the trial
-    and sealed samples of its production orders (with the form to record one)."""
+    """The order page's samples part, loaded on demand (``order_samples_part``)."""
+    context.setdefault("order_parts", []).append(
+        lazy_part(order, anchor="order-samples", url_name="samples:order_part", title=_("样品"))
+    )
+
+
+def _order_part(request: HttpRequest, order) -> dict | None:
+    """The sample requests the order came from, and the trial and sealed samples of its
+    production orders (with the form to record one)."""
     production_orders = list(
         ProductionOrder.objects.filter(order=order).prefetch_related("samples").order_by("pk")
     )
     requests = list(order.sample_requests.all())
     if not production_orders and not requests:
-        return
+        return None
     can_record = policy.can(request.user, "production_sample.record", order)
-    context.setdefault("order_parts", []).append(
-        {
-            "template": "samples/_order_part.html",
+    return {
+        "part": {
             "sample_requests": requests,
             "production_orders": production_orders,
             "form": ProductionSampleForm() if can_record else None,
         }
-    )
+    }
+
+
+order_samples_part = order_part_view(
+    "samples/_order_part.html", _order_part, title=gettext_lazy("样品")
+)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("shipments/documents/<int:pk>/", views.document_update, name="document_update"),
     path("shipments/documents/<int:pk>/file/", views.document_download, name="document_download"),
     path("orders/<int:order_pk>/shipments/new/", views.shipment_create, name="shipment_create"),
+    path("orders/<int:pk>/after-sales/", views.order_after_sales_part, name="order_part"),
     *list_urls("after-sales", views.case_list, views.case_export, name="case_"),
     *record_urls("after-sales", views.case_detail, views.case_action, name="case_"),
 ]

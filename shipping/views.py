@@ -19,6 +19,7 @@ from gendan.uploads import download_response
 from gendan.web import detail_page, form_action, form_page, page, visible_or_404
 from orders import selectors as order_selectors
 from orders.states import can_transition
+from orders.views.parts import lazy_part, order_part_view
 
 from . import selectors
 from .documents import commercial_invoice, packing_list
@@ -181,7 +182,7 @@ case_detail, case_action = detail_page(
 
 def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     """The order page shows the shipments, each line's shipped quantity, the link to
-    plan a shipment, and the after-sales cases."""
+    plan a shipment, and (loaded on demand) the after-sales cases."""
     prefetch_related_objects([order], *selectors.order_page_prefetches())
     if policy.can(request.user, "shipment.create", order) and can_transition(
         order.status, "create_shipment"
@@ -193,9 +194,25 @@ def add_to_order_page(request: HttpRequest, order, context: dict) -> None:
     for shipment in shipments:
         shipment.quantity = sum(line.quantity for line in shipment.lines.all())
     context["shipments"] = shipments
-    shipped = selectors.shipped_quantities(order)
+    shipped = selectors.shipped_by_line(shipments)
     for line in context["lines"]:
         line.shipped = shipped.get(line.pk, 0)
+    # The after-sales cases, few orders have any: loaded on demand below the shipments.
+    context.setdefault("page_parts", []).append(
+        lazy_part(
+            order, anchor="order-after-sales", url_name="shipping:order_part", title=_("售后")
+        )
+    )
+
+
+def _order_part(request: HttpRequest, order) -> dict | None:
+    cases = selectors.order_after_sales(order)
+    return {"cases": cases} if cases else None
+
+
+order_after_sales_part = order_part_view(
+    "shipping/_order_after_sales.html", _order_part, title=gettext_lazy("售后")
+)
 
 
 def add_to_customer_page(request: HttpRequest, customer, context: dict) -> None:

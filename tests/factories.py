@@ -240,8 +240,14 @@ def order_in_status(cast: Cast, status: str, **kwargs) -> Order:
     if status == S.CANCELLED:
         order_services.order_cancel(actor=cast.merchandiser, order_id=order.pk, reason="test")
         return Order.objects.get(pk=order.pk)
+    return advance(cast, order, status)
+
+
+def advance(cast: Cast, order: Order, status: str) -> Order:
+    """``order`` brought on from its status to the later ``status`` of the main road,
+    through the services only."""
     owner = order.owner
-    for target in PATH[1 : PATH.index(status) + 1]:
+    for target in PATH[PATH.index(order.status) + 1 : PATH.index(status) + 1]:
         order.refresh_from_db()
         if target == S.CONFIRMED:
             order_services.order_confirm(actor=owner, order_id=order.pk, method="email")

@@ -7,16 +7,16 @@ from django.utils import timezone
 
 from gendan.models import User
 
-from ..models import Approval, Order, OrderEvent, OrderLine, OrderRevision, Payment, PaymentReceipt
+from ..models import Order, OrderEvent, OrderLine, Payment, PaymentReceipt
 from .lists import order_list_visible_to, with_overdue
 
 
 def order_get_detail(user: User, order_id: int) -> Order | None:
-    """One visible order with everything of orders its page shows, prefetched (production
-    and shipping prefetch their rows when they add them to the page: orders.signals)."""
+    """One visible order with what of orders the top of its page shows, prefetched: its
+    lines and payments (shipping prefetches its shipments when it adds them; the parts
+    below load on demand: orders.views.parts)."""
     # Each related row with its own foreign keys joined (select_related), so that a
     # relation costs one query, not two.
-
     return (
         with_overdue(order_list_visible_to(user), timezone.localdate())
         .select_related("client")
@@ -33,13 +33,6 @@ def order_get_detail(user: User, order_id: int) -> Order | None:
                 )
                 .order_by("requested_at", "pk"),
             ),
-            Prefetch(
-                "events",
-                queryset=OrderEvent.objects.select_related("actor").order_by("-created_at", "-pk"),
-            ),
-            Prefetch("approvals", queryset=Approval.objects.select_related("approved_by")),
-            Prefetch("revisions", queryset=OrderRevision.objects.select_related("created_by")),
-            "shared_with",
         )
         .filter(pk=order_id)
         .first()

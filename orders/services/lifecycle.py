@@ -313,8 +313,11 @@ def payment_to_write_off(order: Order) -> Payment | None:
     """The order's open deposit or balance request whose outstanding amount is small
     enough to write off (``GENDAN_WRITE_OFF_MAX``), if any."""
     limit = write_off_limit()
-    for payment in order.payments.filter(kind__in=INCOMING_KINDS, status__in=OPEN_PAYMENT):
-        if ZERO < payment.outstanding <= limit:
+    # All of the order's payments (a few), filtered here: the order page has them
+    # prefetched already, so that offering the write-off costs it no query.
+    for payment in order.payments.all():
+        open_request = payment.kind in INCOMING_KINDS and payment.status in OPEN_PAYMENT
+        if open_request and ZERO < payment.outstanding <= limit:
             return payment
     return None
 

@@ -309,7 +309,8 @@ def _detail_context(request: HttpRequest, order) -> dict:
         "show_money": policy.can(user, "payment.view", order),
         "can_confirm_payments": policy.can(user, "payment.confirm"),
         "can_see_customers": policy.can_open(user, "customers"),
-        "events": list(order.events.all()),
+        # The order's own timeline, read only when no app above shows its own (side_parts).
+        "events": selectors.order_events(order).reverse(),
         "status_steps": _status_steps(order),
     }
     # Production adds its panels; shipping its shipments, shipped quantities and link.

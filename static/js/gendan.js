@@ -18,8 +18,30 @@
     });
   }
 
+  function chartDefaults() {
+    window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    window.Chart.defaults.color = "#475569";
+  }
+
+  // A part loaded on demand (htmx) may bring charts to a page that did not load Chart.js:
+  // its element names the script (data-chart-src); it loads once, then draws them.
+  var chartLoading = false;
+
+  function loadChartJs(root) {
+    var source = root.querySelector("[data-chart-src]");
+    if (chartLoading || !source) { return; }
+    chartLoading = true;
+    var script = document.createElement("script");
+    script.src = source.dataset.chartSrc;
+    script.addEventListener("load", function () { chartDefaults(); drawCharts(document); });
+    document.head.appendChild(script);
+  }
+
   function drawCharts(root) {
-    if (typeof window.Chart === "undefined") { return; }
+    if (typeof window.Chart === "undefined") {
+      if (root.querySelector("canvas[data-chart]")) { loadChartJs(root); }
+      return;
+    }
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (window.Chart.getChart(canvas)) { return; }
       var source = document.getElementById(canvas.dataset.chart);
@@ -53,10 +75,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.Chart) {
-      window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-      window.Chart.defaults.color = "#475569";
-    }
+    if (window.Chart) { chartDefaults(); }
     drawCharts(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });

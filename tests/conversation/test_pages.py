@@ -13,6 +13,7 @@ from conversation import services
 from conversation.models import ApprovalRequest, Attachment, Note
 from orders.models import EventType
 from orders.states import OrderStatus as S
+from tests.browsing import shown
 from tests.factories import create_order, order_in_status
 
 from .conftest import PDF, pdf, png, stored_files
@@ -38,7 +39,7 @@ def test_the_merchandiser_attaches_the_signed_order_and_confirms_referencing_it(
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert "客户签字.pdf" in page and 'name="attachment_id"' in page
     response = client.post(
         reverse("orders:action", args=[order.pk, "confirm"]),
@@ -47,7 +48,7 @@ def test_the_merchandiser_attaches_the_signed_order_and_confirms_referencing_it(
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status in (S.CONFIRMED, S.DEPOSIT_PAID)
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert "书面确认凭据" in page
     assert reverse("conversation:attachment_download", args=[attachment.pk]) in page
 
@@ -78,7 +79,7 @@ def test_a_photo_shows_its_thumbnail(client, cast, media_root):
         actor=cast.merchandiser, order_id=order.pk, file=png(), category="photo"
     )
     login(client, cast.merchandiser)
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert reverse("conversation:attachment_thumbnail", args=[photo.pk]) in page
     response = client.get(reverse("conversation:attachment_thumbnail", args=[photo.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -94,7 +95,7 @@ def test_a_note_posted_on_the_page_mentions_and_shows_in_the_timeline(client, ca
     assert response.status_code == 302
     note = Note.objects.get()
     assert note.contact_person == "Anna" and list(note.mentions.all()) == [cast.supervisor]
-    page = client.get(detail(order) + "?timeline=notes").content.decode()
+    page = shown(client, detail(order) + "?timeline=notes")
     assert "客户微信确认唛头" in page
     assert 'data-entry="event"' not in page  # only the notes
 
@@ -115,17 +116,17 @@ def test_the_timeline_folds_a_days_progress_reports_into_one_line(client, cast):
         )
     assert order.events.filter(type=EventType.PROGRESS_REPORTED).count() == 2
     login(client, cast.supervisor)
-    page = client.get(detail(order) + "?timeline=production").content.decode()
+    page = shown(client, detail(order) + "?timeline=production")
     assert page.count('data-entry="progress_day"') == 1
     assert 'data-category="money"' not in page
-    everything = client.get(detail(order)).content.decode()
+    everything = shown(client, detail(order))
     assert 'data-category="money"' in everything
 
 
 def test_a_request_from_the_order_page_is_approved_from_the_requests_page(client, cast):
     order = order_in_status(cast, S.AWAITING_DEPOSIT)
     login(client, cast.merchandiser)
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert 'data-action="open_request"' in page
     response = client.post(
         reverse("orders:action", args=[order.pk, "open_request"]),
@@ -145,7 +146,7 @@ def test_a_request_from_the_order_page_is_approved_from_the_requests_page(client
     assert response.status_code == 302 and response["Location"] == reverse("conversation:requests")
     order.refresh_from_db()
     assert order.status == S.DEPOSIT_PAID
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert 'data-entry="request"' in page and 'data-entry="decision"' in page
 
 
@@ -225,7 +226,7 @@ def test_an_after_sales_case_takes_photos_and_notes_on_its_own_page(client, cast
 def test_a_discount_asked_on_the_order_page_is_approved_and_shown_on_the_order(client, cast):
     order = order_in_status(cast, S.AWAITING_BALANCE)  # 10,000.00, 3,000.00 received
     login(client, cast.merchandiser)
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert 'value="discount"' in page and 'name="discount_percent"' in page
     response = client.post(
         reverse("orders:action", args=[order.pk, "open_request"]),
@@ -241,14 +242,14 @@ def test_a_discount_asked_on_the_order_page_is_approved_and_shown_on_the_order(c
     client.post(reverse("conversation:request_approve", args=[request.pk]), {"note": "同意"})
     order.refresh_from_db()
     assert str(order.total_amount) == "9500.00"
-    page = client.get(detail(order)).content.decode()
+    page = shown(client, detail(order))
     assert 'data-row="discount"' in page and order.events.filter(type="discounted").exists()
 
 
 def test_the_supervisor_grants_a_discount_directly_and_a_bad_one_changes_nothing(client, cast):
     order = order_in_status(cast, S.AWAITING_DEPOSIT)
     login(client, cast.supervisor)
-    assert 'data-action="apply_discount"' in client.get(detail(order)).content.decode()
+    assert 'data-action="apply_discount"' in shown(client, detail(order))
     url = reverse("orders:action", args=[order.pk, "apply_discount"])
 
     refused = client.post(url, {"reason": "r", "discount_amount": "10", "discount_percent": "5"})
@@ -261,4 +262,4 @@ def test_the_supervisor_grants_a_discount_directly_and_a_bad_one_changes_nothing
     order.refresh_from_db()
     assert (str(order.total_amount), str(order.deposit_due)) == ("9750.00", "2925.00")
     login(client, cast.merchandiser)
-    assert 'data-action="apply_discount"' not in client.get(detail(order)).content.decode()
+    assert 'data-action="apply_discount"' not in shown(client, detail(order))

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from orders.states import OrderStatus as S
 from shipping import services as shipping_services
+from tests.browsing import shown
 from tests.factories import earlier_today, order_in_status
 
 from .conftest import client_for
@@ -28,12 +29,12 @@ def test_finance_sees_the_production_order_number_but_no_link_to_its_page(cast):
     url = reverse("production:detail", args=[po.pk])
     assert client_for(cast.finance).get(url).status_code == 403
 
-    html = client_for(cast.finance).get(reverse("orders:detail", args=[order.pk])).content.decode()
+    html = shown(client_for(cast.finance), reverse("orders:detail", args=[order.pk]))
     assert po.number in html
     assert href(url) not in html
 
     for user in (cast.supervisor, cast.merchandiser, cast.production):
-        page = client_for(user).get(reverse("orders:detail", args=[order.pk])).content.decode()
+        page = shown(client_for(user), reverse("orders:detail", args=[order.pk]))
         assert href(url) in page, user
         assert client_for(user).get(url).status_code == 200, user
 
@@ -53,10 +54,10 @@ def test_after_sales_cases_are_linked_only_for_the_roles_that_may_open_them(cast
     for user in (cast.finance,):
         assert client_for(user).get(url).status_code == 403
         for page in (order_url, customer_url):
-            html = client_for(user).get(page).content.decode()
+            html = shown(client_for(user), page)
             assert "stains on 12 pieces" in html, page
             assert href(url) not in html, page
-    html = client_for(cast.merchandiser).get(order_url).content.decode()
+    html = shown(client_for(cast.merchandiser), order_url)
     assert href(url) in html
     assert client_for(cast.merchandiser).get(url).status_code == 200
 

@@ -12,6 +12,7 @@ from orders.states import OrderStatus as S
 from planning import services as planning_services
 from planning.models import Material, Milestone
 from samples.models import SamplePhoto, SampleRequest
+from tests.browsing import shown
 from tests.factories import CustomerFactory, order_in_status
 from tests.samples.helpers import png
 
@@ -90,7 +91,7 @@ def test_the_plan_on_the_order_page_and_the_slipping_view(client, cast):
         fit = Milestone.objects.get(plan__order=order, code="fit_sample")
         planning_services.milestone_complete(actor=owner, milestone_id=fit.pk, actual_date=today)
     client.force_login(cast.merchandiser)
-    page = client.get(f"/orders/{mine.pk}/").content.decode()
+    page = shown(client, f"/orders/{mine.pk}/")
     assert 'id="order-plan"' in page and 'data-milestone="fit_sample"' in page
     assert "预计交期" in page
     # The merchandiser adds a material on the order page; required by the plan's date.

@@ -14,6 +14,7 @@ from orders.models import Customer, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import Incident, ProgressReport
 from shipping.models import AfterSalesStatus, ShipmentStatus
+from tests.browsing import shown
 from tests.factories import UserFactory, backdate, create_order, order_in_status, stage
 
 from .conftest import client_for
@@ -376,7 +377,7 @@ def test_an_after_sales_case_is_followed_through_to_closing(cast):
         {"kind": "rework", "description": "loose seams on 30 pieces"},
     )
     case = order.after_sales_cases.get()
-    html = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    html = shown(client, reverse("orders:detail", args=[order.pk]))
     assert "loose seams" in html and 'data-action="close"' in html  # closing the order…
     response = client.post(reverse("orders:action", args=[order.pk, "close"]), follow=True)
     assert "还有未解决的售后案例。" in response.content.decode()  # …is refused while open

@@ -72,6 +72,7 @@ def test_the_bench_prints_every_figure_and_leaves_the_data_as_it_was(
         "list_api.merchandiser.p50",
         "detail_api.p50",
         "detail_page.p50",
+        "detail_page.parts.p50",
         "dashboard.p50",
         "finance_queue.p50",
         "kpi.month.seconds",
