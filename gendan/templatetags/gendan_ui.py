@@ -66,10 +66,17 @@ def options(choices, selected) -> str:
     one tag instead of a template per option), ``selected`` marked as a Select widget
     marks it (values compared as text)."""
     chosen = "" if selected is None else str(selected)
+    return _options(tuple((str(value), str(label)) for value, label in choices), chosen)
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple[tuple[str, str], ...], chosen: str) -> str:
+    """The options of ``choices`` with ``chosen`` marked: the same for most rows of a
+    page, so written once (the labels, already translated, are part of the key)."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
+        ((value, " selected" if value == chosen else "", label) for value, label in choices),
     )
 
 

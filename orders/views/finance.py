@@ -34,6 +34,17 @@ def _payment_methods() -> list[tuple[str, str]]:
     ]
 
 
+def _row_labels() -> dict[str, str]:
+    """The confirm form's labels, translated once for every row of the page."""
+    return {
+        "amount": _("到账金额"),
+        "received_on": _("到账日期"),
+        "method": _("付款方式"),
+        "reference": _("银行流水号"),
+        "confirm": _("确认到账"),
+    }
+
+
 def _confirm_forms(request: HttpRequest, context: dict) -> None:
     """Each payment of the page with what its confirm form shows. The rows write the
     form's inputs themselves from these values (``orders/_payment_row.html``): thirty
@@ -43,6 +54,7 @@ def _confirm_forms(request: HttpRequest, context: dict) -> None:
         (payment, PaymentConfirmForm.values_of(payment)) for payment in context["page_obj"]
     ]
     context["payment_methods"] = _payment_methods()
+    context["labels"] = _row_labels()
 
 
 PAYMENTS = ListPage(
@@ -75,6 +87,7 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "values": PaymentConfirmForm.values_of(fresh) if ok else form.values(),
             "form": None if ok else form,
             "payment_methods": _payment_methods(),
+            "labels": _row_labels(),
         }
         return render(request, "orders/_payment_row.html", context)
 
