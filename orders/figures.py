@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -120,7 +120,10 @@ class Figure:
     def with_params(self, **more: Any) -> Figure:
         # The tallies are per merchandiser: an added owner keeps them, anything else not.
         tally = self.tally if set(more) <= {"owner"} else None
-        return Figure(self.key, self.label, {**self.params, **more}, self.list, tally)
+        figure = Figure(self.key, self.label, {**self.params, **more}, self.list, tally)
+        if "path" in self.__dict__:  # the same list: its path, already reversed, too
+            figure.__dict__["path"] = self.path
+        return figure
 
     def _tallied(self, user: User) -> bool:
         return self.tally is not None and policy.sees_all(user)
@@ -132,8 +135,14 @@ class Figure:
         pairs = _pairs(self.params)
         return f"?{urlencode(pairs)}" if pairs else ""
 
+    @functools.cached_property
+    def path(self) -> str:
+        """The path of the figure's list, whatever its parameters (a dashboard's
+        workload table shows a hundred figures of four lists)."""
+        return reverse(LISTS[self.list].url_name)
+
     def url(self) -> str:
-        return reverse(LISTS[self.list].url_name) + self.query
+        return self.path + self.query
 
     def queryset(self, user: User) -> QuerySet:
         """The rows of the list this figure links to, as ``user`` sees them."""
@@ -310,10 +319,9 @@ def workload(
     counts = counts or Counts(user)
     by_owner = {key: counts.by_owner(figures[key]) for key in WORKLOAD_COLUMNS}
     owners = {pk for key in ("open", "overdue") for pk, n in by_owner[key].items() if n}
-    people = (
-        User.objects.filter(pk__in=sorted(owners))
-        | User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
-    ).distinct()
+    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+    # A subquery rather than a join: no DISTINCT over every column of every user.
+    people = User.objects.filter(Q(pk__in=sorted(owners)) | Q(pk__in=merchandisers.values("pk")))
 
     def attention(person: User) -> tuple:
         return (
