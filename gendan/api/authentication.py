@@ -6,6 +6,7 @@ builds its settings."""
 from __future__ import annotations
 
 import binascii
+import functools
 from hmac import compare_digest
 
 from django.contrib.auth.models import Group
@@ -70,8 +71,10 @@ _TOKEN_KEY = "\x00token key\x00"
 _token_lookups: dict[str, CompiledQuery] = {}
 
 
-def _fields(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.cache
+def _fields(model) -> tuple[str, ...]:
+    """The model's column attributes (fixed once the models are loaded: read once)."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _tokens_with_key(token_key: str) -> list:
@@ -115,7 +118,7 @@ def _instance(model, alias: str, row: dict, prefix: str):
     primary key is null: no related row)."""
     names = _fields(model)
     values = [row[prefix + name] for name in names]
-    if values[names.index(model._meta.pk.attname)] is None:
+    if row[prefix + model._meta.pk.attname] is None:
         return None
     return model.from_db(alias, names, values)
 
