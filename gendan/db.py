@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import F, Lookup, Model, QuerySet
 
 
 def _written_to(objs: Sequence[Model]) -> tuple[type[Model], str, BaseDatabaseWrapper]:
@@ -56,6 +57,38 @@ def bulk_update(objs: Sequence[Model], fields: Sequence[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
         return cursor.rowcount
+
+
+_CONSTANT = re.compile(r"[A-Za-z0-9_]+")
+
+
+class InConstants(Lookup):
+    """``column IN ('a', 'b')`` with the values written into the statement rather than
+    sent as parameters: for a fixed set of the code's own constants (statuses), never
+    input. PostgreSQL proves a partial index's condition (``WHERE status IN (…)``) only
+    from constants: with prepared statements, after a few runs PostgreSQL may keep a
+    generic plan, planned without the parameters' values, which cannot use such an
+    index and reads the whole table instead (the overdue orders: 1.2 s instead of
+    1 ms at a million orders)."""
+
+    lookup_name = "in_constants"
+    prepare_rhs = False
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        values = sorted(str(value) for value in rhs)
+        if not values or not all(_CONSTANT.fullmatch(value) for value in values):
+            raise ValueError(f"not a set of constants: {values!r}")
+        super().__init__(lhs, tuple(values))
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        constants = ", ".join(f"'{value}'" for value in self.rhs)
+        return f"{lhs} IN ({constants})", list(lhs_params)
+
+
+def in_constants(field: str, values: Any) -> InConstants:
+    """``field__in=values`` (``values`` the code's constants) as ``InConstants``."""
+    return InConstants(F(field), values)
 
 
 def _json_default(value: Any) -> str:

@@ -58,8 +58,26 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
 
+    # What ``str()`` of a user is made of (``name_of``).
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_of(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """``str()`` of the user of these ``NAME_FIELDS`` (the full name as
+        ``get_full_name``): a page that ranks or shows many users by name reads these
+        columns alone, not every user's row."""
+        return display_name or f"{first_name} {last_name}".strip() or username
+
+    @classmethod
+    def of_names(cls, db: str | None, pk: int, names: tuple[str, ...] | list[str]) -> User:
+        """The user ``pk`` read as its ``NAME_FIELDS`` values ``names`` (every other
+        field deferred), as ``.only("id", *NAME_FIELDS)`` would build it."""
+        values = {"id": pk, **dict(zip(cls.NAME_FIELDS, names, strict=True))}
+        fields = [f.attname for f in cls._meta.concrete_fields if f.attname in values]
+        return cls.from_db(db, fields, [values[name] for name in fields])
 
     def set_unusable_password(self) -> None:
         super().set_unusable_password()

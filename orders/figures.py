@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -318,25 +318,28 @@ def workload(
     the most open ones; the first ``limit`` of them (all without)."""
     counts = counts or Counts(user)
     by_owner = {key: counts.by_owner(figures[key]) for key in WORKLOAD_COLUMNS}
-    owners = {pk for key in ("open", "overdue") for pk, n in by_owner[key].items() if n}
+    overdue, open_orders = by_owner["overdue"], by_owner["open"]
+    owners = {pk for counted in (open_orders, overdue) for pk, n in counted.items() if n}
+    # Every user's name and whether a merchandiser: a few hundred short rows (not every
+    # column of each, and no list of the owners' ids in the statement); the people
+    # ranked, and made users, from them.
     merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
-    # A subquery rather than a join: no DISTINCT over every column of every user.
-    people = User.objects.filter(Q(pk__in=sorted(owners)) | Q(pk__in=merchandisers.values("pk")))
-
-    def attention(person: User) -> tuple:
-        return (
-            -by_owner["overdue"].get(person.pk, 0),
-            -by_owner["open"].get(person.pk, 0),
-            str(person),
-        )
-
-    ranked = sorted(people, key=attention)
+    names = User.objects.annotate(
+        merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk")))
+    ).values_list("pk", "merchandiser", *User.NAME_FIELDS)
+    ranked = sorted(
+        (-overdue.get(pk, 0), -open_orders.get(pk, 0), User.name_of(*name), pk, name)
+        for pk, merchandiser, *name in names
+        if merchandiser or pk in owners
+    )
+    bases = {key: figures[key] for key in WORKLOAD_COLUMNS}
+    for figure in bases.values():
+        figure.path  # noqa: B018  (reversed once: the owners' figures, with_params, keep it)
     rows = []
-    for person in ranked[:limit]:
-        row: dict[str, Any] = {"owner": person}
-        for key in WORKLOAD_COLUMNS:
-            figure = figures[key].with_params(owner=person.pk)
-            row[key] = Shown(figure, by_owner[key].get(person.pk, 0))
+    for *_rank, pk, name in ranked[:limit]:
+        row: dict[str, Any] = {"owner": User.of_names(names.db, pk, name)}
+        for key, figure in bases.items():
+            row[key] = Shown(figure.with_params(owner=pk), by_owner[key].get(pk, 0))
         row["rate"] = rate(row["on_time_in_a_year"].count, row["shipped_in_a_year"].count)
         row["owner_url"] = row["open"].url
         rows.append(row)

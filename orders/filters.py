@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import DateRangeWidget
 
+from gendan.db import in_constants
 from gendan.filters import (
     DateRangeFilter,
     IdFilter,
@@ -150,7 +151,7 @@ class OrderFilterSet(UpdatedAfterFilterSet):
             return queryset
         today = timezone.localdate()
         return queryset.filter(
-            status__in=NOT_FULLY_SHIPPED,
+            in_constants("status", NOT_FULLY_SHIPPED),  # the partial index (overdue_q)
             contract_delivery_date__gte=today,
             contract_delivery_date__lte=today + dt.timedelta(days=int(value)),
         )

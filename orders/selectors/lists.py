@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gendan import policy
+from gendan.db import in_constants
 from gendan.models import User
 from gendan.roles import Role
 
@@ -50,12 +51,12 @@ def import_get_visible(user: User, batch_id: int) -> ImportBatch | None:
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
-    """Orders past their contract delivery date and not fully shipped."""
+    """Orders past their contract delivery date and not fully shipped (the statuses
+    written into the statement, so that a prepared one reads the partial index
+    ``order_to_ship_due_idx``: ``gendan.db.InConstants``)."""
     return Q(
-        **{
-            f"{prefix}status__in": NOT_FULLY_SHIPPED,
-            f"{prefix}contract_delivery_date__lt": today,
-        }
+        in_constants(f"{prefix}status", NOT_FULLY_SHIPPED),
+        **{f"{prefix}contract_delivery_date__lt": today},
     )
 
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gendan import charts
 from gendan.lists import sheet_of
+from gendan.models import User
 from gendan.roles import Role, roles_of
-from gendan.web import page, xlsx_response
+from gendan.web import page, url_of_key, xlsx_response
 
 from .. import figures as orders_figures
 from .. import selectors
 from ..forms import DailyReportForm, LedgerForm
+from ..states import OrderStatus
 
 # The dashboard's figures shown as numbers (orders.figures.dashboard_figures).
 DASHBOARD_FIGURES = ("open", "overdue", "due_soon", "shipped_this_month", "on_time_this_month")
@@ -28,6 +32,37 @@ WORKLOAD_ROWS = 20
 
 def _percent(rate) -> float | None:
     return None if rate is None else round(float(rate) * 100, 1)
+
+
+# The columns of an order row of the dashboard's due-soon and overdue tables.
+_ORDER_ROW = (
+    "pk",
+    "number",
+    "customer__name",
+    *(f"owner__{name}" for name in User.NAME_FIELDS),
+    "contract_delivery_date",
+    "status",
+)
+
+
+def _order_rows(queryset, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` orders of ``queryset`` as the dashboard's tables show them,
+    read as values (the three models of each row are not built) and written once
+    here: the link, the owner's name, the date, the status label."""
+    url = url_of_key("orders:detail")
+    labels = {status: str(label) for status, label in OrderStatus.choices}  # translated once
+    return [
+        {
+            "url": url(pk),
+            "number": number,
+            "customer": customer,
+            "owner": User.name_of(*name),
+            "due": date_format(due, "SHORT_DATE_FORMAT"),
+            "status": status,
+            "label": labels.get(status, status),
+        }
+        for pk, number, customer, *name, due, status in queryset.values_list(*_ORDER_ROW)[:limit]
+    ]
 
 
 @require_GET
@@ -57,8 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             shown["on_time_this_month"].count, shown["shipped_this_month"].count
         ),
         "on_time": on_time,
-        "due_soon": list(counts.queryset(figures["due_soon"])[:20]),
-        "overdue": list(counts.queryset(figures["overdue"])[:30]),
+        "due_soon": _order_rows(counts.queryset(figures["due_soon"]), 20),
+        "overdue": _order_rows(counts.queryset(figures["overdue"]), 30),
         "ageing": ageing,
         "workload": workload,
         "more_people": more_people,
