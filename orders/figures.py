@@ -147,7 +147,7 @@ class Figure:
     def queryset(self, user: User) -> QuerySet:
         """The rows of the list this figure links to, as ``user`` sees them."""
         target = LISTS[self.list]
-        filterset = target.filterset(
+        filterset = _filters_of(target.filterset, frozenset(self.params))(
             _query_dict(self.params), queryset=target.rows(user), request=None
         )
         if not filterset.is_valid():  # a figure's own parameters: a bug, not input
@@ -168,6 +168,24 @@ class Figure:
         if path == "owner_id" and "owner" not in self.params and self._tallied(user):
             return self.tally.by_owner()
         return _count_by(self.queryset(user), path)
+
+
+@functools.cache
+def _filters_of(filterset: type[ListFilterSet], parameters: frozenset[str]) -> type[ListFilterSet]:
+    """``filterset`` with only the filters of ``parameters`` (``name`` for ``name``,
+    ``name_after``…): a filter whose parameter is absent filters nothing, and a
+    figure's FilterSet with every filter of its list copied and its form built and
+    validated cost more than its count (two per dashboard). The figures' rows are the
+    list's rows all the same (``tests/orders/test_figures.py`` compares the SQL)."""
+
+    def given(name: str) -> bool:
+        return any(p == name or p.startswith(f"{name}_") for p in parameters)
+
+    restricted = type(filterset.__name__, (filterset,), {"__module__": filterset.__module__})
+    restricted.base_filters = {
+        name: found for name, found in filterset.base_filters.items() if given(name)
+    }
+    return restricted
 
 
 def _count_by(queryset: QuerySet, path: str) -> dict[Any, int]:

@@ -38,7 +38,8 @@ def _workload_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of ``orders/_workload_table.html`` from ``orders.figures.workload``'s:
     each number and link written once here (a template localizing each number and
     following ``row.open.url`` through three objects cost a page of a hundred
-    figures most of its rendering)."""
+    figures most of its rendering). The numbers are written as the template wrote
+    them: without a thousands separator (USE_THOUSAND_SEPARATOR is off)."""
     table = []
     for row in rows:
         open_orders, overdue = row["open"], row["overdue"]

@@ -124,6 +124,32 @@ def test_the_dashboard_shows_every_figure_as_a_link_to_its_list(cast, world):
     assert "contract_delivery_date_after=" not in html
 
 
+def _every_figure(cast) -> list[figures.Figure]:
+    shown = figures.dashboard_figures()
+    return [
+        *shown.values(),
+        *(figure.with_params(owner=cast.merchandiser.pk) for figure in shown.values()),
+        *figures.next_step_figures(cast.merchandiser),
+        *figures.next_step_figures(cast.supervisor),
+        *(figure for _currency, figure in figures.receivable_figures(cast.supervisor)),
+        figures.receivable_figure("USD"),
+    ]
+
+
+def test_a_figure_filters_its_rows_as_its_list_with_every_filter(cast, world):
+    # A figure's FilterSet has only the filters of its own parameters: the rows are
+    # those of the list's whole FilterSet all the same (the same SQL).
+    for user in (cast.supervisor, cast.merchandiser):
+        for figure in _every_figure(cast):
+            target = figures.LISTS[figure.list]
+            full = target.filterset(
+                figures._query_dict(figure.params), queryset=target.rows(user), request=None
+            )
+            assert full.is_valid(), figure.key
+            assert str(figure.queryset(user).query) == str(full.qs.query), figure.key
+            assert figure.count(user) == full.qs.count(), figure.key
+
+
 def test_my_work_counts_are_the_order_lists_they_link_to(cast, world):
     merchandiser_groups = {g.key: g for g in _my_work(cast.merchandiser) if g.kind == "order"}
     assert set(merchandiser_groups) == {"to_confirm", "to_request_deposit", "to_confirm_delivery"}
