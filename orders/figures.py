@@ -121,8 +121,15 @@ class Figure:
         # The tallies are per merchandiser: an added owner keeps them, anything else not.
         tally = self.tally if set(more) <= {"owner"} else None
         figure = Figure(self.key, self.label, {**self.params, **more}, self.list, tally)
-        if "path" in self.__dict__:  # the same list: its path, already reversed, too
-            figure.__dict__["path"] = self.path
+        # The same list: its path, reversed once; new parameters come last, so their
+        # query string is this one's with theirs added (a dashboard's workload table
+        # shows a hundred figures of four).
+        figure.__dict__["path"] = self.path
+        if not set(more) & set(self.params):
+            added = urlencode(_pairs(more))
+            figure.__dict__["query"] = (
+                f"{self.query}{'&' if self.query else '?'}{added}" if added else self.query
+            )
         return figure
 
     def _tallied(self, user: User) -> bool:
@@ -351,8 +358,6 @@ def workload(
         if merchandiser or pk in owners
     )
     bases = {key: figures[key] for key in WORKLOAD_COLUMNS}
-    for figure in bases.values():
-        figure.path  # noqa: B018  (reversed once: the owners' figures, with_params, keep it)
     rows = []
     for *_rank, pk, name in ranked[:limit]:
         row: dict[str, Any] = {"owner": User.of_names(names.db, pk, name)}
