@@ -1,5 +1,6 @@
 """gendan.db.bulk_update: one UPDATE for many rows, the same result as Django's.
-gendan.db.bulk_insert: one INSERT for many rows, stored as they were given."""
+gendan.db.bulk_insert: one INSERT for many rows, stored as they were given.
+gendan.db.InConstants: a set of statuses written into the statement."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from gendan.db import bulk_insert, bulk_update
+from gendan.db import bulk_insert, bulk_update, in_constants
 from kpi.models import PayStatementLine, PenaltyRecord
 from orders.models import Order
 from tests.factories import create_order
@@ -130,3 +131,31 @@ def test_many_rows_with_json_quotes_and_nulls_are_inserted_in_one_query(
     )
     assert record.created_at >= before  # auto_now_add, as save() would set it
     assert bulk_insert([]) == 0
+
+
+def test_a_status_set_is_written_into_the_statement_as_constants(db):
+    """gendan.db.InConstants: the overdue orders' statuses stand in the SQL itself, so
+    that a prepared statement's generic plan can still read the partial index
+    order_to_ship_due_idx (its condition is proved from constants only); anything but
+    the code's plain constants is refused."""
+    from orders.selectors import overdue_q
+    from orders.states import NOT_FULLY_SHIPPED
+
+    sql, params = Order.objects.filter(overdue_q(dt.date(2026, 1, 2))).query.sql_with_params()
+    for status in NOT_FULLY_SHIPPED:
+        assert f"'{status}'" in sql
+        assert status not in params
+    assert len(Order.objects.filter(overdue_q(dt.date(2026, 1, 2)))) == 0
+    for bad in (["draft", "x') OR ('1'='1"], [], ["a b"]):
+        with pytest.raises(ValueError):
+            in_constants("status", bad)
+
+
+def test_a_url_of_a_key_is_the_reversed_url():
+    from django.urls import reverse
+
+    from gendan.web import url_of_key
+
+    detail = url_of_key("orders:detail")
+    for pk in (1, 42, 9876543210, 10**12):
+        assert detail(pk) == reverse("orders:detail", args=[pk])
