@@ -58,24 +58,23 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
 
-    # What ``str()`` of a user is made of (``name_of``).
-    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+    # What ``__str__`` reads: a list of people needs no more (``label``).
+    LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
 
     def __str__(self) -> str:
-        return self.name_of(self.display_name, self.first_name, self.last_name, self.username)
+        return self.label(*(getattr(self, name) for name in self.LABEL_FIELDS))
 
     @staticmethod
-    def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
-        """``str()`` of the user of these ``NAME_FIELDS`` (the full name as
-        ``get_full_name``): a page that ranks or shows many users by name reads these
-        columns alone, not every user's row."""
+    def label(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """How a person is named on every page: ``__str__`` from ``LABEL_FIELDS``."""
         return display_name or f"{first_name} {last_name}".strip() or username
 
     @classmethod
     def of_names(cls, db: str | None, pk: int, names: tuple[str, ...] | list[str]) -> User:
-        """The user ``pk`` read as its ``NAME_FIELDS`` values ``names`` (every other
-        field deferred), as ``.only("id", *NAME_FIELDS)`` would build it."""
-        values = {"id": pk, **dict(zip(cls.NAME_FIELDS, names, strict=True))}
+        """The user ``pk`` read as its ``LABEL_FIELDS`` values ``names`` (every other
+        field deferred), as ``.only("id", *LABEL_FIELDS)`` would build it: a page that
+        ranks many people by ``label`` makes users of the few it shows."""
+        values = {"id": pk, **dict(zip(cls.LABEL_FIELDS, names, strict=True))}
         fields = [f.attname for f in cls._meta.concrete_fields if f.attname in values]
         return cls.from_db(db, fields, [values[name] for name in fields])
 

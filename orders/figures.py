@@ -351,9 +351,9 @@ def workload(
     merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
     names = User.objects.annotate(
         merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk")))
-    ).values_list("pk", "merchandiser", *User.NAME_FIELDS)
+    ).values_list("pk", "merchandiser", *User.LABEL_FIELDS)
     ranked = sorted(
-        (-overdue.get(pk, 0), -open_orders.get(pk, 0), User.name_of(*name), pk, name)
+        (-overdue.get(pk, 0), -open_orders.get(pk, 0), User.label(*name), pk, name)
         for pk, merchandiser, *name in names
         if merchandiser or pk in owners
     )

@@ -69,7 +69,7 @@ _ORDER_ROW = (
     "pk",
     "number",
     "customer__name",
-    *(f"owner__{name}" for name in User.NAME_FIELDS),
+    *(f"owner__{name}" for name in User.LABEL_FIELDS),
     "contract_delivery_date",
     "status",
 )
@@ -86,7 +86,7 @@ def _order_rows(queryset, limit: int) -> list[dict[str, Any]]:
             "url": url(pk),
             "number": number,
             "customer": customer,
-            "owner": User.name_of(*name),
+            "owner": User.label(*name),
             "due": date_format(due, "SHORT_DATE_FORMAT"),
             "status": status,
             "label": labels.get(status, status),
