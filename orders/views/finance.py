@@ -3,9 +3,13 @@ by ageing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +20,13 @@ from gendan import charts
 from gendan.excel import Sheet
 from gendan.lists import EXPORT_LIMIT, ListPage, filter_page
 from gendan.money import ZERO
-from gendan.templatetags.gendan_ui import money
-from gendan.web import form_action, page, visible_or_404, xlsx_response
+from gendan.templatetags.gendan_ui import badge, display, money
+from gendan.web import form_action, link_html, page, visible_or_404, xlsx_response
 
 from .. import selectors
 from ..filters import PaymentFilterSet
 from ..forms import PaymentConfirmForm
+from ..models import Payment
 
 PAGE_SIZE = 30
 
@@ -45,21 +50,73 @@ def _row_labels() -> dict[str, str]:
     }
 
 
+def _row(user, payment: Payment, values: dict) -> dict[str, Any]:
+    """What a row of the queue shows (``orders/_payment_row.html``), written here as the
+    template's tags and filters would (``{% link %}``, ``{% badge %}``, ``|money``,
+    ``|display``, ``|date``): looked up through the payment and its order by the
+    template, thirty rows cost the queue most of its time. ``values``: what the row's
+    confirm form shows (``PaymentConfirmForm.values_of`` or, refused, ``values``)."""
+    order = payment.order
+    received_on = values["received_on"]
+    return {
+        "pk": payment.pk,
+        "order": link_html(user, "orders:detail", [payment.order_id], order.number),
+        "customer": order.customer.name,
+        "kind": display(payment, "kind"),
+        "status": badge(payment.status, display(payment, "status"), "payment"),
+        "amount_due": money(payment.amount_due, order.currency),
+        "amount_received": money(payment.amount_received),
+        "outstanding": money(payment.outstanding),
+        "due_date": date(payment.due_date, "SHORT_DATE_FORMAT"),
+        "is_open": payment.is_open,
+        "confirm_url": reverse("orders:payment_confirm", args=[payment.pk]),
+        "values": values,
+        "received_on": date(received_on, "Y-m-d") or received_on,
+    }
+
+
 def _confirm_forms(request: HttpRequest, context: dict) -> None:
-    """Each payment of the page with what its confirm form shows. The rows write the
-    form's inputs themselves from these values (``orders/_payment_row.html``): thirty
-    forms built and rendered through Django's widget templates cost the queue most of
-    its time. A POST is still validated by ``PaymentConfirmForm`` (``payment_confirm``)."""
+    """Each payment of the page as its row shows it, with what its confirm form shows.
+    The rows write the form's inputs themselves from these values: thirty forms built
+    and rendered through Django's widget templates cost the queue most of its time. A
+    POST is still validated by ``PaymentConfirmForm`` (``payment_confirm``)."""
     context["rows"] = [
-        (payment, PaymentConfirmForm.values_of(payment)) for payment in context["page_obj"]
+        _row(request.user, payment, PaymentConfirmForm.values_of(payment))
+        for payment in context["page_obj"]
     ]
     context["payment_methods"] = _payment_methods()
     context["labels"] = _row_labels()
 
 
+def _queue(user) -> QuerySet[Payment]:
+    """The queue's payments (``selectors.payment_list_to_confirm``) with only what its
+    rows and its export show: the rows of the order, its customer and its owner read
+    in full cost the page a sixth of its time."""
+    return (
+        selectors.payment_list_to_confirm(user)
+        .select_related(None)
+        .select_related("order__customer")
+        .only(*QUEUE_FIELDS)
+    )
+
+
+# What a row (``_row``, ``PaymentConfirmForm.values_of``) and the export's columns read.
+QUEUE_FIELDS = (
+    "order_id",
+    "kind",
+    "status",
+    "amount_due",
+    "amount_received",
+    "due_date",
+    "requested_at",
+    "order__number",
+    "order__currency",
+    "order__customer__name",
+)
+
 PAYMENTS = ListPage(
     PaymentFilterSet,
-    selectors.payment_list_to_confirm,
+    _queue,
     access="finance",
     template="orders/finance_queue.html",
     fields="search kind",
@@ -81,10 +138,10 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
     def row(ok: bool) -> HttpResponse:
         fresh = selectors.payment_get_visible(request.user, pk)
+        # Confirmed: a new form for what is still open; refused: what was sent, and why.
+        values = PaymentConfirmForm.values_of(fresh) if ok else form.values()
         context = {
-            "payment": fresh,
-            # Confirmed: a new form for what is still open; refused: what was sent, and why.
-            "values": PaymentConfirmForm.values_of(fresh) if ok else form.values(),
+            "row": _row(request.user, fresh, values),
             "form": None if ok else form,
             "payment_methods": _payment_methods(),
             "labels": _row_labels(),
