@@ -89,12 +89,16 @@ def may_follow_name(user, name: str, url: str) -> bool:
     return page is None or policy.can_open(user, page)
 
 
-def link_html(user, name: str, args: Sequence[Any], content: Any, attrs=()) -> SafeString:
+def link_html(
+    user, name: str, args: Sequence[Any], content: Any, attrs=(), url: str | None = None
+) -> SafeString:
     """What ``{% link name arg… attr="value"… %}content{% endlink %}`` writes
     (``gendan.templatetags.gendan_links``): an ``<a href>`` to the URL of ``name`` when
     ``user`` may open its page, else only ``content`` (escaped unless safe). ``attrs``:
-    (name, value) pairs of the anchor. A view writing many rows calls it directly."""
-    url = reverse(name, args=args)
+    (name, value) pairs of the anchor; ``url``: that of ``name`` and ``args`` when the
+    caller has it (``pk_urls``). A view writing many rows calls it directly."""
+    if url is None:
+        url = reverse(name, args=args)
     if not may_follow_name(user, name, url):
         return conditional_escape(content)
     return format_html(
@@ -359,3 +363,16 @@ def record_urls(
         for page, view in pages.items()
     ]
     return urls
+
+
+_PK_PROBE = "9081726354"
+
+
+def pk_urls(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for the many rows of a list (a URL of one ``<int:…>``
+    argument): one URL reversed, the others written around its primary key — a
+    ``reverse`` for each row's links cost a list a tenth of its time."""
+    head, probe, tail = reverse(name, args=[int(_PK_PROBE)]).partition(_PK_PROBE)
+    if not probe or _PK_PROBE in tail:
+        return lambda pk: reverse(name, args=[pk])
+    return lambda pk: f"{head}{int(pk)}{tail}"

@@ -3,6 +3,7 @@ by ageing."""
 
 from __future__ import annotations
 
+import datetime
 from functools import cached_property
 from typing import Any
 
@@ -27,7 +28,7 @@ from gendan.excel import Sheet
 from gendan.lists import EXPORT_LIMIT, ListPage, filter_page
 from gendan.money import ZERO
 from gendan.templatetags.gendan_ui import badge, display, money, options
-from gendan.web import form_action, link_html, page, visible_or_404, xlsx_response
+from gendan.web import form_action, link_html, page, pk_urls, visible_or_404, xlsx_response
 
 from .. import selectors
 from ..filters import PaymentFilterSet
@@ -114,12 +115,25 @@ class Rows:
         self.messages = get_messages(request)
         self.labels = {f"label_{key}": label for key, label in _row_labels().items()}
         self.methods = _payment_methods()
+        self.order_url = pk_urls("orders:detail")
+        self.confirm_url = pk_urls("orders:payment_confirm")
+        self.dates: dict[tuple, str] = {}
 
     @cached_property
     def csrf(self) -> SafeString:
         """The CSRF input of the forms, asked for only when a row writes one (as the
         template did: the CSRF cookie is set only then)."""
         return csrf_input(self.request)
+
+    def date(self, value, arg: str) -> str:
+        """``value|date:arg``, written once for each date of the page (the rows share a
+        few: the queue is in due date order, every new form shows today)."""
+        if type(value) is not datetime.date:
+            return date(value, arg)
+        key = (value, arg)
+        if key not in self.dates:
+            self.dates[key] = date(value, arg)
+        return self.dates[key]
 
     def row(self, payment: Payment, values: dict, form: PaymentConfirmForm | None = None):
         """``payment``'s row; ``values``: what its confirm form shows (``values_of``, or
@@ -134,14 +148,20 @@ class Rows:
         return format_html(
             ROW,
             pk=pk,
-            order=link_html(self.user, "orders:detail", [payment.order_id], order.number),
+            order=link_html(
+                self.user,
+                "orders:detail",
+                [payment.order_id],
+                order.number,
+                url=self.order_url(payment.order_id),
+            ),
             customer=order.customer.name,
             kind=display(payment, "kind"),
             status=badge(payment.status, display(payment, "status"), "payment"),
             amount_due=money(payment.amount_due, order.currency),
             amount_received=money(payment.amount_received),
             outstanding=money(payment.outstanding),
-            due_date=date(payment.due_date, "SHORT_DATE_FORMAT"),
+            due_date=self.date(payment.due_date, "SHORT_DATE_FORMAT"),
             messages=notes,
             form=self._form(payment, pk, values, form) if payment.is_open else "",
         )
@@ -158,10 +178,10 @@ class Rows:
         return format_html(
             ROW_FORM,
             pk=pk,
-            url=reverse("orders:payment_confirm", args=[payment.pk]),
+            url=self.confirm_url(payment.pk),
             csrf=self.csrf,
             amount=_value(values["amount_received"]),
-            received_on=localize(date(received_on, "Y-m-d") or received_on),
+            received_on=localize(self.date(received_on, "Y-m-d") or received_on),
             methods=options(self.methods, values["method"]),
             reference=_value(values["reference"]),
             **self.labels,
