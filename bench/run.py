@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import platform
+import time
 from pathlib import Path
 
 from django.db import connection
@@ -41,6 +42,37 @@ def header(report: Report) -> None:
         f"Python {platform.python_version()}"
     )
     report.say(f"database: {version}, {connection.settings_dict['NAME']}")
+    calibrate(report)
+
+
+def calibrate(report: Report, repeat: int = 5) -> None:
+    """The speed of this machine, so that figures taken on different machines of the
+    same kind can be compared: a fixed pure-Python loop and a fixed PostgreSQL query,
+    best of ``repeat``. (The same VM kind has read 2x apart from one session to another.)"""
+
+    def python_loop() -> None:
+        total = 0
+        for i in range(1_000_000):
+            total += i
+
+    def best(run) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - started) * 1000)
+        return min(times)
+
+    report.add("machine.python_loop", best(python_loop), "ms", note="1,000,000 additions")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            query = "SELECT sum(i) FROM generate_series(1, 1000000) AS i"
+            report.add(
+                "machine.postgres_loop",
+                best(lambda: cursor.execute(query)),
+                "ms",
+                note="sum over generate_series(1, 1000000)",
+            )
 
 
 def data(report: Report) -> None:

@@ -136,6 +136,13 @@ def receivable_of(payment, currency: str | None = None) -> Receivable:
     return receivable(currency or payment.order.currency, *values)
 
 
+def in_receivable_order(payments: Iterable) -> list:
+    """``payments`` (of one order, already locked) in the order of their receivable tally
+    rows: a change of several requests (a cancellation, a discount) bumps those rows in
+    the same order as every other change does, so two never wait for each other."""
+    return sorted(payments, key=lambda payment: (payment.due_date or dt.date.min, payment.pk))
+
+
 def receivable_changed(before: Receivable, after: Receivable) -> None:
     """A payment's part went from ``before`` to ``after`` (either None)."""
     from .models import ReceivableTally

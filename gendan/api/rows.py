@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Expression, F, Lookup, QuerySet
+from django.db.models import DecimalField, Expression, F, Lookup, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf
@@ -43,19 +45,23 @@ _IDENTITY = (
 Converter = Callable[[Any], Any] | None
 
 
+def _is_plain_decimal(field: drf.Field) -> bool:
+    """A DRF decimal whose output is the value at its places as text (``'12.50'``)."""
+    return (
+        type(field) is drf.DecimalField
+        and field.decimal_places is not None
+        and not field.localize
+        and not getattr(field, "normalize_output", False)
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    )
+
+
 def _decimal(field: drf.DecimalField) -> Callable[[Decimal], Any]:
     """DRF's decimal formatting; a value already at the field's places formats as
     ``'{:f}'`` (what DRF returns after quantizing it to those places)."""
     places = field.decimal_places
     slow = field.to_representation
-    plain = (
-        type(field) is drf.DecimalField
-        and places is not None
-        and not field.localize
-        and not getattr(field, "normalize_output", False)
-        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
-    )
-    if not plain:
+    if not _is_plain_decimal(field):
         return slow
 
     def convert(value):
@@ -104,21 +110,40 @@ def _converter(field: drf.Field) -> Converter:
     return field.to_representation
 
 
-def _is_column(model, path: list[str]) -> bool:
-    """Whether ``path`` (a serializer field's source) leads to a column, following
-    foreign keys (``customer.name``)."""
+def _column(model, path: list[str]):
+    """The model field ``path`` (a serializer field's source) leads to, following
+    foreign keys (``customer.name``), or None when it is not a column."""
     for i, name in enumerate(path):
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            return False
+            return None
         if i < len(path) - 1:
             if not (field.many_to_one or field.one_to_one) or field.related_model is None:
-                return False
+                return None
             model = field.related_model
         elif not field.concrete or field.many_to_many:
-            return False
-    return True
+            return None
+    return field
+
+
+def _as_text(field: drf.Field, column) -> bool:
+    """Whether PostgreSQL may give the output itself: a plain decimal at the column's
+    own places (``numeric(14, 2)::text`` is ``'12.50'``, what DRF answers), so neither
+    psycopg nor DRF has a ``Decimal`` to make and format."""
+    return (
+        isinstance(column, DecimalField)
+        and _is_plain_decimal(field)
+        and column.decimal_places == field.decimal_places
+    )
+
+
+# (columns: (name, values() key, converter), nested: name -> (foreign key, Rows), the
+# keys PostgreSQL formats as text)
+_Plan = tuple[list[tuple[str, str, Converter]], dict[str, tuple[str, "Rows"]], list[str]]
+
+# How ``render`` treats a column's value (decided once, not per value).
+_KEEP, _NESTED, _MOMENT, _CONVERT = range(4)
 
 
 _IDS: list = []  # stands for the parents' ids in a compiled statement (found by identity)
@@ -153,15 +178,17 @@ class Rows:
         self.serializer_class = serializer_class
         self.model = serializer_class.Meta.model
         self.expressions = dict(expressions or {})
-        self._plan: tuple[list[tuple[str, str, Converter]], dict[str, tuple[str, Rows]]] | None
-        self._plan = None
+        self._plan: _Plan | None = None
         self._statements: dict[tuple[str, str], CompiledQuery] = {}
 
     # -- the plan, made once from the serializer's fields -----------------------
 
     def _make_plan(self):
+        """(columns, nested, text): columns are (name, values() key, converter), text
+        the keys PostgreSQL formats itself (``_as_text``)."""
         columns: list[tuple[str, str, Converter]] = []
         nested: dict[str, tuple[str, Rows]] = {}
+        text: list[str] = []
         for name, field in self.serializer_class().fields.items():
             if field.write_only:
                 continue
@@ -174,16 +201,18 @@ class Rows:
             if name in self.expressions:
                 columns.append((name, name, _converter(field)))
                 continue
-            if (
-                isinstance(field, serializers.BaseSerializer)
-                or field.source == "*"
-                or not _is_column(self.model, field.source_attrs)
-            ):
+            column = None
+            if not isinstance(field, serializers.BaseSerializer) and field.source != "*":
+                column = _column(self.model, field.source_attrs)
+            if column is None:
                 raise ImproperlyConfigured(
                     f"{self.serializer_class.__name__}.{name}: not a column; give an expression"
                 )
-            columns.append((name, "__".join(field.source_attrs), _converter(field)))
-        return columns, nested
+            key = "__".join(field.source_attrs)
+            columns.append((name, key, _converter(field)))
+            if _as_text(field, column):
+                text.append(key)
+        return columns, nested, text
 
     @property
     def plan(self):
@@ -191,13 +220,39 @@ class Rows:
             self._plan = self._make_plan()
         return self._plan
 
+    @cached_property
+    def _text_aliases(self) -> dict[str, str]:
+        """values() key -> the alias of its text on PostgreSQL."""
+        return {key: f"_text_{i}" for i, key in enumerate(self.plan[2])}
+
     @property
     def keys(self) -> list[str]:
         """The ``values()`` keys of the plain columns (and the primary key)."""
-        columns, _nested = self.plan
+        columns, _nested, _text = self.plan
         keys = [key for _name, key, _convert in columns if key and key not in self.expressions]
         pk = self.model._meta.pk.attname
         return keys if pk in keys else [*keys, pk]
+
+    def _dispatch(self, records: list[dict[str, Any]]) -> list[tuple[str, str, int, Converter]]:
+        """(name, key, how, converter) for each column of ``records``: the text of a
+        decimal where the database gave it (``values`` on PostgreSQL)."""
+        columns, _nested, _text = self.plan
+        aliases = self._text_aliases if records and self._text_aliases else {}
+        if aliases and next(iter(aliases.values())) not in records[0]:
+            aliases = {}
+        dispatch = []
+        for name, key, convert in columns:
+            if not key:
+                dispatch.append((name, key, _NESTED, None))
+            elif key in aliases:
+                dispatch.append((name, aliases[key], _KEEP, None))
+            elif convert is None:
+                dispatch.append((name, key, _KEEP, None))
+            elif isinstance(convert, _Moment):
+                dispatch.append((name, key, _MOMENT, convert))
+            else:
+                dispatch.append((name, key, _CONVERT, convert))
+        return dispatch
 
     def children_of(self, foreign_key: str, ids: list) -> list[dict[str, Any]]:
         """The ``values()`` of this model's rows whose ``foreign_key`` is in ``ids``, in
@@ -212,25 +267,28 @@ class Rows:
             )
         statement = self._statements.get((foreign_key, alias))
         if statement is None:
-            queryset = manager.filter(_AnyOf(F(foreign_key), _IDS)).values(foreign_key, *self.keys)
+            queryset = self.values(manager.filter(_AnyOf(F(foreign_key), _IDS)), foreign_key)
             statement = self._statements[(foreign_key, alias)] = CompiledQuery(queryset, _IDS)
         return statement.run(list(ids))
 
     # -- use ---------------------------------------------------------------------
 
-    def values(self, queryset: QuerySet) -> QuerySet:
-        """``queryset`` as dictionaries of what the rows need (no prefetching)."""
-        return (
-            queryset.prefetch_related(None)
-            .annotate(**self.expressions)
-            .values(*self.keys, *self.expressions)
+    def values(self, queryset: QuerySet, *more: str) -> QuerySet:
+        """``queryset`` as dictionaries of what the rows need (no prefetching), and the
+        ``more`` keys. On PostgreSQL the plain decimals come as their text (``_as_text``)."""
+        queryset = queryset.prefetch_related(None)
+        aliases = self._text_aliases if connections[queryset.db].vendor == "postgresql" else {}
+        texts = {alias: Cast(F(key), TextField()) for key, alias in aliases.items()}
+        keys = [key for key in self.keys if key not in aliases]
+        return queryset.annotate(**self.expressions, **texts).values(
+            *more, *keys, *self.expressions, *texts
         )
 
     def render(self, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """The serializer's output for ``records`` (dictionaries from ``values()``):
         one more query per nested list, whatever the number of records."""
         records = list(records)
-        columns, nested = self.plan
+        _columns, nested, _text = self.plan
         children: dict[str, dict[Any, list]] = {}
         pk = self.model._meta.pk.attname
         ids = [record[pk] for record in records]
@@ -242,19 +300,22 @@ class Rows:
                     grouped.setdefault(row[foreign_key], []).append(output)
             children[name] = grouped
         zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        dispatch = self._dispatch(records)
         result = []
         for record in records:
             row = {}
-            for name, key, convert in columns:
-                if not key:
+            for name, key, how, convert in dispatch:
+                if how == _KEEP:
+                    row[name] = record[key]
+                elif how == _NESTED:
                     row[name] = children[name].get(record[pk], [])
-                    continue
-                value = record[key]
-                if convert is None or value is None:
-                    row[name] = value
-                elif isinstance(convert, _Moment):
-                    row[name] = convert(value, zone)
                 else:
-                    row[name] = convert(value)
+                    value = record[key]
+                    if value is None:
+                        row[name] = None
+                    elif how == _MOMENT:
+                        row[name] = convert(value, zone)
+                    else:
+                        row[name] = convert(value)
             result.append(row)
         return result

@@ -14,7 +14,7 @@ from gendan.bounds import storable
 from gendan.exceptions import GuardFailed, ValidationFailed
 from gendan.models import User
 
-from .. import events
+from .. import events, tallies
 from ..models import CENT, ZERO, Order
 from ._common import (
     INCOMING_KINDS,
@@ -133,7 +133,7 @@ def _follow_discount(order: Order, *, actor: User) -> None:
         .filter(kind__in=INCOMING_KINDS, status__in=OPEN_PAYMENT)
         .order_by("pk")
     )
-    for payment in open_requests:
+    for payment in tallies.in_receivable_order(open_requests):
         if order.balance_due == ZERO:
             _withdraw_request(order, payment, actor=actor, note=_("折扣后不再欠款。"))
         elif payment.outstanding > order.balance_due:

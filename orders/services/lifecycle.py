@@ -168,6 +168,7 @@ def _request_payment(
 def _void_open_payments(order: Order, *, actor: User, kinds: Iterable[str], note: str) -> int:
     """Withdraw every open request of ``kinds`` (see ``_withdraw_request``)."""
     payments = order.payments.select_for_update().filter(kind__in=kinds, status__in=OPEN_PAYMENT)
+    payments = tallies.in_receivable_order(payments)
     for payment in payments:
         _withdraw_request(order, payment, actor=actor, note=note)
     return len(payments)

@@ -174,3 +174,41 @@ def test_concurrent_changes_of_one_owners_orders_all_count(cast):
 
     assert errors == [] and len(results) == 6
     assert status_tally() == {(cast.merchandiser.pk, S.CONFIRMED): 6}
+
+
+def test_a_change_of_several_requests_bumps_their_tally_rows_in_due_date_order(cast):
+    """Two requests of one order, the later one due first: cancelling the order voids
+    both and changes their receivable tally rows earliest due date first, the order
+    every change keeps (so two changes never wait for each other in a circle)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.kernel import create
+    from orders.models import Payment, PaymentStatus
+
+    order = order_in_status(cast, S.AWAITING_DEPOSIT)
+    deposit = order.payments.get(kind=PaymentKind.DEPOSIT)
+    earlier = deposit.due_date - dt.timedelta(days=5)
+    create(
+        Payment,
+        cast.supervisor,
+        order=order,
+        kind=PaymentKind.BALANCE,
+        amount_due=Decimal("50.00"),
+        requested_at=timezone.now(),
+        requested_by=cast.supervisor,
+        due_date=earlier,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        order_services.order_cancel(actor=cast.supervisor, order_id=order.pk, reason="客户取消")
+
+    bumped = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "orders_receivabletally"')
+    ]
+    assert len(bumped) == 2
+    assert earlier.isoformat() in bumped[0] and deposit.due_date.isoformat() in bumped[1]
+    assert set(order.payments.values_list("status", flat=True)) == {PaymentStatus.VOIDED}
+    assert_tallies_equal_a_recount()
