@@ -123,17 +123,24 @@ class ListPage:
     per_page: int = 30
     extra: Callable[[HttpRequest, dict], None] | None = None
     prepare: Callable[[HttpRequest, list], Any] | None = None
+    # The number of rows when it is known without counting them (a tally the services
+    # keep), else None: ``count(request, filterset)``.
+    count: Callable[[HttpRequest, ListFilterSet], int | None] | None = None
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
         """``filters`` (the FilterSet), ``filter_fields`` (the form fields shown),
         ``filter_errors`` (of the filters not shown), ``page_obj`` and ``export_url``."""
         filterset = filter_page(self.filterset, request, self.rows(request.user))
         shown = self.fields.split()
+        paginator = Paginator(filterset.qs, self.per_page)
+        known = self.count(request, filterset) if self.count is not None else None
+        if known is not None:
+            paginator.count = known  # (a cached property: not counted again)
         context = {
             "filters": filterset,
             "filter_fields": [filterset.form[name] for name in shown],
             "filter_errors": other_errors(filterset, shown),
-            "page_obj": Paginator(filterset.qs, self.per_page).get_page(request.GET.get("page")),
+            "page_obj": paginator.get_page(request.GET.get("page")),
             "export_url": reverse(self.export),
         }
         if self.extra is not None:

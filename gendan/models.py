@@ -58,8 +58,16 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
 
+    # What ``__str__`` reads: a list of people needs no more (``label``).
+    LABEL_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.label(*(getattr(self, name) for name in self.LABEL_FIELDS))
+
+    @staticmethod
+    def label(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """How a person is named on every page: ``__str__`` from ``LABEL_FIELDS``."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     def set_unusable_password(self) -> None:
         super().set_unusable_password()

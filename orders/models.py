@@ -64,7 +64,12 @@ class Customer(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.label(self.code, self.name)
+
+    @staticmethod
+    def label(code: str, name: str) -> str:
+        """How a customer is named in lists and choices: ``__str__`` from its code and name."""
+        return f"{code} {name}"
 
 
 class Product(TimeStamped):

@@ -14,6 +14,7 @@ from .customers import customer_list, customer_orders, customer_totals
 from .dashboard import (
     merchandiser_workload,
     on_time_delivery_by_month,
+    order_count_from_tallies,
     order_counts_by_status,
 )
 from .detail import order_events, order_get_detail
@@ -82,6 +83,7 @@ __all__ = [
     "next_step_conditions",
     "on_time_delivery_by_month",
     "order_conditions",
+    "order_count_from_tallies",
     "order_counts_by_status",
     "order_events",
     "order_get_detail",

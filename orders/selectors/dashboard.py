@@ -152,3 +152,16 @@ def merchandiser_workload(
         )
     rows.sort(key=lambda row: (-row["open"], str(row["owner"])))
     return rows
+
+
+def order_count_from_tallies(
+    user: User, *, statuses: set[str], owner_id: int | None = None
+) -> int | None:
+    """How many orders in ``statuses`` (of ``owner_id``) there are, from the status tally;
+    None for a user who does not see every order (the tally counts them all)."""
+    if not policy.sees_all(user):
+        return None
+    rows = StatusTally.objects.filter(status__in=statuses)
+    if owner_id is not None:
+        rows = rows.filter(owner_id=owner_id)
+    return rows.aggregate(n=Sum("orders"))["n"] or 0

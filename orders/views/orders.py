@@ -18,11 +18,12 @@ from gendan import policy
 from gendan.documents import document_view
 from gendan.filters import parameters_of
 from gendan.lists import ListPage
+from gendan.models import User
 from gendan.web import detail_page, form_action, page, visible_or_404
 
 from .. import selectors, signals
 from ..documents import proforma_invoice
-from ..filters import OrderFilterSet
+from ..filters import STATUS_GROUPS, OrderFilterSet
 from ..forms import ORDER_ACTIONS, AmendForm, LineRows, OrderForm
 from ..models import Customer, Order, Product
 from ..states import HAPPY_PATH, OrderStatus, can_transition
@@ -107,6 +108,30 @@ def _figure_filters(filters) -> list[dict]:
     return found
 
 
+# The filters whose rows the status tally counts: by status and owner, nothing else.
+_TALLIED_FILTERS = {"status", "status_group", "owner", "ordering"}
+
+
+def _counted_by_tallies(request: HttpRequest, filterset) -> int | None:
+    """The number of orders listed, read from the status tally when the filters in use
+    are only statuses and an owner (a million orders take a tenth of a second to count),
+    else None: counted."""
+    form = filterset.form
+    if not form.is_valid():
+        return None
+    used = {name for name, value in form.cleaned_data.items() if value not in (None, "", [])}
+    if not used <= _TALLIED_FILTERS:
+        return None
+    statuses = set(OrderStatus.values)
+    if form.cleaned_data.get("status"):
+        statuses &= set(form.cleaned_data["status"])
+    if form.cleaned_data.get("status_group"):
+        statuses &= set(STATUS_GROUPS[form.cleaned_data["status_group"]])
+    return selectors.order_count_from_tallies(
+        request.user, statuses=statuses, owner_id=form.cleaned_data.get("owner")
+    )
+
+
 ORDERS = ListPage(
     OrderFilterSet,
     selectors.order_list_with_overdue,
@@ -122,6 +147,7 @@ ORDERS = ListPage(
     },
     per_page=25,
     extra=_sorting,
+    count=_counted_by_tallies,
 )
 order_export = ORDERS.views()[1]
 
@@ -134,14 +160,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/_order_table.html", ORDERS.context(request))
     context = ORDERS.context(request)
     form = context["filters"].form
-    form.fields["customer"].widget = _choices(Customer.objects.order_by("code"))
-    form.fields["owner"].widget = _choices(selectors.merchandiser_choices())
+    # Labels from plain values, no model rows: thousands of customers at scale.
+    customers = Customer.objects.order_by("code").values_list("pk", "code", "name")
+    people = selectors.merchandiser_choices().values_list("pk", *User.LABEL_FIELDS)
+    form.fields["customer"].widget = _choices(customers, Customer.label)
+    form.fields["owner"].widget = _choices(people, User.label)
     return render(request, "orders/order_list.html", context)
 
 
-def _choices(queryset) -> forms.Select:
-    """A select of ``queryset``'s rows for an id filter of a page."""
-    return forms.Select(choices=[("", _("全部")), *((row.pk, str(row)) for row in queryset)])
+def _choices(rows, label) -> forms.Select:
+    """A select for an id filter of a page: ``rows`` of (id, *what ``label`` takes)."""
+    return forms.Select(choices=[("", _("全部")), *((pk, label(*rest)) for pk, *rest in rows)])
 
 
 # --------------------------------------------------------------------------
