@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django import template
 from django.template.base import token_kwargs
-from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -79,18 +78,6 @@ def _options(choices: tuple[tuple[str, str], ...], chosen: str) -> str:
         '<option value="{}"{}>{}</option>',
         ((value, " selected" if value == chosen else "", label) for value, label in choices),
     )
-
-
-@register.simple_tag(takes_context=True)
-def form_fields(context, form) -> str:
-    """``{% with form=… %}{% include "includes/form_fields.html" %}{% endwith %}`` for
-    a form a list shows on many rows (the same unbound form on each): its fields are
-    written once in a page and repeated — each field's widget through its templates
-    cost a row more than the rest of it. The fields depend on nothing but the form."""
-    written = context.render_context.setdefault(form_fields, {})
-    if id(form) not in written:
-        written[id(form)] = (form, render_to_string("includes/form_fields.html", {"form": form}))
-    return written[id(form)][1]
 
 
 @register.filter
