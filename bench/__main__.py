@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-GROUPS = ("list", "server", "detail", "dashboard", "finance", "sweeps", "alerts", "kpi")
+GROUPS = ("list", "server", "detail", "dashboard", "finance", "pages", "sweeps", "alerts", "kpi")
 
 
 def _environment() -> None:

@@ -147,6 +147,8 @@ def measure(
             web.dashboard(report, people, requests=max(requests // 10, 20))
         if "finance" in groups:
             web.finance_queue(report, people, requests=max(requests // 3, 50))
+        if "pages" in groups:
+            web.pages(report, people, requests=max(requests // 10, 20))
         with peak_memory() as peak:
             if "sweeps" in groups:
                 jobs.sweeps(report)

@@ -216,6 +216,19 @@ def dashboard(report: Report, actors: Actors, *, requests: int) -> None:
     report.add("dashboard.queries", len(queries), "queries")
 
 
+def pages(report: Report, actors: Actors, *, requests: int) -> None:
+    """Pages whose cost grows with the reference data rather than with the orders: the
+    order list as a supervisor (its count, the customer and merchandiser choices of its
+    filters) and the new order form as a merchandiser (every customer, every product
+    in each line's choice)."""
+    supervisor = client_for(user=actors.supervisor)
+    times = sample(lambda i: _get(supervisor, "/orders/"), requests=requests, warmup=3)
+    report_latency(report, "order_list_page", times)
+    merchandiser = client_for(user=actors.merchandiser)
+    times = sample(lambda i: _get(merchandiser, "/orders/new/"), requests=requests, warmup=3)
+    report_latency(report, "order_form_page", times)
+
+
 def finance_queue(report: Report, actors: Actors, *, requests: int) -> None:
     client = client_for(user=actors.finance)
     times = sample(lambda i: _get(client, "/finance/"), requests=requests, warmup=3)

@@ -117,3 +117,32 @@ def test_the_pages_render_as_with_djangos_templates(cast, client):
     for url, a, b in zip(urls, fast, slow, strict=True):
         assert a == b, url
     assert "<select" in fast[0] and "<textarea" in fast[0] and "<input" in fast[1]
+
+
+# The line editor's product options as its template wrote them, one product at a time.
+PRODUCT_OPTIONS_TEMPLATE = (
+    '{% for product in products %}<option value="{{ product.pk }}" '
+    'data-price="{{ product.default_price }}"'
+    '{% if selected == product.pk|stringformat:"d" %} selected{% endif %}>'
+    "{{ product.item_number }} {{ product.name }}</option>{% endfor %}"
+)
+
+
+@pytest.mark.django_db
+def test_the_line_editors_product_options_are_the_templates(cast):
+    from django.template import Context, Template
+
+    from orders.models import Product
+    from orders.views.orders import ProductChoices
+    from tests.factories import ProductFactory
+
+    ProductFactory(name=HOSTILE, item_number="<1>", default_price=Decimal("1234.50"))
+    ProductFactory(name="零价", default_price=Decimal("0.00"))
+    ProductFactory(name="x", default_price=Decimal("0.01"))
+    products = Product.objects.order_by("item_number")
+    choices = ProductChoices(products.values_list("pk", "default_price", "item_number", "name"))
+    template = Template(PRODUCT_OPTIONS_TEMPLATE)
+    for selected in ("", str(products[1].pk), "999999", None, products[0].pk):
+        expected = template.render(Context({"products": products, "selected": selected}))
+        assert choices.html(selected) == expected
+    assert " selected" in choices.html(str(products[1].pk))

@@ -149,6 +149,8 @@ def generate(
             writer.stop()
             gc.enable()
         progress(f"orders written ({_since(started)})")
+        if writer.timings:
+            progress("  " + ", ".join(f"{what} {s:.0f} s" for what, s in writer.timings.items()))
         added = {}
         if plan_rows is not None:
             writer.raise_error()

@@ -163,8 +163,11 @@ def _values(order: Order, *names: str) -> dict[str, Any]:
 class OrderForm(forms.Form):
     """The header of a new order or of a draft; the lines come from ``LineRows``."""
 
+    # The choice reads only what its label shows (thousands of customers; the service
+    # takes the id).
     customer = forms.ModelChoiceField(
-        label=_("客户"), queryset=Customer.objects.filter(is_active=True).order_by("code")
+        label=_("客户"),
+        queryset=Customer.objects.filter(is_active=True).order_by("code").only("code", "name"),
     )
     owner = forms.ModelChoiceField(
         label=_("跟单员"),

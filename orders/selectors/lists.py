@@ -117,5 +117,7 @@ def product_list_visible_to(user: User) -> QuerySet[Product]:
 
 
 def merchandiser_choices() -> QuerySet[User]:
-    """Active merchandisers, for the owner filters and the reassign form."""
-    return User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True).order_by("username")
+    """Active merchandisers, for the owner filters and the reassign form: what their
+    labels show (a choice of hundreds of people; a field read later is fetched then)."""
+    people = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+    return people.order_by("username").only(*User.LABEL_FIELDS)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from gendan.templatetags.gendan_ui import money, qty
@@ -13,6 +14,13 @@ from orders.models import ApprovalKind, EventType, PaymentKind
 from orders.states import OrderStatus
 
 register = template.Library()
+
+
+@register.simple_tag
+def product_options(products, selected) -> str:
+    """The line editor's product ``<option>``s (``orders.views.orders.ProductChoices``)."""
+    return mark_safe(products.html(selected))
+
 
 # The one-line text of the event types that production and shipping write on the
 # order's timeline (inspections, after-sales cases), registered from their
