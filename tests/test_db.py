@@ -159,8 +159,8 @@ def test_a_status_set_is_written_into_the_statement_as_constants(db):
 def test_a_url_of_a_key_is_the_reversed_url():
     from django.urls import reverse
 
-    from gendan.web import url_of_key
+    from gendan.web import pk_urls
 
-    detail = url_of_key("orders:detail")
+    detail = pk_urls("orders:detail")
     for pk in (1, 42, 9876543210, 10**12):
         assert detail(pk) == reverse("orders:detail", args=[pk])

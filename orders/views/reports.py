@@ -16,7 +16,7 @@ from gendan import charts
 from gendan.lists import sheet_of
 from gendan.models import User
 from gendan.roles import Role, roles_of
-from gendan.web import page, url_of_key, xlsx_response
+from gendan.web import page, pk_urls, xlsx_response
 
 from .. import figures as orders_figures
 from .. import selectors
@@ -79,7 +79,7 @@ def _order_rows(queryset, limit: int) -> list[dict[str, Any]]:
     """The first ``limit`` orders of ``queryset`` as the dashboard's tables show them,
     read as values (the three models of each row are not built) and written once
     here: the link, the owner's name, the date, the status label."""
-    url = url_of_key("orders:detail")
+    url = pk_urls("orders:detail")
     labels = {status: str(label) for status, label in OrderStatus.choices}  # translated once
     return [
         {
