@@ -151,18 +151,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection it is prepared: PostgreSQL no longer parses and plans it (the orders list
     # API, 10 k orders: 9.3 -> 8.2 ms p50). PgBouncer's transaction pooling (before 1.21)
     # cannot keep prepared statements across transactions, so behind it they are off.
-    #
-    # Each run of a prepared statement is still planned for its own values
-    # (plan_cache_mode=force_custom_plan): a plan kept for any values cannot use a partial
-    # index whose condition names values (``status IN (…)``: order_to_ship_due_idx, the
-    # open payments'), and PostgreSQL switched the overdue orders' query to such a plan
-    # after a few runs: 1.2-2.4 s reading every order instead of about 1 ms.
     if env_bool("DATABASE_PREPARED_STATEMENTS", not env_bool("DATABASE_PGBOUNCER", False)):
-        DATABASES["default"]["OPTIONS"].update(
-            server_side_binding=True,
-            prepare_threshold=5,
-            options="-c plan_cache_mode=force_custom_plan",
-        )
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock instead of failing while the
     # worker, beat and web share the file. No persistent connections across threads.
@@ -185,7 +175,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
         "DISABLE_SERVER_SIDE_CURSORS", False
     )
-    for _option in ("server_side_binding", "prepare_threshold", "options"):
+    for _option in ("server_side_binding", "prepare_threshold"):
         if _option in DATABASES["default"].get("OPTIONS", {}):
             _replica["OPTIONS"][_option] = DATABASES["default"]["OPTIONS"][_option]
     _replica["TEST"] = {"MIRROR": "default"}
