@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.db import in_constants
 from gendan.models import User
 
 from ..models import INCOMING_KINDS, OPEN_PAYMENT, ZERO, Order, Payment, ReceivableTally
@@ -36,7 +37,8 @@ def payment_list_to_confirm(user: User) -> QuerySet[Payment]:
     first: the finance queue (filtered by ``orders.filters.PaymentFilterSet``)."""
     return policy.related_scope(
         user,
-        Payment.objects.filter(status__in=OPEN_PAYMENT_STATUSES)
+        # The statuses as constants: payment_open_due_idx's condition (``gendan.db``).
+        Payment.objects.filter(in_constants("status", OPEN_PAYMENT_STATUSES))
         .select_related("order", "order__customer", "order__owner")
         .order_by("due_date", "pk"),
         "order",
@@ -83,7 +85,9 @@ def _bucket_conditions(today: dt.date) -> dict[str, Q]:
 def _open_receivables(user: User) -> QuerySet[Payment]:
     return policy.related_scope(
         user,
-        Payment.objects.filter(status__in=OPEN_PAYMENT_STATUSES, kind__in=RECEIVABLE_KINDS),
+        Payment.objects.filter(
+            in_constants("status", OPEN_PAYMENT_STATUSES), kind__in=RECEIVABLE_KINDS
+        ),
         "order",
         "payment.view",
     )

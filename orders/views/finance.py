@@ -110,9 +110,11 @@ class Rows:
     """What every row of a page shares (its messages, CSRF input, the form's labels and
     methods), and each row's HTML (``row``)."""
 
-    def __init__(self, request: HttpRequest):
+    def __init__(self, request: HttpRequest, *, notes: bool = True):
         self.request, self.user = request, request.user
-        self.messages = get_messages(request)
+        # A row answered to htmx says what became of its confirmation; on the whole page
+        # the messages stand once, above the list (base.html), not again in every row.
+        self.messages = get_messages(request) if notes else ()
         self.labels = {f"label_{key}": label for key, label in _row_labels().items()}
         self.methods = _payment_methods()
         self.order_url = pk_urls("orders:detail")
@@ -199,7 +201,7 @@ def _confirm_forms(request: HttpRequest, context: dict) -> None:
     form's inputs themselves from its values, since thirty forms built and rendered
     through Django's widget templates cost the queue most of its time. A POST is still
     validated by ``PaymentConfirmForm`` (``payment_confirm``)."""
-    rows = Rows(request)
+    rows = Rows(request, notes=False)
     context["rows"] = [
         rows.row(payment, PaymentConfirmForm.values_of(payment)) for payment in context["page_obj"]
     ]

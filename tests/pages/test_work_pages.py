@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Customer, PaymentKind
+from orders.models import Customer, Payment, PaymentKind
 from orders.states import OrderStatus as S
 from production.models import Incident, ProgressReport
 from shipping.models import AfterSalesStatus, ShipmentStatus
@@ -125,6 +125,23 @@ def test_the_same_bank_reference_is_not_confirmed_twice(cast):
     response = client.post(url, data, follow=True)
     assert "该银行流水已确认过。" in response.content.decode()
     assert payment.receipts.count() == 1
+
+
+def test_a_confirmation_without_htmx_is_said_once_above_the_queue(cast):
+    """Not again in every row of the queue (the rows once repeated the page's messages)."""
+    for _ in range(3):
+        order_in_status(cast, S.AWAITING_DEPOSIT)
+    payment = Payment.objects.filter(kind=PaymentKind.DEPOSIT).order_by("pk").first()
+    data = {
+        "amount_received": "10.00",
+        "received_on": timezone.localdate().isoformat(),
+        "method": "bank_transfer",
+        "reference": "ONCE",
+    }
+    url = reverse("orders:payment_confirm", args=[payment.pk])
+    html = client_for(cast.finance).post(url, data, follow=True).content.decode()
+    assert html.count("已确认到账") == 1
+    assert html.count('id="payment-') == 3
 
 
 def test_receivables_are_aged_from_the_due_date_as_in_the_export(cast):
