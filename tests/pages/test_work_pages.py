@@ -141,7 +141,7 @@ def test_a_confirmation_without_htmx_is_said_once_above_the_queue(cast):
     url = reverse("orders:payment_confirm", args=[payment.pk])
     html = client_for(cast.finance).post(url, data, follow=True).content.decode()
     assert html.count("已确认到账") == 1
-    assert html.count('id="payment-') == 3
+    assert html.count('data-payment="') == 3
 
 
 def test_receivables_are_aged_from_the_due_date_as_in_the_export(cast):
