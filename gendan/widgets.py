@@ -12,6 +12,7 @@ and page by page.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -170,9 +171,8 @@ class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         fast = self.fast_paths().get(template_name)
         if fast is not None and request is None and set(context) == {"widget"}:
-            try:
+            # A widget the Python cannot write (_Fallback) goes to its template below.
+            with contextlib.suppress(_Fallback):
                 # (Django's renderer strips what a template renders, too.)
                 return SafeString(fast(context["widget"]).strip())
-            except _Fallback:
-                pass
         return super().render(template_name, context, request)
