@@ -13,8 +13,9 @@ marked, so a repeated e-mail task sends nothing twice.
 Recipients: the order's owner gets each alert in the inbox (and by e-mail, as the
 person chose: ``notify.NotificationPreference``); the members of the rule's roles
 get it in the inbox marked ``digest``: not notified one by one, but counted in their
-daily digest (``alert_digest``), one inbox item a day grouped by rule with links
-to the filtered list.
+daily digest (``_daily_digest``), one inbox item a day grouped by rule with links
+to the filtered list. So does the owner for a rule with ``owner_digest`` (behind
+plan, missing daily reports, milestones due soon: ``rules.Rule``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from alerts import selectors, services
 from alerts.models import Alert, AlertRecipient, AlertRule
 from notify.models import EmailMode, NotificationPreference
 from orders.states import OrderStatus as S
+from planning.models import Plan
 from tests.alerts.helpers import MONDAY, days, on, recipients, report, sweep_on
 from tests.factories import order_in_status, ship_all
 
@@ -117,6 +118,69 @@ def test_the_owner_reads_behind_plan_production_orders_in_the_digest_not_one_by_
     rules = digests[frozenset({"merch"})].data["rules"]
     assert rules == [{"rule": "production_behind_plan", "count": 1, "escalated": 0}]
     assert selectors.alert_unread_count_for(cast.merchandiser) == 1
+
+
+def test_the_owner_reads_milestones_due_soon_in_the_digest_and_is_told_of_an_overdue_one(
+    cast, client
+):
+    """A milestone due within its lead days is a heads-up (at a million orders tens of
+    thousands a day): the owner reads them in the digest, with the link to the list.
+    Once a milestone is overdue the owner is told of it directly."""
+    with on(MONDAY):
+        order = order_in_status(cast, S.CONFIRMED, days_to_delivery=120)
+    lab_dip = Plan.objects.get(order=order).milestones.get(code="lab_dip")
+    due = lab_dip.forecast_date
+    mail.outbox.clear()
+
+    soon = sweep_on(due, R.MILESTONE_DUE_SOON)
+    assert lab_dip.pk in {a.object_id for a in soon}
+    for alert in soon:
+        assert recipients(alert) == {"merch"}
+        assert AlertRecipient.objects.get(alert=alert, user=cast.merchandiser).digest
+        assert services.alert_email_send(alert_id=alert.pk) == 0  # not one by one
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 0
+    assert mail.outbox == []
+
+    (digest,) = sweep_on(due, R.DAILY_DIGEST, hour=12)
+    assert recipients(digest) == {"merch"}
+    assert digest.data["rules"] == [
+        {"rule": "milestone_due_soon", "count": len(soon), "escalated": 0}
+    ]
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 1
+    assert services.alert_email_send(alert_id=digest.pk) == 1
+    link = f"{reverse('alerts')}?{urlencode({'rule': 'milestone_due_soon', 'day': due})}"
+    assert link in mail.outbox[0].body
+    client.force_login(cast.merchandiser)
+    assert order.number in client.get(link).content.decode()
+
+    late = sweep_on(due + days(1), R.MILESTONE_OVERDUE)
+    (overdue,) = [a for a in late if a.object_id == lab_dip.pk]
+    assert recipients(overdue) == {"merch", "boss"}
+    assert not AlertRecipient.objects.get(alert=overdue, user=cast.merchandiser).digest
+    assert AlertRecipient.objects.get(alert=overdue, user=cast.supervisor).digest
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 1 + len(late)
+    mail.outbox.clear()
+    assert services.alert_email_send(alert_id=overdue.pk) == 1
+    assert [m.to for m in mail.outbox] == [[cast.merchandiser.email]]
+
+
+def test_the_owner_reads_missing_daily_reports_in_the_digest(cast):
+    """Production files the daily reports and is told of each missing one in its digest;
+    so is the owner, not one by one (at a million orders, thousands a day)."""
+    with on(MONDAY):
+        order_in_status(cast, S.IN_PRODUCTION)
+    day = MONDAY + days(2)
+
+    (alert,) = sweep_on(day, R.PROGRESS_REPORT_MISSING)
+    assert recipients(alert) == {"merch", "pmc"}
+    assert all(alert.recipients.values_list("digest", flat=True))
+    assert selectors.alert_unread_count_for(cast.merchandiser) == 0
+    assert services.alert_email_send(alert_id=alert.pk) == 0
+
+    digests = {frozenset(recipients(d)): d for d in sweep_on(day, R.DAILY_DIGEST, hour=12)}
+    assert set(digests) == {frozenset({"merch"}), frozenset({"pmc"})}
+    rules = digests[frozenset({"merch"})].data["rules"]
+    assert rules == [{"rule": "progress_report_missing", "count": 1, "escalated": 0}]
 
 
 def test_the_digest_links_to_the_filtered_list_of_the_day(cast, client):
