@@ -318,43 +318,58 @@ def _insert_recipients(spec: Rule, alert_ids: list[int], *, day: dt.date, now: d
             ops.adapt_datefield_value(day),
             ops.adapt_datetimefield_value(now),
         ]
-    selects = [
-        f"SELECT a.{col(Alert, 'id')} r_alert, o.{col(Order, 'owner')} r_user, "
-        f"{int(spec.owner_digest)} r_digest "
-        f"FROM {table(Alert)} a "
-        f"JOIN {table(Order)} o ON o.{col(Order, 'id')} = a.{col(Alert, 'order')} "
-        f"JOIN {table(User)} u ON u.{col(User, 'id')} = o.{col(Order, 'owner')} "
-        f"WHERE {new_alerts} AND u.{col(User, 'is_active')}"
+    m_user = f"m.{qn(memberships._meta.get_field('user').column)}"
+    # The new alerts, each with its order's owner: an index probe per alert (a join let
+    # the planner read every order to hash them).
+    ctes = [
+        f"new_alert (n_alert, n_escalated, n_owner) AS (SELECT a.{col(Alert, 'id')}, "
+        f"a.{col(Alert, 'escalated')}, (SELECT o.{col(Order, 'owner')} FROM {table(Order)} o "
+        f"WHERE o.{col(Order, 'id')} = a.{col(Alert, 'order')}) "
+        f"FROM {table(Alert)} a WHERE {new_alerts})"
     ]
-    params = list(new_params)
-    for roles, only_escalated in ((spec.roles, False), (spec.escalation_roles, True)):
-        if not roles:
-            continue
-        selects.append(
-            f"SELECT a.{col(Alert, 'id')}, m.{qn(memberships._meta.get_field('user').column)}, 1 "
-            f"FROM {table(Alert)} a, {table(memberships)} m "
+    params = list(new_params)  # the CTEs', then the SELECTs'
+    active = f"u.{col(User, 'is_active')}"
+    selects = [
+        f"SELECT n_alert, n_owner, %s FROM new_alert "
+        f"JOIN {table(User)} u ON u.{col(User, 'id')} = n_owner WHERE {active}"
+    ]
+    select_params: list = [spec.owner_digest]
+    roles = [*map(str, spec.roles), *map(str, spec.escalation_roles)]
+    if roles:
+        # The active members of the roles, once each (a handful of rows, not one per
+        # alert and membership): whether they hold only escalation roles.
+        in_roles = ", ".join(["%s"] * len(spec.roles)) or "NULL"
+        ctes.append(
+            f"member (m_user, m_escalation_only) AS (SELECT {m_user}, "
+            f"MIN(CASE WHEN g.{col(Group, 'name')} IN ({in_roles}) THEN 0 ELSE 1 END) "
+            f"FROM {table(memberships)} m "
             f"JOIN {table(Group)} g ON g.{col(Group, 'id')} = "
             f"m.{qn(memberships._meta.get_field('group').column)} "
-            f"JOIN {table(User)} u ON u.{col(User, 'id')} = "
-            f"m.{qn(memberships._meta.get_field('user').column)} "
-            f"WHERE {new_alerts} AND u.{col(User, 'is_active')} "
-            f"AND g.{col(Group, 'name')} IN ({', '.join(['%s'] * len(roles))})"
-            + (f" AND a.{col(Alert, 'escalated')}" if only_escalated else "")
+            f"JOIN {table(User)} u ON u.{col(User, 'id')} = {m_user} "
+            f"WHERE {active} AND g.{col(Group, 'name')} IN ({', '.join(['%s'] * len(roles))}) "
+            f"GROUP BY {m_user})"
         )
-        params += [*new_params, *map(str, roles)]
-    # One inbox row per person: an owner who is also a supervisor gets it as the owner.
+        params += [*map(str, spec.roles), *roles]
+        # One inbox row per person: an owner who also holds a role gets it as the owner.
+        selects.append(
+            "SELECT n_alert, m_user, %s FROM new_alert, member "
+            "WHERE (n_escalated OR m_escalation_only = 0) "
+            "AND (n_owner IS NULL OR m_user <> n_owner)"
+        )
+        select_params.append(True)
     on_conflict = None if by_id else OnConflict.IGNORE
+    # In the order of the unique (alert, user) index: each row goes in at its end.
     sql = (
+        f"WITH {', '.join(ctes)} "
         f"{ops.insert_statement(on_conflict=on_conflict)} {table(AlertRecipient)} "
         f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}, "
         f"{col(AlertRecipient, 'digest')}) "
-        f"SELECT r_alert, r_user, MIN(r_digest) = 1 FROM ("
         + " UNION ALL ".join(selects)
-        + ") r GROUP BY r_alert, r_user "
+        + " ORDER BY 1, 2 "
         + ops.on_conflict_suffix_sql([], on_conflict, [], [])
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *select_params])
 
 
 def _assessment_due(*, today: dt.date, now: dt.datetime) -> list[int]:
