@@ -358,14 +358,13 @@ def _insert_recipients(spec: Rule, alert_ids: list[int], *, day: dt.date, now: d
         )
         select_params.append(True)
     on_conflict = None if by_id else OnConflict.IGNORE
-    # In the order of the unique (alert, user) index: each row goes in at its end.
     sql = (
         f"WITH {', '.join(ctes)} "
         f"{ops.insert_statement(on_conflict=on_conflict)} {table(AlertRecipient)} "
         f"({col(AlertRecipient, 'alert')}, {col(AlertRecipient, 'user')}, "
         f"{col(AlertRecipient, 'digest')}) "
         + " UNION ALL ".join(selects)
-        + " ORDER BY 1, 2 "
+        + " "
         + ops.on_conflict_suffix_sql([], on_conflict, [], [])
     )
     with connection.cursor() as cursor:
