@@ -139,7 +139,8 @@ class Milestone(models.Model):
     """A dated milestone of a plan: planned (from the template), forecast (moved by
     late predecessors) and actual."""
 
-    plan = ref(Plan, _("计划"), on_delete=models.CASCADE, related_name="milestones")
+    # No index of its own: plan_milestone_code_unique (plan, code) leads with it.
+    plan = ref(Plan, _("计划"), on_delete=models.CASCADE, related_name="milestones", db_index=False)
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
