@@ -202,7 +202,7 @@ def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
         return False
     try:
         probe = fast(oid, raw).load(b"2000-01-02 03:04:05.5+00")
-    except Exception:  # noqa: BLE001 - any doubt keeps Django's loader
+    except Exception:  # any doubt keeps Django's loader
         return False
     expected = dt.datetime(2000, 1, 2, 3, 4, 5, 500000, tzinfo=connection.timezone)
     if probe != expected or probe.tzinfo is not connection.timezone:
