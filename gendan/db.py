@@ -222,3 +222,17 @@ def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
 
     raw.adapters.register_loader(oid, FastTimestamptzLoader)
     return True
+
+
+def work_mem_for_transaction(size: str, using: str = "default") -> None:
+    """``SET LOCAL work_mem``: the memory each sort or hash of this transaction's
+    statements may take before it spills to temporary files (PostgreSQL; elsewhere
+    nothing). For a job that joins a year of rows once (the KPI month), not for requests:
+    it ends with the transaction, whatever happens. ``size`` as PostgreSQL writes it."""
+    if not re.fullmatch(r"\d+(kB|MB|GB)", size):
+        raise ValueError(f"not a memory size: {size!r}")
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{size}'")

@@ -10,10 +10,16 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from gendan.db import bulk_insert, bulk_update, in_constants, use_fast_timestamps
+from gendan.db import (
+    bulk_insert,
+    bulk_update,
+    in_constants,
+    use_fast_timestamps,
+    work_mem_for_transaction,
+)
 from kpi.models import PayStatementLine, PenaltyRecord
 from orders.models import Order
 from tests.factories import create_order
@@ -110,6 +116,31 @@ def test_moments_are_read_by_the_c_loader_with_the_values_django_reads(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::timestamptz", [moment])
         assert cursor.fetchone()[0] == moment
+
+
+@pytest.mark.postgresql
+def test_work_mem_is_raised_for_the_transaction_only(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+
+    def work_mem():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    before = work_mem()
+    with transaction.atomic():
+        work_mem_for_transaction("48MB")
+        assert work_mem() == "48MB"
+    assert work_mem() == before
+    work_mem_for_transaction("48MB")  # outside a transaction: nothing to scope it to
+    assert work_mem() == before
+
+
+@pytest.mark.parametrize("size", ["64", "1 GB", "64MB'; DROP TABLE x; --", ""])
+def test_a_work_mem_that_is_no_size_is_refused(size):
+    with pytest.raises(ValueError, match="not a memory size"):
+        work_mem_for_transaction(size)
 
 
 def test_fast_moments_are_left_out_where_they_would_differ():
