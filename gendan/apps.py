@@ -9,6 +9,13 @@ class GendanConfig(AppConfig):
     name = "gendan"
     verbose_name = _("跟单系统")
 
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .db import use_fast_timestamps
+
+        connection_created.connect(use_fast_timestamps, dispatch_uid="gendan.fast_timestamps")
+
 
 # The third-party apps that show in the admin, under names a user reads (their own
 # are their package names, AXES and KNOX, or untranslated).

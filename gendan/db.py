@@ -175,3 +175,64 @@ class CompiledQuery:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [dict(zip(self.names, row, strict=True)) for row in rows]
+
+
+def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
+    """``connection_created``: read ``timestamptz`` columns with psycopg's C loader.
+
+    Django registers a loader of its own on every psycopg connection: psycopg's
+    pure-Python parser, then ``replace(tzinfo=connection.timezone)``. That is some 7 µs
+    a value, a tenth of the orders list API's time (a page of 50 orders with their lines
+    reads about 120 moments). psycopg's C loader gives the same values (aware, in the
+    session's time zone) in about a microsecond. It is used only where the two agree:
+    the session's time zone is the connection's (UTC, as Django sets it) and the C loader
+    answers with that very ``tzinfo``; anything else keeps Django's. Returns whether it
+    was installed."""
+    if connection is None or connection.vendor != "postgresql" or connection.timezone is None:
+        return False
+    try:
+        import psycopg
+        from psycopg.adapt import Loader
+    except ImportError:  # psycopg2
+        return False
+    raw = connection.connection
+    oid = psycopg.postgres.types["timestamptz"].oid
+    fast = psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
+    if fast is None or fast.__module__.startswith("psycopg."):  # no C implementation
+        return False
+    try:
+        probe = fast(oid, raw).load(b"2000-01-02 03:04:05.5+00")
+    except Exception:  # any doubt keeps Django's loader
+        return False
+    expected = dt.datetime(2000, 1, 2, 3, 4, 5, 500000, tzinfo=connection.timezone)
+    if probe != expected or probe.tzinfo is not connection.timezone:
+        return False
+
+    class FastTimestamptzLoader(Loader):
+        # Django's cursor compares this with the connection's (create_cursor).
+        timezone = connection.timezone
+
+        def __init__(self, oid, context=None):
+            super().__init__(oid, context)
+            # The C loader's bound method, called by psycopg for every value.
+            self.load = fast(oid, context).load
+
+        def load(self, data):  # replaced per instance above
+            raise NotImplementedError
+
+    raw.adapters.register_loader(oid, FastTimestamptzLoader)
+    return True
+
+
+def work_mem_for_transaction(size: str, using: str = "default") -> None:
+    """``SET LOCAL work_mem``: the memory each sort or hash of this transaction's
+    statements may take before it spills to temporary files (PostgreSQL; elsewhere
+    nothing). For a job that joins a year of rows once (the KPI month), not for requests:
+    it ends with the transaction, whatever happens. ``size`` as PostgreSQL writes it."""
+    if not re.fullmatch(r"\d+(kB|MB|GB)", size):
+        raise ValueError(f"not a memory size: {size!r}")
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{size}'")

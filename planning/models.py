@@ -139,8 +139,11 @@ class Milestone(models.Model):
     """A dated milestone of a plan: planned (from the template), forecast (moved by
     late predecessors) and actual."""
 
-    plan = ref(Plan, _("计划"), on_delete=models.CASCADE, related_name="milestones")
-    code = models.SlugField(_("代码"), max_length=40)
+    # No index of its own: plan_milestone_code_unique (plan, code) leads with it.
+    plan = ref(Plan, _("计划"), on_delete=models.CASCADE, related_name="milestones", db_index=False)
+    # Looked up only within a plan (plan_milestone_code_unique): a SlugField's own index
+    # (and its LIKE twin) over a dozen values in ten million rows would serve nothing.
+    code = models.SlugField(_("代码"), max_length=40, db_index=False)
     name = models.CharField(_("名称"), max_length=100)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     owner_role = models.CharField(_("负责角色"), max_length=16, choices=OwnerRole.choices)

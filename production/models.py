@@ -119,8 +119,14 @@ class VarianceReason(models.TextChoices):
 class ProgressReport(models.Model):
     """A daily progress report (生产日报): one per production order, date and stage."""
 
+    # No index of its own: the unique (production order, date, stage) leads with it
+    # (and serves the look-ups by production order and date as well).
     production_order = ref(
-        ProductionOrder, _("生产单"), on_delete=models.CASCADE, related_name="progress_reports"
+        ProductionOrder,
+        _("生产单"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        db_index=False,
     )
     date = models.DateField(_("日期"))
     stage = ref(Stage, _("工序"))
@@ -143,7 +149,6 @@ class ProgressReport(models.Model):
                 fields=["production_order", "date", "stage"], name="progress_one_per_po_date_stage"
             )
         ]
-        indexes = [models.Index(fields=["production_order", "date"], name="progress_po_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.production_order} {self.date} {self.stage}"

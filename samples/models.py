@@ -233,8 +233,13 @@ class ProductionSample(StoredFile):
     Kind = ProductionSampleKind
     upload_rules: ClassVar[UploadRules] = PHOTOS
 
+    # No index of its own: prod_sample_po_kind_idx (production order, kind) leads with it.
     production_order = ref(
-        ProductionOrder, _("生产单"), on_delete=models.CASCADE, related_name="samples"
+        ProductionOrder,
+        _("生产单"),
+        on_delete=models.CASCADE,
+        related_name="samples",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=8, choices=ProductionSampleKind.choices)
     recorded_on = models.DateField(_("日期"))

@@ -78,7 +78,10 @@ class Shipment(models.Model):
 
 
 class ShipmentLine(models.Model):
-    shipment = ref(Shipment, _("出货"), on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the unique (shipment, order line) leads with it.
+    shipment = ref(
+        Shipment, _("出货"), on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     order_line = ref(OrderLine, _("订单行"), related_name="shipment_lines")
     quantity = models.PositiveIntegerField(_("数量"))
 
@@ -114,7 +117,10 @@ class ShipmentDocument(models.Model):
 
     Kind = DocumentKind
 
-    shipment = ref(Shipment, _("出货"), on_delete=models.CASCADE, related_name="documents")
+    # No index of its own: shipment_document_unique (shipment, kind) leads with it.
+    shipment = ref(
+        Shipment, _("出货"), on_delete=models.CASCADE, related_name="documents", db_index=False
+    )
     kind = models.CharField(_("单证"), max_length=24, choices=DocumentKind.choices)
     required = models.BooleanField(_("需要"), default=True)
     is_ready = models.BooleanField(_("已备齐"), default=False)

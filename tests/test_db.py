@@ -1,6 +1,7 @@
 """gendan.db.bulk_update: one UPDATE for many rows, the same result as Django's.
 gendan.db.bulk_insert: one INSERT for many rows, stored as they were given.
-gendan.db.InConstants: a set of statuses written into the statement."""
+gendan.db.InConstants: a set of statuses written into the statement.
+gendan.db.use_fast_timestamps: moments read by psycopg's C loader, the same values."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from gendan.db import bulk_insert, bulk_update, in_constants
+from gendan.db import (
+    bulk_insert,
+    bulk_update,
+    in_constants,
+    use_fast_timestamps,
+    work_mem_for_transaction,
+)
 from kpi.models import PayStatementLine, PenaltyRecord
 from orders.models import Order
 from tests.factories import create_order
@@ -74,6 +81,81 @@ def test_a_statement_run_again_is_prepared_by_postgresql(db):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "orders_order"' in text and "$1" in text for text in prepared), prepared
+
+
+@pytest.mark.postgresql
+def test_moments_are_read_by_the_c_loader_with_the_values_django_reads(db):
+    """Every PostgreSQL connection reads timestamptz with psycopg's C loader (Django's own
+    parses in Python), and gets the same aware values in the connection's time zone."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a psycopg loader")
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+    connection.ensure_connection()
+    oid = psycopg.postgres.types["timestamptz"].oid
+    loader = connection.connection.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
+    assert loader.__name__ == "FastTimestamptzLoader"
+    sql = (
+        "SELECT v::timestamptz FROM unnest(ARRAY['2026-03-01 08:30:00+08', "
+        "'1999-12-31 23:59:59.000001+00', '2026-12-07 00:00:00.5-05:30', NULL]) AS v"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        fast = [row[0] for row in cursor.fetchall()]
+        register_tzloader(connection.timezone, cursor.cursor)  # Django's, on this cursor
+        cursor.execute(sql)
+        django_read = [row[0] for row in cursor.fetchall()]
+    assert fast == django_read
+    assert fast[0] == dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.UTC)
+    assert fast[2].microsecond == 500000
+    assert fast[3] is None
+    assert all(value.tzinfo is connection.timezone for value in fast[:3])
+    assert [value.tzinfo for value in django_read[:3]] == [connection.timezone] * 3
+    # And through the ORM: an order's moment comes back as it was saved.
+    moment = dt.datetime(2026, 5, 4, 3, 2, 1, 654321, tzinfo=dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [moment])
+        assert cursor.fetchone()[0] == moment
+
+
+@pytest.mark.postgresql
+def test_work_mem_is_raised_for_the_transaction_only(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+
+    def work_mem():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    before = work_mem()
+    with transaction.atomic():
+        work_mem_for_transaction("48MB")
+        assert work_mem() == "48MB"
+    assert work_mem() == before
+    work_mem_for_transaction("48MB")  # outside a transaction: nothing to scope it to
+    assert work_mem() == before
+
+
+@pytest.mark.parametrize("size", ["64", "1 GB", "64MB'; DROP TABLE x; --", ""])
+def test_a_work_mem_that_is_no_size_is_refused(size):
+    with pytest.raises(ValueError, match="not a memory size"):
+        work_mem_for_transaction(size)
+
+
+def test_fast_moments_are_left_out_where_they_would_differ():
+    """Not PostgreSQL, or a connection whose moments are naive: Django's loader stays."""
+
+    class Other:
+        vendor = "sqlite"
+        timezone = dt.UTC
+
+    class Naive:
+        vendor = "postgresql"
+        timezone = None
+
+    assert use_fast_timestamps(connection=Other()) is False
+    assert use_fast_timestamps(connection=Naive()) is False
 
 
 LINE_FIELDS = ["statement_id", "position", "kind", "label", "effect", "amount", "explanation"]

@@ -26,6 +26,8 @@ PostgreSQL bulk-load settings, all transaction-local (``SET LOCAL``):
 
 from __future__ import annotations
 
+import ctypes
+import platform
 import queue
 import sys
 import threading
@@ -40,6 +42,29 @@ from psycopg.adapt import Transformer
 
 from .planning import Plans
 from .tables import DOMAIN_KEYS, HISTORY_MODELS, TABLES
+
+# glibc's mallopt parameter: allocations from this size on are mmap()ed, and given back
+# to the system as soon as they are freed.
+M_MMAP_THRESHOLD = -3
+BIG_BUFFER = 256 * 1024
+
+
+def _big_buffers_mapped() -> None:
+    """Have glibc map every COPY text (and any other buffer of 256 kB or more) on its
+    own, from here on, in this process. By default glibc raises that threshold to the
+    size of the biggest block freed so far (up to 32 MB): after the first chunk, the
+    megabytes of COPY text a chunk makes (about 10 MB for 2,000 orders, several held at
+    once while PostgreSQL catches up) come from the heap, where freed gaps between
+    live blocks are kept, not given back; the resident size then creeps up the longer
+    a run goes. Measured at 100,000 orders: peak 171 -> 162 MB, 165 -> 150 MB during
+    most of the load. A no-op off glibc."""
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, BIG_BUFFER)
+    except (OSError, AttributeError):  # not glibc after all: keep its defaults
+        pass
 
 
 def _db_table(label: str) -> str:
@@ -227,14 +252,10 @@ class PostgresWriter(Writer):
             # megabyte sent; the generator's thread yields it after this many seconds
             # (0.005 by default), while PostgreSQL waits.
             self.switch_interval = sys.getswitchinterval()
+            _big_buffers_mapped()
             sys.setswitchinterval(0.001)
             self.thread.start()
         self.raise_error()
-        texts = []
-        for key, batch in rows.items():
-            if batch:
-                texts.append((TABLES[key], self._copy_text(batch)))
-                self.counts[key] += len(batch)
         # Ids are the rows' first column, increasing within a chunk.
         orders, production_orders = rows["order"], rows["production_order"]
         ranges = None
@@ -247,6 +268,17 @@ class PostgresWriter(Writer):
                     else (0, -1)
                 ),
             )
+        del orders, production_orders
+        texts = []
+        # Each table's rows are let go of as soon as they are text (the caller keeps
+        # no other reference): a chunk's tuples and its COPY text are not both held
+        # whole, nor the tuples while this thread waits for room in the queue.
+        for key in list(rows):
+            batch = rows.pop(key)
+            if batch:
+                texts.append((TABLES[key], self._copy_text(batch)))
+                self.counts[key] += len(batch)
+            del batch
         started = time.monotonic()
         self.queue.put((texts, ranges))
         self.timings["waiting for the load"] += time.monotonic() - started

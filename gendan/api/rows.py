@@ -96,9 +96,28 @@ class _Moment:
         return self.slow(value)
 
 
+def _iso_date(field: drf.DateField) -> Callable[[Any], Any]:
+    """DRF's ISO 8601 rendering of a date (``value.isoformat()``)."""
+    slow = field.to_representation
+
+    def convert(value):
+        return value.isoformat() if type(value) is dt.date else slow(value)
+
+    return convert
+
+
 def _converter(field: drf.Field) -> Converter:
     if isinstance(field, drf.DecimalField):
         return _decimal(field)
+    if type(field) is drf.BigIntegerField and not getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+    ):
+        return None  # an int from the database, as IntegerField gives it
+    if (
+        type(field) is drf.DateField
+        and str(getattr(field, "format", api_settings.DATE_FORMAT)).lower() == ISO_8601
+    ):
+        return _iso_date(field)
     if (
         type(field) in (drf.DateTimeField, DateTimeField)
         and not hasattr(field, "timezone")

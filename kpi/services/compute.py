@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gendan import policy
 from gendan.bounds import storable
-from gendan.db import bulk_update
+from gendan.db import bulk_update, work_mem_for_transaction
 from gendan.models import User
 
 from .. import events, periods, scoring, selectors
@@ -59,6 +59,9 @@ METRIC_FIELDS = (
 # Assessments
 # --------------------------------------------------------------------------
 
+# What the month's sorts and hashes may take in memory (``work_mem_for_transaction``).
+KPI_WORK_MEM = "64MB"
+
 
 @storable
 @transaction.atomic
@@ -75,6 +78,9 @@ def assessment_compute_month(
     if actor is not None:
         policy.require(actor, "assessment.compute")
     period = past_period(period)
+    # The year's declarations of everyone, joined with their orders and counted by month
+    # and person, hashed in memory rather than in temporary files (4 MB by default).
+    work_mem_for_transaction(KPI_WORK_MEM)
     if person_ids is None:
         ids = set(selectors.merchandiser_ids())
         ids |= set(Assessment.objects.filter(period=period).values_list("person_id", flat=True))

@@ -95,6 +95,30 @@ def test_decimals_off_their_places_are_formatted_by_drf(db):
     assert [row["total_amount"] for row in rendered] == ["1.50", "7.00"]
 
 
+def test_big_integers_and_dates_keep_drf_formatting_where_it_is_not_plain(db):
+    class Plain(serializers.ModelSerializer):
+        total_quantity = serializers.IntegerField()
+        number = serializers.BigIntegerField(source="id")
+        day = serializers.DateField(source="order_date")
+
+        class Meta:
+            model = Order
+            fields = ["id", "total_quantity", "number", "day"]
+
+    class Formatted(Plain):
+        number = serializers.BigIntegerField(source="id", coerce_to_string=True)
+        day = serializers.DateField(source="order_date", format="%d/%m/%Y")
+
+    record = {"id": 12, "total_quantity": 5, "order_date": dt.date(2026, 3, 4)}
+
+    assert Rows(Plain).render([record]) == [
+        {"id": 12, "total_quantity": 5, "number": 12, "day": "2026-03-04"}
+    ]
+    assert Rows(Formatted).render([record]) == [
+        {"id": 12, "total_quantity": 5, "number": "12", "day": "04/03/2026"}
+    ]
+
+
 def test_the_orders_list_walked_page_by_page_is_the_serializer_over_all_orders(
     generated, db, client
 ):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -420,6 +422,18 @@ def test_the_services_work_on_generated_orders(generated, db):
 def test_a_second_run_is_refused_unless_told_to_wipe(generated, db):
     with pytest.raises(CommandError, match="--wipe"):
         call_command("generate_data", orders=10, verbosity=0)
+
+
+def test_verbosity_2_shows_the_memory_at_each_step(generated, db):
+    out = io.StringIO()
+    call_command("generate_data", orders=20, seed=4, wipe=True, verbosity=2, stdout=out)
+    lines = out.getvalue().splitlines()
+    progress = [line for line in lines if "orders written" in line]
+    assert len(progress) == 1
+    assert re.match(r"\[(\d+ MB, )?peak \d+ MB\] orders written", progress[0])
+    quiet = io.StringIO()
+    call_command("generate_data", orders=20, seed=4, wipe=True, verbosity=1, stdout=quiet)
+    assert "peak" not in quiet.getvalue()
 
 
 def checksum() -> str:

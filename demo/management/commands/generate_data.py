@@ -17,6 +17,8 @@ about twice as slow).
 
 from __future__ import annotations
 
+import resource
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -50,9 +52,27 @@ class Command(BaseCommand):
             help="also T&A plans, materials, production samples and sample requests (issue 15)",
         )
 
+    @staticmethod
+    def _with_memory(say):
+        """Each progress line prefixed with the process's resident and peak resident
+        memory (``--verbosity 2``: where a run's peak happens)."""
+
+        def status() -> str:
+            try:
+                with open("/proc/self/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if line.startswith("Vm"))
+                rss, peak = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
+            except (OSError, KeyError, ValueError):  # not Linux: the peak only
+                rss, peak = None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            return f"[{'' if rss is None else f'{rss} MB, '}peak {peak} MB] "
+
+        return lambda message: say(status() + message)
+
     def handle(self, *args, **options) -> None:
         verbose = options["verbosity"] >= 1
         say = self.stdout.write if verbose else (lambda message: None)
+        if options["verbosity"] >= 2:
+            say = self._with_memory(say)
         say(
             f"generate_data: {options['orders']:,} orders, seed {options['seed']}, "
             f"{connection.vendor} database {connection.settings_dict['NAME']}"
