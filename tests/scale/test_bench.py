@@ -5,6 +5,7 @@ are measured on a million orders, not here: see bench/README.md.)"""
 
 from __future__ import annotations
 
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -188,13 +189,28 @@ def test_the_people_of_the_kpi_month_are_made_by_the_generator(monkeypatch, caps
 
     def popen(command, **kwargs):
         commands.append(command)
-        return SimpleNamespace(pid=1, returncode=None)
+        return SimpleNamespace(pid=0, returncode=0, poll=lambda: 0)
 
     monkeypatch.setattr(jobs.subprocess, "Popen", popen)
-    monkeypatch.setattr(
-        jobs.os, "wait4", lambda pid, options: (pid, 0, SimpleNamespace(ru_maxrss=1))
-    )
     jobs.generator(Report(echo=lambda line: None), orders=1000, seed=1, merchandisers=3000)
     jobs.generator(Report(echo=lambda line: None), orders=1000, seed=1)
     assert commands[0][-2:] == ["--merchandisers", "3000"]
     assert "--merchandisers" not in commands[1]
+
+
+def test_the_generator_peak_is_its_own_not_the_bench_process(monkeypatch):
+    """The generator's memory figure is the child's own peak (VmHWM), not its
+    ``ru_maxrss``, which would carry this (bigger) process's resident memory over the
+    fork and exec. The child here holds 40 MB for a moment."""
+    child = [sys.executable, "-c", "import time; b = bytearray(40 << 20); time.sleep(1.5)"]
+    real_popen = jobs.subprocess.Popen
+    ballast = bytearray(150 << 20)  # this process is far bigger than the child
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    monkeypatch.setattr(jobs.subprocess, "Popen", lambda command, **kw: real_popen(child, **kw))
+    report = Report(echo=lambda line: None)
+
+    jobs.generator(report, orders=10, seed=1)
+
+    (memory,) = [f for f in report.figures if f.name == "memory.generator"]
+    assert 40 <= memory.value < 120
+    del ballast
