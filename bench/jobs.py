@@ -60,7 +60,8 @@ def generator(report: Report, *, orders: int, seed: int, merchandisers: int | No
     with stopwatch() as seconds:
         child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL)
         while child.poll() is None:
-            peak = max(filter(None, [peak, peak_megabytes(child.pid)]), default=None)
+            # VmHWM only grows: the last reading is the peak (None once the child is gone).
+            peak = peak_megabytes(child.pid) or peak
             time.sleep(0.2)
     if child.returncode != 0:
         raise RuntimeError(f"generate_data exited with {child.returncode}")

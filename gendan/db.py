@@ -214,11 +214,12 @@ def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
 
         def __init__(self, oid, context=None):
             super().__init__(oid, context)
-            # The C loader's bound method, called by psycopg for every value.
-            self.load = fast(oid, context).load
+            self.fast = fast(oid, context)
+            # psycopg calls the instance's ``load``: the C loader's own bound method.
+            self.load = self.fast.load
 
-        def load(self, data):  # replaced per instance above
-            raise NotImplementedError
+        def load(self, data):  # what the instance's attribute above stands for
+            return self.fast.load(data)
 
     raw.adapters.register_loader(oid, FastTimestamptzLoader)
     return True

@@ -26,6 +26,7 @@ PostgreSQL bulk-load settings, all transaction-local (``SET LOCAL``):
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import platform
 import queue
@@ -60,11 +61,9 @@ def _big_buffers_mapped() -> None:
     most of the load. A no-op off glibc."""
     if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
         return
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(M_MMAP_THRESHOLD, BIG_BUFFER)
-    except (OSError, AttributeError):  # not glibc after all: keep its defaults
-        pass
+    # Not glibc after all: its defaults stay.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, BIG_BUFFER)
 
 
 def _db_table(label: str) -> str:
