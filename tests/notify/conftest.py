@@ -59,7 +59,9 @@ def start_receiver(tmp_path):
     def start(kind: str, *, secret: str = "", fail_first: int = 0, port: int = 0) -> Receiver:
         log = tmp_path / f"{kind}-{len(started)}.jsonl"
         args = ["--kind", kind, "--log", str(log), "--port", str(port)]
-        args += ["--secret", secret, "--fail-first", str(fail_first)]
+        # --secret=…: a secret may begin with "-" (URL-safe base64), which argparse would
+        # take for an option of its own after a separate "--secret".
+        args += [f"--secret={secret}", "--fail-first", str(fail_first)]
         receiver = Receiver(log, args)
         started.append(receiver)
         return receiver
@@ -77,7 +79,7 @@ def start_example_receiver(tmp_path):
 
     def start(secret: str, port: int) -> Receiver:
         receiver = Receiver(
-            tmp_path / "unused", ["--secret", secret, "--port", str(port)], script=EXAMPLE
+            tmp_path / "unused", [f"--secret={secret}", "--port", str(port)], script=EXAMPLE
         )
         started.append(receiver)
         return receiver
