@@ -15,7 +15,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -339,7 +351,11 @@ def pay_facts(
         facts[row["order__owner_id"]].declarations[row["month"]] = (row["eligible"], row["n"])
     for row in (
         declared.filter(actual_ship_date__gte=first)
-        .annotate(faulted=Exists(faulted), on_probation=Exists(on_probation))
+        .annotate(
+            faulted=Exists(faulted),
+            # Nobody on probation this year: no subquery per shipment to say so.
+            on_probation=Exists(on_probation) if probationers else Value(False, BooleanField()),
+        )
         .order_by("actual_ship_date", "pk")
         .values(
             "order__owner_id",
