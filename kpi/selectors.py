@@ -236,20 +236,6 @@ class PayFacts:
     working_days: int = 0
 
 
-def _pricing(
-    ids: list[int], components: Mapping[int, Iterable[PayComponent]] | None
-) -> Callable[[Callable[[PayComponent], bool]], list[int]]:
-    """``who(test)``: the people of ``ids`` with a component that passes ``test`` (all of
-    them when ``components`` is None)."""
-
-    def who(test: Callable[[PayComponent], bool]) -> list[int]:
-        if components is None:
-            return ids
-        return [pk for pk in ids if any(test(c) for c in components.get(pk, ()))]
-
-    return who
-
-
 def pay_facts(
     person_ids: Iterable[int],
     period: dt.date,
@@ -261,14 +247,20 @@ def pay_facts(
     ``components``: each person's enabled pay components. A fact only one kind of
     component prices (the orders a commission counts, the production orders of the
     processing-fee pay, the year's declarations and faults of the declaration bonus)
-    is read only for the people whose scheme has that component: most people's
-    scheme has one or two of them, and these are the queries that join a month's or
-    a year's rows with a million orders. None: every fact of everyone."""
+    is read only for the people whose scheme has that component (each preset scheme
+    has one of the three): these are the queries that join a month's or a year's rows
+    with a million orders. None: every fact of everyone."""
     ids, facts = _rows_for(person_ids, PayFacts)
     if not ids:
         return facts
     start, end, first, last = periods.month(period)
-    who = _pricing(ids, components)
+
+    def who(test: Callable[[PayComponent], bool]) -> list[int]:
+        """The people with a component that passes ``test`` (everyone without components)."""
+        if components is None:
+            return ids
+        return [pk for pk in ids if any(test(c) for c in components.get(pk, ()))]
+
     commission = ComponentKind.COMMISSION
     shipped_basis = who(lambda c: c.kind == commission and c.basis != CommissionBasis.FULLY_PAID)
     paid_basis = who(lambda c: c.kind == commission and c.basis == CommissionBasis.FULLY_PAID)
