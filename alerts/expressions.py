@@ -19,6 +19,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -26,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from production.models import PlanMilestone, ProgressReport
+from production.models import PlanMilestone, ProgressReport, Stage
 
 
 def date_value(day: dt.date) -> Value:
@@ -77,9 +78,16 @@ def big(expression) -> Cast:
 
 
 def output_reports(**filters):
-    """Progress reports at an output stage (e.g. packing) of the outer production order."""
+    """Progress reports at an output stage (e.g. packing) of the outer production order.
+
+    The output stages are read first (a handful of rows) and named by id: each
+    correlated lookup is then one index range scan on (production order, date, stage),
+    not a join with the stage table per production order, which at a million orders
+    was a third of a sweep's time in these lookups."""
+    output_stages = list(Stage.objects.filter(is_output=True).values_list("pk", flat=True))
+    stages = Q(stage__in=output_stages) if output_stages else Q(stage__is_output=True)
     return ProgressReport.objects.filter(
-        production_order=OuterRef("pk"), stage__is_output=True, **filters
+        stages, production_order=OuterRef("pk"), **filters
     ).order_by()
 
 
