@@ -72,6 +72,21 @@ class AddDays(_TwoArgumentSql):
     }
 
 
+class LeastOf(Subquery):
+    """The least value of ``column`` in a queryset's rows: of a sliced one too (the
+    earliest of the last n days), which an aggregate in the ORM cannot take. One
+    lookup where ``Coalesce`` of the n-th and the first would be two."""
+
+    def __init__(self, queryset, column: str, **extra):
+        super().__init__(queryset, **extra)
+        self.column = column
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        column = connection.ops.quote_name(self.column)
+        template = f"(SELECT MIN(least_of.{column}) FROM (%(subquery)s) least_of)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
 def big(expression) -> Cast:
     """Widen to 64 bits before multiplying quantities by days or percentages."""
     return Cast(expression, BigIntegerField())

@@ -59,7 +59,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, JSONObject, Least, NullIf, TruncDate
+from django.db.models.functions import JSONObject, Least, NullIf, TruncDate
 from django.utils import timezone
 
 from gendan import bounds, workdays
@@ -72,6 +72,7 @@ from production.models import ACTIVE_PRODUCTION_STATUSES, ProductionOrder, Progr
 from .expressions import (
     AddDays,
     DaysBetween,
+    LeastOf,
     big,
     date_value,
     output_reports,
@@ -159,13 +160,12 @@ def delivery_at_risk(today: dt.date, config: AlertSettings) -> QuerySet:
         production_order_list_live()
         .filter(order__contract_delivery_date__gte=today)
         .alias(
-            first_day=Subquery(with_output.order_by("date").values("date")[:1]),
             last_day=Subquery(with_output.order_by("-date").values("date")[:1]),
-            # The window: the last ``window`` days with output (all of them if fewer).
-            nth_day=Subquery(output_days[window - 1 : window]),
+            # The window: the last ``window`` days with output (all of them if fewer),
+            # from the earliest of them.
+            window_start=LeastOf(output_days[:window], "date", output_field=DateField()),
             produced=produced_by(today),
         )
-        .alias(window_start=Coalesce("nth_day", "first_day"))
         .alias(
             window_quantity=summed_good_quantity(
                 with_output.filter(date__gte=OuterRef("window_start"))
