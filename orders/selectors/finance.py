@@ -25,7 +25,15 @@ from gendan import policy
 from gendan.db import in_constants
 from gendan.models import User
 
-from ..models import INCOMING_KINDS, OPEN_PAYMENT, ZERO, Order, Payment, ReceivableTally
+from ..models import (
+    INCOMING_KINDS,
+    OPEN_PAYMENT,
+    ZERO,
+    Order,
+    Payment,
+    PaymentKind,
+    ReceivableTally,
+)
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 OPEN_PAYMENT_STATUSES = OPEN_PAYMENT
@@ -44,6 +52,22 @@ def payment_list_to_confirm(user: User) -> QuerySet[Payment]:
         "order",
         "payment.view",
     )
+
+
+def payment_count_to_confirm(user: User) -> int | None:
+    """How many payments the finance queue lists without a filter (``payment_list_to_confirm``),
+    read from the receivable tally (the open requests customers owe, kept by the services)
+    plus a count of the open payments of the other kinds (refunds, a few): a million
+    orders have some 25,000 open requests, a count of which grew with them. None for a
+    user who does not see every payment (the tally counts them all)."""
+    if not policy.sees_all(user, "payment.view"):
+        return None
+    owed = ReceivableTally.objects.aggregate(n=Sum("requests"))["n"] or 0
+    others = [kind for kind in PaymentKind.values if kind not in RECEIVABLE_KINDS]
+    paid_out = Payment.objects.filter(
+        in_constants("status", OPEN_PAYMENT_STATUSES), kind__in=others
+    ).count()
+    return owed + paid_out
 
 
 # Ageing from the due date — the receivables page, the dashboard and the export alike:

@@ -235,6 +235,18 @@ def _queue(user) -> QuerySet[Payment]:
     )
 
 
+def _counted_by_tally(request: HttpRequest, filterset: PaymentFilterSet) -> int | None:
+    """The number of payments in the queue, from the receivable tally when no filter is
+    in use (``selectors.payment_count_to_confirm``), else None: counted."""
+    form = filterset.form
+    if not form.is_valid():
+        return None
+    used = {name for name, value in form.cleaned_data.items() if value not in (None, "", [])}
+    if not used <= {"ordering"}:
+        return None
+    return selectors.payment_count_to_confirm(request.user)
+
+
 PAYMENTS = ListPage(
     PaymentFilterSet,
     _queue,
@@ -246,6 +258,7 @@ PAYMENTS = ListPage(
     "amount_received outstanding due_date requested_at",
     headers={"outstanding": gettext_lazy("未收")},
     extra=_confirm_forms,
+    count=_counted_by_tally,
 )
 finance_queue, finance_export = PAYMENTS.views()
 

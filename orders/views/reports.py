@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gendan import charts
+from gendan import charts, policy
 from gendan.lists import sheet_of
 from gendan.models import User
 from gendan.roles import Role, roles_of
@@ -100,13 +100,23 @@ def _order_rows(queryset, limit: int) -> list[dict[str, Any]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every number a link to the list it counts (``orders.figures``)."""
     user, today = request.user, timezone.localdate()
-    by_status = selectors.order_counts_by_status(user)
-    on_time = selectors.on_time_delivery_by_month(user, today=today)
-    ageing = selectors.receivables_by_currency(user, today=today)
     figures = orders_figures.dashboard_figures(today)
+    # For a user who sees every order, the status and delivery tallies read once each
+    # (the charts' and the figures' sums); else counted from the visible orders.
+    tallied = orders_figures.dashboard_tallies(figures) if policy.sees_all(user) else None
+    by_status = selectors.order_counts_by_status(
+        user, tallied=tallied.by_status if tallied else None
+    )
+    on_time = selectors.on_time_delivery_by_month(
+        user,
+        months=orders_figures.WORKLOAD_MONTHS,
+        today=today,
+        tallied=tallied.by_month if tallied else None,
+    )
+    ageing = selectors.receivables_by_currency(user, today=today)
     # Each figure's split by merchandiser read once: the table's, then the numbers'
     # (their sums).
-    counts = orders_figures.Counts(user)
+    counts = orders_figures.Counts(user, tallied.columns if tallied else None)
     workload = orders_figures.workload(user, figures, counts=counts, limit=WORKLOAD_ROWS + 1)
     workload, more_people = workload[:WORKLOAD_ROWS], len(workload) > WORKLOAD_ROWS
     shown = {key: counts.show(figures[key]) for key in DASHBOARD_FIGURES}
