@@ -177,6 +177,24 @@ class CompiledQuery:
         return [dict(zip(self.names, row, strict=True)) for row in rows]
 
 
+class CompiledCount(CompiledQuery):
+    """The number of rows of a queryset, compiled once (``CompiledQuery``) and counted
+    again with another value in one place: ``count()`` building and compiling its query
+    took half a millisecond, five times what the database takes to count a user's few
+    rows (the menu's counts, on every page)."""
+
+    def __init__(self, queryset: QuerySet, slot: Any) -> None:
+        super().__init__(queryset.order_by().values("pk"), slot)
+        self.sql = f"SELECT COUNT(*) FROM ({self.sql}) counted"
+
+    def count(self, value: Any) -> int:
+        params = list(self.params)
+        params[self.slot] = value
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone()[0]
+
+
 def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
     """``connection_created``: read ``timestamptz`` columns with psycopg's C loader.
 
