@@ -321,27 +321,29 @@ class DashboardTallies:
     columns: dict[tuple, dict[str, dict[int, int]]]  # {Tally.rows_key: columns_by_owner()}
 
 
-def dashboard_tallies(figures: Mapping[str, Figure]) -> DashboardTallies:
+def dashboard_tallies(figures: Mapping[str, Figure]) -> DashboardTallies | None:
     """The tallies of ``dashboard_figures`` (whose open orders' statuses and delivery
     months it reads), for a user who sees every order (``policy.sees_all``): the same
     sums as ``Tally.columns_by_owner`` and the selectors' ``order_counts_by_status`` and
     ``on_time_delivery_by_month`` (from the year's start), each table read once with
-    GROUPING SETS."""
+    GROUPING SETS (PostgreSQL's; None elsewhere: each read on its own)."""
+    alias = router.db_for_read(StatusTally)
+    if connections[alias].vendor != "postgresql":
+        return None
     open_tally = figures["open"].tally
     year, month = figures["shipped_in_a_year"].tally, figures["shipped_this_month"].tally
     if open_tally is None or year is None or month is None or month.since < year.since:
         raise ValueError("not the dashboard's figures")
-    alias = router.db_for_read(StatusTally)
     with connections[alias].cursor() as cursor:
         cursor.execute(
-            f"SELECT GROUPING(owner_id), status, owner_id, SUM(orders),"  # noqa: S608 (names)
+            f"SELECT GROUPING(owner_id), status, owner_id, SUM(orders),"
             f" SUM(orders) FILTER (WHERE status = ANY(%s))"
             f" FROM {StatusTally._meta.db_table} GROUP BY GROUPING SETS ((status), (owner_id))",
             [sorted(open_tally.statuses)],
         )
         statuses = cursor.fetchall()
         cursor.execute(
-            f"SELECT GROUPING(owner_id), month, owner_id, SUM(shipped), SUM(on_time),"  # noqa: S608
+            f"SELECT GROUPING(owner_id), month, owner_id, SUM(shipped), SUM(on_time),"
             f" SUM(shipped) FILTER (WHERE month >= %s), SUM(on_time) FILTER (WHERE month >= %s)"
             f" FROM {DeliveryTally._meta.db_table} WHERE month >= %s"
             f" GROUP BY GROUPING SETS ((month), (owner_id))",

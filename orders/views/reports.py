@@ -107,7 +107,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = orders_figures.dashboard_figures(today)
     # For a user who sees every order, the status and delivery tallies read once each
     # (the charts' and the figures' sums); else counted from the visible orders.
-    tallied = orders_figures.dashboard_tallies(figures) if policy.sees_all(user) else None
+    tallied = None
+    if policy.sees_all(user):
+        tallied = orders_figures.dashboard_tallies(figures)
     by_status = selectors.order_counts_by_status(
         user, tallied=tallied.by_status if tallied else None
     )
