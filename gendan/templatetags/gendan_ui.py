@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from gendan.money import format_money
+from gendan.money import format_money, grouped
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def qty(value) -> str:
     """A whole quantity with grouped thousands."""
     if value is None or value == "":
         return ""
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return grouped(value, 0)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gendan.models import User
 
-from ..models import Order, OrderEvent, OrderLine, Payment, PaymentReceipt
+from ..models import Order, OrderEvent, OrderLine, Payment
 from .lists import order_list_visible_to, with_overdue
 
 
@@ -19,19 +19,13 @@ def order_get_detail(user: User, order_id: int) -> Order | None:
     # relation costs one query, not two.
     return (
         with_overdue(order_list_visible_to(user), timezone.localdate())
-        .select_related("client")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
             Prefetch(
                 "payments",
-                queryset=Payment.objects.select_related("confirmed_by", "requested_by")
-                .prefetch_related(
-                    Prefetch(
-                        "receipts",
-                        queryset=PaymentReceipt.objects.select_related("confirmed_by"),
-                    )
-                )
-                .order_by("requested_at", "pk"),
+                queryset=Payment.objects.prefetch_related("receipts").order_by(
+                    "requested_at", "pk"
+                ),
             ),
         )
         .filter(pk=order_id)
