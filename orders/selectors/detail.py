@@ -15,8 +15,9 @@ def order_get_detail(user: User, order_id: int) -> Order | None:
     """One visible order with what of orders the top of its page shows, prefetched: its
     lines and payments (shipping prefetches its shipments when it adds them; the parts
     below load on demand: orders.views.parts)."""
-    # Each related row with its own foreign keys joined (select_related), so that a
-    # relation costs one query, not two.
+    # The lines with their products joined (a relation costs one query, not two); the
+    # payments and their receipts without the people who asked and confirmed (the page
+    # shows none of them, nor the order's API client).
     return (
         with_overdue(order_list_visible_to(user), timezone.localdate())
         .prefetch_related(
