@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import (
     Count,
     DecimalField,
@@ -54,20 +55,43 @@ def payment_list_to_confirm(user: User) -> QuerySet[Payment]:
     )
 
 
+# The statement of ``payment_count_to_confirm`` of each database, (SQL, parameters):
+# built once (building the two counts' queries took three times what running them does).
+_to_confirm_counts: dict[str, tuple[str, list]] = {}
+
+
 def payment_count_to_confirm(user: User) -> int | None:
-    """How many payments the finance queue lists without a filter (``payment_list_to_confirm``),
-    read from the receivable tally (the open requests customers owe, kept by the services)
-    plus a count of the open payments of the other kinds (refunds, a few): a million
-    orders have some 25,000 open requests, a count of which grew with them. None for a
-    user who does not see every payment (the tally counts them all)."""
+    """How many payments the finance queue lists without a filter
+    (``payment_list_to_confirm``), read from the receivable tally (the open requests
+    customers owe, kept by the services) plus a count of the open payments of the other
+    kinds (refunds, a few), in one statement: a million orders have some 25,000 open
+    requests, a count of which grew with them. None for a user who does not see every
+    payment (the tally counts them all)."""
     if not policy.sees_all(user, "payment.view"):
         return None
-    owed = ReceivableTally.objects.aggregate(n=Sum("requests"))["n"] or 0
-    others = [kind for kind in PaymentKind.values if kind not in RECEIVABLE_KINDS]
-    paid_out = Payment.objects.filter(
-        in_constants("status", OPEN_PAYMENT_STATUSES), kind__in=others
-    ).count()
-    return owed + paid_out
+    alias = router.db_for_read(Payment)
+    statement = _to_confirm_counts.get(alias)
+    if statement is None:
+        others = [kind for kind in PaymentKind.values if kind not in RECEIVABLE_KINDS]
+        paid_out = (
+            Payment.objects.using(alias)
+            .filter(in_constants("status", OPEN_PAYMENT_STATUSES), kind__in=others)
+            .order_by()
+            .values("pk")
+        )
+        sql, params = paid_out.query.sql_with_params()
+        quote = connections[alias].ops.quote_name
+        tally = quote(ReceivableTally._meta.db_table)
+        requests = quote(ReceivableTally._meta.get_field("requests").column)
+        statement = _to_confirm_counts[alias] = (
+            f"SELECT COALESCE((SELECT SUM({requests}) FROM {tally}), 0)"
+            f" + (SELECT COUNT(*) FROM ({sql}) paid_out)",
+            list(params),
+        )
+    sql, params = statement
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 # Ageing from the due date — the receivables page, the dashboard and the export alike:
