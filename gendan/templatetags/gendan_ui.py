@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from gendan.html import format_html as fast_format_html
 from gendan.money import format_money, grouped
 
 register = template.Library()
@@ -44,7 +45,7 @@ def pct(value, places: int = 0) -> str:
 @register.simple_tag
 def badge(value: str, label, kind: str = "status") -> str:
     """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
-    return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+    return fast_format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
 
 
 @register.filter

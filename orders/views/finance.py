@@ -17,7 +17,7 @@ from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
 from gendan.excel import Sheet
+from gendan.html import format_html
 from gendan.lists import EXPORT_LIMIT, ListPage, filter_page
 from gendan.money import ZERO
 from gendan.templatetags.gendan_ui import badge, display, money, options
