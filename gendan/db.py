@@ -162,7 +162,14 @@ class CompiledQuery:
         if len(found) != 1:
             raise ValueError(f"the slot stands {len(found)} times in the parameters")
         self.slot = found[0]
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The columns' names in the statement's order (Django 5.2 keeps it in
+        # ``selected``, which a values() naming an annotation between fields needs).
+        selected = getattr(query, "selected", None)
+        self.names = (
+            list(selected)
+            if selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         selected = [column for column, _sql, _alias in self.compiler.select]
         self.converters = self.compiler.get_converters(selected)
 

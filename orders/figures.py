@@ -31,6 +31,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.db import CompiledQuery
 from gendan.filters import ListFilterSet
 from gendan.models import User
 from gendan.roles import Role, roles_of
@@ -420,25 +421,48 @@ def workload(
     # Every user's name and whether a merchandiser: a few hundred short rows (not every
     # column of each, and no list of the owners' ids in the statement); the people
     # ranked, and made users, from them.
-    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
-    names = User.objects.annotate(
-        merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk")))
-    ).values_list("pk", "merchandiser", *User.LABEL_FIELDS)
+    names = _people_query()
     ranked = sorted(
         (-overdue.get(pk, 0), -open_orders.get(pk, 0), User.label(*name), pk, name)
-        for pk, merchandiser, *name in names
+        for pk, merchandiser, *name in (
+            (row["pk"], row["merchandiser"], *(row[f] for f in User.LABEL_FIELDS))
+            for row in names.run(Role.MERCHANDISER)
+        )
         if merchandiser or pk in owners
     )
     bases = {key: figures[key] for key in WORKLOAD_COLUMNS}
     rows = []
     for *_rank, pk, name in ranked[:limit]:
-        row: dict[str, Any] = {"owner": User.of_names(names.db, pk, name)}
+        row: dict[str, Any] = {"owner": User.of_names(names.alias, pk, name)}
         for key, figure in bases.items():
             row[key] = Shown(figure.with_params(owner=pk), by_owner[key].get(pk, 0))
         row["rate"] = rate(row["on_time_in_a_year"].count, row["shipped_in_a_year"].count)
         row["owner_url"] = row["open"].url
         rows.append(row)
     return rows
+
+
+# The workload's query of every user's name and whether a merchandiser, compiled once
+# per database (building its EXISTS took longer than running it).
+_people: dict[str, CompiledQuery] = {}
+
+
+def _people_query() -> CompiledQuery:
+    """Every user's id, whether an active merchandiser and ``User.LABEL_FIELDS``, with
+    the merchandisers' group name to fill in (``Role.MERCHANDISER``)."""
+    alias = router.db_for_read(User)
+    query = _people.get(alias)
+    if query is None:
+        merchandisers = User.objects.using(alias).filter(
+            groups__name=Role.MERCHANDISER, is_active=True
+        )
+        names = (
+            User.objects.using(alias)
+            .annotate(merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk"))))
+            .values("pk", "merchandiser", *User.LABEL_FIELDS)
+        )
+        query = _people[alias] = CompiledQuery(names, Role.MERCHANDISER)
+    return query
 
 
 # --------------------------------------------------------------------------
