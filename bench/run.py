@@ -21,7 +21,9 @@ from orders.models import Order, OrderLine
 from . import jobs, server, targets, web
 from .harness import Report, peak_memory
 
-BENCH_CLIENT = "bench-erp"
+# One API client per bench process: a run revokes its own client when it ends, never the
+# token of another run measuring the same database at the same time.
+BENCH_CLIENT = f"bench-erp-{os.getpid()}"
 
 
 def header(report: Report) -> None:

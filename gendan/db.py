@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -141,6 +143,10 @@ def bulk_insert(objs: Sequence[Model]) -> int:
         return cursor.rowcount
 
 
+# CompiledQuery without a parameter that changes.
+NO_SLOT = object()
+
+
 class CompiledQuery:
     """A ``values()`` query compiled once and run again with another value in one
     place: Django's SQL and converters, without building and compiling the query for
@@ -148,20 +154,23 @@ class CompiledQuery:
 
     ``slot`` is the parameter that changes, given as it stands in the queryset's
     parameters (found by identity, or by equality for a string); ``run(value)`` returns
-    the rows as ``values()`` dictionaries. The statement text never changes, so with
+    the rows as ``values()`` dictionaries. Without a slot, ``run()`` runs the statement
+    as it was compiled. The statement text never changes, so with
     prepared statements PostgreSQL plans it once per connection too.
     """
 
-    def __init__(self, queryset: QuerySet, slot: Any) -> None:
+    def __init__(self, queryset: QuerySet, slot: Any = NO_SLOT) -> None:
         query = queryset.query
         self.alias = queryset.db
         self.compiler = query.get_compiler(self.alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
-        found = [i for i, value in enumerate(self.params) if value is slot or value == slot]
-        if len(found) != 1:
-            raise ValueError(f"the slot stands {len(found)} times in the parameters")
-        self.slot = found[0]
+        self.slot = None
+        if slot is not NO_SLOT:
+            found = [i for i, value in enumerate(self.params) if value is slot or value == slot]
+            if len(found) != 1:
+                raise ValueError(f"the slot stands {len(found)} times in the parameters")
+            self.slot = found[0]
         # The columns' names in the statement's order (Django 5.2 keeps it in
         # ``selected``, which a values() naming an annotation between fields needs).
         selected = getattr(query, "selected", None)
@@ -173,9 +182,10 @@ class CompiledQuery:
         selected = [column for column, _sql, _alias in self.compiler.select]
         self.converters = self.compiler.get_converters(selected)
 
-    def run(self, value: Any) -> list[dict[str, Any]]:
+    def run(self, value: Any = None) -> list[dict[str, Any]]:
         params = list(self.params)
-        params[self.slot] = value
+        if self.slot is not None:
+            params[self.slot] = value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -262,3 +272,37 @@ def work_mem_for_transaction(size: str, using: str = "default") -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{size}'")
+
+
+class Statements:
+    """Compiled statements (``CompiledQuery``) by key, the ``size`` most recently used:
+    a process keeps at most that many, whatever the number of keys it meets. Safe to
+    share between threads: a statement is compiled before it is kept and never changes
+    after."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, CompiledQuery] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: Hashable) -> CompiledQuery | None:
+        with self._lock:
+            statement = self._kept.get(key)
+            if statement is not None:
+                self._kept.move_to_end(key)
+            return statement
+
+    def keep(self, key: Hashable, statement: CompiledQuery) -> CompiledQuery:
+        with self._lock:
+            self._kept[key] = statement
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return statement
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()

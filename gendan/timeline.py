@@ -14,6 +14,8 @@ together.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 from django.db import models
@@ -27,13 +29,29 @@ from .fields import user_ref
 recorded = Signal()
 
 
+# Written as text by ``jsonable`` (checked by identity before anything else is tried).
+_AS_TEXT = frozenset({Decimal, dt.date, dt.datetime, dt.time})
+
+
 def jsonable(value: Any) -> Any:
     """Decimals and dates as strings, so a JSON field stores them exactly."""
+    # The exact built-in types first, by identity: a month's pay statement lines list
+    # tens of thousands of orders, and this runs for each of their values.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {k: jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
+    if kind in _AS_TEXT:
+        return str(value)
+    # Subclasses (lazy and safe strings, choices, OrderedDict) as before.
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, bool | int | str):
         return value
     return str(value)
 

@@ -29,6 +29,10 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the pages: a path is matched against the patterns in order, and each of the
+    # apps' includes below tries all of its own (an API request went through some 300
+    # patterns to reach the API's: 0.25-0.4 ms). No page path starts with api/.
+    path("api/", include(("gendan.api.urls", "api"))),
     path("admin/", admin.site.urls),
     # The pages of each app; their paths carry their own prefixes (orders/, finance/, …).
     path("", include("orders.urls")),
@@ -39,7 +43,6 @@ urlpatterns = [
     path("", include("conversation.urls")),
     path("kpi/", include("kpi.urls")),
     path("", include("alerts.urls")),
-    path("api/", include(("gendan.api.urls", "api"))),
 ]
 
 # No route serves MEDIA_ROOT, not even with DEBUG: uploaded files are downloaded only

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -32,7 +44,10 @@ from . import periods
 from .models import (
     Assessment,
     AssessmentTemplate,
+    CommissionBasis,
+    ComponentKind,
     PayAdjustment,
+    PayComponent,
     PayScheme,
     PaySchemeAssignment,
     PayStatement,
@@ -222,17 +237,39 @@ class PayFacts:
 
 
 def pay_facts(
-    person_ids: Iterable[int], period: dt.date, *, paid_basis: bool = True
+    person_ids: Iterable[int],
+    period: dt.date,
+    *,
+    components: Mapping[int, Iterable[PayComponent]] | None = None,
 ) -> dict[int, PayFacts]:
-    """Everything a month's pay depends on, per person, in a fixed number of queries."""
+    """Everything a month's pay depends on, per person, in a fixed number of queries.
+
+    ``components``: each person's enabled pay components. A fact only one kind of
+    component prices (the orders a commission counts, the production orders of the
+    processing-fee pay, the year's declarations and faults of the declaration bonus)
+    is read only for the people whose scheme has that component (each preset scheme
+    has one of the three): these are the queries that join a month's or a year's rows
+    with a million orders. None: every fact of everyone."""
     ids, facts = _rows_for(person_ids, PayFacts)
     if not ids:
         return facts
     start, end, first, last = periods.month(period)
 
+    def who(test: Callable[[PayComponent], bool]) -> list[int]:
+        """The people with a component that passes ``test`` (everyone without components)."""
+        if components is None:
+            return ids
+        return [pk for pk in ids if any(test(c) for c in components.get(pk, ()))]
+
+    commission = ComponentKind.COMMISSION
+    shipped_basis = who(lambda c: c.kind == commission and c.basis != CommissionBasis.FULLY_PAID)
+    paid_basis = who(lambda c: c.kind == commission and c.basis == CommissionBasis.FULLY_PAID)
+    processing = who(lambda c: c.kind == ComponentKind.PROCESSING_FEE)
+    declaring = who(lambda c: c.kind == ComponentKind.DECLARATION_BONUS)
+
     for owner, number, total in (
         Order.objects.filter(
-            owner_id__in=ids, fully_shipped_at__gte=start, fully_shipped_at__lt=end
+            owner_id__in=shipped_basis, fully_shipped_at__gte=start, fully_shipped_at__lt=end
         )
         .order_by("number")
         .values_list("owner_id", "number", "total_amount")
@@ -248,7 +285,9 @@ def pay_facts(
         )
         for owner, number, total in (
             Order.objects.filter(
-                owner_id__in=ids, total_amount__gt=0, amount_received__gte=F("total_amount")
+                owner_id__in=paid_basis,
+                total_amount__gt=0,
+                amount_received__gte=F("total_amount"),
             )
             .exclude(status=OrderStatus.CANCELLED)
             .filter(Exists(incoming.filter(received_on__range=(first, last))))
@@ -260,7 +299,7 @@ def pay_facts(
 
     for owner, number, order_number, fee in (
         ProductionOrder.objects.filter(
-            order__owner_id__in=ids,
+            order__owner_id__in=processing,
             status=ProductionOrderStatus.COMPLETED,
             completed_at__gte=start,
             completed_at__lt=end,
@@ -284,14 +323,14 @@ def pay_facts(
     )
     probationers = set(
         PaySchemeAssignment.objects.filter(
-            person_id__in=ids, effective_from__lte=last, probation_until__gte=year_start
+            person_id__in=declaring, effective_from__lte=last, probation_until__gte=year_start
         ).values_list("person_id", flat=True)
     )
     eligible = ~Q(pk__in=ShipmentFault.objects.values("shipment_id"))
     if probationers:
         eligible &= ~Q(order__owner_id__in=sorted(probationers)) | ~Q(Exists(on_probation))
     declared = Shipment.objects.filter(
-        order__owner_id__in=ids,
+        order__owner_id__in=declaring,
         status__in=GONE_SHIPMENT_STATUSES,
         actual_ship_date__range=(year_start, last),
     ).exclude(customs_declaration_number="")
@@ -304,7 +343,11 @@ def pay_facts(
         facts[row["order__owner_id"]].declarations[row["month"]] = (row["eligible"], row["n"])
     for row in (
         declared.filter(actual_ship_date__gte=first)
-        .annotate(faulted=Exists(faulted), on_probation=Exists(on_probation))
+        .annotate(
+            faulted=Exists(faulted),
+            # Nobody on probation this year: no subquery per shipment to say so.
+            on_probation=Exists(on_probation) if probationers else Value(False, BooleanField()),
+        )
         .order_by("actual_ship_date", "pk")
         .values(
             "order__owner_id",
@@ -317,7 +360,7 @@ def pay_facts(
     ):
         facts[row.pop("order__owner_id")].month_declarations.append(row)
     for row in (
-        ShipmentFault.objects.filter(person_id__in=ids, period__range=(year_start, period))
+        ShipmentFault.objects.filter(person_id__in=declaring, period__range=(year_start, period))
         .values("person_id", "period")
         .annotate(n=Count("pk"))
         .order_by()

@@ -15,11 +15,13 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections, router
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
@@ -27,6 +29,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from gendan.db import NO_SLOT, CompiledQuery, Statements
 from gendan.filters import NUL, check_date_range, with_tiebreaker
 
 MAX_PAGE_SIZE = 200
@@ -37,6 +40,15 @@ class StableOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view) -> list[str]:
         return with_tiebreaker(list(super().get_ordering(request, queryset, view) or []))
+
+
+def _slot(pk, model) -> int:
+    """The cursor's position while a page's statement is compiled: a primary key in the
+    field's range that no table reaches, as an object of its own (found by identity
+    among the statement's parameters)."""
+    connection = connections[router.db_for_read(model)]
+    highest = connection.ops.integer_field_range(pk.get_internal_type())[1] or 2**31 - 1
+    return int(str(highest - 1))
 
 
 def _reverse(ordering: tuple[str, ...]) -> tuple[str, ...]:
@@ -107,12 +119,54 @@ class KeysetCursorPagination(CursorPagination):
         self.ordering = self.get_ordering(request, queryset, view)
         self.model = queryset.model
         position, reverse = self._decode(request)
+        return self._page(list(self._page_queryset(queryset, position, reverse)), position, reverse)
+
+    def paginate_compiled(
+        self, request, view, statements: Statements, key: Hashable, build: Callable[[], QuerySet]
+    ):
+        """``paginate_queryset(build(), …)`` without building the queryset or compiling
+        its SQL when ``statements`` holds the statement of this page's shape already:
+        ``key`` (the caller's) and the page's size, direction and ordering. Only for a
+        ``values()`` queryset (``gendan.api.rows``) whose SQL, given ``key``, changes
+        with nothing but the cursor's position, ordered by its integer primary key
+        alone; any other ordering takes ``paginate_queryset``.
+
+        The position takes a parameter of its own in the statement: the page is one
+        statement text, which PostgreSQL prepares once per connection."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, None, view)
+        self.model = model = view.list_rows.model
+        pk = model._meta.pk
+        if [field.lstrip("-") for field in self.ordering] not in (["pk"], [pk.attname]) or (
+            pk.get_internal_type() not in ("AutoField", "BigAutoField")
+        ):
+            return self.paginate_queryset(build(), request, view)
+        position, reverse = self._decode(request)
+        shape = (key, type(view), tuple(self.ordering), self.page_size, reverse, position is None)
+        statement = statements.get(shape)
+        if statement is None:
+            slot = NO_SLOT if position is None else _slot(pk, view.list_rows.model)
+            queryset = self._page_queryset(build(), None if slot is NO_SLOT else [slot], reverse)
+            try:
+                statement = statements.keep(shape, CompiledQuery(queryset, slot))
+            except EmptyResultSet:  # nothing can be seen: no statement to keep
+                return self._page([], position, reverse)
+            except ValueError:  # the position is not one parameter of the SQL
+                return self.paginate_queryset(build(), request, view)
+        rows = statement.run(None if position is None else position[0])
+        return self._page(rows, position, reverse)
+
+    def _page_queryset(self, queryset: QuerySet, position, reverse: bool) -> QuerySet:
+        """One row more than the page (it tells whether another page follows)."""
         ordering = _reverse(self.ordering) if reverse else self.ordering
         queryset = self._with_ordering_values(queryset).order_by(*ordering)
         if position is not None:
             queryset = queryset.filter(self._after(ordering, position))
-        # One row more than the page tells whether another page follows.
-        rows = list(queryset[: self.page_size + 1])
+        return queryset[: self.page_size + 1]
+
+    def _page(self, rows: list, position, reverse: bool) -> list:
         more = len(rows) > self.page_size
         page = rows[: self.page_size]
         if reverse:

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -22,7 +24,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
+from gendan.db import Statements
 from gendan.filters import ListFilterSet, parameter_errors
+from gendan.roles import roles_of
 
 from . import idempotency
 from .pagination import KeysetCursorPagination, StableOrderingFilter
@@ -401,8 +405,43 @@ class RowsListMixin:
     view's ``get_queryset`` scopes it, its filters and cursor pages apply as usual."""
 
     list_rows: Rows
+    # Opt-in: the list's page statements, compiled once per shape (``list_statement_key``)
+    # and kept by the process. Only for a view whose ``get_queryset`` depends on nothing
+    # but the user's id, flags and roles (the policy's order scopes); see the key.
+    list_statements: Statements | None = None
+    # The query parameters that leave the statement as it is (other than its position).
+    STATEMENT_PARAMETERS = frozenset({"cursor", "page_size"})
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(self.list_rows.values(queryset))
+        key = self.list_statement_key(request)
+        if key is not None:
+            page = self.paginator.paginate_compiled(
+                request, self, self.list_statements, key, self._list_queryset
+            )
+        else:
+            page = self.paginate_queryset(self._list_queryset())
         return self.get_paginated_response(self.list_rows.render(page))
+
+    def _list_queryset(self):
+        return self.list_rows.values(self.filter_queryset(self.get_queryset()))
+
+    def list_statement_key(self, request) -> tuple | None:
+        """What the list's SQL depends on besides the cursor's position and the page's
+        size, direction and ordering (``KeysetCursorPagination.paginate_compiled``): the
+        user's id, active and superuser flags and roles (read for this request), the
+        database the list reads from, and the time zone. None, and no statement kept,
+        when the request has any other parameter (a filter, a search, an ordering: their
+        values may depend on the day), or the view keeps none."""
+        if self.list_statements is None or not isinstance(self.paginator, KeysetCursorPagination):
+            return None
+        if not self.STATEMENT_PARAMETERS.issuperset(request.query_params):
+            return None
+        user = request.user
+        return (
+            user.pk,
+            user.is_active,
+            user.is_superuser,
+            roles_of(user),
+            router.db_for_read(self.list_rows.model),
+            timezone.get_current_timezone_name(),
+        )

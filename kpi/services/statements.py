@@ -66,12 +66,13 @@ def refresh_pay(
     ids = [row.person_id for row in rows]
     if assignments is None:
         assignments = selectors.scheme_assignments(ids, periods.last_day(period))
-    paid_basis = any(
-        c.kind == ComponentKind.COMMISSION and c.basis == CommissionBasis.FULLY_PAID
-        for a in assignments.values()
-        for c in a.scheme.components.all()
-    )
-    facts = selectors.pay_facts(ids, period, paid_basis=paid_basis)
+    # What each person's scheme pays: only the facts it prices are read.
+    components = {
+        pk: [c for c in assignments[pk].scheme.components.all() if c.enabled]
+        for pk in ids
+        if pk in assignments
+    }
+    facts = selectors.pay_facts(ids, period, components=components)
     existing = {s.assessment_id: s for s in PayStatement.objects.filter(assessment__in=rows)}
     missing = [PayStatement(assessment=row) for row in rows if row.pk not in existing]
     # Safe without conflicts: the assessments are locked, so nobody else creates these.

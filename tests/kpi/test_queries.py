@@ -7,8 +7,15 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpi import services
-from kpi.models import Assessment, PayAdjustment, PayStatement, PenaltyRecord, ShipmentFault
+from kpi import selectors, services
+from kpi.models import (
+    Assessment,
+    PayAdjustment,
+    PaySchemeAssignment,
+    PayStatement,
+    PenaltyRecord,
+    ShipmentFault,
+)
 from production.models import ProductionOrder
 from tests.factories import UserFactory
 from tests.kpi.helpers import (
@@ -115,3 +122,29 @@ def test_the_computation_makes_as_many_queries_for_30_people_as_for_3(db):
     # And the figures are there: every statement has its lines.
     statement = PayStatement.objects.filter(scheme__code=SALES).first()
     assert statement.lines.filter(kind="commission").get().detail["orders"]
+
+
+def test_each_pay_fact_is_read_for_the_people_whose_scheme_prices_it(db):
+    """The orders a commission counts and the declarations of the declaration bonus are
+    read for the people paid by them only; without the schemes, for everyone."""
+    supervisor = UserFactory(username="boss", roles=["supervisor"])
+    add_people(3, 1, supervisor)  # one on each preset scheme
+    by_scheme = {a.scheme.code: a.person for a in PaySchemeAssignment.objects.all()}
+    seller, declarer = by_scheme[SALES], by_scheme[EXPORT]
+    ids = [seller.pk, declarer.pk]
+    assignments = selectors.scheme_assignments(ids, D(2026, 9, 30))
+    components = {pk: list(a.scheme.components.all()) for pk, a in assignments.items()}
+
+    priced = selectors.pay_facts(ids, SEPT, components=components)
+    assert len(priced[seller.pk].shipped_orders) == 1
+    assert not priced[seller.pk].declarations and not priced[seller.pk].month_declarations
+    assert priced[declarer.pk].shipped_orders == []
+    assert priced[declarer.pk].declarations == {9: (0, 1)}  # its one shipment is faulted
+    assert priced[declarer.pk].faults == {9: 1}
+
+    everything = selectors.pay_facts(ids, SEPT)
+    assert len(everything[declarer.pk].shipped_orders) == 1
+    assert everything[seller.pk].declarations == {9: (0, 1)}
+    # The penalties, hours and losses every scheme may price are read for everyone.
+    for facts in (priced, everything):
+        assert all(len(facts[pk].penalties) == 1 and facts[pk].adjustment for pk in ids)
