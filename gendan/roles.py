@@ -43,7 +43,7 @@ def _roles_query(user: User):
 
     from .db import CompiledQuery
 
-    alias = user._state.db or router.db_for_read(Group)
+    alias = router.db_for_read(Group, instance=user)  # as user.groups reads them
     lookup = _role_lookups.get(alias)
     if lookup is None:
         groups = Group.objects.using(alias).filter(user=_USER, name__in=Role.values)
