@@ -148,6 +148,22 @@ def stopwatch() -> Iterator[Callable[[], float]]:
 
 
 @contextmanager
+def counting_queries() -> Iterator[Callable[[], int]]:
+    """``with counting_queries() as queries: …`` then ``queries()`` is the number of SQL
+    statements the block sent. Unlike Django's ``CaptureQueriesContext`` it does not
+    log them: the debug cursor writes out every statement with its parameters (a pay
+    month's history rows are megabytes of them), which a timed block would pay for."""
+    count = [0]
+
+    def counted(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        yield lambda: count[0]
+
+
+@contextmanager
 def rolled_back() -> Iterator[None]:
     """Run the block in a transaction that is always rolled back: a job (a sweep, the
     monthly computation) can be timed again and again on the same data."""

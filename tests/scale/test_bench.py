@@ -16,7 +16,7 @@ from django.test import override_settings
 from alerts.models import SWEPT_RULES, Alert
 from bench import growth, jobs, run, server
 from bench.__main__ import main as bench_main
-from bench.harness import Figure, Report, peak_memory, percentile
+from bench.harness import Figure, Report, counting_queries, peak_memory, percentile
 from kpi.models import Assessment, PaySchemeAssignment
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -84,6 +84,8 @@ def test_the_bench_prints_every_figure_and_leaves_the_data_as_it_was(
     assert {"alerts.per_person_day.max", "alerts.per_person_day.median"} <= names
     timings = [f for f in report.figures if f.unit in ("ms", "s")]
     assert all(f.value > 0 for f in timings)
+    kpi_queries = next(f.value for f in report.figures if f.name == "kpi.month.queries")
+    assert kpi_queries > 0
     # Queries per list request: the same for pages of 10, 50 and 200, first or later.
     queries = {f.name: f.value for f in report.figures if f.name.startswith("list_api.queries")}
     assert len(queries) >= 5 and set(queries.values()) == {3}  # token, orders, lines
@@ -214,3 +216,17 @@ def test_the_generator_peak_is_its_own_not_the_bench_process(monkeypatch):
     (memory,) = [f for f in report.figures if f.name == "memory.generator"]
     assert 40 <= memory.value < 120
     del ballast
+
+
+@pytest.mark.django_db
+def test_counting_queries_counts_every_statement_and_logs_none():
+    """The KPI month's query count, taken without Django's query log (which writes out
+    every statement and its parameters inside the timed block)."""
+    with counting_queries() as queries:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.executemany("SELECT %s", [(1,), (2,)])
+        Assessment.objects.count()
+
+    assert queries() == 3
+    assert not connection.queries_log
