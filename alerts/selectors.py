@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.db import router
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from gendan.db import CompiledCount
 from gendan.models import User
 
 from .models import Alert, AlertRecipient, AlertRule, AlertSweepRun
@@ -50,12 +52,25 @@ def alert_get_for(user: User, alert_id: int) -> Alert | None:
     return alert_list_for(user).filter(pk=alert_id).first()
 
 
+# The user in the compiled count of unread alerts (an id no user has).
+_USER = -(2**62) - 7
+_unread_counts: dict[str, CompiledCount] = {}
+
+
 def alert_unread_count_for(user: User) -> int:
     """How many alerts in ``user``'s inbox are unread (for the page header); those that
-    came by role are counted by the daily digest instead."""
+    came by role are counted by the daily digest instead. The count is compiled once
+    per database (the menu shows it on every page)."""
     if user is None or not user.is_authenticated:
         return 0
-    return AlertRecipient.objects.filter(user=user, read_at__isnull=True, digest=False).count()
+    alias = router.db_for_read(AlertRecipient)
+    count = _unread_counts.get(alias)
+    if count is None:
+        unread = AlertRecipient.objects.using(alias).filter(
+            user_id=_USER, read_at__isnull=True, digest=False
+        )
+        count = _unread_counts[alias] = CompiledCount(unread, _USER)
+    return count.count(user.pk)
 
 
 def alert_sweep_rules_missed(*, task: str) -> list[str]:

@@ -17,7 +17,7 @@ class ConversationConfig(AppConfig):
         from . import forms, receivers, selectors, views  # noqa: F401 (receivers: connected)
 
         register_order_actions(forms.OpenRequestForm)
-        register_menu_count("requests", lambda user: selectors.requests_to_decide(user).count())
+        register_menu_count("requests", selectors.requests_to_decide_count)
         # The notes and photos of a shipment or an after-sales case on its own page.
         register_page_part("shipping/shipment_detail.html", views.add_to_part_page("shipment"))
         register_page_part("shipping/case_detail.html", views.add_to_part_page("case"))

@@ -3,10 +3,12 @@ order's thread, files and requests (404 for the rest)."""
 
 from __future__ import annotations
 
+from django.db import router
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.db import CompiledCount
 from gendan.models import User
 from gendan.roles import roles_of
 from orders.selectors import WorkGroup
@@ -47,6 +49,26 @@ def requests_to_decide(user: User) -> QuerySet[ApprovalRequest]:
         if f"request.decide.{role}" in policy.RULES and policy.can(user, f"request.decide.{role}")
     ]
     return waiting.filter(approver_role__in=roles)
+
+
+_to_decide_counts: dict[tuple, CompiledCount] = {}
+
+
+def requests_to_decide_count(user: User) -> int:
+    """How many requests wait for ``user``'s decision (``requests_to_decide``; the menu
+    shows it on every page): compiled once per database and set of roles for a user who
+    sees every request, else counted."""
+    if not policy.sees_all(user, "request.view"):
+        return requests_to_decide(user).count()
+    alias = router.db_for_read(ApprovalRequest)
+    key = (alias, user.is_superuser, roles_of(user))
+    count = _to_decide_counts.get(key)
+    if count is None:
+        waiting = requests_to_decide(user).using(alias)
+        # The status is the value that changes (``CompiledQuery``'s slot); it is always
+        # PENDING.
+        count = _to_decide_counts[key] = CompiledCount(waiting, RequestStatus.PENDING)
+    return count.count(RequestStatus.PENDING)
 
 
 def requests_of(user: User) -> QuerySet[ApprovalRequest]:

@@ -171,7 +171,14 @@ class CompiledQuery:
             if len(found) != 1:
                 raise ValueError(f"the slot stands {len(found)} times in the parameters")
             self.slot = found[0]
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The columns' names in the statement's order (Django 5.2 keeps it in
+        # ``selected``, which a values() naming an annotation between fields needs).
+        selected = getattr(query, "selected", None)
+        self.names = (
+            list(selected)
+            if selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         selected = [column for column, _sql, _alias in self.compiler.select]
         self.converters = self.compiler.get_converters(selected)
 
@@ -185,6 +192,24 @@ class CompiledQuery:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [dict(zip(self.names, row, strict=True)) for row in rows]
+
+
+class CompiledCount(CompiledQuery):
+    """The number of rows of a queryset, compiled once (``CompiledQuery``) and counted
+    again with another value in one place: ``count()`` building and compiling its query
+    took half a millisecond, five times what the database takes to count a user's few
+    rows (the menu's counts, on every page)."""
+
+    def __init__(self, queryset: QuerySet, slot: Any) -> None:
+        super().__init__(queryset.order_by().values("pk"), slot)
+        self.sql = f"SELECT COUNT(*) FROM ({self.sql}) counted"
+
+    def count(self, value: Any) -> int:
+        params = list(self.params)
+        params[self.slot] = value
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone()[0]
 
 
 def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:

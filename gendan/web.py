@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, URLPattern, path, resolve, reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import policy
 from .excel import xlsx_response  # noqa: F401  (the pages' Excel download)
 from .exceptions import DomainError
+from .html import format_html
 
 T = TypeVar("T")
 
@@ -101,9 +102,8 @@ def link_html(
         url = reverse(name, args=args)
     if not may_follow_name(user, name, url):
         return conditional_escape(content)
-    return format_html(
-        '<a href="{}"{}>{}</a>', url, format_html_join("", ' {}="{}"', attrs), content
-    )
+    extra = format_html_join("", ' {}="{}"', attrs) if attrs else ""
+    return format_html('<a href="{}"{}>{}</a>', url, extra, content)
 
 
 def report_error(

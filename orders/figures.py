@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import QueryDict
 from django.urls import reverse
@@ -30,6 +31,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gendan import policy
+from gendan.db import CompiledQuery
 from gendan.filters import ListFilterSet
 from gendan.models import User
 from gendan.roles import Role, roles_of
@@ -225,9 +227,11 @@ class Counts:
     its split by merchandiser (the dashboard's "open" and its workload column), or two
     columns of the same tally rows, cost one query."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, tallies: Mapping[tuple, Any] | None = None):
         self.user = user
-        self._read: dict[Any, Any] = {}
+        # ``tallies``: tally rows already read ({Tally.rows_key: columns_by_owner()},
+        # ``dashboard_tallies``).
+        self._read: dict[Any, Any] = dict(tallies or {})
 
     def _once(self, key: Any, read: Callable[[], Any]) -> Any:
         if key not in self._read:
@@ -307,6 +311,75 @@ def dashboard_figures(today: dt.date | None = None) -> dict[str, Figure]:
     return figures
 
 
+@dataclass(frozen=True)
+class DashboardTallies:
+    """What the dashboard reads of the order tallies, read by two queries (a table
+    each) instead of five: the orders per status (its chart), the on-time deliveries per
+    month (its chart) and the tallied figures' counts per merchandiser (``Counts``)."""
+
+    by_status: dict[str, int]
+    by_month: list[dict[str, Any]]  # {"month", "shipped", "on_time"}, months from ``since``
+    columns: dict[tuple, dict[str, dict[int, int]]]  # {Tally.rows_key: columns_by_owner()}
+
+
+def dashboard_tallies(figures: Mapping[str, Figure]) -> DashboardTallies | None:
+    """The tallies of ``dashboard_figures`` (whose open orders' statuses and delivery
+    months it reads), for a user who sees every order (``policy.sees_all``): the same
+    sums as ``Tally.columns_by_owner`` and the selectors' ``order_counts_by_status`` and
+    ``on_time_delivery_by_month`` (from the year's start), each table read once with
+    GROUPING SETS (PostgreSQL's; None elsewhere: each read on its own)."""
+    alias = router.db_for_read(StatusTally)
+    if connections[alias].vendor != "postgresql":
+        return None
+    open_tally = figures["open"].tally
+    year, month = figures["shipped_in_a_year"].tally, figures["shipped_this_month"].tally
+    if open_tally is None or year is None or month is None or month.since < year.since:
+        raise ValueError("not the dashboard's figures")
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT GROUPING(owner_id), status, owner_id, SUM(orders),"
+            f" SUM(orders) FILTER (WHERE status = ANY(%s))"
+            f" FROM {StatusTally._meta.db_table} GROUP BY GROUPING SETS ((status), (owner_id))",
+            [sorted(open_tally.statuses)],
+        )
+        statuses = cursor.fetchall()
+        cursor.execute(
+            f"SELECT GROUPING(owner_id), month, owner_id, SUM(shipped), SUM(on_time),"
+            f" SUM(shipped) FILTER (WHERE month >= %s), SUM(on_time) FILTER (WHERE month >= %s)"
+            f" FROM {DeliveryTally._meta.db_table} WHERE month >= %s"
+            f" GROUP BY GROUPING SETS ((month), (owner_id))",
+            [month.since, month.since, year.since],
+        )
+        deliveries = cursor.fetchall()
+    by_status, open_orders = {}, {}
+    for per_status, status, owner_id, orders, open_count in statuses:
+        if per_status:
+            by_status[status] = orders or 0
+        elif open_count:
+            open_orders[owner_id] = open_count
+    by_month = []
+    in_year: dict[str, dict[int, int]] = {"shipped": {}, "on_time": {}}
+    in_month: dict[str, dict[int, int]] = {"shipped": {}, "on_time": {}}
+    for per_month, when, owner_id, shipped, on_time, shipped_now, on_time_now in deliveries:
+        if per_month:
+            by_month.append({"month": when, "shipped": shipped, "on_time": on_time})
+            continue
+        for found, column, value in (
+            (in_year, "shipped", shipped),
+            (in_year, "on_time", on_time),
+            (in_month, "shipped", shipped_now),
+            (in_month, "on_time", on_time_now),
+        ):
+            if value:
+                found[column][owner_id] = value
+    columns = {
+        open_tally.rows_key: {"orders": open_orders},
+        year.rows_key: in_year,
+        month.rows_key: in_month,
+    }
+    return DashboardTallies(by_status, by_month, columns)
+
+
 def receivable_figure(currency: str) -> Figure:
     """The open receivables owed in ``currency``."""
     return Figure(f"receivables_{currency}", currency, {"currency": currency}, "receivables")
@@ -348,25 +421,48 @@ def workload(
     # Every user's name and whether a merchandiser: a few hundred short rows (not every
     # column of each, and no list of the owners' ids in the statement); the people
     # ranked, and made users, from them.
-    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
-    names = User.objects.annotate(
-        merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk")))
-    ).values_list("pk", "merchandiser", *User.LABEL_FIELDS)
+    names = _people_query()
     ranked = sorted(
         (-overdue.get(pk, 0), -open_orders.get(pk, 0), User.label(*name), pk, name)
-        for pk, merchandiser, *name in names
+        for pk, merchandiser, *name in (
+            (row["pk"], row["merchandiser"], *(row[f] for f in User.LABEL_FIELDS))
+            for row in names.run(Role.MERCHANDISER)
+        )
         if merchandiser or pk in owners
     )
     bases = {key: figures[key] for key in WORKLOAD_COLUMNS}
     rows = []
     for *_rank, pk, name in ranked[:limit]:
-        row: dict[str, Any] = {"owner": User.of_names(names.db, pk, name)}
+        row: dict[str, Any] = {"owner": User.of_names(names.alias, pk, name)}
         for key, figure in bases.items():
             row[key] = Shown(figure.with_params(owner=pk), by_owner[key].get(pk, 0))
         row["rate"] = rate(row["on_time_in_a_year"].count, row["shipped_in_a_year"].count)
         row["owner_url"] = row["open"].url
         rows.append(row)
     return rows
+
+
+# The workload's query of every user's name and whether a merchandiser, compiled once
+# per database (building its EXISTS took longer than running it).
+_people: dict[str, CompiledQuery] = {}
+
+
+def _people_query() -> CompiledQuery:
+    """Every user's id, whether an active merchandiser and ``User.LABEL_FIELDS``, with
+    the merchandisers' group name to fill in (``Role.MERCHANDISER``)."""
+    alias = router.db_for_read(User)
+    query = _people.get(alias)
+    if query is None:
+        merchandisers = User.objects.using(alias).filter(
+            groups__name=Role.MERCHANDISER, is_active=True
+        )
+        names = (
+            User.objects.using(alias)
+            .annotate(merchandiser=Exists(merchandisers.filter(pk=OuterRef("pk"))))
+            .values("pk", "merchandiser", *User.LABEL_FIELDS)
+        )
+        query = _people[alias] = CompiledQuery(names, Role.MERCHANDISER)
+    return query
 
 
 # --------------------------------------------------------------------------

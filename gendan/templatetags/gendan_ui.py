@@ -12,7 +12,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from gendan.money import format_money
+from gendan.html import format_html as fast_format_html
+from gendan.money import format_money, grouped
 
 register = template.Library()
 
@@ -29,7 +30,7 @@ def qty(value) -> str:
     """A whole quantity with grouped thousands."""
     if value is None or value == "":
         return ""
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return grouped(value, 0)
 
 
 @register.filter
@@ -44,7 +45,7 @@ def pct(value, places: int = 0) -> str:
 @register.simple_tag
 def badge(value: str, label, kind: str = "status") -> str:
     """A coloured badge for a status (CSS class ``<kind>-<value>``)."""
-    return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+    return fast_format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
 
 
 @register.filter

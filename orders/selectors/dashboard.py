@@ -21,14 +21,20 @@ from ..states import OPEN, OrderStatus
 from .lists import order_list_visible_to, overdue_q
 
 
-def order_counts_by_status(user: User) -> list[tuple[str, Any, int]]:
+def order_counts_by_status(
+    user: User, *, tallied: dict[str, int] | None = None
+) -> list[tuple[str, Any, int]]:
     """(status, label, count) for every status, in lifecycle order (one query; from
-    the tallies when ``user`` sees every order)."""
-    if policy.sees_all(user):
+    the tallies when ``user`` sees every order). ``tallied``: the status tally's sums
+    by status, already read (``orders.figures.dashboard_tallies``)."""
+    if tallied is not None:
+        counts = tallied
+    elif policy.sees_all(user):
         rows = StatusTally.objects.values("status").annotate(n=Sum("orders"))
+        counts = {row["status"]: row["n"] or 0 for row in rows}
     else:
         rows = order_list_visible_to(user).order_by().values("status").annotate(n=Count("pk"))
-    counts = {row["status"]: row["n"] or 0 for row in rows}
+        counts = {row["status"]: row["n"] or 0 for row in rows}
     return [(status.value, status.label, counts.get(status.value, 0)) for status in OrderStatus]
 
 
@@ -83,13 +89,22 @@ def _rate(on_time: int, shipped: int) -> Decimal | None:
 
 
 def on_time_delivery_by_month(
-    user: User, *, months: int = 12, today: dt.date | None = None
+    user: User,
+    *,
+    months: int = 12,
+    today: dt.date | None = None,
+    tallied: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """On-time delivery rate of the last ``months`` months (this one last): orders fully
     shipped in the month whose last shipment left on or before the contract delivery
-    date, over the orders fully shipped in the month (kpi-and-pay.md)."""
+    date, over the orders fully shipped in the month (kpi-and-pay.md). ``tallied``: the
+    delivery tally's sums by month of those months, already read
+    (``orders.figures.dashboard_tallies``)."""
     today = today or timezone.localdate()
-    rows = _deliveries(user, _month_start(today, months - 1), by="month")
+    if tallied is None:
+        rows = _deliveries(user, _month_start(today, months - 1), by="month")
+    else:
+        rows = tallied
     by_month = {(row["month"].year, row["month"].month): row for row in rows}
     result = []
     for back in range(months - 1, -1, -1):

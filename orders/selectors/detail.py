@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gendan.models import User
 
-from ..models import Order, OrderEvent, OrderLine, Payment, PaymentReceipt
+from ..models import Order, OrderEvent, OrderLine, Payment
 from .lists import order_list_visible_to, with_overdue
 
 
@@ -15,23 +15,18 @@ def order_get_detail(user: User, order_id: int) -> Order | None:
     """One visible order with what of orders the top of its page shows, prefetched: its
     lines and payments (shipping prefetches its shipments when it adds them; the parts
     below load on demand: orders.views.parts)."""
-    # Each related row with its own foreign keys joined (select_related), so that a
-    # relation costs one query, not two.
+    # The lines with their products joined (a relation costs one query, not two); the
+    # payments and their receipts without the people who asked and confirmed (the page
+    # shows none of them, nor the order's API client).
     return (
         with_overdue(order_list_visible_to(user), timezone.localdate())
-        .select_related("client")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
             Prefetch(
                 "payments",
-                queryset=Payment.objects.select_related("confirmed_by", "requested_by")
-                .prefetch_related(
-                    Prefetch(
-                        "receipts",
-                        queryset=PaymentReceipt.objects.select_related("confirmed_by"),
-                    )
-                )
-                .order_by("requested_at", "pk"),
+                queryset=Payment.objects.prefetch_related("receipts").order_by(
+                    "requested_at", "pk"
+                ),
             ),
         )
         .filter(pk=order_id)

@@ -17,7 +17,7 @@ from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gendan import charts
 from gendan.excel import Sheet
+from gendan.html import format_html
 from gendan.lists import EXPORT_LIMIT, ListPage, filter_page
 from gendan.money import ZERO
 from gendan.templatetags.gendan_ui import badge, display, money, options
@@ -235,6 +236,18 @@ def _queue(user) -> QuerySet[Payment]:
     )
 
 
+def _counted_by_tally(request: HttpRequest, filterset: PaymentFilterSet) -> int | None:
+    """The number of payments in the queue, from the receivable tally when no filter is
+    in use (``selectors.payment_count_to_confirm``), else None: counted."""
+    form = filterset.form
+    if not form.is_valid():
+        return None
+    used = {name for name, value in form.cleaned_data.items() if value not in (None, "", [])}
+    if not used <= {"ordering"}:
+        return None
+    return selectors.payment_count_to_confirm(request.user)
+
+
 PAYMENTS = ListPage(
     PaymentFilterSet,
     _queue,
@@ -246,6 +259,7 @@ PAYMENTS = ListPage(
     "amount_received outstanding due_date requested_at",
     headers={"outstanding": gettext_lazy("未收")},
     extra=_confirm_forms,
+    count=_counted_by_tally,
 )
 finance_queue, finance_export = PAYMENTS.views()
 
