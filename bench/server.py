@@ -1,4 +1,4 @@
-"""The orders list API through a real server: gunicorn (sync workers, 2 per core + 1,
+"""The orders list API through a real server: gunicorn (sync workers, 2 per core,
 no access log) on a loopback port, loaded by wrk (Debian package ``wrk``) with 16
 connections for 30 s, cycling through the same pages of 50 that the in-process figure
 walks; then the peak memory of a gunicorn worker that has answered 10,000 of them."""
@@ -86,8 +86,11 @@ def parse_wrk(output: str) -> dict[str, float]:
 
 
 def default_workers() -> int:
-    """gunicorn's advice: two sync workers per core, plus one."""
-    return 2 * (os.cpu_count() or 1) + 1
+    """Two sync workers per core. (gunicorn's rule of thumb adds one, for workers that
+    wait on I/O; a list request is CPU work, and PostgreSQL and wrk share the cores.
+    Alternated on 2 cores, session 10: 4 workers 224 and 261 req/s, 5 workers 202 and
+    236, 6 workers 210 and 249.)"""
+    return 2 * (os.cpu_count() or 1)
 
 
 def _worker_pids(master: int) -> list[int]:
