@@ -182,13 +182,17 @@ class CompiledQuery:
         selected = [column for column, _sql, _alias in self.compiler.select]
         self.converters = self.compiler.get_converters(selected)
 
-    def run(self, value: Any = None) -> list[dict[str, Any]]:
+    def _fetch(self, value: Any) -> list[tuple]:
+        """The statement's rows, ``value`` in the slot (if it has one)."""
         params = list(self.params)
         if self.slot is not None:
             params[self.slot] = value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+            return cursor.fetchall()
+
+    def run(self, value: Any = None) -> list[dict[str, Any]]:
+        rows = self._fetch(value)
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [dict(zip(self.names, row, strict=True)) for row in rows]
@@ -205,11 +209,7 @@ class CompiledCount(CompiledQuery):
         self.sql = f"SELECT COUNT(*) FROM ({self.sql}) counted"
 
     def count(self, value: Any) -> int:
-        params = list(self.params)
-        params[self.slot] = value
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            return cursor.fetchone()[0]
+        return self._fetch(value)[0][0]
 
 
 def use_fast_timestamps(sender=None, connection=None, **kwargs) -> bool:
