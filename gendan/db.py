@@ -153,7 +153,8 @@ class CompiledQuery:
     each request (a third of a millisecond for a query of a few joins).
 
     ``slot`` is the parameter that changes, given as it stands in the queryset's
-    parameters (found by identity, or by equality for a string); ``run(value)`` returns
+    parameters (found by identity, in every place it stands, or else by equality for a
+    string, in one place); ``run(value)`` returns
     the rows as ``values()`` dictionaries. Without a slot, ``run()`` runs the statement
     as it was compiled. The statement text never changes, so with
     prepared statements PostgreSQL plans it once per connection too.
@@ -165,12 +166,16 @@ class CompiledQuery:
         self.compiler = query.get_compiler(self.alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
-        self.slot = None
+        self.slots: list[int] = []
         if slot is not NO_SLOT:
-            found = [i for i, value in enumerate(self.params) if value is slot or value == slot]
-            if len(found) != 1:
-                raise ValueError(f"the slot stands {len(found)} times in the parameters")
-            self.slot = found[0]
+            # Every place of the very object (a subquery may repeat it); else the one
+            # parameter equal to it.
+            found = [i for i, value in enumerate(self.params) if value is slot]
+            if not found:
+                found = [i for i, value in enumerate(self.params) if value == slot]
+                if len(found) != 1:
+                    raise ValueError(f"the slot stands {len(found)} times in the parameters")
+            self.slots = found
         # The columns' names in the statement's order (Django 5.2 keeps it in
         # ``selected``, which a values() naming an annotation between fields needs).
         selected = getattr(query, "selected", None)
@@ -185,8 +190,8 @@ class CompiledQuery:
     def _fetch(self, value: Any) -> list[tuple]:
         """The statement's rows, ``value`` in the slot (if it has one)."""
         params = list(self.params)
-        if self.slot is not None:
-            params[self.slot] = value
+        for slot in self.slots:
+            params[slot] = value
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()

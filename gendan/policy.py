@@ -160,6 +160,11 @@ class Scope:
 
     holds: Callable[[User, Model], bool]
     condition: Callable[[User, str], Q]
+    # The scope's orders as a few querysets of order ids, each with the field that holds
+    # the id and listing an order at most once; their union is the scope. A list ordered
+    # by id takes its page's candidates from each by an index (``order_scope_sources``)
+    # instead of filtering the whole table. None: the scope has no such form.
+    sources: Callable[[User], list[tuple[QuerySet, str]]] | None = None
 
 
 _order_model: type[Model] | None = None
@@ -173,11 +178,15 @@ def register_order_model(model: type[Model]) -> None:
 
 
 def register_scope(
-    name: str, *, holds: Callable[[User, Model], bool], condition: Callable[[User, str], Q]
+    name: str,
+    *,
+    holds: Callable[[User, Model], bool],
+    condition: Callable[[User, str], Q],
+    sources: Callable[[User], list[tuple[QuerySet, str]]] | None = None,
 ) -> None:
     """Define the order scope ``name`` (OWN, SHARED, CLIENT, PRODUCTION) for ``can``
-    and the querysets (``order_scope``, ``related_scope``)."""
-    _scopes[name] = Scope(holds=holds, condition=condition)
+    and the querysets (``order_scope``, ``related_scope``, ``order_scope_sources``)."""
+    _scopes[name] = Scope(holds=holds, condition=condition, sources=sources)
 
 
 def order_of(obj: Any) -> Model | None:
@@ -242,6 +251,30 @@ def sees_all(user: User | None, action: str = "order.view") -> bool:
 def order_scope(user: User | None, queryset: QuerySet, action: str = "order.view") -> QuerySet:
     """Restrict an Order queryset to the orders ``user`` may take ``action`` on."""
     return _scope(user, queryset, action, prefix="")
+
+
+def order_scope_sources(
+    user: User | None, action: str = "order.view"
+) -> list[tuple[QuerySet, str]] | None:
+    """The orders ``user`` may take ``action`` on as querysets of order ids, each with the
+    field holding the id (``(queryset, field)``; an order at most once in each, maybe in
+    several): their union is ``order_scope``'s orders. The first n orders by id of the
+    scope are among the first n of each source, which an index gives without reading the
+    orders of anyone else (``KeysetCursorPagination.paginate_compiled``). None when the
+    user may act on every order or on none, or one of their scopes has no sources."""
+    if not _active(user) or user.is_superuser:
+        return None
+    rule = RULES[action]
+    sources: list[tuple[QuerySet, str]] = []
+    for role in roles_of(user):
+        scope = rule.get(role)
+        if scope is None:
+            continue
+        registered = _scopes.get(scope)
+        if registered is None or registered.sources is None:  # ANY among them
+            return None
+        sources += registered.sources(user)
+    return sources or None
 
 
 def related_scope(

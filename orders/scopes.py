@@ -19,6 +19,10 @@ def _owned(user: User, prefix: str) -> Q:
     return Q(**{f"{prefix}owner": user})
 
 
+def _owned_ids(user: User) -> list[tuple]:
+    return [(Order.objects.filter(owner=user), "pk")]
+
+
 def _shares(user: User, order: Order) -> bool:
     return order.owner_id == user.pk or order.shared_with.filter(pk=user.pk).exists()
 
@@ -31,6 +35,11 @@ def _shared(user: User, prefix: str) -> Q:
     return Q(**{f"{prefix}owner": user}) | Q(Exists(shared))
 
 
+def _shared_ids(user: User) -> list[tuple]:
+    shares = Order.shared_with.through.objects.filter(user_id=user.pk)
+    return [*_owned_ids(user), (shares, "order_id")]
+
+
 def _created(user: User, order: Order) -> bool:
     return order.client_id == user.pk
 
@@ -39,8 +48,14 @@ def _created_by(user: User, prefix: str) -> Q:
     return Q(**{f"{prefix}client": user})
 
 
+def _created_ids(user: User) -> list[tuple]:
+    return [(Order.objects.filter(client=user), "pk")]
+
+
 def register() -> None:
     policy.register_order_model(Order)
-    policy.register_scope(policy.OWN, holds=_owns, condition=_owned)
-    policy.register_scope(policy.SHARED, holds=_shares, condition=_shared)
-    policy.register_scope(policy.CLIENT, holds=_created, condition=_created_by)
+    policy.register_scope(policy.OWN, holds=_owns, condition=_owned, sources=_owned_ids)
+    policy.register_scope(policy.SHARED, holds=_shares, condition=_shared, sources=_shared_ids)
+    policy.register_scope(
+        policy.CLIENT, holds=_created, condition=_created_by, sources=_created_ids
+    )

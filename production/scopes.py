@@ -22,4 +22,6 @@ def _with_production(user: User, prefix: str) -> Q:
 
 
 def register() -> None:
+    # No sources (policy.order_scope_sources): an order may have several production
+    # orders, and most orders have one, so a list walks them by id as it is.
     policy.register_scope(policy.PRODUCTION, holds=_has_production, condition=_with_production)

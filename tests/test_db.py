@@ -1,7 +1,8 @@
 """gendan.db.bulk_update: one UPDATE for many rows, the same result as Django's.
 gendan.db.bulk_insert: one INSERT for many rows, stored as they were given.
 gendan.db.InConstants: a set of statuses written into the statement.
-gendan.db.use_fast_timestamps: moments read by psycopg's C loader, the same values."""
+gendan.db.use_fast_timestamps: moments read by psycopg's C loader, the same values.
+gendan.db.CompiledQuery: a slot filled in every place it stands."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gendan.db import (
+    CompiledQuery,
     bulk_insert,
     bulk_update,
     in_constants,
@@ -241,3 +243,25 @@ def test_a_url_of_a_key_is_the_reversed_url():
     detail = pk_urls("orders:detail")
     for pk in (1, 42, 9876543210, 10**12):
         assert detail(pk) == reverse("orders:detail", args=[pk])
+
+
+def test_a_compiled_slot_is_filled_in_every_place_it_stands(cast):
+    orders = [create_order(cast) for _ in range(4)]
+    slot = int(str(2**31 - 2))  # an object of its own, as the cursor's slot is
+    newest = Order.objects.filter(pk__lt=slot).order_by("-pk").values("pk")[:2]
+    query = CompiledQuery(
+        Order.objects.filter(pk__lt=slot, pk__in=newest).order_by("pk").values("pk"), slot
+    )
+
+    assert len(query.slots) == 2
+    assert query.run(orders[2].pk) == [{"pk": orders[0].pk}, {"pk": orders[1].pk}]
+    assert query.run(orders[1].pk) == [{"pk": orders[0].pk}]
+
+
+def test_a_slot_found_only_by_value_must_stand_once(cast):
+    def marker() -> str:  # equal strings, each an object of its own
+        return "".join(["\x00", "n", "\x00"])
+
+    twice = Order.objects.filter(number=marker(), customer_po=marker()).values("pk")
+    with pytest.raises(ValueError, match="2 times"):
+        CompiledQuery(twice, marker())

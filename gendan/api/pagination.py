@@ -122,7 +122,13 @@ class KeysetCursorPagination(CursorPagination):
         return self._page(list(self._page_queryset(queryset, position, reverse)), position, reverse)
 
     def paginate_compiled(
-        self, request, view, statements: Statements, key: Hashable, build: Callable[[], QuerySet]
+        self,
+        request,
+        view,
+        statements: Statements,
+        key: Hashable,
+        build: Callable[[], QuerySet],
+        sources: Callable[[], list[tuple[QuerySet, str]] | None] = lambda: None,
     ):
         """``paginate_queryset(build(), …)`` without building the queryset or compiling
         its SQL when ``statements`` holds the statement of this page's shape already:
@@ -132,7 +138,14 @@ class KeysetCursorPagination(CursorPagination):
         alone; any other ordering takes ``paginate_queryset``.
 
         The position takes a parameter of its own in the statement: the page is one
-        statement text, which PostgreSQL prepares once per connection."""
+        statement text, which PostgreSQL prepares once per connection.
+
+        ``sources`` (called when a statement is compiled, so given ``key`` too): the
+        rows of ``build()`` as a few querysets of their ids (``policy.order_scope_sources``),
+        or None. The page's rows are then looked for among the page's first rows of
+        each source, which an index on the source's id gives (``_candidates``): a
+        person's own and shared orders cost a page, however many orders others have.
+        Only where ``build()`` filters nothing but what the sources list."""
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
@@ -148,7 +161,12 @@ class KeysetCursorPagination(CursorPagination):
         statement = statements.get(shape)
         if statement is None:
             slot = NO_SLOT if position is None else _slot(pk, view.list_rows.model)
-            queryset = self._page_queryset(build(), None if slot is NO_SLOT else [slot], reverse)
+            slot_position = None if slot is NO_SLOT else [slot]
+            queryset = build()
+            if (found := sources()) is not None:
+                candidates = self._candidates(found, slot_position, reverse)
+                queryset = queryset.filter(pk__in=candidates)
+            queryset = self._page_queryset(queryset, slot_position, reverse)
             try:
                 statement = statements.keep(shape, CompiledQuery(queryset, slot))
             except EmptyResultSet:  # nothing can be seen: no statement to keep
@@ -165,6 +183,22 @@ class KeysetCursorPagination(CursorPagination):
         if position is not None:
             queryset = queryset.filter(self._after(ordering, position))
         return queryset[: self.page_size + 1]
+
+    def _candidates(self, sources: list[tuple[QuerySet, str]], position, reverse: bool) -> QuerySet:
+        """The ids that may be on the page of an ordering by primary key alone: from
+        each source, its first page-and-one ids after ``position``. The page's rows
+        (the first of the sources' union) are among them, since each source lists an
+        id at most once."""
+        descending = self.ordering[0].startswith("-") != reverse
+        parts = []
+        for queryset, field in sources:
+            part = queryset
+            if position is not None:
+                part = part.filter(**{f"{field}__{'lt' if descending else 'gt'}": position[0]})
+            ordered = part.order_by(f"-{field}" if descending else field)
+            parts.append(ordered.values_list(field, flat=True)[: self.page_size + 1])
+        first, *rest = parts
+        return first.union(*rest, all=True) if rest else first
 
     def _page(self, rows: list, position, reverse: bool) -> list:
         more = len(rows) > self.page_size

@@ -416,7 +416,12 @@ class RowsListMixin:
         key = self.list_statement_key(request)
         if key is not None:
             page = self.paginator.paginate_compiled(
-                request, self, self.list_statements, key, self._list_queryset
+                request,
+                self,
+                self.list_statements,
+                key,
+                self._list_queryset,
+                lambda: self.list_sources(request),
             )
         else:
             page = self.paginate_queryset(self._list_queryset())
@@ -424,6 +429,11 @@ class RowsListMixin:
 
     def _list_queryset(self):
         return self.list_rows.values(self.filter_queryset(self.get_queryset()))
+
+    def list_sources(self, request) -> list[tuple[QuerySet, str]] | None:
+        """The unfiltered list's rows as querysets of their ids (``paginate_compiled``),
+        for a view whose ``get_queryset`` is exactly what they list; by default none."""
+        return None
 
     def list_statement_key(self, request) -> tuple | None:
         """What the list's SQL depends on besides the cursor's position and the page's

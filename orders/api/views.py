@@ -131,6 +131,11 @@ class OrderViewSet(RowsListMixin, mixins.RetrieveModelMixin, OrderResourceMixin,
     # polling runs one compiled statement per page size (RowsListMixin).
     list_statements = Statements(size=256)
 
+    def list_sources(self, request):
+        # get_queryset is the policy's order scope and nothing else: a merchandiser's
+        # page comes from their own and shared orders by index (RowsListMixin).
+        return policy.order_scope_sources(request.user, "order.view")
+
     @extend_schema(
         summary=_("新建订单（草稿，含订单行）"),
         request=OrderCreateInputSerializer,

@@ -9,9 +9,11 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gendan import policy
 from gendan.db import Statements
 from gendan.roles import Role
 from orders.api.views import OrderViewSet
+from orders.models import Order
 from orders.states import OrderStatus as S
 from tests.factories import create_order
 
@@ -172,3 +174,91 @@ def test_statements_keep_only_the_most_recently_used():
     assert len(kept) == 2
     assert kept.get("b") is None
     assert (kept.get("a"), kept.get("c")) == ("A", "C")
+
+
+# -- a person's own and shared orders by index (policy.order_scope_sources) -------------
+
+
+@pytest.fixture
+def interleaved(cast):
+    """The merchandiser's own orders, orders shared with them and others' orders,
+    mixed in id order, so that every page takes rows from both sources."""
+    owners = [cast.merchandiser, cast.other_merchandiser, cast.other_merchandiser] * 4
+    made = [create_order(cast, owner=owner) for owner in owners]
+    shared = [order for i, order in enumerate(made) if i % 3 == 1]
+    for order in shared:
+        order.shared_with.add(cast.merchandiser)
+    # Shared with its owner too: listed by both sources, shown once.
+    made[0].shared_with.add(cast.merchandiser)
+    visible = [o.pk for o in made if o.owner_id == cast.merchandiser.pk or o in shared]
+    return sorted(visible, reverse=True)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 50])
+def test_a_persons_pages_come_from_their_own_and_shared_orders_by_index(
+    size, cast, api, interleaved, statements, monkeypatch
+):
+    client = api(cast.merchandiser)
+    url = f"/api/v1/orders/?page_size={size}"
+
+    with CaptureQueriesContext(connection) as queries:
+        forwards, backwards = walk(client, url)
+    # (Read now: the next request empties the query log.)
+    pages = [q["sql"] for q in queries if 'FROM "orders_order" INNER JOIN' in q["sql"]]
+
+    assert [row["id"] for page in forwards for row in page] == interleaved
+    assert backwards == forwards[:-1] or (len(forwards) == 1 and backwards == [])
+    assert (forwards, backwards) == built_every_time(client, url, monkeypatch)
+    assert len(pages) == len(forwards) + len(backwards)
+    assert all("UNION ALL" in sql for sql in pages)
+
+
+def test_a_person_whose_roles_see_everything_or_production_pages_as_before(
+    cast, api, interleaved, statements, monkeypatch
+):
+    cast.merchandiser.groups.add(Group.objects.get(name=Role.PRODUCTION))
+    client = api(cast.merchandiser)
+
+    with CaptureQueriesContext(connection) as queries:
+        forwards, backwards = walk(client, "/api/v1/orders/?page_size=2")
+    pages = [q["sql"] for q in queries if 'FROM "orders_order" INNER JOIN' in q["sql"]]
+
+    assert (forwards, backwards) == built_every_time(
+        client, "/api/v1/orders/?page_size=2", monkeypatch
+    )
+    assert len(pages) == len(forwards) + len(backwards)
+    assert not any("UNION" in sql for sql in pages)
+
+
+@pytest.mark.parametrize(
+    ("person", "action"),
+    [
+        ("merchandiser", "order.view"),
+        ("merchandiser", "order.update"),
+        ("integration", "order.update"),
+    ],
+)
+def test_a_scopes_sources_list_exactly_its_orders(person, action, cast, interleaved):
+    user = getattr(cast, person)
+    if person == "integration":  # orders the ERP client created
+        Order.objects.filter(pk__in=interleaved[:2]).update(client=user)
+
+    sources = policy.order_scope_sources(user, action)
+
+    listed = set()
+    for queryset, field in sources:
+        ids = list(queryset.values_list(field, flat=True))
+        assert len(ids) == len(set(ids))  # each lists an order at most once
+        listed |= set(ids)
+    scope = policy.order_scope(user, Order.objects.all(), action)
+    expected = set(scope.values_list("pk", flat=True))
+    assert listed == expected and expected
+
+
+def test_people_who_see_every_order_or_none_have_no_sources(cast):
+    cast.finance.is_active = False
+    assert policy.order_scope_sources(cast.supervisor) is None
+    assert policy.order_scope_sources(cast.integration) is None
+    assert policy.order_scope_sources(cast.finance) is None
+    assert policy.order_scope_sources(cast.production) is None  # no sources of its own
+    assert policy.order_scope_sources(None) is None
