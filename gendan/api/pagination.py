@@ -163,7 +163,11 @@ class KeysetCursorPagination(CursorPagination):
             slot = NO_SLOT if position is None else _slot(pk, view.list_rows.model)
             slot_position = None if slot is NO_SLOT else [slot]
             queryset = build()
-            if (found := sources()) is not None:
+            found = sources()
+            if found is not None and (
+                len(found) == 1
+                or connections[queryset.db].features.supports_slicing_ordering_in_compound
+            ):  # (SQLite allows no LIMIT in a UNION's parts: it walks the ids as before)
                 candidates = self._candidates(found, slot_position, reverse)
                 queryset = queryset.filter(pk__in=candidates)
             queryset = self._page_queryset(queryset, slot_position, reverse)

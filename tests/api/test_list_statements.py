@@ -210,7 +210,8 @@ def test_a_persons_pages_come_from_their_own_and_shared_orders_by_index(
     assert backwards == forwards[:-1] or (len(forwards) == 1 and backwards == [])
     assert (forwards, backwards) == built_every_time(client, url, monkeypatch)
     assert len(pages) == len(forwards) + len(backwards)
-    assert all("UNION ALL" in sql for sql in pages)
+    if connection.features.supports_slicing_ordering_in_compound:
+        assert all("UNION ALL" in sql for sql in pages)
 
 
 def test_a_person_whose_roles_see_everything_or_production_pages_as_before(
