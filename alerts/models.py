@@ -216,8 +216,14 @@ class AlertRecipient(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alert", "user"], name="alert_recipient_once")
         ]
-        # The inbox and its unread count read by user.
-        indexes = [models.Index(fields=["user", "read_at"], name="alert_inbox_unread_idx")]
+        # The inbox and its unread count read by user. The count is of the rows that came
+        # to the person directly (not ``digest``): rows that came by role stay unread
+        # (the digest counts them), some twenty thousand a day for a production person
+        # at a million orders, and with (user, read_at) alone the count on every page
+        # stepped over all of them (12 ms after one day's sweeps, more each day).
+        indexes = [
+            models.Index(fields=["user", "digest", "read_at"], name="alert_inbox_unread_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.alert_id} → {self.user_id}"
