@@ -258,18 +258,17 @@ def order_scope_sources(
 ) -> list[tuple[QuerySet, str]] | None:
     """The orders ``user`` may take ``action`` on as querysets of order ids, each with the
     field holding the id (``(queryset, field)``; an order at most once in each, maybe in
-    several): their union is ``order_scope``'s orders. The first n orders by id of the
-    scope are among the first n of each source, which an index gives without reading the
-    orders of anyone else (``KeysetCursorPagination.paginate_compiled``). None when the
-    user may act on every order or on none, or one of their scopes has no sources."""
+    several): their union is ``order_scope``'s orders. The scope's first n orders by id
+    are among the first n of the sources together, which an index gives without reading
+    the orders of anyone else (``KeysetCursorPagination.paginate_compiled``). None when
+    the user may act on every order or on none, or one of their scopes has no sources."""
     if not _active(user) or user.is_superuser:
         return None
     rule = RULES[action]
+    # Each scope once, however many of the user's roles grant it.
+    scopes = {rule[role] for role in roles_of(user) if role in rule}
     sources: list[tuple[QuerySet, str]] = []
-    for role in roles_of(user):
-        scope = rule.get(role)
-        if scope is None:
-            continue
+    for scope in sorted(scopes):
         registered = _scopes.get(scope)
         if registered is None or registered.sources is None:  # ANY among them
             return None
