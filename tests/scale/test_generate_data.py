@@ -4,6 +4,7 @@ same for the same seed, and that the services keep working on."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -18,7 +19,10 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from demo import datagen
 from demo.datagen import PASSWORD, foreign_key_violations, generate
+from demo.datagen.generator import Generator
+from demo.datagen.planning import add_plans
 from demo.datagen.reference import USERNAME_PREFIX
 from demo.datagen.tables import DOMAIN_KEYS, TABLES
 from gendan.models import Sequence, User
@@ -51,7 +55,7 @@ from production.models import (
     QualityInspection,
     Stage,
 )
-from samples.models import ProductionSample
+from samples.models import ProductionSample, SampleRequest
 from shipping import selectors as shipping_selectors
 from shipping import services as shipping_services
 from shipping.models import (
@@ -592,3 +596,53 @@ def test_plans_follow_the_default_template_step_by_step(generated, db):
             table = model._meta.db_table
             cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
             assert cursor.fetchone()[0] == model.objects.order_by("-pk").first().pk + 1
+
+
+def _plan_rows() -> dict[str, set[tuple]]:
+    """The derived rows by what they are about (their ids depend on the order of work)."""
+    return {
+        "plans": set(
+            Plan.objects.values_list(
+                "order_id", "contract_delivery_date", "projected_delivery_date"
+            )
+        ),
+        "milestones": set(
+            Milestone.objects.values_list(
+                "plan__order_id", "code", "planned_date", "forecast_date", "actual_date"
+            )
+        ),
+        "dependencies": set(
+            Milestone.depends_on.through.objects.values_list(
+                "from_milestone__plan__order_id",
+                "from_milestone__code",
+                "to_milestone__plan__order_id",
+                "to_milestone__code",
+            )
+        ),
+        "materials": set(
+            Material.objects.values_list(
+                "order_id", "kind", "required_by", "received_quantity", "received_on"
+            )
+        ),
+        "samples": set(ProductionSample.objects.values_list("production_order_id", "kind")),
+        "requests": set(SampleRequest.objects.values_list("order_id", "number", "status")),
+    }
+
+
+@pytest.mark.postgresql
+def test_plans_derived_chunk_by_chunk_are_those_of_one_pass_over_all_orders(
+    generated, db, monkeypatch
+):
+    """The load derives each chunk's plans, materials and samples from that chunk's
+    orders alone (by id range); deriving them once over every order gives the same rows."""
+    monkeypatch.setattr(datagen, "Generator", functools.partial(Generator, chunk_size=3))
+    generate(orders=300, seed=5, wipe=True, plans=True)
+    chunked = _plan_rows()
+    assert Order.objects.count() == 300
+    assert all(chunked.values()), {name: len(rows) for name, rows in chunked.items()}
+    for model in (Material, SampleRequest, ProductionSample, Milestone.depends_on.through):
+        model.objects.all().delete()
+    Milestone.objects.all().delete()
+    Plan.objects.all().delete()
+    add_plans(today=timezone.localdate())
+    assert _plan_rows() == chunked
