@@ -59,6 +59,10 @@ def table(report: Report, folder: Path) -> None:
     report.say(f"cost growth (ms; the sizes measured so far, from {folder}):")
     header = f"{'figure':<32}" + "".join(f"{f'{s:,}':>12}" for s in SIZES) + f"{'1M / 10k':>10}"
     report.say(header)
+    people = [runs.get(size, {}).get("data.merchandisers") for size in SIZES]
+    if any(people):
+        cells = "".join(f"{v:>12,.0f}" if v is not None else f"{'—':>12}" for v in people)
+        report.say(f"{'(merchandisers)':<32}{cells}")
     for name in FIGURES:
         values = [runs.get(size, {}).get(name) for size in SIZES]
         if all(v is None for v in values):
@@ -66,6 +70,14 @@ def table(report: Report, folder: Path) -> None:
         cells = "".join(f"{v:>12.2f}" if v is not None else f"{'—':>12}" for v in values)
         ratio = values[-1] / values[0] if values[0] and values[-1] else None
         report.say(f"{name:<32}{cells}{f'{ratio:.2f}x' if ratio else '—':>10}")
+    known = {p for p in people if p is not None}
+    if len(known) > 1:
+        report.say(
+            "the runs' departments differ: figures that read every merchandiser (the "
+            "dashboard ranks them all) grow with the people as well as with the orders; "
+            "--generate N --merchandisers M with the same M at each size compares the "
+            "orders alone"
+        )
     if SIZES[0] in runs and SIZES[-1] in runs:
         for name in FIGURES:
             small, large = runs[SIZES[0]].get(name), runs[SIZES[-1]].get(name)

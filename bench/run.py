@@ -80,6 +80,10 @@ def calibrate(report: Report, repeat: int = 5) -> None:
 def data(report: Report) -> None:
     report.add("data.orders", Order.objects.count(), "rows")
     report.add("data.order_lines", OrderLine.objects.count(), "rows")
+    # The department's size: the generator makes one merchandiser per 3,333 orders (at
+    # most 300) unless --merchandisers says otherwise, and the dashboard ranks them all.
+    merchandisers = User.objects.filter(groups__name=Role.MERCHANDISER, is_active=True)
+    report.add("data.merchandisers", merchandisers.count(), "people")
 
 
 def _member(role: str) -> User:

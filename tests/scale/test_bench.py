@@ -182,6 +182,27 @@ def test_the_growth_table_compares_a_million_orders_with_ten_thousand(tmp_path):
     }
 
 
+def test_the_growth_table_shows_each_run_s_department_and_says_when_they_differ(tmp_path):
+    growth.save(_run_at(10_000, **{"data.merchandisers": 3, "dashboard.p50": 10.0}), tmp_path)
+    growth.save(_run_at(1_000_000, **{"data.merchandisers": 300, "dashboard.p50": 16.0}), tmp_path)
+    lines: list[str] = []
+    growth.table(Report(echo=lines.append), tmp_path)
+    people = next(line for line in lines if "(merchandisers)" in line)
+    assert people.split()[2:] == ["3", "—", "300"]
+    assert any("departments differ" in line for line in lines)
+
+    same = tmp_path / "same"
+    growth.save(_run_at(10_000, **{"data.merchandisers": 300, "dashboard.p50": 14.0}), same)
+    growth.save(_run_at(1_000_000, **{"data.merchandisers": 300, "dashboard.p50": 16.0}), same)
+    lines.clear()
+    report = Report(echo=lines.append)
+    growth.table(report, same)
+    assert not any("departments differ" in line for line in lines)
+    assert [(f.name, round(f.value, 2), f.holds) for f in report.figures] == [
+        ("growth.dashboard.p50", 1.14, True)
+    ]
+
+
 def test_the_people_of_the_kpi_month_are_made_by_the_generator(monkeypatch, capsys):
     """``--merchandisers M`` (the KPI month for 3,000 people) goes to generate_data,
     which makes the people with the orders; without ``--generate`` it is refused."""
